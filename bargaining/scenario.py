@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any, Literal, Mapping, Sequence, Union
+from typing import Annotated, Any, Collection, Literal, Mapping, Sequence, Union
 
 import yaml
 from pydantic import (
@@ -32,6 +32,8 @@ Number = Annotated[float, Strict()]
 PER_UNIT = "per_unit"
 RATIONALE = "rationale"
 RESERVED_OPTION_IDS = {PER_UNIT, RATIONALE}
+#: A requirement switched off: ``("reservation", party_id)`` or ``("red_line", index)``.
+Waiver = tuple[str, str | int]
 
 
 # --------------------------------------------------------------------------- errors
@@ -425,21 +427,30 @@ class Scenario:
             return self.holds(red_line.require, choices)
         return not self.holds(red_line.if_ or {}, choices) or self.holds(red_line.then or {}, choices)
 
-    def party_accepts(self, party: str, choices: Mapping[str, Any]) -> bool:
-        """The party's reservation and all its red lines hold for the package."""
-        if self.utility(party, choices) < exact(self.party[party].reservation):
+    def party_accepts(self, party: str, choices: Mapping[str, Any], waived: Collection[Waiver] = ()) -> bool:
+        """The party's reservation and all its red lines hold for the package (except those waived)."""
+        if ("reservation", party) not in waived and self.utility(party, choices) < exact(self.party[party].reservation):
             return False
-        return all(self.red_line_holds(r, choices) for r in self.red_lines if r.party == party)
+        return all(
+            self.red_line_holds(r, choices) for k, r in enumerate(self.red_lines) if r.party == party and ("red_line", k) not in waived
+        )
 
-    def signers(self, choices: Mapping[str, Any]) -> list[str] | None:
+    def signers(self, choices: Mapping[str, Any], waived: Collection[Waiver] = (), coalition: Collection[str] | None = None) -> list[str] | None:
         """The parties that take part in a package, or None if it is not acceptable.
 
         Veto parties must accept; a non-veto party takes part when it accepts.  An issue
         with ``controlled_by`` may leave its status quo only if a controlling party takes part.
+        ``waived`` requirements -- ``("reservation", party)`` or ``("red_line", index)`` -- are
+        not checked.  With a ``coalition``, exactly its members take part and all must accept.
         """
-        taking_part = [p.id for p in self.parties if self.party_accepts(p.id, choices)]
-        if any(p not in taking_part for p in self.veto_party_ids):
-            return None
+        if coalition is None:
+            taking_part = [p.id for p in self.parties if self.party_accepts(p.id, choices, waived)]
+            if any(p not in taking_part for p in self.veto_party_ids):
+                return None
+        else:
+            taking_part = [p for p in self.party_ids if p in coalition]
+            if not all(self.party_accepts(p, choices, waived) for p in taking_part):
+                return None
         for issue in self.issues:
             if issue.controlled_by and choices[issue.id] != issue.status_quo_choice:
                 if not set(issue.controlled_by) & set(taking_part):

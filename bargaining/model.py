@@ -1,0 +1,270 @@
+"""Scenario -> one mixed-integer Pyomo model, built once and then changed in place.
+
+Variables
+    choose[i, o]   1 when option o of discrete issue i is in the package (one per issue)
+    amount[c]      the amount of continuous issue c, within its range
+    inside[k] ...  for each distinct bound on a continuous issue, binaries saying whether
+                   the amount is below, inside or above it (exact indicators, so that
+                   forbid / if-then / interactions on amounts stay linear)
+    together[j]    1 exactly when interaction j's condition holds (product of indicators)
+    gain[p]        utility(p) - reservation(p); searches put bounds on it
+    takes_part[p]  for a non-veto party: 1 when it takes part (its reservation and red
+                   lines then apply)
+    relax[k]       1 switches requirement k (a reservation or a red line) off; fixed at 0
+                   except while diagnosing
+
+Every condition is a conjunction of atoms whose indicators are 0/1 expressions, so every
+red line is a set of rows ``expr >= rhs`` with ``min(expr) = rhs - 1``; each row is
+switched off by ``relax[k] + (1 - takes_part[p])`` with a big-M of exactly 1.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Literal
+
+import pyomo.environ as pyo
+
+from .scenario import PER_UNIT, Bound, Scenario, exact
+
+#: The open side of a condition on an amount (``forbid: {fund: {at_least: 100}}`` means
+#: ``fund < 100``) is modelled as ``fund <= 100 - STRICT_GAP * (range width)``.
+STRICT_GAP = 1e-6
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Something a party insists on, which a diagnosis may switch off: a reservation or a red line."""
+
+    kind: Literal["reservation", "red_line"]
+    party: str
+    index: int | None  # the red line's index in scenario.red_lines
+    label: str
+
+    @property
+    def waiver(self) -> tuple[str, str | int]:
+        """How :meth:`Scenario.signers` names this requirement when it is switched off."""
+        return ("reservation", self.party) if self.kind == "reservation" else ("red_line", self.index or 0)
+
+
+@dataclass
+class BargainingModel:
+    """The Pyomo model and what it takes to read it back in the scenario's terms."""
+
+    scenario: Scenario
+    m: pyo.ConcreteModel
+    requirements: list[Requirement]
+    #: per party, the step between two different gains (gcd of its points), None if continuous
+    unit: dict[str, Fraction | None]
+    #: per party, the lowest and highest utility any package can give (for big-M and bounds)
+    utility_range: dict[str, tuple[float, float]]
+    atoms: dict[tuple[str, float | None, float | None], Any] = field(default_factory=dict)
+
+    def indicator(self, issue_id: str, want: Any) -> Any:
+        """A 0/1 expression that is 1 exactly when the atom ``issue_id: want`` holds."""
+        m = self.m
+        if isinstance(want, Bound):
+            return m.inside[self.atoms[(issue_id, want.at_least, want.at_most)]]
+        wanted = [want] if isinstance(want, str) else want
+        return sum(m.choose[issue_id, o] for o in wanted)
+
+
+def build_model(scenario: Scenario) -> BargainingModel:
+    m = pyo.ConcreteModel(name=scenario.name)
+    discrete = [(i.id, o.id) for i in scenario.discrete_issues for o in i.options or []]
+    continuous = {i.id: i for i in scenario.continuous_issues}
+    parties = scenario.party_ids
+    optional = [p.id for p in scenario.parties if not p.veto]
+
+    m.choose = pyo.Var(discrete, domain=pyo.Binary)
+    m.one_option = pyo.Constraint(
+        [i.id for i in scenario.discrete_issues],
+        rule=lambda m, i: sum(m.choose[i, o] for o in scenario.issue[i].option_ids) == 1,
+    )
+    m.amount = pyo.Var(list(continuous), bounds=lambda m, c: continuous[c].range)
+
+    # ---- exact indicators for bounds on amounts
+    atoms = _continuous_atoms(scenario)
+    m.atom_set = pyo.Set(initialize=range(len(atoms)))
+    m.inside = pyo.Var(m.atom_set, domain=pyo.Binary)
+    m.below = pyo.Var(m.atom_set, domain=pyo.Binary)
+    m.above = pyo.Var(m.atom_set, domain=pyo.Binary)
+    m.atom_rows = pyo.ConstraintList()
+    for k, (issue_id, low, high) in enumerate(atoms):
+        lo, hi = continuous[issue_id].range or (0.0, 0.0)
+        gap = STRICT_GAP * max(1.0, hi - lo)
+        x = m.amount[issue_id]
+        m.atom_rows.add(m.inside[k] + m.below[k] + m.above[k] == 1)
+        if low is None or low <= lo:
+            m.below[k].fix(0)
+        else:
+            m.atom_rows.add(x >= low - (low - lo) * (1 - m.inside[k]))
+            m.atom_rows.add(x <= low - gap + (hi - low + gap) * (1 - m.below[k]))
+            if low - gap < lo:
+                m.below[k].fix(0)
+        if high is None or high >= hi:
+            m.above[k].fix(0)
+        else:
+            m.atom_rows.add(x <= high + (hi - high) * (1 - m.inside[k]))
+            m.atom_rows.add(x >= high + gap - (high + gap - lo) * (1 - m.above[k]))
+            if high + gap > hi:
+                m.above[k].fix(0)
+        if (low is not None and low > hi) or (high is not None and high < lo):
+            m.inside[k].fix(0)
+    model = BargainingModel(scenario, m, [], {}, {}, {a: k for k, a in enumerate(atoms)})
+
+    # ---- interactions: together[j] = AND of the atoms of its condition
+    m.interaction_set = pyo.Set(initialize=range(len(scenario.interactions)))
+    m.together = pyo.Var(m.interaction_set, domain=pyo.Binary)
+    m.together_rows = pyo.ConstraintList()
+    for j, interaction in enumerate(scenario.interactions):
+        terms = [model.indicator(i, w) for i, w in interaction.when.items()]
+        for term in terms:
+            m.together_rows.add(m.together[j] <= term)
+        m.together_rows.add(m.together[j] >= sum(terms) - (len(terms) - 1))
+
+    # ---- utilities and gains
+    def utility_rule(m: pyo.ConcreteModel, p: str) -> Any:
+        expr: Any = 0
+        for issue in scenario.issues:
+            table = scenario.points(p, issue.id)
+            if issue.is_continuous:
+                expr += table.get(PER_UNIT, 0.0) * m.amount[issue.id]
+            else:
+                expr += sum(v * m.choose[issue.id, o] for o, v in table.items() if v)
+        expr += sum(x.value * m.together[j] for j, x in enumerate(scenario.interactions) if x.party == p)
+        return expr
+
+    m.utility = pyo.Expression(parties, rule=utility_rule)
+    model.utility_range = {p: _utility_range(scenario, p) for p in parties}
+    model.unit = {p: _unit(scenario, p) for p in parties}
+    m.gain = pyo.Var(parties)
+    m.gain_definition = pyo.Constraint(parties, rule=lambda m, p: m.gain[p] == m.utility[p] - scenario.party[p].reservation)
+
+    # ---- participation and requirements
+    m.takes_part = pyo.Var(optional, domain=pyo.Binary)
+    requirements = [Requirement("reservation", p, None, f"{scenario.party[p].label}'s reservation ({scenario.party[p].reservation:g})") for p in parties]
+    requirements += [Requirement("red_line", r.party, k, scenario.describe_red_line(k)) for k, r in enumerate(scenario.red_lines)]
+    model.requirements = requirements
+    m.requirement_set = pyo.Set(initialize=range(len(requirements)))
+    m.relax = pyo.Var(m.requirement_set, domain=pyo.Binary)
+    for k in m.requirement_set:
+        m.relax[k].fix(0)
+
+    def switched_off(k: int) -> Any:
+        party = requirements[k].party
+        absent = (1 - m.takes_part[party]) if party in optional else 0
+        return m.relax[k] + absent
+
+    m.requirement_rows = pyo.ConstraintList()
+    for k, requirement in enumerate(requirements):
+        if requirement.kind == "reservation":
+            low = model.utility_range[requirement.party][0] - scenario.party[requirement.party].reservation
+            if low < 0:
+                m.requirement_rows.add(m.gain[requirement.party] >= low * switched_off(k))
+            continue
+        red_line = scenario.red_lines[requirement.index or 0]
+        for expr, rhs in _red_line_rows(model, red_line):
+            m.requirement_rows.add(expr >= rhs - switched_off(k))
+
+    # ---- who may move an issue off its status quo
+    m.control_rows = pyo.ConstraintList()
+    for issue in scenario.issues:
+        if not issue.controlled_by or any(scenario.party[c].veto for c in issue.controlled_by):
+            continue
+        present = sum(m.takes_part[c] for c in issue.controlled_by)
+        if issue.is_continuous:
+            lo, hi = issue.range or (0.0, 0.0)
+            sq = issue.status_quo or 0.0
+            m.control_rows.add(m.amount[issue.id] - sq <= (hi - sq) * present)
+            m.control_rows.add(sq - m.amount[issue.id] <= (sq - lo) * present)
+        else:
+            moved = sum(m.choose[issue.id, o] for o in issue.option_ids if o != issue.status_quo_choice)
+            m.control_rows.add(moved <= present)
+
+    # ---- what the criteria use: a floor under (scaled) gains, totals, logs of gains for Nash
+    top = max([1.0] + [model.utility_range[p][1] - scenario.party[p].reservation for p in parties])
+    m.floor = pyo.Var(bounds=(None, top))
+    m.scale = pyo.Param(parties, mutable=True, initialize=1.0)
+    m.floor_rows = pyo.Constraint(parties, rule=lambda m, p: m.floor * m.scale[p] <= m.gain[p])
+    m.in_criteria = pyo.Param(parties, mutable=True, initialize=1.0)
+    m.total_min = pyo.Param(mutable=True, initialize=0.0)
+    m.total_row = pyo.Constraint(expr=sum(m.utility[p] for p in parties) >= m.total_min)
+    m.criteria_total_min = pyo.Param(mutable=True, initialize=0.0)
+    m.criteria_total_row = pyo.Constraint(expr=sum(m.in_criteria[p] * m.utility[p] for p in parties) >= m.criteria_total_min)
+    m.log_gain = pyo.Var(parties)
+    m.log_floor = pyo.Param(mutable=True, initialize=0.0)
+    m.log_row = pyo.Constraint(expr=sum(m.in_criteria[p] * m.log_gain[p] for p in parties) >= m.log_floor)
+    m.log_cuts = pyo.ConstraintList()
+    m.package_cuts = pyo.ConstraintList()
+    for row in (m.total_row, m.criteria_total_row, m.log_row):
+        row.deactivate()
+    m.objective = pyo.Objective(expr=m.floor, sense=pyo.maximize)
+    return model
+
+
+def _continuous_atoms(scenario: Scenario) -> list[tuple[str, float | None, float | None]]:
+    """Every distinct bound on an amount that a red line or interaction mentions."""
+    conditions = [x.when for x in scenario.interactions]
+    for r in scenario.red_lines:
+        conditions += [c for c in (r.forbid, r.require, r.if_, r.then) if c is not None]
+    atoms: dict[tuple[str, float | None, float | None], None] = {}
+    for condition in conditions:
+        for issue_id, want in condition.items():
+            if isinstance(want, Bound):
+                atoms[(issue_id, want.at_least, want.at_most)] = None
+    return list(atoms)
+
+
+def _red_line_rows(model: BargainingModel, red_line: Any) -> list[tuple[Any, int]]:
+    """A red line as rows ``expr >= rhs`` over 0/1 indicators (each row has min(expr) = rhs - 1)."""
+    def atoms(condition: dict) -> list[Any]:
+        return [model.indicator(i, w) for i, w in condition.items()]
+
+    if red_line.require is not None:
+        return [(a, 1) for a in atoms(red_line.require)]
+    if red_line.forbid is not None:
+        held = atoms(red_line.forbid)
+        return [(len(held) - sum(held), 1)]
+    premise = atoms(red_line.if_)
+    return [(b - sum(premise), 1 - len(premise)) for b in atoms(red_line.then)]
+
+
+def _utility_range(scenario: Scenario, party: str) -> tuple[float, float]:
+    low = high = 0.0
+    for issue in scenario.issues:
+        table = scenario.points(party, issue.id)
+        if issue.is_continuous:
+            a, b = issue.range or (0.0, 0.0)
+            rate = table.get(PER_UNIT, 0.0)
+            low += min(rate * a, rate * b)
+            high += max(rate * a, rate * b)
+        else:
+            values = [table.get(o, 0.0) for o in issue.option_ids]
+            low += min(values)
+            high += max(values)
+    for interaction in scenario.interactions:
+        if interaction.party == party:
+            low += min(0.0, interaction.value)
+            high += max(0.0, interaction.value)
+    return low, high
+
+
+def _unit(scenario: Scenario, party: str) -> Fraction | None:
+    """The largest step that divides every difference of the party's utilities (None if continuous)."""
+    values: list[Fraction] = []
+    for issue in scenario.issues:
+        table = scenario.points(party, issue.id)
+        if issue.is_continuous:
+            if table.get(PER_UNIT, 0.0):
+                return None
+        else:
+            values += [exact(v) for v in table.values()]
+    values += [exact(x.value) for x in scenario.interactions if x.party == party]
+    values = [v for v in values if v]
+    if not values:
+        return Fraction(1)
+    denominator = math.lcm(*(v.denominator for v in values))
+    return Fraction(math.gcd(*(int(v * denominator) for v in values)), denominator)

@@ -1,0 +1,26 @@
+"""Progress on long work: a tqdm bar that appears only after two seconds, on a terminal."""
+
+from __future__ import annotations
+
+import sys
+from types import TracebackType
+
+from tqdm import tqdm
+
+
+class Progress:
+    """A counter bar for work of unknown length; silent when ``enabled`` is False or stderr is not a terminal."""
+
+    def __init__(self, what: str, enabled: bool | None = None, delay: float = 2.0):
+        show = sys.stderr.isatty() if enabled is None else enabled
+        self.bar = tqdm(desc=what, unit=" solves", delay=delay, disable=not show, leave=False, file=sys.stderr)
+
+    def update(self, **status: object) -> None:
+        self.bar.set_postfix(status, refresh=False)
+        self.bar.update(1)
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        self.bar.close()

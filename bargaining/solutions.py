@@ -1,0 +1,233 @@
+"""Bargaining solutions: maxmin (egalitarian), utilitarian, Nash and Kalai-Smorodinsky.
+
+All criteria work on gains g_p = utility_p - reservation_p of the *criteria parties* P
+(the veto parties, or a coalition's members) over the acceptable packages:
+
+* maxmin       maximise min_p g_p
+* utilitarian  maximise sum_p utility_p
+* nash         maximise prod_p g_p (over packages where every g_p > 0; if there is none,
+               every package's product is 0 and the tie-break alone decides)
+* kalai        maximise min_p g_p / G_p, where G_p = max g_p over acceptable packages
+               (parties with G_p = 0 are left out: every package gives them nothing)
+
+Ties are broken the same way for every criterion, so the answer is one utility vector:
+first the largest sum of all parties' utilities, then the largest gain of the first party
+in the file, then of the second, and so on.  This makes every answer Pareto-optimal.
+
+Two implementations share these definitions: :func:`best_package` searches the
+mixed-integer model, and :func:`pick` chooses among known packages (the frontier rows) in
+exact rational arithmetic.  They must agree, and the tests check that they do.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Callable, Literal, Sequence
+
+from .search import Package, Search, TimeLimitReached
+
+Criterion = Literal["maxmin", "utilitarian", "nash", "kalai"]
+CRITERIA: tuple[str, ...] = ("maxmin", "utilitarian", "nash", "kalai")
+#: Nash's outer approximation stops when its bound on log(product) is within this of the best package.
+NASH_TOLERANCE = 1e-10
+
+
+# --------------------------------------------------------------------------- exact choice among known points
+
+
+def criterion_value(criterion: str, gains: dict[str, Fraction], parties: Sequence[str], ideal: dict[str, Fraction] | None = None,
+                    utilities: dict[str, Fraction] | None = None) -> Fraction:
+    """The criterion's value for one package, exactly (larger is better)."""
+    if criterion == "maxmin":
+        return min((gains[p] for p in parties), default=Fraction(0))
+    if criterion == "utilitarian":
+        return sum((utilities or gains)[p] for p in parties) or Fraction(0)
+    if criterion == "nash":
+        if any(gains[p] <= 0 for p in parties):
+            return Fraction(0)
+        return math.prod((gains[p] for p in parties), start=Fraction(1))
+    if criterion == "kalai":
+        scaled = [gains[p] / ideal[p] for p in parties if ideal and ideal[p] > 0]
+        return min(scaled, default=Fraction(0))
+    raise ValueError(f"unknown criterion {criterion!r}; choose one of {', '.join(CRITERIA)}")
+
+
+def pick(criterion: str, packages: Sequence[Package], parties: Sequence[str]) -> int | None:
+    """Index of the package the criterion (with the shared tie-break) chooses among ``packages``."""
+    if not packages:
+        return None
+    ideal = {p: max(x.exact_gains[p] for x in packages) for p in parties}
+    everyone = list(packages[0].exact_utilities)
+
+    def key(index: int) -> tuple:
+        x = packages[index]
+        value = criterion_value(criterion, x.exact_gains, parties, ideal, x.exact_utilities)
+        return (value, sum(x.exact_utilities.values()), *(x.exact_gains[p] for p in everyone))
+
+    return max(range(len(packages)), key=key)
+
+
+# --------------------------------------------------------------------------- search in the model
+
+
+def best_package(search: Search, criterion: str, parties: Sequence[str]) -> Package | None:
+    """The package the criterion chooses among all acceptable packages, or None if there is none."""
+    if criterion not in CRITERIA:
+        raise ValueError(f"unknown criterion {criterion!r}; choose one of {', '.join(CRITERIA)}")
+    m = search.m
+    with search.restoring():
+        for p in m.gain:
+            m.in_criteria[p] = 1.0 if p in parties else 0.0
+        first = search.feasible()
+        if first is None:
+            return None
+        if criterion == "maxmin":
+            package = _maxmin(search, parties, first)
+            accept: Callable[[Package], bool] = lambda x: True
+            reject: Callable[[Package], None] = lambda x: None
+        elif criterion == "utilitarian":
+            outcome, package = search.maximize(sum(m.utility[p] for p in parties))
+            package = package or first
+            m.criteria_total_min = float(sum(package.exact_utilities[p] for p in parties))
+            m.criteria_total_row.activate()
+            accept, reject = (lambda x: True), (lambda x: None)
+        elif criterion == "kalai":
+            package = _kalai(search, parties, first)
+            accept, reject = (lambda x: True), (lambda x: None)
+        else:
+            package, accept, reject = _nash(search, parties, first)
+        settled = _settle(search, package, accept, reject)
+    return Package(**{**settled.__dict__, "criterion": criterion})
+
+
+def _maxmin(search: Search, parties: Sequence[str], first: Package) -> Package:
+    m = search.m
+    for p in m.gain:
+        m.scale[p] = 1.0
+        m.floor_rows[p].activate() if p in parties else m.floor_rows[p].deactivate()
+    if not parties:
+        return first
+    _, package = search.maximize(m.floor)
+    package = package or first
+    floor = min(package.exact_gains[p] for p in parties)
+    for p in parties:
+        m.gain[p].setlb(float(search.at_least(p, floor)))
+    return package
+
+
+def _kalai(search: Search, parties: Sequence[str], first: Package) -> Package:
+    m = search.m
+    ideal: dict[str, Fraction] = {}
+    for p in parties:
+        _, top = search.maximize(m.gain[p])
+        ideal[p] = (top or first).exact_gains[p]
+    counted = [p for p in parties if ideal[p] > 0]
+    for p in m.gain:
+        if p in counted:
+            m.scale[p] = float(ideal[p])
+            m.floor_rows[p].activate()
+        else:
+            m.floor_rows[p].deactivate()
+    if not counted:
+        return first
+    _, package = search.maximize(m.floor)
+    package = package or first
+    share = min(package.exact_gains[p] / ideal[p] for p in counted)
+    for p in counted:
+        m.gain[p].setlb(float(search.at_least(p, share * ideal[p])))
+    return package
+
+
+def _nash(search: Search, parties: Sequence[str], first: Package) -> tuple[Package, Callable[[Package], bool], Callable[[Package], None]]:
+    """Maximise the product of gains by outer approximation of log: tangent cuts refined until proven.
+
+    log is concave, so every tangent ``log c + (g - c) / c`` lies above it; maximising the
+    sum of per-party variables capped by tangents gives an upper bound on the best
+    log-product.  Each round adds tangents at the gains of the package just found (making
+    the bound exact there); the loop ends when the bound is within NASH_TOLERANCE of the
+    best package's exact log-product.  Finitely many packages make it finite.
+    """
+    m = search.m
+    positive = {p: search.step_above(p, Fraction(0)) for p in parties}
+    cut_at: set[tuple[str, Fraction]] = set()
+
+    def add_cuts(gains: dict[str, Fraction]) -> None:
+        for p in parties:
+            c = gains[p]
+            if c > 0 and (p, c) not in cut_at:
+                cut_at.add((p, c))
+                m.log_cuts.add(m.log_gain[p] <= math.log(c) + (m.gain[p] - float(c)) / float(c))
+
+    def product(x: Package) -> Fraction:
+        return criterion_value("nash", x.exact_gains, parties)
+
+    search.solver.drop(m.log_cuts)
+    if not parties:
+        return first, (lambda x: True), (lambda x: None)
+    saved = {p: m.gain[p].lb for p in parties}
+    for p in parties:
+        m.gain[p].setlb(float(positive[p]))
+        high = search.model.utility_range[p][1] - search.scenario.party[p].reservation
+        for k in range(7):  # a geometric grid of first tangents between the smallest and largest gain
+            c = float(positive[p]) * (max(high, float(positive[p])) / float(positive[p])) ** (k / 6)
+            add_cuts({q: (Fraction(c) if q == p else Fraction(0)) for q in parties})
+    best: Package | None = None
+    while True:
+        outcome, package = search.maximize(sum(m.log_gain[p] for p in parties))
+        if package is None:
+            if outcome.status == "time_limit" and best is None:
+                raise TimeLimitReached("stopped at the time limit while searching for the Nash point")
+            break
+        if best is None or product(package) > product(best):
+            best = package
+        if outcome.status != "optimal" or outcome.objective is None:
+            break
+        if outcome.objective <= math.log(product(best)) + NASH_TOLERANCE * max(1.0, abs(outcome.objective)):
+            break
+        add_cuts(package.exact_gains)
+    if best is None:  # no package gives every party a positive gain: every product is 0
+        for p, lb in saved.items():
+            m.gain[p].setlb(lb)
+        search.solver.drop(m.log_cuts)
+        return first, (lambda x: True), (lambda x: None)
+    target = product(best)
+    m.log_floor = math.log(target) - NASH_TOLERANCE * max(1.0, abs(math.log(target)))
+    m.log_row.activate()
+    return best, (lambda x: product(x) >= target), (lambda x: add_cuts(x.exact_gains))
+
+
+def _settle(search: Search, package: Package, accept: Callable[[Package], bool], reject: Callable[[Package], None]) -> Package:
+    """Break ties among the criterion's optimal packages: largest total, then gains in party order."""
+    m = search.m
+    everyone = list(m.gain.keys())
+    stages: list[tuple[object, Callable[[Package], None]]] = [
+        (sum(m.utility[p] for p in everyone), lambda x: _fix_total(search, x)),
+    ]
+    stages += [(m.gain[p], (lambda x, p=p: m.gain[p].setlb(float(x.exact_gains[p])))) for p in everyone[:-1]]
+    for objective, fix in stages:
+        seen: set[tuple] = set()
+        while True:
+            outcome, candidate = search.maximize(objective)
+            if candidate is None or candidate.key() in seen:
+                candidate = package  # nothing better, or a tolerance loop: keep what we have
+                break
+            if accept(candidate):
+                break
+            seen.add(candidate.key())
+            reject(candidate)
+        package = candidate if _better(candidate, package, everyone) else package
+        fix(package)
+    return package
+
+
+def _better(candidate: Package, incumbent: Package, everyone: list[str]) -> bool:
+    def key(x: Package) -> tuple:
+        return (sum(x.exact_utilities.values()), *(x.exact_gains[p] for p in everyone))
+
+    return key(candidate) >= key(incumbent)
+
+
+def _fix_total(search: Search, package: Package) -> None:
+    search.m.total_min = float(sum(package.exact_utilities.values()))
+    search.m.total_row.activate()

@@ -1,0 +1,78 @@
+"""The persistent HiGHS handle: one solver instance per model, re-solved after in-place changes."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+import pyomo.environ as pyo
+from pyomo.contrib.appsi.base import TerminationCondition
+from pyomo.contrib.appsi.solvers import Highs
+
+Status = Literal["optimal", "infeasible", "time_limit"]
+
+
+class SolverUnavailable(RuntimeError):
+    """HiGHS (highspy) is not installed or cannot be loaded."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One solve: its status and, when a package was found, the objective value."""
+
+    status: Status
+    objective: float | None
+    has_solution: bool
+
+
+class Solver:
+    """A persistent HiGHS instance for one Pyomo model (``set_instance`` once, then ``solve`` many times).
+
+    Changes to the model between solves -- variable bounds, fixed variables, mutable
+    parameters, the objective's expression, added or deactivated constraints -- are
+    passed on incrementally by Pyomo's APPSI interface; the model is never rebuilt.
+    """
+
+    def __init__(self, model: pyo.ConcreteModel):
+        self.highs = Highs()
+        if not self.highs.available():
+            raise SolverUnavailable("HiGHS is not available: pip install highspy")
+        self.highs.config.load_solution = False
+        self.highs.config.mip_gap = 0.0  # exact optima: no relative gap
+        self.highs.highs_options = {"mip_abs_gap": 1e-9, "random_seed": 0, "threads": 1}
+        self.model = model
+        self.calls = 0
+        self.highs_seconds = 0.0
+        self.seconds = 0.0
+        self.highs.set_instance(model)
+
+    def solve(self, time_limit: float | None = None) -> Outcome:
+        """Solve the model as it stands now; ``time_limit`` in seconds (None: no limit)."""
+        self.highs.config.time_limit = time_limit
+        start = time.perf_counter()
+        result = self.highs.solve(self.model)
+        self.seconds += time.perf_counter() - start
+        self.highs_seconds += self.highs._solver_model.getRunTime()
+        self.calls += 1
+        condition = result.termination_condition
+        has_solution = result.best_feasible_objective is not None
+        if condition == TerminationCondition.optimal:
+            return Outcome("optimal", result.best_feasible_objective, True)
+        if condition in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded):
+            return Outcome("infeasible", None, False)
+        if condition in (TerminationCondition.maxTimeLimit, TerminationCondition.interrupted):
+            return Outcome("time_limit", result.best_feasible_objective, has_solution)
+        raise RuntimeError(f"HiGHS ended with {condition}; this is a bug in the model, please report it")
+
+    def drop(self, rows: pyo.ConstraintList) -> None:
+        """Delete every row of a ConstraintList, from the solver first and then from the model."""
+        present = [c for c in rows.values()]
+        if present:
+            self.highs.remove_constraints(present)
+        rows.clear()
+
+    def values(self, variables: list[pyo.Var]) -> list[float]:
+        """The current solution's values of the given variables."""
+        primals = self.highs.get_primals(vars_to_load=variables)
+        return [primals[v] for v in variables]

@@ -1,0 +1,112 @@
+"""BargainingSpace: the one object users call."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import pandas as pd
+
+from .diagnose import Diagnosis, diagnose
+from .model import build_model
+from .progress import Progress
+from .scenario import Scenario
+from .search import Package, Search
+from .solutions import CRITERIA, best_package
+from .solver import Solver
+
+
+class BargainingSpace:
+    """The packages of a scenario that every party whose acceptance is required can accept.
+
+    The mixed-integer model is built once, here; every question below changes it in place
+    and re-solves it with the same persistent HiGHS instance.
+
+    >>> space = BargainingSpace(Scenario.from_yaml("data/logrolling.yaml"))
+    >>> space.best("nash").choices                                   # doctest: +SKIP
+    """
+
+    def __init__(self, scenario: Scenario, time_limit: float | None = None, progress: bool | None = None):
+        self.scenario = scenario
+        self.model = build_model(scenario)
+        self.search = Search(self.model, Solver(self.model.m), time_limit)
+        self.progress = progress
+
+    def __repr__(self) -> str:
+        return f"BargainingSpace({self.scenario!r})"
+
+    @property
+    def criteria_parties(self) -> list[str]:
+        """The parties whose gains the criteria weigh: the veto parties (all parties if none has a veto)."""
+        return self.scenario.veto_party_ids or self.scenario.party_ids
+
+    @property
+    def solver_calls(self) -> int:
+        return self.search.solver.calls
+
+    def best(self, criterion: str = "maxmin") -> Package | None:
+        """The acceptable package that the criterion prefers, or None when no package is acceptable.
+
+        ``criterion``: "maxmin" (largest smallest gain), "utilitarian" (largest sum of
+        utilities), "nash" (largest product of gains) or "kalai" (largest smallest gain as a
+        share of each party's best possible gain).  Ties: largest total, then party order.
+        """
+        if criterion not in CRITERIA:
+            raise ValueError(f"unknown criterion {criterion!r}; choose one of {', '.join(CRITERIA)}")
+        return best_package(self.search, criterion, self.criteria_parties)
+
+    def acceptable(self, limit: int | None = None) -> pd.DataFrame:
+        """Every acceptable package, one row each: a column per issue (its choice) and per party (its utility).
+
+        Found one by one on the model, each found package cut off before the next solve
+        (the cuts are removed afterwards).  With continuous issues, a row is an acceptable
+        combination of discrete options, shown with one acceptable amount for each
+        continuous issue.  Rows are sorted by total utility, largest first.  ``limit`` stops
+        after that many rows (``df.attrs["complete"]`` then says whether there are more).
+        """
+        search = self.search
+        rows: list[dict] = []
+        complete = True
+        with Progress("acceptable packages", enabled=self.progress) as bar:
+            try:
+                while True:
+                    if limit is not None and len(rows) >= limit:
+                        complete = search.feasible() is None
+                        break
+                    package = search.feasible()
+                    if package is None:
+                        break
+                    rows.append(package.row())
+                    bar.update(found=len(rows))
+                    if not self.scenario.discrete_issues:
+                        break
+                    search.cut_off(package.choices)
+            finally:
+                search.clear_cuts()
+        columns = [i.id for i in self.scenario.issues] + self.scenario.party_ids
+        frame = pd.DataFrame(rows, columns=columns)
+        if len(frame):
+            total = frame[self.scenario.party_ids].sum(axis=1)
+            order = sorted(range(len(frame)), key=lambda k: (-total.iloc[k], tuple(str(v) for v in frame.iloc[k][:len(self.scenario.issues)])))
+            frame = frame.iloc[order].reset_index(drop=True)
+        frame.attrs["complete"] = complete
+        return frame
+
+    def diagnose(self) -> Diagnosis:
+        """Is any package acceptable? If not, a minimal set of reservations and red lines that conflict."""
+        return diagnose(self.search)
+
+    def evaluate(self, choices: dict) -> Package:
+        """A package of your own choosing, with its utilities and who would take part (empty if unacceptable)."""
+        missing = [i.id for i in self.scenario.issues if i.id not in choices]
+        if missing:
+            raise ValueError(f"the package has no choice for issue(s) {', '.join(missing)}")
+        return self.search.package(choices)
+
+
+def parties_or_all(space: BargainingSpace, parties: Sequence[str] | None) -> list[str]:
+    if parties is None:
+        return space.scenario.party_ids
+    unknown = [p for p in parties if p not in space.scenario.party]
+    if unknown:
+        raise ValueError(f"unknown party id(s): {', '.join(unknown)}; known: {', '.join(space.scenario.party_ids)}")
+    return list(parties)

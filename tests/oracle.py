@@ -1,0 +1,149 @@
+"""Brute-force enumeration in numpy: the oracle every optimiser answer must match exactly.
+
+Independent of the model and of ``Scenario.signers``: it reads the scenario's raw tables,
+scales every number to integers (a common denominator), and evaluates all packages at once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import product as cartesian
+
+import numpy as np
+
+from bargaining.scenario import Scenario
+
+
+def _frac(x: float) -> Fraction:
+    return Fraction(repr(float(x)))
+
+
+@dataclass
+class Enumeration:
+    issues: list[str]
+    options: list[list[str]]
+    index: np.ndarray  # packages x issues: option index
+    scaled: np.ndarray  # packages x parties: utility x denominator (int64)
+    denominator: int
+    acceptable: np.ndarray  # bool per package
+    parties: list[str]
+    reservations: dict[str, Fraction]
+
+    def choices(self, k: int) -> dict[str, str]:
+        return {i: self.options[n][self.index[k, n]] for n, i in enumerate(self.issues)}
+
+    def utilities(self, k: int) -> dict[str, Fraction]:
+        return {p: Fraction(int(self.scaled[k, j]), self.denominator) for j, p in enumerate(self.parties)}
+
+    def acceptable_set(self) -> set[tuple]:
+        return {tuple(self.index_row(k)) for k in np.flatnonzero(self.acceptable)}
+
+    def index_row(self, k: int) -> tuple[str, ...]:
+        return tuple(self.options[n][self.index[k, n]] for n in range(len(self.issues)))
+
+    def frontier(self, parties: list[str] | None = None) -> set[tuple[Fraction, ...]]:
+        """Non-dominated utility vectors (over ``parties``) among acceptable packages."""
+        cols = [self.parties.index(p) for p in (parties or self.parties)]
+        points = np.unique(self.scaled[self.acceptable][:, cols], axis=0)
+        keep = []
+        for row in points:
+            dominated = np.any(np.all(points >= row, axis=1) & np.any(points > row, axis=1))
+            if not dominated:
+                keep.append(tuple(Fraction(int(v), self.denominator) for v in row))
+        return set(keep)
+
+    def best(self, criterion: str, parties: list[str]) -> tuple[Fraction, ...] | None:
+        """The utility vector (all parties) the criterion picks, with the documented tie-break."""
+        rows = np.flatnonzero(self.acceptable)
+        if not len(rows):
+            return None
+        d = self.denominator
+        res = {p: self.reservations[p] for p in self.parties}
+        cols = {p: self.parties.index(p) for p in self.parties}
+        gains = {p: [Fraction(int(self.scaled[k, cols[p]]), d) - res[p] for k in rows] for p in self.parties}
+        ideal = {p: max(gains[p]) for p in parties}
+
+        def value(n: int) -> Fraction:
+            g = {p: gains[p][n] for p in self.parties}
+            if criterion == "maxmin":
+                return min((g[p] for p in parties), default=Fraction(0))
+            if criterion == "utilitarian":
+                return sum((g[p] + res[p] for p in parties), Fraction(0))
+            if criterion == "nash":
+                if any(g[p] <= 0 for p in parties):
+                    return Fraction(0)
+                return math.prod((g[p] for p in parties), start=Fraction(1))
+            if criterion == "kalai":
+                return min((g[p] / ideal[p] for p in parties if ideal[p] > 0), default=Fraction(0))
+            raise ValueError(criterion)
+
+        def key(n: int) -> tuple:
+            return (value(n), sum(gains[p][n] + res[p] for p in self.parties), *(gains[p][n] for p in self.parties))
+
+        n = max(range(len(rows)), key=key)
+        return tuple(gains[p][n] + res[p] for p in self.parties)
+
+
+def enumerate_packages(scenario: Scenario) -> Enumeration:
+    """Every combination of discrete options, its utilities and whether it is acceptable."""
+    assert not scenario.continuous_issues, "the oracle enumerates discrete scenarios only"
+    raw = scenario.to_dict()
+    issues = [i["id"] for i in raw["issues"]]
+    options = [[o["id"] for o in i["options"]] for i in raw["issues"]]
+    parties = [p["id"] for p in raw["parties"]]
+    index = np.array(list(cartesian(*[range(len(o)) for o in options])), dtype=np.int64).reshape(-1, len(issues))
+    n = len(index)
+
+    numbers = [_frac(p["reservation"]) for p in raw["parties"]]
+    for table in raw.get("utilities", {}).values():
+        for points in table.values():
+            numbers += [_frac(v) for k, v in points.items() if k != "rationale"]
+    numbers += [_frac(x["value"]) for x in raw.get("interactions", [])]
+    d = math.lcm(*(f.denominator for f in numbers)) if numbers else 1
+
+    def holds(condition: dict) -> np.ndarray:
+        mask = np.ones(n, dtype=bool)
+        for issue_id, want in condition.items():
+            col = issues.index(issue_id)
+            wanted = [want] if isinstance(want, str) else list(want)
+            ids = [options[col].index(o) for o in wanted]
+            mask &= np.isin(index[:, col], ids)
+        return mask
+
+    scaled = np.zeros((n, len(parties)), dtype=np.int64)
+    for j, party in enumerate(parties):
+        for col, issue_id in enumerate(issues):
+            points = raw.get("utilities", {}).get(party, {}).get(issue_id, {})
+            table = np.array([int(_frac(points.get(o, 0.0)) * d) for o in options[col]], dtype=np.int64)
+            scaled[:, j] += table[index[:, col]]
+        for x in raw.get("interactions", []):
+            if x["party"] == party:
+                scaled[:, j] += holds(x["when"]) * int(_frac(x["value"]) * d)
+
+    def accepts(j: int) -> np.ndarray:
+        party = parties[j]
+        ok = scaled[:, j] >= int(_frac(raw["parties"][j]["reservation"]) * d)
+        for r in raw.get("red_lines", []):
+            if r["party"] != party:
+                continue
+            if "forbid" in r:
+                ok &= ~holds(r["forbid"])
+            elif "require" in r:
+                ok &= holds(r["require"])
+            else:
+                ok &= ~holds(r["if"]) | holds(r["then"])
+        return ok
+
+    accepting = np.stack([accepts(j) for j in range(len(parties))], axis=1)
+    veto = np.array([p.get("veto", True) for p in raw["parties"]])
+    acceptable = accepting[:, veto].all(axis=1)
+    for col, issue in enumerate(raw["issues"]):
+        controllers = issue.get("controlled_by")
+        if controllers:
+            sq = next(k for k, o in enumerate(issue["options"]) if o.get("status_quo"))
+            present = accepting[:, [parties.index(c) for c in controllers]].any(axis=1)
+            acceptable &= (index[:, col] == sq) | present
+    reservations = {p["id"]: _frac(p["reservation"]) for p in raw["parties"]}
+    return Enumeration(issues, options, index, scaled, d, acceptable, parties, reservations)

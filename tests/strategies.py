@@ -1,0 +1,73 @@
+"""Hypothesis strategies: random discrete scenarios with red lines of every kind, interactions and ties."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from bargaining import Scenario
+
+
+@st.composite
+def points(draw: st.DrawFn, fractional: bool) -> float:
+    if fractional:
+        return draw(st.sampled_from([-1.5, -0.25, 0.0, 0.1, 0.2, 0.3, 0.5, 1.25, 2.0, 2.75, 3.3, 4.0, 7.5]))
+    return float(draw(st.integers(min_value=-3, max_value=6)))
+
+
+@st.composite
+def conditions(draw: st.DrawFn, issues: list[dict]) -> dict:
+    chosen = draw(st.lists(st.sampled_from(range(len(issues))), min_size=1, max_size=min(2, len(issues)), unique=True))
+    condition = {}
+    for k in chosen:
+        ids = [o["id"] for o in issues[k]["options"]]
+        if draw(st.booleans()):
+            condition[issues[k]["id"]] = draw(st.sampled_from(ids))
+        else:
+            condition[issues[k]["id"]] = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=len(ids), unique=True))
+    return condition
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 5, max_issues: int = 5, max_options: int = 4,
+              optional_parties: bool = False, controlled: bool = False) -> Scenario:
+    """A random discrete scenario small enough to enumerate (at most 4**5 = 1,024 packages)."""
+    n_parties = draw(st.integers(min_parties, max_parties))
+    n_issues = draw(st.integers(1, max_issues))
+    fractional = draw(st.booleans())
+    issues = []
+    for i in range(n_issues):
+        n_options = draw(st.integers(1, max_options))
+        sq = draw(st.integers(0, n_options - 1))
+        issues.append({"id": f"i{i}", "options": [{"id": f"o{k}", **({"status_quo": True} if k == sq else {})} for k in range(n_options)]})
+    parties = []
+    for p in range(n_parties):
+        party = {"id": f"p{p}", "reservation": draw(points(fractional)) * draw(st.sampled_from([0, 1, 2]))}
+        if optional_parties and p > 0 and draw(st.booleans()):
+            party["veto"] = False
+        parties.append(party)
+    if controlled:
+        for issue in issues:
+            if draw(st.integers(0, 3)) == 0:
+                issue["controlled_by"] = draw(st.lists(st.sampled_from([p["id"] for p in parties]), min_size=1, max_size=2, unique=True))
+    utilities = {}
+    for party in parties:
+        utilities[party["id"]] = {
+            issue["id"]: {o["id"]: draw(points(fractional)) for o in issue["options"] if draw(st.integers(0, 4))}
+            for issue in issues
+        }
+    interactions = [
+        {"party": draw(st.sampled_from([p["id"] for p in parties])), "when": draw(conditions(issues)), "value": draw(points(fractional))}
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    red_lines = []
+    for _ in range(draw(st.integers(0, 4))):
+        party = draw(st.sampled_from([p["id"] for p in parties]))
+        kind = draw(st.sampled_from(["forbid", "require", "if"]))
+        if kind == "if":
+            red_lines.append({"party": party, "if": draw(conditions(issues)), "then": draw(conditions(issues))})
+        else:
+            red_lines.append({"party": party, kind: draw(conditions(issues))})
+    return Scenario.from_dict({
+        "format": 1, "name": "random", "parties": parties, "issues": issues,
+        "utilities": utilities, "interactions": interactions, "red_lines": red_lines,
+    })

@@ -1,0 +1,42 @@
+"""Best packages under every criterion match brute-force enumeration exactly."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bargaining import BargainingSpace
+from oracle import enumerate_packages
+from strategies import scenarios
+
+
+@given(scenarios(), st.sampled_from(["maxmin", "utilitarian", "nash", "kalai"]))
+def test_best_matches_brute_force(scenario, criterion):
+    truth = enumerate_packages(scenario)
+    space = BargainingSpace(scenario)
+    expected = truth.best(criterion, space.criteria_parties)
+    package = space.best(criterion)
+    if expected is None:
+        assert package is None
+        return
+    assert package is not None
+    assert tuple(package.exact_utilities[p] for p in scenario.party_ids) == expected
+    assert scenario.is_acceptable(package.choices)
+
+
+@given(scenarios(optional_parties=True, controlled=True), st.sampled_from(["maxmin", "utilitarian", "nash", "kalai"]))
+def test_best_with_optional_parties_and_controlled_issues(scenario, criterion):
+    truth = enumerate_packages(scenario)
+    space = BargainingSpace(scenario)
+    expected = truth.best(criterion, space.criteria_parties)
+    package = space.best(criterion)
+    assert (package is None) == (expected is None)
+    if package is not None:
+        assert tuple(package.exact_utilities[p] for p in scenario.party_ids) == expected
+
+
+@given(scenarios(optional_parties=True, controlled=True))
+def test_acceptable_set_matches_brute_force(scenario):
+    truth = enumerate_packages(scenario)
+    frame = BargainingSpace(scenario).acceptable()
+    found = {tuple(row) for row in frame[[i.id for i in scenario.issues]].itertuples(index=False)}
+    assert len(found) == len(frame)
+    assert found == truth.acceptable_set()
