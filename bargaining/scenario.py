@@ -82,7 +82,8 @@ class ScenarioError(ValueError):
         for problem in self.problems:
             line = self._line_of(problem.path)
             at = f", line {line}" if line else ""
-            rows.append(f"{self.source}{at}: {problem.where}: {problem.message}")
+            where = f": {problem.where}" if problem.path else ""
+            rows.append(f"{self.source}{at}{where}: {problem.message}")
         return "\n".join(rows)
 
 

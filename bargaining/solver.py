@@ -40,7 +40,7 @@ class Solver:
             raise SolverUnavailable("HiGHS is not available: pip install highspy")
         self.highs.config.load_solution = False
         self.highs.config.mip_gap = 0.0  # exact optima: no relative gap
-        self.highs.highs_options = {"mip_abs_gap": 1e-9, "random_seed": 0, "threads": 1}
+        self.highs.highs_options = {"mip_abs_gap": 1e-9, "random_seed": 0, "threads": 1, "output_flag": False}
         self.model = model
         self.calls = 0
         self.highs_seconds = 0.0

@@ -11,7 +11,8 @@ from .model import build_model
 from .progress import Progress
 from .scenario import Scenario
 from .search import Package, Search
-from .solutions import CRITERIA, best_package
+from .frontier import pareto_frontier
+from .solutions import CRITERIA, best_package, pick
 from .solver import Solver
 
 
@@ -89,6 +90,46 @@ class BargainingSpace:
             order = sorted(range(len(frame)), key=lambda k: (-total.iloc[k], tuple(str(v) for v in frame.iloc[k][:len(self.scenario.issues)])))
             frame = frame.iloc[order].reset_index(drop=True)
         frame.attrs["complete"] = complete
+        return frame
+
+    def frontier(self, parties: Sequence[str] | None = None, time_limit: float | None = None,
+                 progress: bool | None = None, resolution: float | None = None) -> pd.DataFrame:
+        """The Pareto frontier: one row per non-dominated utility vector among acceptable packages.
+
+        Columns as in :meth:`acceptable` (a package attaining the vector: one column per
+        issue, one per party), plus ``solution``: the bargaining solutions ("maxmin",
+        "utilitarian", "nash", "kalai") located at that row, computed on the rows exactly as
+        :meth:`best` defines them (when the frontier covers every party).  ``parties``
+        restricts the frontier to some parties' utilities.
+
+        Exact for discrete scenarios.  When a party's utility has a continuous part, its
+        axis is cut into a grid (``resolution`` points, default 1/200 of its range): at most
+        one point per grid cell, none dominated.  ``df.attrs`` holds ``complete`` (False if
+        the time limit stopped the search: the rows are then the frontier found so far),
+        ``exact``, ``solver_calls``, ``seconds`` and ``calls_per_point``.
+        """
+        chosen = parties_or_all(self, parties)
+        progress = self.progress if progress is None else progress
+        result = pareto_frontier(self.search, chosen, time_limit, progress, resolution)
+        packages = sorted(result.packages, key=lambda x: tuple(-x.exact_utilities[p] for p in chosen))
+        columns = [i.id for i in self.scenario.issues] + self.scenario.party_ids
+        frame = pd.DataFrame([x.row() for x in packages], columns=columns)
+        marks: list[list[str]] = [[] for _ in packages]
+        if set(chosen) == set(self.scenario.party_ids) and result.complete:
+            for criterion in CRITERIA:
+                index = pick(criterion, packages, self.criteria_parties)
+                if index is not None:
+                    marks[index].append(criterion)
+        frame["solution"] = pd.Series([", ".join(x) for x in marks], dtype=object)
+        frame.attrs.update(
+            complete=result.complete,
+            exact=result.exact,
+            parties=chosen,
+            solver_calls=result.solver_calls,
+            seconds=result.seconds,
+            calls_per_point=result.solver_calls / max(1, len(packages)),
+            resolution={p: float(v) for p, v in result.resolution.items()},
+        )
         return frame
 
     def diagnose(self) -> Diagnosis:

@@ -1,0 +1,65 @@
+"""The frontier equals the brute-force non-dominated set exactly, and its marked solutions equal best()."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bargaining import BargainingSpace
+from oracle import enumerate_packages
+from strategies import scenarios
+
+
+def vectors(frame, parties, scenario):
+    """The frontier's utility vectors, recomputed exactly from each row's package."""
+    issues = [i.id for i in scenario.issues]
+    out = []
+    for _, row in frame.iterrows():
+        choices = {i: row[i] for i in issues}
+        assert scenario.is_acceptable(choices)
+        out.append(tuple(scenario.utility(p, choices) for p in parties))
+    return out
+
+
+@given(scenarios(min_parties=2, max_parties=4, optional_parties=True, controlled=True))
+def test_frontier_matches_brute_force(scenario):
+    truth = enumerate_packages(scenario)
+    frame = BargainingSpace(scenario).frontier()
+    found = vectors(frame, scenario.party_ids, scenario)
+    assert len(found) == len(set(found)), "one row per utility vector"
+    assert set(found) == truth.frontier()
+    assert frame.attrs["complete"] and frame.attrs["exact"]
+
+
+@given(scenarios(min_parties=3, max_parties=4), st.data())
+def test_frontier_over_some_parties(scenario, data):
+    parties = data.draw(st.lists(st.sampled_from(scenario.party_ids), min_size=1, max_size=2, unique=True))
+    truth = enumerate_packages(scenario)
+    frame = BargainingSpace(scenario).frontier(parties=parties)
+    assert set(vectors(frame, parties, scenario)) == truth.frontier(parties)
+
+
+@settings(max_examples=30)
+@given(scenarios(min_parties=2, max_parties=4))
+def test_marked_solutions_are_the_best_packages(scenario):
+    space = BargainingSpace(scenario)
+    frame = space.frontier()
+    for criterion in ("maxmin", "utilitarian", "nash", "kalai"):
+        best = space.best(criterion)
+        marked = frame[frame["solution"].str.contains(criterion)]
+        if best is None:
+            assert len(marked) == 0
+            continue
+        assert len(marked) == 1
+        assert vectors(marked, scenario.party_ids, scenario) == [tuple(best.exact_utilities[p] for p in scenario.party_ids)]
+
+
+def test_many_ties_in_a_symmetric_case():
+    """Four parties with identical tables: every vector ties; the frontier still has one row per vector."""
+    from bargaining import Scenario
+
+    issues = [{"id": f"i{k}", "options": [{"id": "a", "status_quo": True}, {"id": "b"}, {"id": "c"}]} for k in range(4)]
+    tables = {f"p{q}": {f"i{k}": {"a": (q + k) % 3, "b": (q + k + 1) % 3, "c": (q + k + 2) % 3} for k in range(4)} for q in range(4)}
+    scenario = Scenario.from_dict({"format": 1, "name": "ties", "parties": [{"id": f"p{q}", "reservation": 0} for q in range(4)],
+                                   "issues": issues, "utilities": tables})
+    truth = enumerate_packages(scenario)
+    frame = BargainingSpace(scenario).frontier()
+    assert set(vectors(frame, scenario.party_ids, scenario)) == truth.frontier()
