@@ -79,7 +79,7 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
             m.floor_rows[p].deactivate()  # the frontier does not use the floor
         ideal: list[int] = []
         for p in parties:
-            outcome, top = search.maximize(m.utility[p])
+            outcome, top = search.maximize(m.utility[p], search.granularity([p]))
             bar.update(points=0)
             if top is None:
                 complete = outcome.status != "time_limit"
@@ -89,11 +89,12 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
         bounds = np.full((1, len(parties)), _UNBOUNDED, dtype=np.int64)
         empty = np.zeros((0, len(parties)), dtype=np.int64)
         objective = sum(m.utility[p] for p in parties)
+        granularity = search.granularity(parties)
         while len(bounds):
             box = bounds[0]
             for p, low in zip(parties, box):
                 m.gain[p].setlb(None if low == _UNBOUNDED else float((low + 1) * step[p] - exact(search.scenario.party[p].reservation)))
-            outcome, package = search.maximize(objective)
+            outcome, package = search.maximize(objective, granularity)
             bar.update(points=len(points), boxes=len(bounds))
             if package is None:
                 if outcome.status == "time_limit":

@@ -20,14 +20,13 @@ switched off by ``relax[k] + (1 - takes_part[p])`` with a big-M of exactly 1.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
 import pyomo.environ as pyo
 
-from .scenario import PER_UNIT, Bound, Scenario, exact
+from .scenario import PER_UNIT, Bound, Scenario, exact, fraction_gcd
 
 #: The open side of a condition on an amount (``forbid: {fund: {at_least: 100}}`` means
 #: ``fund < 100``) is modelled as ``fund <= 100 - STRICT_GAP * (range width)``.
@@ -263,8 +262,4 @@ def _unit(scenario: Scenario, party: str) -> Fraction | None:
         else:
             values += [exact(v) for v in table.values()]
     values += [exact(x.value) for x in scenario.interactions if x.party == party]
-    values = [v for v in values if v]
-    if not values:
-        return Fraction(1)
-    denominator = math.lcm(*(v.denominator for v in values))
-    return Fraction(math.gcd(*(int(v * denominator) for v in values)), denominator)
+    return fraction_gcd(values) or Fraction(1)

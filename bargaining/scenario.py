@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -503,6 +504,15 @@ def exact(value: float | int | Fraction) -> Fraction:
     if isinstance(value, Fraction):
         return value
     return Fraction(repr(float(value))) if isinstance(value, float) else Fraction(value)
+
+
+def fraction_gcd(values: Sequence[Fraction]) -> Fraction | None:
+    """The largest rational that divides every value (None for no nonzero values)."""
+    values = [v for v in values if v]
+    if not values:
+        return None
+    denominator = math.lcm(*(v.denominator for v in values))
+    return Fraction(math.gcd(*(int(v * denominator) for v in values)), denominator)
 
 
 # --------------------------------------------------------------------------- helpers for loading

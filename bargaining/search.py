@@ -13,13 +13,13 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import pandas as pd
 import pyomo.environ as pyo
 
 from .model import BargainingModel
-from .scenario import Scenario, exact
+from .scenario import Scenario, exact, fraction_gcd
 from .solver import Outcome, Solver
 
 
@@ -121,7 +121,7 @@ class Search:
         return self.deadline is not None and time.perf_counter() >= self.deadline
 
     # ---- solving
-    def maximize(self, objective: Any) -> tuple[Outcome, Package | None]:
+    def maximize(self, objective: Any, granularity: Fraction | None = None) -> tuple[Outcome, Package | None]:
         """Maximise ``objective`` over acceptable packages as the model stands now.
 
         Returns the solver's outcome and the (exactly checked) package found, if any.  A
@@ -133,7 +133,7 @@ class Search:
             remaining = self.remaining()
             if remaining is not None and remaining <= 0:
                 return Outcome("time_limit", None, False), None
-            outcome = self.solver.solve(remaining)
+            outcome = self.solver.solve(remaining, None if granularity is None else float(granularity))
             if not outcome.has_solution:
                 return outcome, None
             package = self.read_package()
@@ -151,6 +151,16 @@ class Search:
         if outcome.status == "time_limit" and package is None:
             raise TimeLimitReached("stopped at the time limit before finding an acceptable package")
         return package
+
+    def granularity(self, parties: Sequence[str], reservations: bool = False) -> Fraction | None:
+        """The step between two different values of a sum of these parties' utilities (or of
+        their gains, with ``reservations``): the gcd of their units; None if any is continuous."""
+        steps = [self.model.unit[p] for p in parties]
+        if reservations:
+            steps += [exact(self.scenario.party[p].reservation) for p in parties]
+        if any(s is None for s in steps):
+            return None
+        return fraction_gcd([s for s in steps if s])
 
     def read_choices(self) -> dict[str, str | float]:
         m, scenario = self.m, self.scenario
@@ -267,3 +277,4 @@ class Search:
                         v.fix(value)
                     else:
                         v.unfix()
+

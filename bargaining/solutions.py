@@ -10,13 +10,12 @@ All criteria work on gains g_p = utility_p - reservation_p of the *criteria part
 * kalai        maximise min_p g_p / G_p, where G_p = max g_p over acceptable packages
                (parties with G_p = 0 are left out: every package gives them nothing)
 
-Ties are broken the same way for every criterion, so the answer is one utility vector:
-first the largest sum of all parties' utilities, then the largest gain of the first party
-in the file, then of the second, and so on.  This makes every answer Pareto-optimal.
+Ties are broken the same way for every criterion: the largest sum of all parties'
+utilities, which makes every answer Pareto-optimal; packages still tied after that are
+left to HiGHS (deterministic for a given scenario and HiGHS version).
 
-Two implementations share these definitions: :func:`best_package` searches the
-mixed-integer model, and :func:`pick` chooses among known packages (the frontier rows) in
-exact rational arithmetic.  They must agree, and the tests check that they do.
+:func:`best_package` searches the mixed-integer model; :func:`criterion_value` evaluates
+one package exactly, and is what the tests and the frontier's marks compare with.
 """
 
 from __future__ import annotations
@@ -53,21 +52,6 @@ def criterion_value(criterion: str, gains: dict[str, Fraction], parties: Sequenc
     raise ValueError(f"unknown criterion {criterion!r}; choose one of {', '.join(CRITERIA)}")
 
 
-def pick(criterion: str, packages: Sequence[Package], parties: Sequence[str]) -> int | None:
-    """Index of the package the criterion (with the shared tie-break) chooses among ``packages``."""
-    if not packages:
-        return None
-    ideal = {p: max(x.exact_gains[p] for x in packages) for p in parties}
-    everyone = list(packages[0].exact_utilities)
-
-    def key(index: int) -> tuple:
-        x = packages[index]
-        value = criterion_value(criterion, x.exact_gains, parties, ideal, x.exact_utilities)
-        return (value, sum(x.exact_utilities.values()), *(x.exact_gains[p] for p in everyone))
-
-    return max(range(len(packages)), key=key)
-
-
 # --------------------------------------------------------------------------- search in the model
 
 
@@ -87,7 +71,7 @@ def best_package(search: Search, criterion: str, parties: Sequence[str]) -> Pack
             accept: Callable[[Package], bool] = lambda x: True
             reject: Callable[[Package], None] = lambda x: None
         elif criterion == "utilitarian":
-            outcome, package = search.maximize(sum(m.utility[p] for p in parties))
+            outcome, package = search.maximize(sum(m.utility[p] for p in parties), search.granularity(parties))
             package = package or first
             m.criteria_total_min = float(sum(package.exact_utilities[p] for p in parties))
             m.criteria_total_row.activate()
@@ -108,7 +92,7 @@ def _maxmin(search: Search, parties: Sequence[str], first: Package) -> Package:
         m.floor_rows[p].activate() if p in parties else m.floor_rows[p].deactivate()
     if not parties:
         return first
-    _, package = search.maximize(m.floor)
+    _, package = search.maximize(m.floor, search.granularity(parties, reservations=True))
     package = package or first
     floor = min(package.exact_gains[p] for p in parties)
     for p in parties:
@@ -120,7 +104,7 @@ def _kalai(search: Search, parties: Sequence[str], first: Package) -> Package:
     m = search.m
     ideal: dict[str, Fraction] = {}
     for p in parties:
-        _, top = search.maximize(m.gain[p])
+        _, top = search.maximize(m.gain[p], search.granularity([p]))
         ideal[p] = (top or first).exact_gains[p]
     counted = [p for p in parties if ideal[p] > 0]
     for p in m.gain:
@@ -198,36 +182,24 @@ def _nash(search: Search, parties: Sequence[str], first: Package) -> tuple[Packa
 
 
 def _settle(search: Search, package: Package, accept: Callable[[Package], bool], reject: Callable[[Package], None]) -> Package:
-    """Break ties among the criterion's optimal packages: largest total, then gains in party order."""
+    """Break ties among the criterion's optimal packages: the largest total utility of all parties.
+
+    This makes the answer Pareto-optimal (every criterion here is monotone in gains, so a
+    package dominating an optimal one is optimal too, with a larger total).  Packages still
+    tied after that are left to HiGHS, which is deterministic for a given scenario.
+    """
     m = search.m
     everyone = list(m.gain.keys())
-    stages: list[tuple[object, Callable[[Package], None]]] = [
-        (sum(m.utility[p] for p in everyone), lambda x: _fix_total(search, x)),
-    ]
-    stages += [(m.gain[p], (lambda x, p=p: m.gain[p].setlb(float(x.exact_gains[p])))) for p in everyone[:-1]]
-    for objective, fix in stages:
-        seen: set[tuple] = set()
-        while True:
-            outcome, candidate = search.maximize(objective)
-            if candidate is None or candidate.key() in seen:
-                candidate = package  # nothing better, or a tolerance loop: keep what we have
-                break
-            if accept(candidate):
-                break
-            seen.add(candidate.key())
-            reject(candidate)
-        package = candidate if _better(candidate, package, everyone) else package
-        fix(package)
-    return package
+    seen: set[tuple] = set()
+    while True:
+        _, candidate = search.maximize(sum(m.utility[p] for p in everyone), search.granularity(everyone))
+        if candidate is None or candidate.key() in seen:
+            return package  # nothing better, or a tolerance loop: keep what we have
+        if accept(candidate):
+            return candidate if _total(candidate) >= _total(package) else package
+        seen.add(candidate.key())
+        reject(candidate)
 
 
-def _better(candidate: Package, incumbent: Package, everyone: list[str]) -> bool:
-    def key(x: Package) -> tuple:
-        return (sum(x.exact_utilities.values()), *(x.exact_gains[p] for p in everyone))
-
-    return key(candidate) >= key(incumbent)
-
-
-def _fix_total(search: Search, package: Package) -> None:
-    search.m.total_min = float(sum(package.exact_utilities.values()))
-    search.m.total_row.activate()
+def _total(package: Package) -> Fraction:
+    return sum(package.exact_utilities.values(), Fraction(0))

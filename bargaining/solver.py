@@ -47,13 +47,21 @@ class Solver:
         self.seconds = 0.0
         self.highs.set_instance(model)
 
-    def solve(self, time_limit: float | None = None) -> Outcome:
-        """Solve the model as it stands now; ``time_limit`` in seconds (None: no limit)."""
-        self.highs.config.time_limit = time_limit
+    def solve(self, time_limit: float | None = None, granularity: float | None = None) -> Outcome:
+        """Solve the model as it stands now.
+
+        ``time_limit`` in seconds (None: no limit).  ``granularity``: the smallest difference
+        two packages' objective values can have (e.g. 1 when all points are integers); the
+        search then stops as soon as its bound is within that of the best package found,
+        which proves optimality without chasing the last fraction of the gap.
+        """
+        self.highs.highs_options["time_limit"] = float("inf") if time_limit is None else max(time_limit, 1e-3)
+        self.highs.highs_options["mip_abs_gap"] = 0.999 * granularity if granularity else 1e-9
         start = time.perf_counter()
+        highs_before = self.highs._solver_model.getRunTime()
         result = self.highs.solve(self.model)
         self.seconds += time.perf_counter() - start
-        self.highs_seconds += self.highs._solver_model.getRunTime()
+        self.highs_seconds += self.highs._solver_model.getRunTime() - highs_before
         self.calls += 1
         condition = result.termination_condition
         has_solution = result.best_feasible_objective is not None

@@ -12,7 +12,7 @@ from .progress import Progress
 from .scenario import Scenario
 from .search import Package, Search
 from .frontier import pareto_frontier
-from .solutions import CRITERIA, best_package, pick
+from .solutions import CRITERIA, best_package
 from .solver import Solver
 
 
@@ -49,7 +49,8 @@ class BargainingSpace:
 
         ``criterion``: "maxmin" (largest smallest gain), "utilitarian" (largest sum of
         utilities), "nash" (largest product of gains) or "kalai" (largest smallest gain as a
-        share of each party's best possible gain).  Ties: largest total, then party order.
+        share of each party's best possible gain).  Ties: the largest total utility of all
+        parties (so the package is Pareto-optimal), then HiGHS's deterministic choice.
         """
         if criterion not in CRITERIA:
             raise ValueError(f"unknown criterion {criterion!r}; choose one of {', '.join(CRITERIA)}")
@@ -93,14 +94,15 @@ class BargainingSpace:
         return frame
 
     def frontier(self, parties: Sequence[str] | None = None, time_limit: float | None = None,
-                 progress: bool | None = None, resolution: float | None = None) -> pd.DataFrame:
+                 progress: bool | None = None, resolution: float | None = None, solutions: bool = True) -> pd.DataFrame:
         """The Pareto frontier: one row per non-dominated utility vector among acceptable packages.
 
         Columns as in :meth:`acceptable` (a package attaining the vector: one column per
         issue, one per party), plus ``solution``: the bargaining solutions ("maxmin",
-        "utilitarian", "nash", "kalai") located at that row, computed on the rows exactly as
-        :meth:`best` defines them (when the frontier covers every party).  ``parties``
-        restricts the frontier to some parties' utilities.
+        "utilitarian", "nash", "kalai") located at that row -- the row whose utilities are
+        those of :meth:`best`'s package (marked when the frontier covers every party and is
+        complete; ``solutions=False`` skips them).  ``parties`` restricts the frontier to
+        some parties' utilities.
 
         Exact for discrete scenarios.  When a party's utility has a continuous part, its
         axis is cut into a grid (``resolution`` points, default 1/200 of its range): at most
@@ -115,11 +117,12 @@ class BargainingSpace:
         columns = [i.id for i in self.scenario.issues] + self.scenario.party_ids
         frame = pd.DataFrame([x.row() for x in packages], columns=columns)
         marks: list[list[str]] = [[] for _ in packages]
-        if set(chosen) == set(self.scenario.party_ids) and result.complete:
+        if solutions and set(chosen) == set(self.scenario.party_ids) and result.complete:
+            where = {tuple(x.exact_utilities[p] for p in chosen): k for k, x in enumerate(packages)}
             for criterion in CRITERIA:
-                index = pick(criterion, packages, self.criteria_parties)
-                if index is not None:
-                    marks[index].append(criterion)
+                best = self.best(criterion)
+                if best is not None:
+                    marks[where[tuple(best.exact_utilities[p] for p in chosen)]].append(criterion)
         frame["solution"] = pd.Series([", ".join(x) for x in marks], dtype=object)
         frame.attrs.update(
             complete=result.complete,

@@ -54,8 +54,9 @@ class Enumeration:
                 keep.append(tuple(Fraction(int(v), self.denominator) for v in row))
         return set(keep)
 
-    def best(self, criterion: str, parties: list[str]) -> tuple[Fraction, ...] | None:
-        """The utility vector (all parties) the criterion picks, with the documented tie-break."""
+    def best(self, criterion: str, parties: list[str]) -> set[tuple[Fraction, ...]] | None:
+        """The utility vectors (all parties) the criterion picks, after the documented tie-break
+        (largest total): a set, since vectors still tied are all correct answers."""
         rows = np.flatnonzero(self.acceptable)
         if not len(rows):
             return None
@@ -80,10 +81,10 @@ class Enumeration:
             raise ValueError(criterion)
 
         def key(n: int) -> tuple:
-            return (value(n), sum(gains[p][n] + res[p] for p in self.parties), *(gains[p][n] for p in self.parties))
+            return (value(n), sum(gains[p][n] + res[p] for p in self.parties))
 
-        n = max(range(len(rows)), key=key)
-        return tuple(gains[p][n] + res[p] for p in self.parties)
+        top = max(key(n) for n in range(len(rows)))
+        return {tuple(gains[p][n] + res[p] for p in self.parties) for n in range(len(rows)) if key(n) == top}
 
 
 def enumerate_packages(scenario: Scenario) -> Enumeration:

@@ -18,7 +18,7 @@ def test_best_matches_brute_force(scenario, criterion):
         assert package is None
         return
     assert package is not None
-    assert tuple(package.exact_utilities[p] for p in scenario.party_ids) == expected
+    assert tuple(package.exact_utilities[p] for p in scenario.party_ids) in expected
     assert scenario.is_acceptable(package.choices)
 
 
@@ -30,7 +30,7 @@ def test_best_with_optional_parties_and_controlled_issues(scenario, criterion):
     package = space.best(criterion)
     assert (package is None) == (expected is None)
     if package is not None:
-        assert tuple(package.exact_utilities[p] for p in scenario.party_ids) == expected
+        assert tuple(package.exact_utilities[p] for p in scenario.party_ids) in expected
 
 
 @given(scenarios(optional_parties=True, controlled=True))
@@ -40,3 +40,10 @@ def test_acceptable_set_matches_brute_force(scenario):
     found = {tuple(row) for row in frame[[i.id for i in scenario.issues]].itertuples(index=False)}
     assert len(found) == len(frame)
     assert found == truth.acceptable_set()
+
+
+@given(scenarios(max_parties=3))
+def test_ties_are_broken_deterministically(scenario):
+    first = [BargainingSpace(scenario).best(c) for c in ("maxmin", "nash")]
+    again = [BargainingSpace(scenario).best(c) for c in ("maxmin", "nash")]
+    assert [x and x.choices for x in first] == [x and x.choices for x in again]
