@@ -63,49 +63,67 @@ def best_package(search: Search, criterion: str, parties: Sequence[str]) -> Pack
     with search.restoring():
         for p in m.gain:
             m.in_criteria[p] = 1.0 if p in parties else 0.0
-        first = search.feasible()
-        if first is None:
-            return None
+        accept: Callable[[Package], bool] = lambda x: True
+        reject: Callable[[Package], None] = lambda x: None
         if criterion == "maxmin":
-            package = _maxmin(search, parties, first)
-            accept: Callable[[Package], bool] = lambda x: True
-            reject: Callable[[Package], None] = lambda x: None
+            found, package = _maxmin(search, parties)
         elif criterion == "utilitarian":
-            outcome, package = search.maximize(sum(m.utility[p] for p in parties), search.granularity(parties))
-            package = package or first
-            m.criteria_total_min = float(sum(package.exact_utilities[p] for p in parties))
-            m.criteria_total_row.activate()
-            accept, reject = (lambda x: True), (lambda x: None)
+            found, package = _utilitarian(search, parties)
         elif criterion == "kalai":
-            package = _kalai(search, parties, first)
-            accept, reject = (lambda x: True), (lambda x: None)
+            found, package = _kalai(search, parties)
         else:
-            package, accept, reject = _nash(search, parties, first)
-        settled = _settle(search, package, accept, reject)
+            found, package, accept, reject = _nash(search, parties)
+        try:
+            settled = _settle(search, package, accept, reject) if found else None
+        finally:
+            search.solver.drop(m.log_cuts)
+    if settled is None:
+        return None
     return Package(**{**settled.__dict__, "criterion": criterion})
 
 
-def _maxmin(search: Search, parties: Sequence[str], first: Package) -> Package:
+def _solve(search: Search, objective: object, granularity: Fraction | None = None) -> Package | None:
+    """Maximise; None when no package is acceptable; TimeLimitReached when time ran out with none found."""
+    outcome, package = search.maximize(objective, granularity)
+    if package is None and outcome.status == "time_limit":
+        raise TimeLimitReached("stopped at the time limit before finding an acceptable package")
+    return package
+
+
+def _maxmin(search: Search, parties: Sequence[str]) -> tuple[bool, Package | None]:
     m = search.m
     for p in m.gain:
         m.scale[p] = 1.0
         m.floor_rows[p].activate() if p in parties else m.floor_rows[p].deactivate()
     if not parties:
-        return first
-    _, package = search.maximize(m.floor, search.granularity(parties, reservations=True))
-    package = package or first
+        return True, None
+    package = _solve(search, m.floor, search.granularity(parties, reservations=True))
+    if package is None:
+        return False, None
     floor = min(package.exact_gains[p] for p in parties)
     for p in parties:
         m.gain[p].setlb(float(search.at_least(p, floor)))
-    return package
+    return True, package
 
 
-def _kalai(search: Search, parties: Sequence[str], first: Package) -> Package:
+def _utilitarian(search: Search, parties: Sequence[str]) -> tuple[bool, Package | None]:
+    m = search.m
+    package = _solve(search, sum(m.utility[p] for p in parties), search.granularity(parties))
+    if package is None:
+        return False, None
+    m.criteria_total_min = float(sum(package.exact_utilities[p] for p in parties))
+    m.criteria_total_row.activate()
+    return True, package
+
+
+def _kalai(search: Search, parties: Sequence[str]) -> tuple[bool, Package | None]:
     m = search.m
     ideal: dict[str, Fraction] = {}
     for p in parties:
-        _, top = search.maximize(m.gain[p], search.granularity([p]))
-        ideal[p] = (top or first).exact_gains[p]
+        top = _solve(search, m.gain[p], search.granularity([p]))
+        if top is None:
+            return False, None
+        ideal[p] = top.exact_gains[p]
     counted = [p for p in parties if ideal[p] > 0]
     for p in m.gain:
         if p in counted:
@@ -114,16 +132,17 @@ def _kalai(search: Search, parties: Sequence[str], first: Package) -> Package:
         else:
             m.floor_rows[p].deactivate()
     if not counted:
-        return first
-    _, package = search.maximize(m.floor)
-    package = package or first
+        return True, None
+    package = _solve(search, m.floor)
+    if package is None:
+        return False, None
     share = min(package.exact_gains[p] / ideal[p] for p in counted)
     for p in counted:
         m.gain[p].setlb(float(search.at_least(p, share * ideal[p])))
-    return package
+    return True, package
 
 
-def _nash(search: Search, parties: Sequence[str], first: Package) -> tuple[Package, Callable[[Package], bool], Callable[[Package], None]]:
+def _nash(search: Search, parties: Sequence[str]) -> tuple[bool, Package | None, Callable[[Package], bool], Callable[[Package], None]]:
     """Maximise the product of gains by outer approximation of log: tangent cuts refined until proven.
 
     log is concave, so every tangent ``log c + (g - c) / c`` lies above it; maximising the
@@ -148,7 +167,7 @@ def _nash(search: Search, parties: Sequence[str], first: Package) -> tuple[Packa
 
     search.solver.drop(m.log_cuts)
     if not parties:
-        return first, (lambda x: True), (lambda x: None)
+        return True, None, (lambda x: True), (lambda x: None)
     saved = {p: m.gain[p].lb for p in parties}
     for p in parties:
         m.gain[p].setlb(float(positive[p]))
@@ -174,14 +193,15 @@ def _nash(search: Search, parties: Sequence[str], first: Package) -> tuple[Packa
         for p, lb in saved.items():
             m.gain[p].setlb(lb)
         search.solver.drop(m.log_cuts)
-        return first, (lambda x: True), (lambda x: None)
+        return True, None, (lambda x: True), (lambda x: None)
     target = product(best)
     m.log_floor = math.log(target) - NASH_TOLERANCE * max(1.0, abs(math.log(target)))
     m.log_row.activate()
-    return best, (lambda x: product(x) >= target), (lambda x: add_cuts(x.exact_gains))
+    return True, best, (lambda x: product(x) >= target), (lambda x: add_cuts(x.exact_gains))
 
 
-def _settle(search: Search, package: Package, accept: Callable[[Package], bool], reject: Callable[[Package], None]) -> Package:
+def _settle(search: Search, package: Package | None, accept: Callable[[Package], bool],
+            reject: Callable[[Package], None]) -> Package | None:
     """Break ties among the criterion's optimal packages: the largest total utility of all parties.
 
     This makes the answer Pareto-optimal (every criterion here is monotone in gains, so a
@@ -192,11 +212,11 @@ def _settle(search: Search, package: Package, accept: Callable[[Package], bool],
     everyone = list(m.gain.keys())
     seen: set[tuple] = set()
     while True:
-        _, candidate = search.maximize(sum(m.utility[p] for p in everyone), search.granularity(everyone))
+        candidate = _solve(search, sum(m.utility[p] for p in everyone), search.granularity(everyone))
         if candidate is None or candidate.key() in seen:
             return package  # nothing better, or a tolerance loop: keep what we have
         if accept(candidate):
-            return candidate if _total(candidate) >= _total(package) else package
+            return candidate if package is None or _total(candidate) >= _total(package) else package
         seen.add(candidate.key())
         reject(candidate)
 
