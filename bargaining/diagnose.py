@@ -10,6 +10,7 @@ members opens the bargaining space.  One solve per requirement, on the same mode
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from .model import Requirement
 from .search import Package, Search
@@ -32,10 +33,11 @@ class Diagnosis:
         if self.feasible:
             lines = [f"{self.scenario_name}: at least one package is acceptable to every party whose acceptance is required."]
         else:
-            lines = [
-                f"{self.scenario_name}: no package is acceptable.",
-                f"These {len(self.conflict)} requirements cannot all hold together; dropping any one of them opens the bargaining space:",
-            ]
+            lines = [f"{self.scenario_name}: no package is acceptable."]
+            if len(self.conflict) == 1:
+                lines.append("This requirement cannot hold in any package:")
+            else:
+                lines.append(f"These {len(self.conflict)} requirements cannot all hold together (dropping any one of them removes this conflict):")
             lines += [f"  - {r.label}" for r in self.conflict]
         lines += self.notes
         return "\n".join(lines)
@@ -54,9 +56,74 @@ def minimal_conflict(search: Search) -> list[Requirement]:
     return conflict
 
 
-def diagnose(search: Search) -> Diagnosis:
+def minimal_relaxations(search: Search, max_size: int = 3, limit: int = 100) -> list[list[Requirement]]:
+    """Every minimal set of requirements whose removal makes some package acceptable, smallest first.
+
+    These are the minimal correction sets.  On the one model: free the switches, minimise
+    how many are switched off; the answer S is a smallest opening set.  Then forbid every
+    superset of S (``sum_{k in S} relax[k] <= |S| - 1``) and solve again, until the
+    smallest remaining set is larger than ``max_size``.  Each answer is minimal: a proper
+    subset that opened the space would contain no earlier answer and be smaller.
+    """
+    m = search.m
+    requirements = search.model.requirements
+    found: list[list[Requirement]] = []
+    with search.restoring():
+        for k in m.relax:
+            m.relax[k].unfix()
+        try:
+            while len(found) < limit:
+                outcome, package = search.maximize(-sum(m.relax[k] for k in m.relax), 1)
+                if package is None:
+                    break
+                waived, _ = search.switches()
+                chosen = [k for k, r in enumerate(requirements) if r.waiver in waived]
+                if len(chosen) > max_size or not chosen:
+                    break
+                found.append([requirements[k] for k in chosen])
+                m.set_cuts.add(sum(m.relax[k] for k in chosen) <= len(chosen) - 1)
+        finally:
+            search.solver.drop(m.set_cuts)
+    return found
+
+
+def reservation_reductions(search: Search) -> dict[str, Fraction | None]:
+    """For each veto party: how far its reservation must fall for a package to exist, all else as written.
+
+    One solve per party: switch its reservation off and maximise its gain; the shortfall
+    below zero is the reduction needed (0 if none is).  None when even dropping the
+    reservation entirely opens nothing (the red lines alone conflict).
+    """
+    m = search.m
+    needed: dict[str, Fraction | None] = {}
+    for k, requirement in enumerate(search.model.requirements):
+        party = requirement.party
+        if requirement.kind != "reservation" or not search.scenario.party[party].veto:
+            continue
+        with search.restoring():
+            m.relax[k].fix(1)
+            outcome, package = search.maximize(m.gain[party], search.granularity([party]))
+        needed[party] = None if package is None else max(Fraction(0), -package.exact_gains[party])
+    return needed
+
+
+def diagnose(search: Search, relaxations: bool = True) -> Diagnosis:
+    """Is any package acceptable?  If not: a minimal conflict, and what would open the space."""
     name = search.scenario.name
     example = search.feasible()
     if example is not None:
         return Diagnosis(name, True, example=example)
-    return Diagnosis(name, False, conflict=minimal_conflict(search))
+    notes: list[str] = []
+    if relaxations:
+        sets = minimal_relaxations(search, max_size=2, limit=10)
+        if sets:
+            notes.append("What would open it (smallest sets of requirements to drop):")
+            notes += ["  - drop " + " and ".join(r.label for r in group) for group in sets]
+        for party, cut in reservation_reductions(search).items():
+            label = search.scenario.party[party].label
+            if cut is None:
+                notes.append(f"  - no reduction of {label}'s reservation alone opens it")
+            elif cut > 0:
+                reservation = search.scenario.party[party].reservation
+                notes.append(f"  - or {label} accepts {float(reservation - cut):g} instead of {reservation:g} (a reduction of {float(cut):g})")
+    return Diagnosis(name, False, conflict=minimal_conflict(search), notes=notes)

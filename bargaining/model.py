@@ -198,6 +198,7 @@ def build_model(scenario: Scenario) -> BargainingModel:
     m.log_row = pyo.Constraint(expr=sum(m.in_criteria[p] * m.log_gain[p] for p in parties) >= m.log_floor)
     m.log_cuts = pyo.ConstraintList()
     m.package_cuts = pyo.ConstraintList()
+    m.set_cuts = pyo.ConstraintList()  # blocks supersets of sets already found (relaxations, coalitions)
     for row in (m.total_row, m.criteria_total_row, m.log_row):
         row.deactivate()
     m.objective = pyo.Objective(expr=m.floor, sense=pyo.maximize)

@@ -92,6 +92,8 @@ class Search:
     solver: Solver
     time_limit: float | None = None
     deadline: float | None = field(default=None, init=False)
+    #: the parties taking part when a coalition is imposed (None: non-veto parties are free to)
+    coalition: frozenset[str] | None = field(default=None, init=False)
 
     @property
     def scenario(self) -> Scenario:
@@ -187,21 +189,43 @@ class Search:
                 return float(mark)
         return float(min(max(round(value, 9), low), high))
 
-    def waived(self) -> list[tuple[str, str | int]]:
-        """The requirements switched off in the model now (by a diagnosis)."""
+    def switches(self) -> tuple[list[tuple[str, str | int]], list[str]]:
+        """In the current solution: the requirements switched off, and the non-veto parties taking part."""
         m = self.m
-        return [r.waiver for k, r in enumerate(self.model.requirements) if m.relax[k].value and m.relax[k].value > 0.5]
+        relax = [m.relax[k] for k in m.relax]
+        present = [m.takes_part[p] for p in m.takes_part]
+        values = self.solver.values(relax + present)
+        waived = [r.waiver for r, v in zip(self.model.requirements, values) if v > 0.5]
+        return waived, [p for p, v in zip(m.takes_part, values[len(relax):]) if v > 0.5]
 
     def read_package(self) -> Package | None:
         choices = self.read_choices()
-        signers = self.scenario.signers(choices, self.waived())
+        waived, _ = self.switches()
+        signers = self.scenario.signers(choices, waived, self.coalition)
         if signers is None:
             return None
         return self.package(choices, signers)
 
+    @contextmanager
+    def imposing(self, coalition: frozenset[str] | None) -> Iterator[None]:
+        """Exactly these parties take part (all veto parties must be among them)."""
+        if coalition is None:
+            yield
+            return
+        m, previous = self.m, self.coalition
+        for p in m.takes_part:
+            m.takes_part[p].fix(1 if p in coalition else 0)
+        self.coalition = coalition
+        try:
+            yield
+        finally:
+            self.coalition = previous
+            for p in m.takes_part:
+                m.takes_part[p].unfix() if previous is None else m.takes_part[p].fix(1 if p in previous else 0)
+
     def package(self, choices: Mapping[str, Any], signers: list[str] | None = None) -> Package:
         scenario = self.scenario
-        signers = signers if signers is not None else scenario.signers(choices) or []
+        signers = signers if signers is not None else scenario.signers(choices, (), self.coalition) or []
         return Package(
             choices=dict(choices),
             exact_utilities={p: scenario.utility(p, choices) for p in scenario.party_ids},

@@ -90,6 +90,12 @@ class Solver:
         rows.clear()
 
     def values(self, variables: list[pyo.Var]) -> list[float]:
-        """The current solution's values of the given variables."""
-        primals = self.highs.get_primals(vars_to_load=variables)
-        return [primals[v] for v in variables]
+        """The current solution's values of the given variables.
+
+        A fixed variable's value is its fixed value; a variable no constraint mentions (so the
+        solver never saw it, e.g. a switch with nothing to switch) counts as 0.
+        """
+        known = self.highs._vars  # APPSI's map of the variables it passed to HiGHS
+        free = [v for v in variables if not v.fixed and id(v) in known]
+        primals = self.highs.get_primals(vars_to_load=free) if free else {}
+        return [v.value if v.fixed else primals[v] if id(v) in known else 0.0 for v in variables]

@@ -6,11 +6,12 @@ from typing import Sequence
 
 import pandas as pd
 
-from .diagnose import Diagnosis, diagnose
+from .diagnose import Diagnosis, diagnose, minimal_relaxations, reservation_reductions
 from .model import build_model
 from .progress import Progress
 from .scenario import Scenario
 from .search import Package, Search
+from .coalitions import minimal_coalitions
 from .frontier import pareto_frontier
 from .solutions import CRITERIA, best_package
 from .solver import Solver
@@ -44,17 +45,54 @@ class BargainingSpace:
     def solver_calls(self) -> int:
         return self.search.solver.calls
 
-    def best(self, criterion: str = "maxmin") -> Package | None:
+    def best(self, criterion: str = "maxmin", coalition: str | Sequence[str] | None = None) -> Package | None:
         """The acceptable package that the criterion prefers, or None when no package is acceptable.
 
         ``criterion``: "maxmin" (largest smallest gain), "utilitarian" (largest sum of
         utilities), "nash" (largest product of gains) or "kalai" (largest smallest gain as a
         share of each party's best possible gain).  Ties: the largest total utility of all
         parties (so the package is Pareto-optimal), then HiGHS's deterministic choice.
+
+        ``coalition``: None (non-veto parties join when the package suits them; the
+        criterion weighs the veto parties), a list of party ids (exactly these take part,
+        with every veto party; the criterion weighs the members), or "smallest" (the first
+        of :meth:`coalitions`, the smallest coalition that opens the bargaining space).
         """
         if criterion not in CRITERIA:
             raise ValueError(f"unknown criterion {criterion!r}; choose one of {', '.join(CRITERIA)}")
-        return best_package(self.search, criterion, self.criteria_parties)
+        members = self._coalition(coalition)
+        if members is None:
+            return best_package(self.search, criterion, self.criteria_parties)
+        with self.search.imposing(members):
+            return best_package(self.search, criterion, [p for p in self.scenario.party_ids if p in members])
+
+    def _coalition(self, coalition: str | Sequence[str] | None) -> frozenset[str] | None:
+        if coalition is None:
+            return None
+        if coalition == "smallest":
+            found = minimal_coalitions(self.search, limit=1)
+            if not found:
+                return frozenset(self.scenario.party_ids)  # nothing opens the space: best() answers None
+            return found[0]
+        if isinstance(coalition, str):
+            raise ValueError(f"coalition must be None, 'smallest' or a list of party ids, not {coalition!r}")
+        return frozenset(parties_or_all(self, coalition)) | frozenset(self.scenario.veto_party_ids)
+
+    def coalitions(self, limit: int = 50) -> pd.DataFrame:
+        """Every minimal coalition that opens the bargaining space, smallest first, with its best maxmin package.
+
+        One row per coalition: ``members`` (all parties taking part), ``joining`` (the
+        non-veto parties among them), ``size``, then the maxmin package (a column per issue
+        and per party, as in :meth:`acceptable`).  Empty when no coalition opens the space.
+        """
+        rows = []
+        for members in minimal_coalitions(self.search, limit):
+            package = self.best("maxmin", coalition=sorted(members))
+            optional = [p for p in self.scenario.party_ids if p in members and not self.scenario.party[p].veto]
+            rows.append({"members": ", ".join(p for p in self.scenario.party_ids if p in members), "joining": ", ".join(optional),
+                         "size": len(members), **(package.row() if package else {})})
+        columns = ["members", "joining", "size"] + [i.id for i in self.scenario.issues] + self.scenario.party_ids
+        return pd.DataFrame(rows, columns=columns)
 
     def acceptable(self, limit: int | None = None) -> pd.DataFrame:
         """Every acceptable package, one row each: a column per issue (its choice) and per party (its utility).
@@ -135,9 +173,36 @@ class BargainingSpace:
         )
         return frame
 
-    def diagnose(self) -> Diagnosis:
-        """Is any package acceptable? If not, a minimal set of reservations and red lines that conflict."""
-        return diagnose(self.search)
+    def diagnose(self, relaxations: bool = True) -> Diagnosis:
+        """Is any package acceptable? If not, a minimal set of reservations and red lines that
+        conflict and, with ``relaxations``, the smallest sets to drop and reservation cuts that open it."""
+        return diagnose(self.search, relaxations)
+
+    def relaxations(self, max_size: int = 3, limit: int = 100) -> pd.DataFrame:
+        """What would open the bargaining space: one row per way.
+
+        Rows of kind "drop": every minimal set of red lines and reservations (at most
+        ``max_size`` of them) whose removal makes some package acceptable, smallest first.
+        Rows of kind "lower reservation": for each veto party, the smallest cut of its
+        reservation that opens the space with everything else as written (no row when no cut
+        of that party's reservation alone can).  Columns: kind, size, parties, requirements
+        (plain-language labels), reservation_cut.  No rows when the space is already open.
+        """
+        columns = ["kind", "size", "parties", "requirements", "reservation_cut"]
+        if self.search.feasible() is not None:
+            return pd.DataFrame([], columns=columns)
+        rows = [
+            {"kind": "drop", "size": len(group), "parties": ", ".join(dict.fromkeys(r.party for r in group)),
+             "requirements": "; ".join(r.label for r in group), "reservation_cut": None}
+            for group in minimal_relaxations(self.search, max_size, limit)
+        ]
+        for party, cut in reservation_reductions(self.search).items():
+            if cut is not None:
+                reservation = self.scenario.party[party].reservation
+                rows.append({"kind": "lower reservation", "size": 1, "parties": party,
+                             "requirements": f"{self.scenario.party[party].label}'s reservation {reservation:g} -> {float(reservation - cut):g}",
+                             "reservation_cut": float(cut)})
+        return pd.DataFrame(rows, columns=columns)
 
     def evaluate(self, choices: dict) -> Package:
         """A package of your own choosing, with its utilities and who would take part (empty if unacceptable)."""

@@ -87,8 +87,13 @@ class Enumeration:
         return {tuple(gains[p][n] + res[p] for p in self.parties) for n in range(len(rows)) if key(n) == top}
 
 
-def enumerate_packages(scenario: Scenario) -> Enumeration:
-    """Every combination of discrete options, its utilities and whether it is acceptable."""
+def enumerate_packages(scenario: Scenario, coalition: frozenset[str] | None = None,
+                       waived: frozenset[tuple] = frozenset()) -> Enumeration:
+    """Every combination of discrete options, its utilities and whether it is acceptable.
+
+    ``coalition``: exactly these parties take part (None: each non-veto party takes part
+    when it accepts).  ``waived``: requirements switched off, ("reservation", party) or
+    ("red_line", index)."""
     assert not scenario.continuous_issues, "the oracle enumerates discrete scenarios only"
     raw = scenario.to_dict()
     issues = [i["id"] for i in raw["issues"]]
@@ -126,8 +131,10 @@ def enumerate_packages(scenario: Scenario) -> Enumeration:
     def accepts(j: int) -> np.ndarray:
         party = parties[j]
         ok = scaled[:, j] >= int(_frac(raw["parties"][j]["reservation"]) * d)
-        for r in raw.get("red_lines", []):
-            if r["party"] != party:
+        if ("reservation", party) in waived:
+            ok = np.ones(n, dtype=bool)
+        for index, r in enumerate(raw.get("red_lines", [])):
+            if r["party"] != party or ("red_line", index) in waived:
                 continue
             if "forbid" in r:
                 ok &= ~holds(r["forbid"])
@@ -138,13 +145,19 @@ def enumerate_packages(scenario: Scenario) -> Enumeration:
         return ok
 
     accepting = np.stack([accepts(j) for j in range(len(parties))], axis=1)
-    veto = np.array([p.get("veto", True) for p in raw["parties"]])
-    acceptable = accepting[:, veto].all(axis=1)
+    if coalition is None:
+        veto = np.array([p.get("veto", True) for p in raw["parties"]])
+        acceptable = accepting[:, veto].all(axis=1)
+        present_mask = accepting
+    else:
+        members = np.array([p in coalition for p in parties])
+        acceptable = accepting[:, members].all(axis=1)
+        present_mask = np.broadcast_to(members, accepting.shape)
     for col, issue in enumerate(raw["issues"]):
         controllers = issue.get("controlled_by")
         if controllers:
             sq = next(k for k, o in enumerate(issue["options"]) if o.get("status_quo"))
-            present = accepting[:, [parties.index(c) for c in controllers]].any(axis=1)
+            present = present_mask[:, [parties.index(c) for c in controllers]].any(axis=1)
             acceptable &= (index[:, col] == sq) | present
     reservations = {p["id"]: _frac(p["reservation"]) for p in raw["parties"]}
     return Enumeration(issues, options, index, scaled, d, acceptable, parties, reservations)

@@ -1,0 +1,105 @@
+"""Diagnosis, relaxations and coalitions match brute force on small scenarios."""
+
+from itertools import combinations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bargaining import BargainingSpace
+from oracle import enumerate_packages
+from strategies import scenarios
+
+
+def requirement_ids(scenario):
+    return [("reservation", p) for p in scenario.party_ids] + [("red_line", k) for k in range(len(scenario.red_lines))]
+
+
+def opens(scenario, waived):
+    return enumerate_packages(scenario, waived=frozenset(waived)).acceptable.any()
+
+
+@given(scenarios(max_parties=4, optional_parties=True, controlled=True))
+def test_conflict_is_irreducible(scenario):
+    space = BargainingSpace(scenario)
+    diagnosis = space.diagnose(relaxations=False)
+    assert diagnosis.feasible == bool(enumerate_packages(scenario).acceptable.any())
+    if diagnosis.feasible:
+        return
+    conflict = {r.waiver for r in diagnosis.conflict}
+    everything = set(requirement_ids(scenario))
+    # the conflict alone admits no package: waive everything else and it stays closed
+    assert not opens(scenario, everything - conflict)
+    # and it is minimal: waive any one member as well and a package appears
+    for member in conflict:
+        assert opens(scenario, (everything - conflict) | {member})
+
+
+@given(scenarios(max_parties=3, optional_parties=True, controlled=True))
+def test_relaxations_are_all_minimal_opening_sets(scenario):
+    space = BargainingSpace(scenario)
+    frame = space.relaxations(max_size=2)
+    if enumerate_packages(scenario).acceptable.any():
+        assert len(frame) == 0
+        return
+    ids = requirement_ids(scenario)
+    opening = [set(c) for size in (1, 2) for c in combinations(ids, size) if opens(scenario, c)]
+    minimal = {frozenset(c) for c in opening if not any(o < c for o in opening)}
+    found = {frozenset(r.waiver for r in group) for group in _groups(space)}
+    assert found == minimal
+    sizes = list(frame[frame["kind"] == "drop"]["size"])
+    assert sizes == sorted(sizes)
+
+
+def _groups(space):
+    from bargaining.diagnose import minimal_relaxations
+
+    return minimal_relaxations(space.search, max_size=2)
+
+
+@given(scenarios(max_parties=3))
+def test_reservation_cuts_are_the_smallest_that_open(scenario):
+    from bargaining.diagnose import reservation_reductions
+
+    space = BargainingSpace(scenario)
+    if enumerate_packages(scenario).acceptable.any():
+        return
+    for party, cut in reservation_reductions(space.search).items():
+        free = enumerate_packages(scenario, waived=frozenset({("reservation", party)}))
+        column = scenario.party_ids.index(party)
+        reachable = [free.utilities(k)[party] for k in range(len(free.acceptable)) if free.acceptable[k]]
+        if not reachable:
+            assert cut is None
+            continue
+        reservation = free.reservations[party]
+        assert cut == max(0, reservation - max(reachable)), (party, column)
+
+
+@given(scenarios(max_parties=4, optional_parties=True, controlled=True))
+def test_minimal_coalitions_match_brute_force(scenario):
+    space = BargainingSpace(scenario)
+    veto = frozenset(scenario.veto_party_ids)
+    optional = [p for p in scenario.party_ids if p not in veto]
+    opening = [veto | frozenset(c) for size in range(len(optional) + 1) for c in combinations(optional, size)
+               if enumerate_packages(scenario, coalition=veto | frozenset(c)).acceptable.any()]
+    minimal = {c for c in opening if not any(o < c for o in opening)}
+    frame = space.coalitions()
+    found = {frozenset(m.split(", ")) for m in frame["members"]}
+    assert found == minimal
+    assert list(frame["size"]) == sorted(frame["size"])
+
+
+@settings(max_examples=30)
+@given(scenarios(max_parties=4, optional_parties=True, controlled=True), st.data())
+def test_best_with_a_coalition_matches_brute_force(scenario, data):
+    optional = [p for p in scenario.party_ids if not scenario.party[p].veto]
+    chosen = data.draw(st.lists(st.sampled_from(optional), unique=True)) if optional else []
+    coalition = frozenset(scenario.veto_party_ids) | frozenset(chosen)
+    criterion = data.draw(st.sampled_from(["maxmin", "utilitarian", "nash", "kalai"]))
+    truth = enumerate_packages(scenario, coalition=coalition)
+    members = [p for p in scenario.party_ids if p in coalition]
+    expected = truth.best(criterion, members)
+    package = BargainingSpace(scenario).best(criterion, coalition=sorted(coalition))
+    assert (package is None) == (expected is None)
+    if package is not None:
+        assert tuple(package.exact_utilities[p] for p in scenario.party_ids) in expected
+        assert scenario.signers(package.choices, coalition=coalition) is not None
