@@ -154,6 +154,7 @@ class Issue(_Strict):
     unit: str | None = None
     linkable: bool = False
     controlled_by: list[Id] | None = None
+    after: list[Id] | None = Field(default=None, description="phasing: leaves its status quo only after these issues have")
     rationale: str | None = None
 
     @model_validator(mode="after")
@@ -397,9 +398,9 @@ class Scenario:
         for issue_id, want in condition.items():
             chosen = choices[issue_id]
             if isinstance(want, Bound):
-                if want.at_least is not None and chosen < want.at_least:
+                if want.at_least is not None and exact(chosen) < exact(want.at_least):
                     return False
-                if want.at_most is not None and chosen > want.at_most:
+                if want.at_most is not None and exact(chosen) > exact(want.at_most):
                     return False
             elif isinstance(want, list):
                 if chosen not in want:
@@ -454,7 +455,7 @@ class Scenario:
             if not all(self.party_accepts(p, choices, waived) for p in taking_part):
                 return None
         for issue in self.issues:
-            if issue.controlled_by and choices[issue.id] != issue.status_quo_choice:
+            if issue.controlled_by and exact_or_id(choices[issue.id]) != exact_or_id(issue.status_quo_choice):
                 if not set(issue.controlled_by) & set(taking_part):
                     return None
         return taking_part
@@ -497,6 +498,11 @@ def _option_label(issue: Issue, option_id: str) -> str:
         if option.id == option_id:
             return option.label
     return option_id
+
+
+def exact_or_id(value: Any) -> Any:
+    """An amount as an exact Fraction, an option id as itself."""
+    return value if isinstance(value, str) or value is None else exact(value)
 
 
 def exact(value: float | int | Fraction) -> Fraction:
@@ -652,6 +658,15 @@ def _check_references(model: _ScenarioModel) -> list[Problem]:
             option_seen.add(option.id)
         if issue.controlled_by and issue.status_quo_choice is None:
             problems.append(Problem(("issues", index, "controlled_by"), "an issue with controlled_by needs a status quo (mark an option status_quo: true, or give status_quo: amount)"))
+        for a_index, earlier in enumerate(issue.after or []):
+            if earlier not in issues:
+                problems.append(Problem(("issues", index, "after", a_index), f"unknown issue '{earlier}'{_suggest(earlier, list(issues))}"))
+            elif earlier == issue.id:
+                problems.append(Problem(("issues", index, "after", a_index), "an issue cannot come after itself"))
+            elif issues[earlier].status_quo_choice is None:
+                problems.append(Problem(("issues", index, "after", a_index), f"'{earlier}' has no status quo, so it never 'changes'; mark one"))
+        if issue.after and issue.status_quo_choice is None:
+            problems.append(Problem(("issues", index, "after"), "an issue with 'after' needs a status quo (status_quo: true on an option, or status_quo: amount)"))
         for c_index, controller in enumerate(issue.controlled_by or []):
             if controller not in parties:
                 problems.append(Problem(("issues", index, "controlled_by", c_index), f"unknown party '{controller}'{_suggest(controller, list(parties))}"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -35,12 +36,17 @@ class Package:
     rational values that comparisons (ties, dominance, criteria) are made with.
     """
 
-    choices: dict[str, str | float]
+    exact_choices: dict[str, str | Fraction]
     exact_utilities: dict[str, Fraction]
     reservations: dict[str, Fraction]
     signers: tuple[str, ...]
     criterion: str | None = None
     optimal: bool = True
+
+    @property
+    def choices(self) -> dict[str, str | float]:
+        """Issue id -> the chosen option id, or the amount (a float) for a continuous issue."""
+        return {i: (c if isinstance(c, str) else float(c)) for i, c in self.exact_choices.items()}
 
     @property
     def utilities(self) -> dict[str, float]:
@@ -55,7 +61,7 @@ class Package:
         return {p: float(g) for p, g in self.exact_gains.items()}
 
     def key(self) -> tuple:
-        return tuple(sorted(self.choices.items()))
+        return tuple(sorted(self.exact_choices.items()))
 
     def row(self) -> dict[str, Any]:
         """One DataFrame row: a column per issue (its choice) and per party (its utility)."""
@@ -144,7 +150,11 @@ class Search:
                     package = Package(**{**package.__dict__, "optimal": False})
                 return outcome, package
             if self.scenario.continuous_issues:
-                raise RuntimeError("the solver's package fails the exact check and cannot be cut off; please report this scenario")
+                warnings.warn(
+                    "a package found by the solver misses a reservation or bound by less than the solver's "
+                    "tolerance when its amounts are read exactly; its combination of options is left out",
+                    stacklevel=3,
+                )
             self.cut_off(self.read_choices())
 
     def feasible(self) -> Package | None:
@@ -164,7 +174,7 @@ class Search:
             return None
         return fraction_gcd([s for s in steps if s])
 
-    def read_choices(self) -> dict[str, str | float]:
+    def read_choices(self) -> dict[str, str | Fraction]:
         m, scenario = self.m, self.scenario
         keys = list(m.choose.keys())
         amounts = [m.amount[i.id] for i in scenario.continuous_issues]
@@ -173,21 +183,23 @@ class Search:
         for (issue, option), value in zip(keys, values):
             if issue not in chosen or value > chosen[issue][0]:
                 chosen[issue] = (value, option)
-        choices: dict[str, str | float] = {i: o for i, (_, o) in chosen.items()}
+        choices: dict[str, str | Fraction] = {i: o for i, (_, o) in chosen.items()}
         for issue, value in zip(scenario.continuous_issues, values[len(keys):]):
             choices[issue.id] = self._snap(issue.id, value)
         return {i.id: choices[i.id] for i in scenario.issues}
 
-    def _snap(self, issue_id: str, value: float) -> float:
-        """Round an amount to a threshold or range end it is within solver tolerance of."""
+    def _snap(self, issue_id: str, value: float) -> Fraction:
+        """The exact amount the solver meant: a threshold or range end within solver tolerance,
+        else the nearest fraction with a small denominator (33.3333333 -> 100/3), so that a
+        package sitting exactly on a reservation or bound passes the exact check."""
         issue = self.scenario.issue[issue_id]
         low, high = issue.range or (0.0, 0.0)
         marks = [low, high] + [v for (i, a, b) in self.model.atoms for v in (a, b) if i == issue_id and v is not None]
         tolerance = 1e-7 * max(1.0, high - low)
         for mark in marks:
             if abs(value - mark) <= tolerance:
-                return float(mark)
-        return float(min(max(round(value, 9), low), high))
+                return exact(mark)
+        return min(max(Fraction(value).limit_denominator(10**6), exact(low)), exact(high))
 
     def switches(self) -> tuple[list[tuple[str, str | int]], list[str]]:
         """In the current solution: the requirements switched off, and the non-veto parties taking part."""
@@ -227,7 +239,7 @@ class Search:
         scenario = self.scenario
         signers = signers if signers is not None else scenario.signers(choices, (), self.coalition) or []
         return Package(
-            choices=dict(choices),
+            exact_choices={i: (c if isinstance(c, str) else exact(c)) for i, c in choices.items()},
             exact_utilities={p: scenario.utility(p, choices) for p in scenario.party_ids},
             reservations={p.id: exact(p.reservation) for p in scenario.parties},
             signers=tuple(signers),

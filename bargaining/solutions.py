@@ -30,6 +30,9 @@ Criterion = Literal["maxmin", "utilitarian", "nash", "kalai"]
 CRITERIA: tuple[str, ...] = ("maxmin", "utilitarian", "nash", "kalai")
 #: Nash's outer approximation stops when its bound on log(product) is within this of the best package.
 NASH_TOLERANCE = 1e-10
+NASH_TOLERANCE_CONTINUOUS = 1e-7
+#: At most this many rounds of tangents (then the best package found is returned, not proven optimal).
+NASH_ROUNDS = 500
 
 
 # --------------------------------------------------------------------------- exact choice among known points
@@ -176,7 +179,10 @@ def _nash(search: Search, parties: Sequence[str]) -> tuple[bool, Package | None,
             c = float(positive[p]) * (max(high, float(positive[p])) / float(positive[p])) ** (k / 6)
             add_cuts({q: (Fraction(c) if q == p else Fraction(0)) for q in parties})
     best: Package | None = None
-    while True:
+    # With amounts in play the cutting planes converge only in the limit: stop within 1e-7.
+    continuous = any(search.model.unit[p] is None for p in parties)
+    tolerance = NASH_TOLERANCE_CONTINUOUS if continuous else NASH_TOLERANCE
+    for _ in range(NASH_ROUNDS):
         outcome, package = search.maximize(sum(m.log_gain[p] for p in parties))
         if package is None:
             if outcome.status == "time_limit" and best is None:
@@ -186,9 +192,14 @@ def _nash(search: Search, parties: Sequence[str]) -> tuple[bool, Package | None,
             best = package
         if outcome.status != "optimal" or outcome.objective is None:
             break
-        if outcome.objective <= math.log(product(best)) + NASH_TOLERANCE * max(1.0, abs(outcome.objective)):
+        if outcome.objective <= math.log(product(best)) + tolerance * max(1.0, abs(outcome.objective)):
             break
         add_cuts(package.exact_gains)
+        if continuous:  # also where the solver stood, before amounts were read exactly
+            solved = search.solver.values([m.gain[p] for p in parties])
+            add_cuts({p: Fraction(v) for p, v in zip(parties, solved)})
+    else:
+        best = Package(**{**best.__dict__, "optimal": False}) if best is not None else None
     if best is None:  # no package gives every party a positive gain: every product is 0
         for p, lb in saved.items():
             m.gain[p].setlb(lb)
