@@ -92,26 +92,8 @@ def build_model(scenario: Scenario) -> BargainingModel:
     m.above = pyo.Var(m.atom_set, domain=pyo.Binary)
     m.atom_rows = pyo.ConstraintList()
     for k, (issue_id, low, high) in enumerate(atoms):
-        lo, hi = continuous[issue_id].range or (0.0, 0.0)
-        gap = STRICT_GAP * max(1.0, hi - lo)
-        x = m.amount[issue_id]
-        m.atom_rows.add(m.inside[k] + m.below[k] + m.above[k] == 1)
-        if low is None or low <= lo:
-            m.below[k].fix(0)
-        else:
-            m.atom_rows.add(x >= low - (low - lo) * (1 - m.inside[k]))
-            m.atom_rows.add(x <= low - gap + (hi - low + gap) * (1 - m.below[k]))
-            if low - gap < lo:
-                m.below[k].fix(0)
-        if high is None or high >= hi:
-            m.above[k].fix(0)
-        else:
-            m.atom_rows.add(x <= high + (hi - high) * (1 - m.inside[k]))
-            m.atom_rows.add(x >= high + gap - (high + gap - lo) * (1 - m.above[k]))
-            if high + gap > hi:
-                m.above[k].fix(0)
-        if (low is not None and low > hi) or (high is not None and high < lo):
-            m.inside[k].fix(0)
+        bound_indicator(m.atom_rows, m.amount[issue_id], continuous[issue_id].range or (0.0, 0.0), low, high,
+                        m.inside[k], m.below[k], m.above[k])
     model = BargainingModel(scenario, m, [], {}, {}, {a: k for k, a in enumerate(atoms)})
 
     # ---- interactions: together[j] = AND of the atoms of its condition
@@ -203,6 +185,33 @@ def build_model(scenario: Scenario) -> BargainingModel:
         row.deactivate()
     m.objective = pyo.Objective(expr=m.floor, sense=pyo.maximize)
     return model
+
+
+def bound_indicator(rows: pyo.ConstraintList, x: Any, span: tuple[float, float], low: float | None, high: float | None,
+                    inside: Any, below: Any, above: Any) -> None:
+    """Rows making ``inside`` 1 exactly when low <= x <= high (``below``/``above`` otherwise).
+
+    The open sides (x < low, x > high) keep a gap of STRICT_GAP x the range width.
+    """
+    lo, hi = span
+    gap = STRICT_GAP * max(1.0, hi - lo)
+    rows.add(inside + below + above == 1)
+    if low is None or low <= lo:
+        below.fix(0)
+    else:
+        rows.add(x >= low - (low - lo) * (1 - inside))
+        rows.add(x <= low - gap + (hi - low + gap) * (1 - below))
+        if low - gap < lo:
+            below.fix(0)
+    if high is None or high >= hi:
+        above.fix(0)
+    else:
+        rows.add(x <= high + (hi - high) * (1 - inside))
+        rows.add(x >= high + gap - (high + gap - lo) * (1 - above))
+        if high + gap > hi:
+            above.fix(0)
+    if (low is not None and low > hi) or (high is not None and high < lo):
+        inside.fix(0)
 
 
 def _continuous_atoms(scenario: Scenario) -> list[tuple[str, float | None, float | None]]:

@@ -13,6 +13,8 @@ from .scenario import Scenario
 from .search import Package, Search
 from .coalitions import minimal_coalitions
 from .frontier import pareto_frontier
+from .leverage import leverage
+from .phasing import PhasingBlock, best_phased, build_phasing, plan_table
 from .solutions import CRITERIA, best_package
 from .solver import Solver
 
@@ -32,6 +34,7 @@ class BargainingSpace:
         self.model = build_model(scenario)
         self.search = Search(self.model, Solver(self.model.m), time_limit)
         self.progress = progress
+        self._phasing: dict[int, PhasingBlock] = {}
 
     def __repr__(self) -> str:
         return f"BargainingSpace({self.scenario!r})"
@@ -203,6 +206,38 @@ class BargainingSpace:
                              "requirements": f"{self.scenario.party[party].label}'s reservation {reservation:g} -> {float(reservation - cut):g}",
                              "reservation_cut": float(cut)})
         return pd.DataFrame(rows, columns=columns)
+
+    def leverage(self, issue_id: str, limit: int = 200, frontier: bool = False, time_limit: float | None = None) -> pd.DataFrame:
+        """The bargaining space with ``issue_id`` frozen at its status quo versus open.
+
+        Rows (measure, party): whether a package exists, how many are acceptable (counted up
+        to ``limit``), each party's best achievable gain, each bargaining solution's gains
+        and, with ``frontier=True``, the frontier's size and the share of the frozen
+        frontier that opening the issue improves on.  Columns: "frozen at status quo",
+        "open", "shift".  Meant for issues marked ``linkable: true`` (an outside concession
+        such as suspending sanctions), but works for any issue with a status quo.
+        """
+        return leverage(self, issue_id, limit, frontier, time_limit)
+
+    def phased(self, phases: int = 3, criterion: str = "maxmin") -> pd.DataFrame:
+        """The criterion's best package among those deliverable in ``phases`` steps, as a plan.
+
+        Each option is switched on in one phase and kept; after every phase each veto
+        party's utility so far is at least its reservation (nobody pays up front), and each
+        issue's ``after:`` order holds.  One row per phase: ``switched on`` (what changes),
+        then each party's utility and gain after the phase.  ``df.attrs["package"]`` is the
+        final package (None, with no rows, when no package can be phased this way).
+        """
+        if phases < 1:
+            raise ValueError("phases must be at least 1")
+        if criterion not in CRITERIA:
+            raise ValueError(f"unknown criterion {criterion!r}; choose one of {', '.join(CRITERIA)}")
+        if phases not in self._phasing:
+            self._phasing[phases] = build_phasing(self.model, phases)
+        package, plan = best_phased(self.search, self._phasing[phases], criterion, self.criteria_parties)
+        frame = plan_table(self.model, package, plan, phases) if package else pd.DataFrame(columns=["phase", "switched on"])
+        frame.attrs.update(package=package, phases=phases, criterion=criterion)
+        return frame
 
     def evaluate(self, choices: dict) -> Package:
         """A package of your own choosing, with its utilities and who would take part (empty if unacceptable)."""

@@ -29,7 +29,7 @@ def conditions(draw: st.DrawFn, issues: list[dict]) -> dict:
 
 @st.composite
 def scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 5, max_issues: int = 5, max_options: int = 4,
-              optional_parties: bool = False, controlled: bool = False) -> Scenario:
+              optional_parties: bool = False, controlled: bool = False, ordered: bool = False) -> Scenario:
     """A random discrete scenario small enough to enumerate (at most 4**5 = 1,024 packages)."""
     n_parties = draw(st.integers(min_parties, max_parties))
     n_issues = draw(st.integers(1, max_issues))
@@ -49,6 +49,10 @@ def scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 5, max_i
         for issue in issues:
             if draw(st.integers(0, 3)) == 0:
                 issue["controlled_by"] = draw(st.lists(st.sampled_from([p["id"] for p in parties]), min_size=1, max_size=2, unique=True))
+    if ordered and n_issues > 1:
+        for k, issue in enumerate(issues):
+            if draw(st.integers(0, 2)) == 0:
+                issue["after"] = [issues[draw(st.sampled_from([j for j in range(n_issues) if j != k]))]["id"]]
     utilities = {}
     for party in parties:
         utilities[party["id"]] = {

@@ -1,0 +1,248 @@
+"""Phased packages: deliver a deal in steps so that nobody has to give first and trust.
+
+A phased package switches each of its options on in one phase t = 1..T and keeps it
+(before its phase an issue stays at its status quo).  It is acceptable when the final
+package is, when after every phase each veto party's utility so far is at least its
+reservation (its gain relative to the no-deal point is never negative, so nobody pays up
+front), and when every ``after:`` order in the scenario holds (an issue leaves its status
+quo only in a phase after each issue it names has left its own).
+
+Added to the one model as a block, built once per number of phases and switched on only
+while :func:`best_phased` runs:
+
+    on[i, o, t]   option o of discrete issue i is in place after phase t (monotone in t,
+                  equal to choose[i, o] at t = T)
+    moved[c, t]   the amount of continuous issue c has left its status quo by phase t
+    level[c, t]   the amount in place after phase t (status quo before, final after)
+    together[j, t], inside[k, t] ...   interactions and bounds evaluated at each phase
+
+Issues with no status quo are in place from phase 1.  Red lines bind the final package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from .model import BargainingModel, bound_indicator, STRICT_GAP
+from .scenario import PER_UNIT, Bound, exact
+from .search import Package, Search
+from .solutions import best_package
+
+
+@dataclass
+class PhasingBlock:
+    block: pyo.Block
+    phases: int
+
+
+def build_phasing(model: BargainingModel, phases: int) -> PhasingBlock:
+    """Add (inactive) the phasing variables and rows for ``phases`` phases to the model."""
+    scenario, m = model.scenario, model.m
+    T = list(range(1, phases + 1))
+    b = pyo.Block(concrete=True)
+    m.add_component(f"phasing_{phases}", b)
+    b.rows = pyo.ConstraintList()
+    b.never = pyo.Var(domain=pyo.Binary)
+    b.never.fix(0)
+
+    def add(row: Any) -> None:
+        """Add a row; a row that is constant (an issue with nothing to move) is skipped or, if false, kept as infeasible."""
+        if row is True:
+            return
+        b.rows.add(b.never >= 1 if row is False else row)
+
+    staged = [i for i in scenario.discrete_issues if i.status_quo_choice is not None]
+    pairs = [(i.id, o) for i in staged for o in i.option_ids if o != i.status_quo_choice]
+    b.on = pyo.Var(pairs, T, domain=pyo.Binary)
+    for (i, o) in pairs:
+        for t in T[:-1]:
+            b.rows.add(b.on[i, o, t] <= b.on[i, o, t + 1])
+        b.rows.add(b.on[i, o, phases] == m.choose[i, o])
+
+    amounts = [c for c in scenario.continuous_issues if c.status_quo is not None]
+    b.moved = pyo.Var([c.id for c in amounts], T, domain=pyo.Binary)
+    b.up = pyo.Var([c.id for c in amounts], domain=pyo.Binary)
+    b.level = pyo.Var([c.id for c in scenario.continuous_issues], T, bounds=lambda b, c, t: scenario.issue[c].range)
+    for issue in scenario.continuous_issues:
+        c, (lo, hi) = issue.id, issue.range or (0.0, 0.0)
+        width = hi - lo
+        b.rows.add(b.level[c, phases] == m.amount[c])
+        if issue.status_quo is None:
+            for t in T:
+                b.rows.add(b.level[c, t] == m.amount[c])
+            continue
+        sq, gap = issue.status_quo, STRICT_GAP * max(1.0, width)
+        for t in T:
+            if t < phases:
+                b.rows.add(b.moved[c, t] <= b.moved[c, t + 1])
+            b.rows.add(b.level[c, t] - sq <= width * b.moved[c, t])
+            b.rows.add(sq - b.level[c, t] <= width * b.moved[c, t])
+            b.rows.add(b.level[c, t] - m.amount[c] <= width * (1 - b.moved[c, t]))
+            b.rows.add(m.amount[c] - b.level[c, t] <= width * (1 - b.moved[c, t]))
+        # moved at the end exactly when the final amount differs from the status quo
+        b.rows.add(m.amount[c] >= sq + gap - (sq + gap - lo) * (1 - b.up[c]) - width * (1 - b.moved[c, phases]))
+        b.rows.add(m.amount[c] <= sq - gap + (hi - sq + gap) * b.up[c] + width * (1 - b.moved[c, phases]))
+
+    def in_place(issue_id: str, option: str, t: int) -> Any:
+        issue = scenario.issue[issue_id]
+        if issue.status_quo_choice is None:
+            return m.choose[issue_id, option]
+        if option != issue.status_quo_choice:
+            return b.on[issue_id, option, t]
+        return 1 - sum(b.on[issue_id, o, t] for o in issue.option_ids if o != option)
+
+    def moved(issue_id: str, t: int) -> Any:
+        if t == 0:
+            return 0
+        issue = scenario.issue[issue_id]
+        if issue.is_continuous:
+            return b.moved[issue_id, t]
+        return sum(b.on[issue_id, o, t] for o in issue.option_ids if o != issue.status_quo_choice)
+
+    # bounds on amounts, evaluated on each phase's level
+    atoms = list(model.atoms)
+    b.inside = pyo.Var(range(len(atoms)), T, domain=pyo.Binary)
+    b.below = pyo.Var(range(len(atoms)), T, domain=pyo.Binary)
+    b.above = pyo.Var(range(len(atoms)), T, domain=pyo.Binary)
+    for k, (issue_id, low, high) in enumerate(atoms):
+        for t in T:
+            bound_indicator(b.rows, b.level[issue_id, t], scenario.issue[issue_id].range or (0.0, 0.0), low, high,
+                            b.inside[k, t], b.below[k, t], b.above[k, t])
+
+    def holds(issue_id: str, want: Any, t: int) -> Any:
+        if isinstance(want, Bound):
+            return b.inside[atoms.index((issue_id, want.at_least, want.at_most)), t]
+        wanted = [want] if isinstance(want, str) else want
+        return sum(in_place(issue_id, o, t) for o in wanted)
+
+    b.together = pyo.Var(range(len(scenario.interactions)), T, domain=pyo.Binary)
+    for j, interaction in enumerate(scenario.interactions):
+        for t in T:
+            terms = [holds(i, w, t) for i, w in interaction.when.items()]
+            for term in terms:
+                add(b.together[j, t] <= term)
+            add(b.together[j, t] >= sum(terms) - (len(terms) - 1))
+
+    # nobody below its reservation after any phase; the final package is checked as usual
+    for party in scenario.veto_party_ids:
+        for t in T[:-1]:
+            utility: Any = 0
+            for issue in scenario.issues:
+                table = scenario.points(party, issue.id)
+                if issue.is_continuous:
+                    utility += table.get(PER_UNIT, 0.0) * b.level[issue.id, t]
+                else:
+                    utility += sum(v * in_place(issue.id, o, t) for o, v in table.items() if v)
+            utility += sum(x.value * b.together[j, t] for j, x in enumerate(scenario.interactions) if x.party == party)
+            add(utility >= scenario.party[party].reservation)
+
+    for issue in scenario.issues:
+        for earlier in issue.after or []:
+            for t in T:
+                add(moved(issue.id, t) <= moved(earlier, t - 1))
+    b.deactivate()
+    return PhasingBlock(b, phases)
+
+
+def phase_of(model: BargainingModel, search: Search, phasing: PhasingBlock, package: Package) -> dict[str, int]:
+    """The phase in which each issue leaves its status quo (issues that stay put are left out)."""
+    b, scenario = phasing.block, model.scenario
+    phases: dict[str, int] = {}
+    for issue in scenario.issues:
+        final = package.exact_choices[issue.id]
+        if issue.status_quo_choice is None:
+            phases[issue.id] = 1
+            continue
+        if issue.is_continuous:
+            if exact(final) == exact(issue.status_quo_choice):
+                continue
+            flags = search.solver.values([b.moved[issue.id, t] for t in range(1, phasing.phases + 1)])
+        else:
+            if final == issue.status_quo_choice:
+                continue
+            flags = search.solver.values([b.on[issue.id, final, t] for t in range(1, phasing.phases + 1)])
+        phases[issue.id] = next((t for t, v in enumerate(flags, start=1) if v > 0.5), phasing.phases)
+    return phases
+
+
+def state_after(model: BargainingModel, package: Package, phases: dict[str, int], t: int) -> dict[str, Any]:
+    """The choices in place after phase t."""
+    scenario = model.scenario
+    return {
+        i.id: package.exact_choices[i.id] if phases.get(i.id, 0) <= t or i.status_quo_choice is None else (
+            exact(i.status_quo_choice) if i.is_continuous else i.status_quo_choice)
+        for i in scenario.issues
+    }
+
+
+def check_plan(model: BargainingModel, package: Package, phases: dict[str, int], count: int) -> list[str]:
+    """Everything wrong with a phase plan, checked exactly in plain Python (empty when it is sound)."""
+    scenario = model.scenario
+    problems = []
+    for t in range(1, count):
+        state = state_after(model, package, phases, t)
+        for party in scenario.veto_party_ids:
+            if scenario.utility(party, state) < exact(scenario.party[party].reservation):
+                problems.append(f"after phase {t}, {party} is below its reservation")
+    for issue in scenario.issues:
+        for earlier in issue.after or []:
+            if issue.id in phases and phases.get(earlier, count + 1) >= phases[issue.id]:
+                problems.append(f"{issue.id} moves in phase {phases[issue.id]}, not after {earlier}")
+    return problems
+
+
+def best_phased(search: Search, phasing: PhasingBlock, criterion: str, parties: list[str]) -> tuple[Package | None, dict[str, int]]:
+    """The criterion's best package among those that can be phased, and the phase of each issue."""
+    m = search.m
+    phasing.block.activate()
+    try:
+        package = best_package(search, criterion, parties)
+        if package is None:
+            return None, {}
+        # solve once more with the package fixed, so the phase plan read is this package's
+        fixed = [m.choose[i.id, o] for i in search.scenario.discrete_issues for o in i.option_ids]
+        for i in search.scenario.discrete_issues:
+            for o in i.option_ids:
+                m.choose[i.id, o].fix(1 if package.exact_choices[i.id] == o else 0)
+        for i in search.scenario.continuous_issues:
+            m.amount[i.id].fix(float(package.exact_choices[i.id]))
+            fixed.append(m.amount[i.id])
+        try:
+            if search.feasible() is None:
+                raise RuntimeError("the phased package cannot be re-solved; please report this scenario")
+            phases = phase_of(search.model, search, phasing, package)
+        finally:
+            for variable in fixed:
+                variable.unfix()
+    finally:
+        phasing.block.deactivate()
+    problems = check_plan(search.model, package, phases, phasing.phases)
+    if problems:
+        raise RuntimeError("the phase plan found fails the exact check (" + "; ".join(problems) + "); please report this scenario")
+    return package, phases
+
+
+def plan_table(model: BargainingModel, package: Package, phases: dict[str, int], count: int) -> pd.DataFrame:
+    """One row per phase: what is switched on, and each party's utility and gain after it."""
+    scenario = model.scenario
+    rows = []
+    for t in range(1, count + 1):
+        state = state_after(model, package, phases, t)
+        moves = []
+        for issue in scenario.issues:
+            if phases.get(issue.id) == t:
+                choice = package.choices[issue.id]
+                label = f"{choice:g}" if issue.is_continuous else next(o.label for o in issue.options or [] if o.id == choice)
+                moves.append(f"{issue.label}: {label}")
+        row: dict[str, Any] = {"phase": t, "switched on": "; ".join(moves)}
+        for party in scenario.party_ids:
+            utility = scenario.utility(party, state)
+            row[party] = float(utility)
+            row[f"{party} gain"] = float(utility - exact(scenario.party[party].reservation))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
