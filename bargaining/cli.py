@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .scenario import Scenario, ScenarioError
 from .search import Package, TimeLimitReached
 from .solutions import CRITERIA
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .space import BargainingSpace
 
 EXIT_OK, EXIT_NO_DEAL, EXIT_BAD_INPUT, EXIT_TIME_LIMIT = 0, 1, 2, 3
 
@@ -60,6 +67,24 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--objective", choices=CRITERIA, default="maxmin", help="bargaining criterion (default: maxmin)")
     solve.add_argument("--json", action="store_true", help="print the package as JSON")
     solve.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop the solver after this long")
+    solve.add_argument("--coalition", metavar="PARTIES", help="'smallest', or comma-separated party ids that take part")
+
+    command("diagnose", _diagnose, "say whether any package is acceptable; if not, what conflicts and what would open it")
+
+    frontier = command("frontier", _frontier, "list the Pareto frontier of the acceptable packages")
+    frontier.add_argument("--parties", metavar="IDS", help="comma-separated party ids (default: all)")
+    frontier.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop and list what was found so far")
+    frontier.add_argument("--csv", metavar="OUT", help="write the frontier as CSV to OUT instead of printing it")
+
+    coalitions = command("coalitions", _coalitions, "list the minimal coalitions of optional parties that open the bargaining space")
+    coalitions.add_argument("--csv", metavar="OUT", help="write the table as CSV to OUT")
+
+    leverage = command("leverage", _leverage, "compare the space with an issue frozen at its status quo against it open")
+    leverage.add_argument("issue", metavar="ISSUE", nargs="?", help="issue id (default: every issue marked linkable: true)")
+
+    phased = command("phased", _phased, "find the best package that can be delivered in phases without anyone paying up front")
+    phased.add_argument("--phases", type=int, default=3, help="number of phases (default 3)")
+    phased.add_argument("--objective", choices=CRITERIA, default="maxmin", help="bargaining criterion (default: maxmin)")
     return parser
 
 
@@ -79,12 +104,17 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _solve(args: argparse.Namespace) -> int:
+def _space(path: str, time_limit: float | None = None) -> "BargainingSpace":
     from .space import BargainingSpace
 
-    scenario = _load(args.file)
-    space = BargainingSpace(scenario, time_limit=args.time_limit)
-    package = space.best(args.objective)
+    return BargainingSpace(_load(path), time_limit=time_limit)
+
+
+def _solve(args: argparse.Namespace) -> int:
+    space = _space(args.file, args.time_limit)
+    scenario = space.scenario
+    coalition = args.coalition if args.coalition in (None, "smallest") else [p.strip() for p in args.coalition.split(",")]
+    package = space.best(args.objective, coalition=coalition)
     if package is None:
         diagnosis = space.diagnose()
         if args.json:
@@ -97,6 +127,84 @@ def _solve(args: argparse.Namespace) -> int:
     else:
         print(render_package(scenario, package))
     return EXIT_OK
+
+
+def _diagnose(args: argparse.Namespace) -> int:
+    diagnosis = _space(args.file).diagnose()
+    print(diagnosis)
+    return EXIT_OK if diagnosis.feasible else EXIT_NO_DEAL
+
+
+def _writable(path: str | None) -> None:
+    if path is not None and not Path(path).resolve().parent.is_dir():
+        raise UsageError(f"{Path(path).parent}: no such folder for the output")
+
+
+def _frontier(args: argparse.Namespace) -> int:
+    _writable(args.csv)
+    space = _space(args.file)
+    parties = [p.strip() for p in args.parties.split(",")] if args.parties else None
+    frame = space.frontier(parties=parties, time_limit=args.time_limit)
+    state = "complete" if frame.attrs["complete"] else "INCOMPLETE (stopped at the time limit)"
+    note = "" if frame.attrs["exact"] else f"; on a grid of {frame.attrs['resolution']}"
+    print(f"{space.scenario.name}: {len(frame)} frontier points, {state}{note}; "
+          f"{frame.attrs['solver_calls']} solver calls in {frame.attrs['seconds']:.1f} s", file=sys.stderr)
+    _emit(frame, args.csv)
+    return EXIT_OK if len(frame) else EXIT_NO_DEAL
+
+
+def _coalitions(args: argparse.Namespace) -> int:
+    _writable(args.csv)
+    frame = _space(args.file).coalitions()
+    if not len(frame):
+        print("no coalition opens the bargaining space", file=sys.stderr)
+        return EXIT_NO_DEAL
+    _emit(frame, args.csv)
+    return EXIT_OK
+
+
+def _leverage(args: argparse.Namespace) -> int:
+    space = _space(args.file)
+    issues = [args.issue] if args.issue else [i.id for i in space.scenario.issues if i.linkable]
+    if not issues:
+        raise UsageError("no issue given and none is marked linkable: true; name one")
+    for issue in issues:
+        print(f"\n{space.scenario.issue[issue].label if issue in space.scenario.issue else issue}")
+        print(space.leverage(issue).to_string(index=False))
+    return EXIT_OK
+
+
+def _phased(args: argparse.Namespace) -> int:
+    space = _space(args.file)
+    frame = space.phased(args.phases, args.objective)
+    if frame.attrs["package"] is None:
+        print(f"no acceptable package can be delivered in {args.phases} phases without a veto party falling below its reservation")
+        return EXIT_NO_DEAL
+    for _, row in frame.iterrows():
+        print(f"phase {row['phase']}: {row['switched on'] or '(nothing new)'}")
+        print("  gains so far: " + ", ".join(f"{space.scenario.party[p].label} {row[p + ' gain']:+.4g}" for p in space.scenario.party_ids))
+    return EXIT_OK
+
+
+def _emit(frame: "pd.DataFrame", path: str | None) -> None:
+    """Print a table, or write it as CSV atomically (temporary file, then rename)."""
+    if path is None:
+        print(frame.to_string(index=False))
+        return
+    write_atomically(Path(path), frame.to_csv(index=False))
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write text to path through a temporary file in the same folder, so a failure leaves nothing half-written."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def render_package(scenario: Scenario, package: Package) -> str:

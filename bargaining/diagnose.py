@@ -122,7 +122,7 @@ def diagnose(search: Search, relaxations: bool = True) -> Diagnosis:
         for party, cut in reservation_reductions(search).items():
             label = search.scenario.party[party].label
             if cut is None:
-                notes.append(f"  - no reduction of {label}'s reservation alone opens it")
+                notes.append(f"  - no reduction of {search.scenario.party[party].possessive} reservation alone opens it")
             elif cut > 0:
                 reservation = search.scenario.party[party].reservation
                 notes.append(f"  - or {label} accepts {float(reservation - cut):g} instead of {reservation:g} (a reduction of {float(cut):g})")

@@ -126,7 +126,7 @@ def build_model(scenario: Scenario) -> BargainingModel:
 
     # ---- participation and requirements
     m.takes_part = pyo.Var(optional, domain=pyo.Binary)
-    requirements = [Requirement("reservation", p, None, f"{scenario.party[p].label}'s reservation ({scenario.party[p].reservation:g})") for p in parties]
+    requirements = [Requirement("reservation", p, None, f"{scenario.party[p].possessive} reservation ({scenario.party[p].reservation:g})") for p in parties]
     requirements += [Requirement("red_line", r.party, k, scenario.describe_red_line(k)) for k, r in enumerate(scenario.red_lines)]
     model.requirements = requirements
     m.requirement_set = pyo.Set(initialize=range(len(requirements)))

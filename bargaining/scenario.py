@@ -144,6 +144,11 @@ class Party(_Strict):
     def label(self) -> str:
         return self.name or self.id
 
+    @property
+    def possessive(self) -> str:
+        """"Ukraine's", "the United States'"."""
+        return self.label + ("'" if self.label.endswith("s") else "'s")
+
 
 class Issue(_Strict):
     id: Id

@@ -203,7 +203,7 @@ class BargainingSpace:
             if cut is not None:
                 reservation = self.scenario.party[party].reservation
                 rows.append({"kind": "lower reservation", "size": 1, "parties": party,
-                             "requirements": f"{self.scenario.party[party].label}'s reservation {reservation:g} -> {float(reservation - cut):g}",
+                             "requirements": f"{self.scenario.party[party].possessive} reservation {reservation:g} -> {float(reservation - cut):g}",
                              "reservation_cut": float(cut)})
         return pd.DataFrame(rows, columns=columns)
 
