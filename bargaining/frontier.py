@@ -1,31 +1,34 @@
 """Exact Pareto frontier of the parties' utilities over the acceptable packages.
 
 Algorithm: a search-region method with *local lower bounds* (Klamroth, Lacour and
-Vanderpooten 2015, the framework under Dächert-Klamroth 2015 and Tamby-Vanderpooten
-2021), for maximisation.  The part of utility space where an undiscovered frontier point
-can still lie is the union of boxes ``{y : y > l}`` over a set L of local lower bounds.
-For one box we solve
+Vanderpooten 2015) solved the Dächert-Klamroth (2015) way, for maximisation.  The part of
+utility space where an undiscovered frontier point can still lie is the union of boxes
+``{y : y > l}`` over a set L of local lower bounds.  For a box we solve, on the one
+persistent model (only bounds on the gain variables change),
 
-    maximise  sum_p utility_p   subject to  utility_p >= next lattice value above l_p
+    lexicographically maximise  f_0, then the sum of the others
+    subject to                   f_j >= next lattice value above l_j   for j >= 1
 
-on the one persistent model (only the bounds on the gain variables change).  Because the
-box is an upper set, a maximiser of the sum is non-dominated overall, so every feasible
-solve yields a new frontier point z; an infeasible solve proves its box empty.  Each new z
-splits every box containing it into p boxes ``l^j = (z_j, l_-j)`` and redundant boxes
-(contained in another, in a box proven empty, or beyond the ideal point) are dropped.
+leaving f_0 free.  The answer z is non-dominated (the region is an upper set in f_1..f_p-1
+and z is lexicographically best in it).  If z_0 > l_0 it is a new point in the box, and
+every box containing it splits into p boxes ``l^j = (z_j, l_-j)``; otherwise the box is
+empty.  Either way the solve certifies "over {f_j > l_j, j >= 1} the best f_0 is z_0",
+which empties later boxes inside that region without solving them.  Redundant boxes
+(contained in another, in an empty one, or beyond the ideal point) are dropped.
 
-Why this method: it needs no weights or grid (unlike AUGMECON's epsilon grid, whose exact
-version must step through every integer value of p-1 objectives), works unchanged for any
-number of parties, and its solver calls are N (one per point) plus one per final empty box
-plus p for the ideal point -- about 3N for three parties, the Dächert-Klamroth bound's
-order.  Kirlik-Sayin needs a two-stage (lexicographic) solve per box; here one solve does.
+Why this method: it needs no weights or grid (AUGMECON's exact grid steps through every
+value of p-1 objectives), works unchanged for any number of parties, almost every solve is
+an optimisation that finds a point (proving a box infeasible is what costs most in HiGHS),
+and the solver calls stay near the Dächert-Klamroth bound of 3N - 2 for three parties
+(measured: 1.4-2 calls per point).  ``solver_calls`` is reported with every frontier.
 
 Exactness: every utility is a multiple of the party's *unit* (the gcd of its points), so
-"strictly above l_p" is "at least l_p + unit": no epsilon.  Box bounds are kept as integer
-lattice coordinates (utility / unit), every package is checked exactly, and the final set
-is filtered for dominance in exact arithmetic.  With a continuous issue in a party's
-utility, its coordinate is ``floor(utility / resolution)``: the frontier is then exact on
-that grid (at most one point per grid cell, none dominated), not the continuum.
+"strictly above l_j" is "at least l_j + unit": no epsilon.  Bounds are kept as integer
+lattice coordinates (utility / unit), the lexicographic weight is exact on that lattice,
+every package is checked exactly, and the final set is filtered for dominance in exact
+arithmetic.  With a continuous issue in a party's utility, its coordinate is
+``floor(utility / resolution)``: the frontier is then exact on that grid (at most one point
+per grid cell, none dominated), not the continuum.
 """
 
 from __future__ import annotations
@@ -67,7 +70,6 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
     step = _steps(search, parties, resolution)
     m = search.m
     points: list[Package] = []
-    coordinates: list[np.ndarray] = []
     complete = True
 
     def coordinate(package: Package) -> np.ndarray:
@@ -88,27 +90,48 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
         ideal_array = np.array(ideal, dtype=np.int64)
         bounds = np.full((1, len(parties)), _UNBOUNDED, dtype=np.int64)
         empty = np.zeros((0, len(parties)), dtype=np.int64)
-        objective = sum(m.utility[p] for p in parties)
-        granularity = search.granularity(parties)
+        # Certificates: "over {f_j > region_j for j >= 1}, the largest f_0 is top" (Dächert-Klamroth):
+        # a later box inside such a region whose own f_0 bound is at least top is empty, unsolved.
+        regions = np.zeros((0, len(parties) - 1), dtype=np.int64)
+        tops = np.zeros(0, dtype=np.int64)
+        first, others = parties[0], parties[1:]
+        low, high = zip(*(search.model.utility_range[p] for p in others)) if others else ((), ())
+        weight = sum(math.ceil((h - lo) / float(step[p])) for p, lo, h in zip(others, low, high)) + 1
+        objective = weight * m.utility[first] / float(step[first]) + sum(m.utility[p] / float(step[p]) for p in others)
+        granularity = Fraction(1) if all(search.model.unit[p] is not None for p in parties) else None
+        known: set[tuple[int, ...]] = set()
         while len(bounds):
             box = bounds[0]
-            for p, low in zip(parties, box):
-                m.gain[p].setlb(None if low == _UNBOUNDED else float((low + 1) * step[p] - exact(search.scenario.party[p].reservation)))
+            covered = np.all(regions <= box[1:], axis=1) & (tops <= box[0]) if len(tops) else np.zeros(0, dtype=bool)
+            if covered.any():
+                empty = np.vstack([empty, box])
+                bounds = bounds[1:]
+                continue
+            m.gain[first].setlb(None)
+            for p, low_bound in zip(others, box[1:]):
+                m.gain[p].setlb(None if low_bound == _UNBOUNDED else float((low_bound + 1) * step[p] - exact(search.scenario.party[p].reservation)))
             outcome, package = search.maximize(objective, granularity)
             bar.update(points=len(points), boxes=len(bounds))
             if package is None:
                 if outcome.status == "time_limit":
                     complete = False
                     break
+                regions = np.vstack([regions, box[1:]])
+                tops = np.append(tops, _UNBOUNDED)
                 empty = np.vstack([empty, box])
                 bounds = bounds[1:]
                 continue
             z = coordinate(package)
-            if not np.all(z > box):
-                raise RuntimeError("a frontier solve returned a package outside its box; please report this scenario")
-            points.append(package)
-            coordinates.append(z)
-            bounds = _split(bounds, z, ideal_array, empty)
+            regions = np.vstack([regions, box[1:]])
+            tops = np.append(tops, z[0])
+            if tuple(z) not in known:
+                known.add(tuple(z))
+                points.append(package)
+                bounds = _split(bounds, z, ideal_array, empty)
+            if z[0] <= box[0]:  # the box's f_0 bound is above the best f_0 in its region: empty
+                keep = ~np.all(bounds == box, axis=1)
+                bounds = bounds[keep]
+                empty = np.vstack([empty, box])
             if outcome.status == "time_limit":
                 complete = False
                 break
