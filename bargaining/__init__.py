@@ -4,6 +4,7 @@ from .diagnose import Diagnosis
 from .scenario import Scenario, ScenarioError
 from .search import Package, TimeLimitReached
 from .space import BargainingSpace
+from .report import report  # noqa: E402  (after space: report builds on it)
 
-__all__ = ["BargainingSpace", "Diagnosis", "Package", "Scenario", "ScenarioError", "TimeLimitReached"]
+__all__ = ["BargainingSpace", "Diagnosis", "Package", "Scenario", "ScenarioError", "TimeLimitReached", "report"]
 __version__ = "0.1.0"

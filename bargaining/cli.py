@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from .files import write_atomic
 from .scenario import Scenario, ScenarioError
 from .search import Package, TimeLimitReached
 from .solutions import CRITERIA
@@ -68,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--json", action="store_true", help="print the package as JSON")
     solve.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop the solver after this long")
     solve.add_argument("--coalition", metavar="PARTIES", help="'smallest', or comma-separated party ids that take part")
+
+    report = command("report", _report, "write a self-contained HTML report: summary, solutions, frontier, concessions, or the diagnosis")
+    report.add_argument("-o", "--output", metavar="OUT.html", help="where to write it (default: FILE's name with .html, in the current folder); missing folders are created")
+    report.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS", help="time limit of the frontier search (default: 60)")
 
     command("diagnose", _diagnose, "say whether any package is acceptable; if not, what conflicts and what would open it")
 
@@ -126,6 +129,15 @@ def _solve(args: argparse.Namespace) -> int:
         print(json.dumps({"acceptable": True, **package.to_dict()}, indent=2, default=float))
     else:
         print(render_package(scenario, package))
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import report
+
+    output = Path(args.output) if args.output else Path(Path(args.file).stem + ".html")
+    path = report(_space(args.file), output, frontier_time_limit=args.time_limit)
+    print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -191,20 +203,8 @@ def _emit(frame: "pd.DataFrame", path: str | None) -> None:
     if path is None:
         print(frame.to_string(index=False))
         return
-    write_atomically(Path(path), frame.to_csv(index=False))
+    write_atomic(path, frame.to_csv(index=False))
     print(f"wrote {path}", file=sys.stderr)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to path through a temporary file in the same folder, so a failure leaves nothing half-written."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def render_package(scenario: Scenario, package: Package) -> str:

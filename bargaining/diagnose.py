@@ -17,29 +17,52 @@ from .search import Package, Search
 
 
 @dataclass(frozen=True)
+class ReservationCut:
+    """How far a veto party's reservation must fall to open the space (None: no cut alone opens it)."""
+
+    party: str
+    label: str
+    reservation: float
+    cut: Fraction | None
+
+    def __str__(self) -> str:
+        if self.cut is None:
+            return f"no reduction of {self.label} reservation alone opens it"
+        return f"{self.label} reservation {self.reservation:g} -> {float(self.reservation - self.cut):g} (a cut of {float(self.cut):g})"
+
+
+@dataclass(frozen=True)
 class Diagnosis:
-    """Whether some package is acceptable; if none is, which requirements conflict."""
+    """Whether some package is acceptable; if none is, which requirements conflict and what would open it.
+
+    ``conflict``: an irreducible set of requirements no package meets together.
+    ``relaxations``: the smallest sets of requirements whose removal opens the space.
+    ``reservation_cuts``: per veto party, the cut of its reservation alone that opens it.
+    """
 
     scenario_name: str
     feasible: bool
     conflict: list[Requirement] = field(default_factory=list)
     example: Package | None = None
-    notes: list[str] = field(default_factory=list)
+    relaxations: list[list[Requirement]] = field(default_factory=list)
+    reservation_cuts: list[ReservationCut] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return self.feasible
 
     def __str__(self) -> str:
         if self.feasible:
-            lines = [f"{self.scenario_name}: at least one package is acceptable to every party whose acceptance is required."]
+            return f"{self.scenario_name}: at least one package is acceptable to every party whose acceptance is required."
+        lines = [f"{self.scenario_name}: no package is acceptable."]
+        if len(self.conflict) == 1:
+            lines.append("This requirement cannot hold in any package:")
         else:
-            lines = [f"{self.scenario_name}: no package is acceptable."]
-            if len(self.conflict) == 1:
-                lines.append("This requirement cannot hold in any package:")
-            else:
-                lines.append(f"These {len(self.conflict)} requirements cannot all hold together (dropping any one of them removes this conflict):")
-            lines += [f"  - {r.label}" for r in self.conflict]
-        lines += self.notes
+            lines.append(f"These {len(self.conflict)} requirements cannot all hold together (dropping any one of them removes this conflict):")
+        lines += [f"  - {r.label}" for r in self.conflict]
+        if self.relaxations or self.reservation_cuts:
+            lines.append("What would open it:")
+        lines += ["  - drop " + " and ".join(r.label for r in group) for group in self.relaxations]
+        lines += [f"  - {cut}" for cut in self.reservation_cuts]
         return "\n".join(lines)
 
 
@@ -108,22 +131,15 @@ def reservation_reductions(search: Search) -> dict[str, Fraction | None]:
 
 
 def diagnose(search: Search, relaxations: bool = True) -> Diagnosis:
-    """Is any package acceptable?  If not: a minimal conflict, and what would open the space."""
+    """Is any package acceptable?  If not: a minimal conflict and (with ``relaxations``) what would open the space."""
     name = search.scenario.name
     example = search.feasible()
     if example is not None:
         return Diagnosis(name, True, example=example)
-    notes: list[str] = []
-    if relaxations:
-        sets = minimal_relaxations(search, max_size=2, limit=10)
-        if sets:
-            notes.append("What would open it (smallest sets of requirements to drop):")
-            notes += ["  - drop " + " and ".join(r.label for r in group) for group in sets]
-        for party, cut in reservation_reductions(search).items():
-            label = search.scenario.party[party].label
-            if cut is None:
-                notes.append(f"  - no reduction of {search.scenario.party[party].possessive} reservation alone opens it")
-            elif cut > 0:
-                reservation = search.scenario.party[party].reservation
-                notes.append(f"  - or {label} accepts {float(reservation - cut):g} instead of {reservation:g} (a reduction of {float(cut):g})")
-    return Diagnosis(name, False, conflict=minimal_conflict(search), notes=notes)
+    conflict = minimal_conflict(search)
+    if not relaxations:
+        return Diagnosis(name, False, conflict=conflict)
+    cuts = [ReservationCut(party, search.scenario.party[party].possessive, search.scenario.party[party].reservation, cut)
+            for party, cut in reservation_reductions(search).items() if cut is None or cut > 0]
+    return Diagnosis(name, False, conflict=conflict, relaxations=minimal_relaxations(search, max_size=2, limit=10),
+                     reservation_cuts=cuts)

@@ -33,6 +33,7 @@ from markupsafe import Markup
 
 from . import plots
 from .diagnose import Diagnosis
+from .files import write_atomic
 from .scenario import Scenario
 from .search import Package, TimeLimitReached
 from .solutions import CRITERIA
@@ -270,13 +271,14 @@ def diagnosis_section(ctx: ReportContext) -> Section | None:
             why = scenario.party[requirement.party].rationale if requirement.party in scenario.party else None
             kind = "reservation"
         rows.append(dict(label=requirement.label, kind=kind, party=requirement.party, why=why))
-    return Section("Why no package is acceptable", ctx.render(DIAGNOSIS, rows=rows, notes=note_blocks(ctx.diagnosis.notes)), id="why-no-package-is-acceptable")
+    return Section("Why no package is acceptable", ctx.render(DIAGNOSIS, rows=rows), id="why-no-package-is-acceptable")
 
 
 DIAGNOSIS = """
 {% if rows %}
-<p>These {{ rows | length }} requirements cannot all hold in one package. The set is minimal:
-dropping (or softening) any one of them opens the bargaining space, with every other reservation and red line still in force.</p>
+<p>{% if rows | length == 1 %}This requirement cannot hold in any package.{% else %}These {{ rows | length }} requirements cannot all
+hold in one package. The set is irreducible: dropping any one of them removes this conflict (another conflict may remain;
+<a href="#what-would-open-the-bargaining-space">the next section</a> lists every way to open the bargaining space).{% endif %}</p>
 <ol class="conflict">
 {% for r in rows %}
   <li><span class="swatch" style="background:{{ color.get(r.party, '#999') }}"></span><strong>{{ r.label }}</strong>
@@ -287,31 +289,7 @@ dropping (or softening) any one of them opens the bargaining space, with every o
 {% else %}
 <p>No package is acceptable, and no conflicting set of requirements was found.</p>
 {% endif %}
-{% if notes %}
-<div class="note">
-{% for kind, text in notes %}
-  {% if kind == "item" %}<li>{{ text }}</li>{% elif kind == "open" %}<ul>{% elif kind == "close" %}</ul>{% else %}<p>{{ text }}</p>{% endif %}
-{% endfor %}
-</div>
-{% endif %}
 """
-
-
-def note_blocks(notes: Sequence[str]) -> list[tuple[str, str]]:
-    """A diagnosis's text notes as blocks: lines starting with "-" become list items, the rest paragraphs."""
-    blocks: list[tuple[str, str]] = []
-    in_list = False
-    for line in notes:
-        item = line.strip().startswith("- ")
-        if item and not in_list:
-            blocks.append(("open", ""))
-        if not item and in_list:
-            blocks.append(("close", ""))
-        in_list = item
-        blocks.append(("item", line.strip()[2:]) if item else ("text", line.strip()))
-    if in_list:
-        blocks.append(("close", ""))
-    return blocks
 
 
 def solutions_section(ctx: ReportContext) -> Section | None:
@@ -456,14 +434,162 @@ SCENARIO = """
 {% endif %}
 """
 
+def relaxations_section(ctx: ReportContext) -> Section | None:
+    """When nothing is acceptable: every minimal set of requirements to drop, and reservation cuts."""
+    if ctx.feasible:
+        return None
+    frame = ctx._timed("relaxations", lambda: ctx.space.relaxations(max_size=3))
+    rows = [dict(kind=r.kind, size=r.size, parties=[ctx.party_label.get(p, p) for p in str(r.parties).split(", ")],
+                 requirements=r.requirements) for r in frame.itertuples()]
+    closed = [str(cut) for cut in ctx.diagnosis.reservation_cuts if cut.cut is None]
+    return Section("What would open the bargaining space", ctx.render(RELAXATIONS, rows=rows, closed=closed))
+
+
+RELAXATIONS = """
+{% if rows %}
+<p>Every minimal way to open the space by dropping up to three requirements (a red line, or a party's reservation),
+smallest first, and each veto party's reservation cut that opens it with everything else as written.
+"Minimal": drop fewer of the listed requirements and it stays closed.</p>
+<div class="table-wrap"><table>
+  <thead><tr><th>How</th><th class="num">Size</th><th>Whose</th><th>What changes</th></tr></thead>
+  <tbody>
+  {% for r in rows %}<tr><td>{{ r.kind }}</td><td class="num">{{ r.size }}</td><td>{{ r.parties | join(", ") }}</td><td class="wrap">{{ r.requirements }}</td></tr>{% endfor %}
+  </tbody>
+</table></div>
+{% else %}
+<p>No set of up to three requirements opens the space, and no single reservation cut does.</p>
+{% endif %}
+{% if closed %}<p class="meta">{{ closed | join("; ") }}.</p>{% endif %}
+"""
+
+
+def leverage_section(ctx: ReportContext) -> Section | None:
+    """For every issue marked linkable: the space with it frozen at its status quo against it open."""
+    linkable = [i for i in ctx.scenario.issues if i.linkable and i.status_quo_choice is not None]
+    if not linkable:
+        return None
+    tables = []
+    for issue in linkable:
+        frame = ctx._timed("leverage", lambda: ctx.space.leverage(issue.id, limit=50))
+        rows = [dict(measure=r.measure, party=ctx.party_label.get(r.party, r.party), frozen=_cell(r[2]), open=_cell(r[3]),
+                     shift=_cell(r[4], sign=True)) for r in frame.itertuples(index=False)]
+        rows = [r for r in rows if r["frozen"] or r["open"]]
+        status_quo = ctx.choice_label(issue.id, issue.status_quo_choice)
+        tables.append(dict(label=issue.label, status_quo=status_quo, rows=rows))
+    return Section("Leverage of linkable issues", ctx.render(LEVERAGE, tables=tables))
+
+
+def _cell(value: Any, sign: bool = False) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return fmt(value, sign=sign)
+    return str(value)
+
+
+LEVERAGE = """
+<p>An issue marked <em>linkable</em> is a concession from outside the two sides (for example suspending sanctions). Each
+table compares the bargaining space with the issue held at its status quo against the space with it open: whether a
+package exists, how many (counted up to 50), each party's best possible gain, and the gains each bargaining solution
+gives.</p>
+{% for t in tables %}
+<h3>{{ t.label }} <span class="tag">status quo: {{ t.status_quo }}</span></h3>
+{% if t.rows | length <= 2 and t.rows[0].frozen == "no" and t.rows[0].open == "no" %}
+<p>No package is acceptable either way: opening this issue does not open the bargaining space.</p>
+{% else %}
+<div class="table-wrap"><table>
+  <thead><tr><th>Measure</th><th>Party</th><th class="num">Frozen at status quo</th><th class="num">Open</th><th class="num">Shift</th></tr></thead>
+  <tbody>
+  {% for r in t.rows %}<tr><td>{{ r.measure }}</td><td>{{ r.party }}</td><td class="num">{{ r.frozen }}</td><td class="num">{{ r.open }}</td><td class="num">{{ r.shift }}</td></tr>{% endfor %}
+  </tbody>
+</table></div>
+{% endif %}
+{% endfor %}
+"""
+
+
+def coalitions_section(ctx: ReportContext) -> Section | None:
+    """When some parties are optional: every minimal coalition that opens the space, with its maxmin package's gains."""
+    optional = [p for p in ctx.scenario.parties if not p.veto]
+    if not optional:
+        return None
+    frame = ctx._timed("coalitions", lambda: ctx.space.coalitions(limit=20))
+    rows = []
+    for r in frame.to_dict("records"):
+        members = [p for p in ctx.scenario.party_ids if p in str(r["members"]).split(", ")]
+        rows.append(dict(joining=[ctx.party_label[p] for p in str(r["joining"]).split(", ") if p],
+                         gains={p: r[p] - ctx.scenario.party[p].reservation for p in members if p in r and r[p] == r[p]}))
+    return Section("Coalitions of the willing", ctx.render(COALITIONS, rows=rows, optional=[p.label for p in optional]))
+
+
+COALITIONS = """
+<p>Optional parties ({{ optional | join(", ") }}) take part only in a package that meets their reservation and red lines,
+and an issue only they control can move only if one of them takes part. Each row is a <em>minimal</em> coalition that
+opens the bargaining space (no smaller one within it does), smallest first, with its maxmin package's gains for the
+parties taking part.</p>
+{% if rows %}
+<div class="table-wrap"><table>
+  <thead><tr><th>Joining the veto parties</th><th>Gains in its maxmin package</th></tr></thead>
+  <tbody>
+  {% for r in rows %}<tr><td>{{ r.joining | join(", ") if r.joining else "nobody: the veto parties alone" }}</td>
+    <td class="wrap">{% for p, g in r.gains.items() %}<span class="swatch" style="background:{{ color[p] }}"></span>{{ party[p] }} {{ fmt(g, sign=True) }}{{ ", " if not loop.last }}{% endfor %}</td></tr>{% endfor %}
+  </tbody>
+</table></div>
+{% else %}
+<p>No coalition opens the space: the conflict lies among the veto parties themselves.</p>
+{% endif %}
+"""
+
+
+def phasing_section(ctx: ReportContext) -> Section | None:
+    """The maxmin package delivered in three phases with nobody below its reservation after any phase."""
+    if not ctx.feasible:
+        return None
+    plan = ctx._timed("phasing", lambda: ctx.space.phased(3))
+    package = plan.attrs["package"]
+    phase_of = plan.attrs.get("phase_of", {})
+    rows = [dict(phase=r["phase"], gains={p: r[f"{p} gain"] for p in ctx.scenario.party_ids},
+                 moves=[(i.label, ctx.choice_label(i.id, package.choices[i.id])) for i in ctx.scenario.issues if phase_of.get(i.id) == r["phase"]])
+            for r in plan.to_dict("records")]
+    return Section("A phased deal", ctx.render(PHASING, rows=rows, found=package is not None,
+                                                 same=package is not None and ctx.solutions.get("maxmin") is not None
+                                                 and package.key() == ctx.solutions["maxmin"].key()))
+
+
+PHASING = """
+<p>So that nobody has to give first and trust: each option is switched on in one phase and kept, issues with an
+<em>after</em> order wait for the issues they name, and after every phase each veto party is at least as well off as with
+no agreement (gain so far &ge; 0). The plan below is the best such package by the maxmin criterion{% if same %}, which
+is also the unphased maxmin package{% endif %}.</p>
+{% if found %}
+<div class="table-wrap"><table class="phasing">
+  <thead><tr><th class="num">Phase</th><th>Switched on</th>{% for p in scenario.parties %}<th class="num"><span class="swatch" style="background:{{ color[p.id] }}"></span>{{ p.label }}</th>{% endfor %}</tr></thead>
+  <tbody>
+  {% for r in rows %}<tr><td class="num">{{ r.phase }}</td><td class="wrap moves">{% for issue, option in r.moves %}<strong>{{ issue }}:</strong> {{ option }}{% if not loop.last %}<br>{% endif %}{% else %}<span class="muted">nothing new</span>{% endfor %}</td>
+    {% for p in scenario.parties %}<td class="num">{{ fmt(r.gains[p.id], sign=True) }}</td>{% endfor %}</tr>{% endfor %}
+  </tbody>
+</table></div>
+<p class="meta">Cells: each party's gain over its reservation after the phase.</p>
+{% else %}
+<p>No acceptable package can be delivered in three phases without some veto party falling below its reservation on the way.</p>
+{% endif %}
+"""
+
+
 #: The report's sections, in order.  Append builders here (or pass ``sections=``) to add more.
 SECTIONS: list[SectionBuilder] = [
     summary_section,
     diagnosis_section,
+    relaxations_section,
+    coalitions_section,
+    leverage_section,
     solutions_section,
     frontier_section,
     concession_section,
     breakdown_section,
+    phasing_section,
     scenario_section,
 ]
 
@@ -520,27 +646,6 @@ def render_page(ctx: ReportContext, sections: Sequence[Section], seconds: float)
 def _source_name(scenario: Scenario) -> str:
     source = scenario.source or ""
     return "a scenario given in Python" if not source or source.startswith("<") else Path(source).name
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``:
-    readers see the old file or the whole new one, and a failure leaves no file behind."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            _write_chunks(handle, text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _write_chunks(handle: Any, text: str, size: int = 1 << 20) -> None:
-    for k in range(0, len(text), size):
-        handle.write(text[k:k + size])
 
 
 def _section(value: Section | tuple[str, str] | None) -> Section | None:

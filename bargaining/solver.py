@@ -13,6 +13,10 @@ from pyomo.contrib.appsi.solvers import Highs
 Status = Literal["optimal", "infeasible", "time_limit"]
 
 
+class SolverError(RuntimeError):
+    """HiGHS stopped with an error rather than an answer."""
+
+
 class SolverUnavailable(RuntimeError):
     """HiGHS (highspy) is not installed or cannot be loaded."""
 
@@ -55,6 +59,15 @@ class Solver:
         self.highs.set_instance(model)
 
     def solve(self, time_limit: float | None = None, granularity: float | None = None) -> Outcome:
+        """Solve the model as it stands now (see :meth:`_solve_once`); a solver error is retried once
+        from scratch (HiGHS keeps state between runs), then reported with HiGHS's own status."""
+        try:
+            return self._solve_once(time_limit, granularity)
+        except SolverError:
+            self.highs._solver_model.clearSolver()
+            return self._solve_once(time_limit, granularity)
+
+    def _solve_once(self, time_limit: float | None = None, granularity: float | None = None) -> Outcome:
         """Solve the model as it stands now.
 
         ``time_limit`` in seconds (None: no limit).  ``granularity``: the smallest difference
@@ -80,7 +93,8 @@ class Solver:
             return Outcome("infeasible", None, False)
         if condition in (TerminationCondition.maxTimeLimit, TerminationCondition.interrupted):
             return Outcome("time_limit", result.best_feasible_objective, has_solution)
-        raise RuntimeError(f"HiGHS ended with {condition}; this is a bug in the model, please report it")
+        status = self.highs._solver_model.modelStatusToString(self.highs._solver_model.getModelStatus())
+        raise SolverError(f"HiGHS ended with {condition.name} ({status}); please report the scenario")
 
     def drop(self, rows: pyo.ConstraintList) -> None:
         """Delete every row of a ConstraintList, from the solver first and then from the model."""

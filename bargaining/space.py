@@ -12,7 +12,7 @@ from .progress import Progress
 from .scenario import Scenario
 from .search import Package, Search
 from .coalitions import minimal_coalitions
-from .frontier import pareto_frontier
+from .frontier import non_dominated, pareto_frontier
 from .leverage import leverage
 from .phasing import PhasingBlock, best_phased, build_phasing, plan_table
 from .solutions import CRITERIA, best_package
@@ -154,16 +154,19 @@ class BargainingSpace:
         chosen = parties_or_all(self, parties)
         progress = self.progress if progress is None else progress
         result = pareto_frontier(self.search, chosen, time_limit, progress, resolution)
-        packages = sorted(result.packages, key=lambda x: tuple(-x.exact_utilities[p] for p in chosen))
+        marking = solutions and set(chosen) == set(self.scenario.party_ids) and result.complete
+        bests = {c: self.best(c) for c in CRITERIA} if marking else {}
+        packages = result.packages
+        if not result.exact:  # a grid frontier need not hold the exact solutions: add them, drop what they dominate
+            packages = non_dominated(packages + [x for x in bests.values() if x is not None], chosen)
+        packages = sorted(packages, key=lambda x: tuple(-x.exact_utilities[p] for p in chosen))
         columns = [i.id for i in self.scenario.issues] + self.scenario.party_ids
         frame = pd.DataFrame([x.row() for x in packages], columns=columns)
+        where = {tuple(x.exact_utilities[p] for p in chosen): k for k, x in enumerate(packages)}
         marks: list[list[str]] = [[] for _ in packages]
-        if solutions and set(chosen) == set(self.scenario.party_ids) and result.complete:
-            where = {tuple(x.exact_utilities[p] for p in chosen): k for k, x in enumerate(packages)}
-            for criterion in CRITERIA:
-                best = self.best(criterion)
-                if best is not None:
-                    marks[where[tuple(best.exact_utilities[p] for p in chosen)]].append(criterion)
+        for criterion, best in bests.items():
+            if best is not None:
+                marks[where[tuple(best.exact_utilities[p] for p in chosen)]].append(criterion)
         frame["solution"] = pd.Series([", ".join(x) for x in marks], dtype=object)
         frame.attrs.update(
             complete=result.complete,
@@ -226,7 +229,8 @@ class BargainingSpace:
         party's utility so far is at least its reservation (nobody pays up front), and each
         issue's ``after:`` order holds.  One row per phase: ``switched on`` (what changes),
         then each party's utility and gain after the phase.  ``df.attrs["package"]`` is the
-        final package (None, with no rows, when no package can be phased this way).
+        final package (None, with no rows, when no package can be phased this way) and
+        ``df.attrs["phase_of"]`` maps each issue that moves to its phase.
         """
         if phases < 1:
             raise ValueError("phases must be at least 1")
@@ -236,7 +240,7 @@ class BargainingSpace:
             self._phasing[phases] = build_phasing(self.model, phases)
         package, plan = best_phased(self.search, self._phasing[phases], criterion, self.criteria_parties)
         frame = plan_table(self.model, package, plan, phases) if package else pd.DataFrame(columns=["phase", "switched on"])
-        frame.attrs.update(package=package, phases=phases, criterion=criterion)
+        frame.attrs.update(package=package, phases=phases, criterion=criterion, phase_of=plan)
         return frame
 
     def evaluate(self, choices: dict) -> Package:

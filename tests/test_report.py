@@ -15,6 +15,7 @@ from bargaining import plots
 from bargaining.report import SECTIONS, Section, report, write_atomic
 
 report_module = importlib.import_module("bargaining.report")  # the module, even if bargaining exports report()
+files_module = importlib.import_module("bargaining.files")
 
 INJECTED = "<img src=x onerror=window.__pwned=1>"
 PLOTLY_HEADER = re.compile(r"\* plotly\.js v\d")
@@ -158,7 +159,7 @@ def test_a_failure_mid_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.
         handle.write(text[: len(text) // 2])
         raise OSError("disk full")
 
-    monkeypatch.setattr(report_module, "_write_chunks", half_then_fail)
+    monkeypatch.setattr(files_module, "_write_chunks", half_then_fail)
     with pytest.raises(OSError, match="disk full"):
         write_report(tmp_path, small_scenario(2))
     assert list(tmp_path.iterdir()) == []
@@ -171,7 +172,7 @@ def test_a_failure_keeps_the_previous_report(tmp_path: Path, monkeypatch: pytest
     def fail(*args, **kwargs):
         raise RuntimeError("interrupted")
 
-    monkeypatch.setattr(report_module.os, "replace", fail)
+    monkeypatch.setattr(files_module.os, "replace", fail)
     with pytest.raises(RuntimeError):
         write_report(tmp_path, small_scenario(2))
     assert target.read_text() == "previous"
