@@ -53,19 +53,28 @@ class Solver:
         }
         self.model = model
         self.calls = 0
+        self.retries = 0  # solves repeated without presolve after a HiGHS error
         self.highs_seconds = 0.0
         self.seconds = 0.0
         self.log: list[tuple[float, float, str]] = []  # per solve: wall seconds, HiGHS seconds, status
         self.highs.set_instance(model)
 
     def solve(self, time_limit: float | None = None, granularity: float | None = None) -> Outcome:
-        """Solve the model as it stands now (see :meth:`_solve_once`); a solver error is retried once
-        from scratch (HiGHS keeps state between runs), then reported with HiGHS's own status."""
+        """Solve the model as it stands now (see :meth:`_solve_once`).
+
+        HiGHS 1.16's presolve occasionally reduces a small model to nothing and then reports a
+        "Solve error" with a violated row (seen on a 19-column model in the tests); such a solve
+        is retried once without presolve before the error is reported.
+        """
         try:
             return self._solve_once(time_limit, granularity)
         except SolverError:
-            self.highs._solver_model.clearSolver()
-            return self._solve_once(time_limit, granularity)
+            self.retries += 1
+            self.highs.highs_options["presolve"] = "off"
+            try:
+                return self._solve_once(time_limit, granularity)
+            finally:
+                self.highs.highs_options["presolve"] = "choose"
 
     def _solve_once(self, time_limit: float | None = None, granularity: float | None = None) -> Outcome:
         """Solve the model as it stands now.
