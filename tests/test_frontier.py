@@ -67,7 +67,27 @@ def test_many_ties_in_a_symmetric_case():
 
 #: Found by hypothesis: HiGHS 1.16's presolve reduces one box problem of this scenario to
 #: nothing and reports "Solve error"; the solver retries such a solve without presolve.
-PRESOLVE_ERROR_CASE = {"format": 1, "name": "random", "parties": [{"id": "p0", "reservation": 2.0}, {"id": "p1", "reservation": -0.0}, {"id": "p2", "reservation": -0.0, "veto": false}, {"id": "p3", "reservation": -0.0}], "issues": [{"id": "i0", "options": [{"id": "o0", "status_quo": true}], "controlled_by": ["p0"]}, {"id": "i1", "options": [{"id": "o0", "status_quo": true}]}, {"id": "i2", "options": [{"id": "o0", "status_quo": true}, {"id": "o1"}, {"id": "o2"}, {"id": "o3"}]}, {"id": "i3", "options": [{"id": "o0", "status_quo": true}, {"id": "o1"}, {"id": "o2"}, {"id": "o3"}]}, {"id": "i4", "options": [{"id": "o0", "status_quo": true}, {"id": "o1"}], "controlled_by": ["p0"]}], "utilities": {"p0": {"i0": {"o0": -1.5}, "i1": {"o0": 2.0}, "i2": {"o0": 2.0, "o1": 0.3, "o2": -1.5, "o3": 0.3}, "i3": {"o0": -0.25, "o1": -1.5, "o2": -1.5, "o3": 0.1}, "i4": {"o0": 2.0, "o1": 1.25}}, "p1": {"i0": {"o0": 0.0}, "i1": {}, "i2": {}, "i3": {}, "i4": {}}, "p2": {"i0": {"o0": -1.5}, "i1": {"o0": -0.25}, "i2": {"o0": 1.25, "o1": 1.25, "o2": -1.5, "o3": 0.1}, "i3": {"o0": 1.25, "o2": 1.25}, "i4": {}}, "p3": {"i0": {}, "i1": {}, "i2": {}, "i3": {"o2": 0.1}, "i4": {"o1": 0.3}}}}
+PRESOLVE_ERROR_CASE = {'format': 1,
+     'name': 'random',
+     'parties': [{'id': 'p0', 'reservation': 2.0}, {'id': 'p1', 'reservation': -0.0},
+                 {'id': 'p2', 'reservation': -0.0, 'veto': False}, {'id': 'p3', 'reservation': -0.0}],
+     'issues': [{'id': 'i0', 'options': [{'id': 'o0', 'status_quo': True}], 'controlled_by': ['p0']},
+                {'id': 'i1', 'options': [{'id': 'o0', 'status_quo': True}]},
+                {'id': 'i2', 'options': [{'id': 'o0', 'status_quo': True}, {'id': 'o1'}, {'id': 'o2'}, {'id': 'o3'}]},
+                {'id': 'i3', 'options': [{'id': 'o0', 'status_quo': True}, {'id': 'o1'}, {'id': 'o2'}, {'id': 'o3'}]},
+                {'id': 'i4', 'options': [{'id': 'o0', 'status_quo': True}, {'id': 'o1'}], 'controlled_by': ['p0']}],
+     'utilities': {'p0': {'i0': {'o0': -1.5},
+                          'i1': {'o0': 2.0},
+                          'i2': {'o0': 2.0, 'o1': 0.3, 'o2': -1.5, 'o3': 0.3},
+                          'i3': {'o0': -0.25, 'o1': -1.5, 'o2': -1.5, 'o3': 0.1},
+                          'i4': {'o0': 2.0, 'o1': 1.25}},
+                   'p1': {'i0': {'o0': 0.0}, 'i1': {}, 'i2': {}, 'i3': {}, 'i4': {}},
+                   'p2': {'i0': {'o0': -1.5},
+                          'i1': {'o0': -0.25},
+                          'i2': {'o0': 1.25, 'o1': 1.25, 'o2': -1.5, 'o3': 0.1},
+                          'i3': {'o0': 1.25, 'o2': 1.25},
+                          'i4': {}},
+                   'p3': {'i0': {}, 'i1': {}, 'i2': {}, 'i3': {'o2': 0.1}, 'i4': {'o1': 0.3}}}}
 
 
 def test_a_highs_presolve_error_is_retried_without_presolve():
