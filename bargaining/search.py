@@ -125,9 +125,6 @@ class Search:
         limits = [x for x in (self.time_limit, None if self.deadline is None else self.deadline - time.perf_counter()) if x is not None]
         return max(0.0, min(limits)) if limits else None
 
-    def out_of_time(self) -> bool:
-        return self.deadline is not None and time.perf_counter() >= self.deadline
-
     # ---- solving
     def maximize(self, objective: Any, granularity: Fraction | None = None) -> tuple[Outcome, Package | None]:
         """Maximise ``objective`` over acceptable packages as the model stands now.
@@ -255,19 +252,6 @@ class Search:
         self.solver.drop(self.m.package_cuts)
 
     # ---- bounds on gains
-    @contextmanager
-    def gains_at_least(self, floors: Mapping[str, float | Fraction]) -> Iterator[None]:
-        """Temporarily require gain(p) >= floor for each party given."""
-        m = self.m
-        saved = {p: m.gain[p].lb for p in floors}
-        for p, floor in floors.items():
-            m.gain[p].setlb(float(floor))
-        try:
-            yield
-        finally:
-            for p, lb in saved.items():
-                m.gain[p].setlb(lb)
-
     def step_above(self, party: str, gain: Fraction) -> Fraction:
         """The smallest gain the party can have that is strictly above ``gain``."""
         unit = self.model.unit[party]
