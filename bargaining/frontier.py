@@ -34,10 +34,16 @@ per grid cell, none dominated), not the continuum.
 from __future__ import annotations
 
 import math
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -63,21 +69,25 @@ class FrontierResult:
 
 
 def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | None = None,
-                    progress: bool | None = None, resolution: float | None = None) -> FrontierResult:
-    """All non-dominated utility vectors over ``parties`` among acceptable packages, one package each."""
+                    progress: bool | None = None, resolution: float | None = None,
+                    workers: int | None = None, parallel_after: float = 2.0) -> FrontierResult:
+    """All non-dominated utility vectors over ``parties`` among acceptable packages, one package each.
+
+    When the search is still running after ``parallel_after`` seconds and ``workers`` > 1
+    (default: the machine's cores, at most 4), helper processes join in: each builds its own
+    persistent model once and solves boxes while this process solves others; results go
+    through the same bookkeeping, so the frontier is the same exact set.
+    """
     started, calls_before = time.perf_counter(), search.solver.calls
     parties = list(parties)
     step = _steps(search, parties, resolution)
+    workers = min(os.cpu_count() or 1, 4) if workers is None else max(1, workers)
     m = search.m
     points: list[Package] = []
     complete = True
-
-    def coordinate(package: Package) -> np.ndarray:
-        return np.array([math.floor(package.exact_utilities[p] / step[p]) for p in parties], dtype=np.int64)
-
+    helpers: list[_Helper] = []
     with search.restoring(), search.limited(time_limit), Progress("frontier", enabled=progress) as bar:
-        everyone = [p for p in m.gain]
-        for p in everyone:
+        for p in m.gain:
             m.floor_rows[p].deactivate()  # the frontier does not use the floor
         ideal: list[int] = []
         for p in parties:
@@ -86,56 +96,227 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
             if top is None:
                 complete = outcome.status != "time_limit"
                 return _result(search, points, parties, complete, calls_before, started, step)
-            ideal.append(math.floor(top.exact_utilities[p] / step[p]))
-        ideal_array = np.array(ideal, dtype=np.int64)
-        bounds = np.full((1, len(parties)), _UNBOUNDED, dtype=np.int64)
-        empty = np.zeros((0, len(parties)), dtype=np.int64)
-        # Certificates: "over {f_j > region_j for j >= 1}, the largest f_0 is top" (Dächert-Klamroth):
-        # a later box inside such a region whose own f_0 bound is at least top is empty, unsolved.
-        regions = np.zeros((0, len(parties) - 1), dtype=np.int64)
-        tops = np.zeros(0, dtype=np.int64)
-        first, others = parties[0], parties[1:]
-        low, high = zip(*(search.model.utility_range[p] for p in others)) if others else ((), ())
-        weight = sum(math.ceil((h - lo) / float(step[p])) for p, lo, h in zip(others, low, high)) + 1
-        objective = weight * m.utility[first] / float(step[first]) + sum(m.utility[p] / float(step[p]) for p in others)
-        granularity = Fraction(1) if all(search.model.unit[p] is not None for p in parties) else None
-        known: set[tuple[int, ...]] = set()
-        while len(bounds):
-            box = bounds[0]
-            covered = np.all(regions <= box[1:], axis=1) & (tops <= box[0]) if len(tops) else np.zeros(0, dtype=bool)
-            if covered.any():
-                empty = np.vstack([empty, box])
-                bounds = bounds[1:]
-                continue
-            m.gain[first].setlb(None)
-            for p, low_bound in zip(others, box[1:]):
-                m.gain[p].setlb(None if low_bound == _UNBOUNDED else float((low_bound + 1) * step[p] - exact(search.scenario.party[p].reservation)))
-            outcome, package = search.maximize(objective, granularity)
-            bar.update(points=len(points), boxes=len(bounds))
-            if package is None:
-                if outcome.status == "time_limit":
-                    complete = False
-                    break
-                regions = np.vstack([regions, box[1:]])
-                tops = np.append(tops, _UNBOUNDED)
-                empty = np.vstack([empty, box])
-                bounds = bounds[1:]
-                continue
-            z = coordinate(package)
-            regions = np.vstack([regions, box[1:]])
-            tops = np.append(tops, z[0])
-            if tuple(z) not in known:
-                known.add(tuple(z))
+            ideal.append(_coordinate(top, parties, step)[parties.index(p)])
+        boxes = _BoxProblem.of(search, parties, step)
+        region = _Region.start(np.array(ideal, dtype=np.int64))
+        busy: dict[int, np.ndarray] = {}  # helper index -> the box it is solving
+        helper_calls = 0
+
+        def record(box: np.ndarray, package: Package | None) -> None:
+            if region.record(box, None if package is None else _coordinate(package, parties, step)) and package is not None:
                 points.append(package)
-                bounds = _split(bounds, z, ideal_array, empty)
-            if z[0] <= box[0]:  # the box's f_0 bound is above the best f_0 in its region: empty
-                keep = ~np.all(bounds == box, axis=1)
-                bounds = bounds[keep]
-                empty = np.vstack([empty, box])
-            if outcome.status == "time_limit":
-                complete = False
-                break
-    return _result(search, points, parties, complete, calls_before, started, step)
+
+        try:
+            while True:
+                if not helpers and workers > 1 and time.perf_counter() - started > parallel_after:
+                    helpers = [_Helper(search.scenario.to_dict(), boxes.spec()) for _ in range(workers - 1)]
+                for k, helper in enumerate(helpers):
+                    if k not in busy and helper.alive:
+                        box = region.next_box(list(busy.values()))
+                        if box is None:
+                            break
+                        helper.send(box, search.remaining())
+                        busy[k] = box
+                box = region.next_box(list(busy.values()))
+                if box is not None:
+                    status, package = boxes.solve(search, box)
+                    bar.update(points=len(points), boxes=len(region.bounds))
+                    if status == "time_limit":
+                        complete = False
+                        break
+                    record(box, package)
+                elif not busy:
+                    break
+                for k in list(busy):
+                    answer = helpers[k].receive(block=box is None and len(busy) == 1)
+                    if answer is None:
+                        continue
+                    solved = busy.pop(k)
+                    status, choices = answer
+                    helper_calls += status != "lost"
+                    if status == "time_limit":
+                        complete = False
+                    elif status != "lost":  # a helper that died leaves its box to this process
+                        record(solved, None if choices is None else search.package(choices))
+                    bar.update(points=len(points), boxes=len(region.bounds))
+                if box is None and busy and all(helpers[k].receive(block=False, peek=True) is None for k in busy):
+                    time.sleep(0.002)
+                if not complete:
+                    break
+        finally:
+            for helper in helpers:
+                helper.close()
+    return _result(search, points, parties, complete, calls_before, started, step, helper_calls)
+
+
+def _coordinate(package: Package, parties: Sequence[str], step: dict[str, Fraction]) -> np.ndarray:
+    return np.array([math.floor(package.exact_utilities[p] / step[p]) for p in parties], dtype=np.int64)
+
+
+@dataclass
+class _BoxProblem:
+    """One box's solve: f_0 free, f_j above the box's bound (j >= 1), lexicographic objective."""
+
+    parties: list[str]
+    step: dict[str, Fraction]
+    weight: int
+    objective: Any
+    granularity: Fraction | None
+
+    @classmethod
+    def of(cls, search: Search, parties: list[str], step: dict[str, Fraction], weight: int | None = None) -> "_BoxProblem":
+        m, others = search.m, parties[1:]
+        if weight is None:  # one step of f_0 outweighs any change of the others: exact lexicographic order
+            spans = [search.model.utility_range[p] for p in others]
+            weight = sum(math.ceil((high - low) / float(step[p])) for p, (low, high) in zip(others, spans)) + 1
+        objective = weight * m.utility[parties[0]] / float(step[parties[0]]) + sum(m.utility[p] / float(step[p]) for p in others)
+        granularity = Fraction(1) if all(search.model.unit[p] is not None for p in parties) else None
+        return cls(parties, step, weight, objective, granularity)
+
+    def spec(self) -> tuple:
+        return self.parties, {p: (v.numerator, v.denominator) for p, v in self.step.items()}, self.weight
+
+    def solve(self, search: Search, box: np.ndarray) -> tuple[str, Package | None]:
+        m = search.m
+        m.gain[self.parties[0]].setlb(None)
+        for p, low in zip(self.parties[1:], box[1:]):
+            reservation = exact(search.scenario.party[p].reservation)
+            m.gain[p].setlb(None if low == _UNBOUNDED else float((int(low) + 1) * self.step[p] - reservation))
+        outcome, package = search.maximize(self.objective, self.granularity)
+        return outcome.status, package
+
+
+@dataclass
+class _Region:
+    """The search region's bookkeeping: local lower bounds, empty boxes, and f_0 certificates.
+
+    A certificate says "over {f_j > region_j for j >= 1}, the largest f_0 is top"
+    (Dächert-Klamroth): a later box inside that region whose own f_0 bound is at least top
+    is empty, without a solve.
+    """
+
+    ideal: np.ndarray
+    bounds: np.ndarray
+    empty: np.ndarray
+    regions: np.ndarray
+    tops: np.ndarray
+    known: set[tuple[int, ...]] = field(default_factory=set)
+
+    @classmethod
+    def start(cls, ideal: np.ndarray) -> "_Region":
+        p = len(ideal)
+        return cls(ideal, np.full((1, p), _UNBOUNDED, dtype=np.int64), np.zeros((0, p), dtype=np.int64),
+                   np.zeros((0, p - 1), dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+    def next_box(self, busy: list[np.ndarray]) -> np.ndarray | None:
+        """The first box that no certificate empties and no helper is solving (emptied ones are dropped)."""
+        k = 0
+        while k < len(self.bounds):
+            box = self.bounds[k]
+            if len(self.tops) and np.any(np.all(self.regions <= box[1:], axis=1) & (self.tops <= box[0])):
+                self._drop(box)
+                continue
+            if not any(np.array_equal(box, b) for b in busy):
+                return box.copy()
+            k += 1
+        return None
+
+    def record(self, box: np.ndarray, z: np.ndarray | None) -> bool:
+        """Take in one box's answer (z: the point found, None: the region is empty); True if z is new."""
+        self.regions = np.vstack([self.regions, box[1:]])
+        self.tops = np.append(self.tops, _UNBOUNDED if z is None else z[0])
+        new = z is not None and tuple(z) not in self.known
+        if new:
+            self.known.add(tuple(z))
+            self.bounds = _split(self.bounds, z, self.ideal, self.empty)
+        if z is None or z[0] <= box[0]:  # the box's f_0 bound is above the best f_0 in its region
+            self._drop(box)
+        return new
+
+    def _drop(self, box: np.ndarray) -> None:
+        self.bounds = self.bounds[~np.all(self.bounds == box, axis=1)]
+        self.empty = np.vstack([self.empty, box])
+
+
+# ---- helper processes: each builds the model once and solves the boxes it is sent
+
+
+class _Helper:
+    """A helper process (``python -m bargaining.frontier``) solving boxes on its own model.
+
+    Messages are pickles over a pipe; a reader thread queues the answers, so this process
+    can keep solving while the helper works.  Started as a plain subprocess (not with
+    multiprocessing), so it works from scripts and notebooks without a ``__main__`` guard.
+    """
+
+    def __init__(self, scenario: dict, spec: tuple):
+        self.process = subprocess.Popen([sys.executable, "-m", "bargaining.frontier"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.answers: queue.Queue = queue.Queue()
+        self.alive = True
+        self._write((scenario, spec))
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _write(self, message: object) -> None:
+        try:
+            pickle.dump(message, self.process.stdin)  # type: ignore[arg-type]
+            self.process.stdin.flush()  # type: ignore[union-attr]
+        except (BrokenPipeError, OSError):
+            self.alive = False
+
+    def _read(self) -> None:
+        try:
+            while True:
+                self.answers.put(pickle.load(self.process.stdout))  # type: ignore[arg-type]
+        except (EOFError, OSError, pickle.UnpicklingError):
+            self.alive = False
+            self.answers.put(("lost", None))
+
+    def send(self, box: np.ndarray, seconds: float | None) -> None:
+        self._write((box.tolist(), seconds))
+
+    def receive(self, block: bool = False, peek: bool = False) -> tuple[str, dict | None] | None:
+        if peek:
+            return None if self.answers.empty() else ("", None)
+        try:
+            return self.answers.get(timeout=60) if block else self.answers.get_nowait()
+        except queue.Empty:
+            return None
+
+    def close(self) -> None:
+        self._write(None)
+        try:
+            self.process.stdin.close()  # type: ignore[union-attr]
+        except OSError:
+            pass
+        if self.process.poll() is None:
+            self.process.terminate()
+
+
+def _serve() -> None:
+    """The helper's side: build the model once, then answer boxes until told to stop."""
+    channel_in, channel_out = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed by libraries goes to stderr, not into the channel
+    from .scenario import Scenario
+    from .space import BargainingSpace
+
+    scenario, (parties, step, weight) = pickle.load(channel_in)
+    space = BargainingSpace(Scenario.from_dict(scenario), progress=False)
+    for p in space.model.m.gain:
+        space.model.m.floor_rows[p].deactivate()
+    problem = _BoxProblem.of(space.search, parties, {p: Fraction(*v) for p, v in step.items()}, weight)
+    while True:
+        try:
+            message = pickle.load(channel_in)
+        except EOFError:
+            return
+        if message is None:
+            return
+        box, seconds = message
+        space.search.time_limit = seconds
+        status, package = problem.solve(space.search, np.array(box, dtype=np.int64))
+        pickle.dump((status, None if package is None else package.exact_choices), channel_out)
+        channel_out.flush()
 
 
 def _split(bounds: np.ndarray, z: np.ndarray, ideal: np.ndarray, empty: np.ndarray) -> np.ndarray:
@@ -174,12 +355,12 @@ def _steps(search: Search, parties: list[str], resolution: float | None) -> dict
 
 
 def _result(search: Search, points: list[Package], parties: list[str], complete: bool, calls_before: int,
-            started: float, step: dict[str, Fraction]) -> FrontierResult:
+            started: float, step: dict[str, Fraction], helper_calls: int = 0) -> FrontierResult:
     return FrontierResult(
         packages=non_dominated(points, parties),
         parties=parties,
         complete=complete,
-        solver_calls=search.solver.calls - calls_before,
+        solver_calls=search.solver.calls - calls_before + helper_calls,
         seconds=time.perf_counter() - started,
         resolution=step,
         exact=all(search.model.unit[p] is not None for p in parties),
@@ -207,3 +388,7 @@ def _ranks(values: list[Fraction]) -> list[int]:
     """Each value's rank among the distinct values (order-preserving and exact)."""
     order = {v: k for k, v in enumerate(sorted(set(values)))}
     return [order[v] for v in values]
+
+
+if __name__ == "__main__":
+    _serve()

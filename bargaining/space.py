@@ -135,7 +135,8 @@ class BargainingSpace:
         return frame
 
     def frontier(self, parties: Sequence[str] | None = None, time_limit: float | None = None,
-                 progress: bool | None = None, resolution: float | None = None, solutions: bool = True) -> pd.DataFrame:
+                 progress: bool | None = None, resolution: float | None = None, solutions: bool = True,
+                 workers: int | None = None) -> pd.DataFrame:
         """The Pareto frontier: one row per non-dominated utility vector among acceptable packages.
 
         Columns as in :meth:`acceptable` (a package attaining the vector: one column per
@@ -150,10 +151,14 @@ class BargainingSpace:
         one point per grid cell, none dominated.  ``df.attrs`` holds ``complete`` (False if
         the time limit stopped the search: the rows are then the frontier found so far),
         ``exact``, ``solver_calls``, ``seconds`` and ``calls_per_point``.
+
+        A search still running after two seconds is joined by helper processes (``workers``,
+        default: the machine's cores, at most 4; 1 keeps it in this process), each with its
+        own copy of the model built once; the result is the same exact set.
         """
         chosen = parties_or_all(self, parties)
         progress = self.progress if progress is None else progress
-        result = pareto_frontier(self.search, chosen, time_limit, progress, resolution)
+        result = pareto_frontier(self.search, chosen, time_limit, progress, resolution, workers)
         marking = solutions and set(chosen) == set(self.scenario.party_ids) and result.complete
         bests = {c: self.best(c) for c in CRITERIA} if marking else {}
         packages = result.packages

@@ -98,3 +98,19 @@ def test_a_highs_presolve_error_is_retried_without_presolve():
     frame = space.frontier()
     assert set(vectors(frame, scenario.party_ids, scenario)) == enumerate_packages(scenario).frontier()
     assert space.search.solver.retries >= 1
+
+
+def test_helper_processes_find_the_same_frontier():
+    import sys
+    from pathlib import Path
+
+    from bargaining.frontier import pareto_frontier
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from scenarios import random_scenario
+
+    scenario = random_scenario(8, 3, 3, seed=3)
+    space = BargainingSpace(scenario)
+    result = pareto_frontier(space.search, scenario.party_ids, workers=2, parallel_after=0.0)
+    found = {tuple(x.exact_utilities[p] for p in scenario.party_ids) for x in result.packages}
+    assert result.complete and found == enumerate_packages(scenario).frontier()
