@@ -407,23 +407,20 @@ def run_case(case: str, args) -> dict:
     else:
         row["brute"] = {"na": f"n/a (too many packages: {options}^{issues})"}
 
-    if "pyaugmecon" in args.methods:
-        result = run_worker("pyaugmecon", case, args.seed, limit, args.pyaugmecon_cpus)
-        row["pyaugmecon"] = result
+    def other(method: str, cpus: int | None = None) -> None:
+        result = run_worker(method, case, args.seed, limit, cpus)
+        row[method] = result
         if "vectors" in result:
             vectors, error = rounded(result["vectors"])
             result["set"] = vectors
-            checks["pyaugmecon"] = compare(ours, vectors, parties) + (f" (rounding {error:.1e})" if error > 1e-6 else "")
-        log(f"pyaugmecon: {summary(result)}")
+            checks[method] = compare(ours, vectors, parties) + (f" (rounding {error:.1e})" if error > 1e-6 else "")
+        log(f"{method}: {summary(result)}")
+
+    if "pyaugmecon" in args.methods:
+        other("pyaugmecon", args.pyaugmecon_cpus)
     if "negmas" in args.methods:
         if packages <= args.negmas_max:
-            result = run_worker("negmas", case, args.seed, limit)
-            row["negmas"] = result
-            if "vectors" in result:
-                vectors, error = rounded(result["vectors"])
-                result["set"] = vectors
-                checks["negmas"] = compare(ours, vectors, parties) + (f" (rounding {error:.1e})" if error > 1e-6 else "")
-            log(f"negmas: {summary(result)}")
+            other("negmas")
         else:
             row["negmas"] = {"na": f"n/a (outcome space {options}^{issues})"}
     row["checks"] = checks
