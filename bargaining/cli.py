@@ -182,7 +182,13 @@ def _leverage(args: argparse.Namespace) -> int:
         raise UsageError("no issue given and none is marked linkable: true; name one")
     for issue in issues:
         print(f"\n{space.scenario.issue[issue].label if issue in space.scenario.issue else issue}")
-        print(space.leverage(issue).to_string(index=False))
+        table = space.leverage(issue)
+        exists = table[table["measure"] == "package exists"].iloc[0]
+        if not exists["frozen at status quo"] and not exists["open"]:
+            print(f"  no acceptable package, frozen at its status quo or open: linking it does not open the space "
+                  f"(bargaining diagnose {args.file} shows what blocks it)")
+            continue
+        print(table.to_string(index=False))
     return EXIT_OK
 
 

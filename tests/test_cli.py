@@ -1,6 +1,7 @@
 """The bargaining command: exit codes, readable output, no tracebacks for user errors."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +76,9 @@ def test_phased_and_coalitions(case, capsys):
     assert "phase 1" in capsys.readouterr().out
     assert main(["leverage", case, "sanctions"]) == 0
     assert main(["leverage", case]) == 2
+
+
+def test_leverage_on_an_empty_space_says_so_instead_of_a_table_of_nones(capsys):
+    assert main(["leverage", str(Path(__file__).parents[1] / "data" / "europe_russia_ukraine.yaml"), "sanctions"]) == 0
+    out = capsys.readouterr().out
+    assert "linking it does not open the space" in out and "None" not in out
