@@ -142,9 +142,18 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _diagnose(args: argparse.Namespace) -> int:
-    diagnosis = _space(args.file).diagnose()
+    space = _space(args.file)
+    diagnosis = space.diagnose()
     print(diagnosis)
-    return EXIT_OK if diagnosis.feasible else EXIT_NO_DEAL
+    if diagnosis.feasible:
+        return EXIT_OK
+    opened = space.opened("maxmin")
+    if len(opened):
+        print("The deal each single red-line concession opens (maxmin; gains over reservation):")
+    for dropped, package in zip(opened["dropped"], opened.attrs["packages"]):
+        gains = ", ".join(f"{space.scenario.party[p].label} {float(package.gains[p]):+.4g}" for p in space.criteria_parties)
+        print(f"  - drop {dropped} -> {gains}")
+    return EXIT_NO_DEAL
 
 
 def _writable(path: str | None) -> None:

@@ -79,8 +79,9 @@ def minimal_conflict(search: Search) -> list[Requirement]:
     return conflict
 
 
-def minimal_relaxations(search: Search, max_size: int = 3, limit: int = 100) -> list[list[Requirement]]:
-    """Every minimal set of requirements whose removal makes some package acceptable, smallest first.
+def minimal_relaxations(search: Search, max_size: int = 3, limit: int = 100,
+                        kinds: tuple[str, ...] = ("reservation", "red_line")) -> list[list[Requirement]]:
+    """Every minimal set of requirements (of these ``kinds``) whose removal makes some package acceptable, smallest first.
 
     These are the minimal correction sets.  On the one model: free the switches, minimise
     how many are switched off; the answer S is a smallest opening set.  Then forbid every
@@ -93,7 +94,8 @@ def minimal_relaxations(search: Search, max_size: int = 3, limit: int = 100) -> 
     found: list[list[Requirement]] = []
     with search.restoring():
         for k in m.relax:
-            m.relax[k].unfix()
+            if requirements[k].kind in kinds:
+                m.relax[k].unfix()
         try:
             while len(found) < limit:
                 outcome, package = search.maximize(-sum(m.relax[k] for k in m.relax), 1)

@@ -297,16 +297,11 @@ def solutions_section(ctx: ReportContext) -> Section | None:
     found = {c: p for c, p in ctx.solutions.items() if p is not None}
     if not found:
         return None
-    scenario = ctx.scenario
-    issues = []
-    for issue in scenario.issues:
-        labels = [ctx.choice_label(issue.id, p.choices[issue.id]) for p in found.values()]
-        issues.append(dict(label=issue.label, choices=labels, differs=len(set(labels)) > 1))
     same = len({p.key() for p in found.values()}) == 1
     weighed = [ctx.party_label[p] for p in ctx.space.criteria_parties]
-    body = ctx.render(SOLUTIONS, found=found, issues=issues, same=same, weighed=weighed, meaning=CRITERION_MEANING,
-                      title=plots.criterion_title)
-    body += ctx.figure(plots.gains_by_solution(found, scenario),
+    body = ctx.render(SOLUTIONS, found=found, same=same, weighed=weighed, meaning=CRITERION_MEANING, title=plots.criterion_title)
+    body += packages_table(ctx, [plots.criterion_title(c) for c in found], list(found.values()))
+    body += ctx.figure(plots.gains_by_solution(found, ctx.scenario),
                        "Gain = utility minus reservation: how much better than no agreement each party does.")
     return Section("What each bargaining solution recommends", body)
 
@@ -316,19 +311,32 @@ SOLUTIONS = """
 {{ meaning.get(c, c) }}{{ "; " if not loop.last else ". " }}{% endfor %}
 They weigh the gains of {{ weighed | join(", ") }}.
 {% if same %}<strong>All of them recommend the same package.</strong>{% else %}Rows where they differ are shaded.{% endif %}</p>
+"""
+
+
+def packages_table(ctx: ReportContext, heads: Sequence[str], packages: Sequence[Package]) -> Markup:
+    """Packages side by side: a column each, a row per issue (shaded where they differ), then each party's utility and gain."""
+    issues = []
+    for issue in ctx.scenario.issues:
+        labels = [ctx.choice_label(issue.id, p.choices[issue.id]) for p in packages]
+        issues.append(dict(label=issue.label, choices=labels, differs=len(set(labels)) > 1))
+    return ctx.render(PACKAGES, heads=heads, packages=packages, issues=issues)
+
+
+PACKAGES = """
 <div class="table-wrap"><table class="solutions">
-  <thead><tr><th>Issue</th>{% for c in found %}<th>{{ title(c) }}</th>{% endfor %}</tr></thead>
+  <thead><tr><th>Issue</th>{% for h in heads %}<th class="wrap">{{ h }}</th>{% endfor %}</tr></thead>
   <tbody>
   {% for row in issues %}
     <tr{% if row.differs %} class="differs"{% endif %}><td><strong>{{ row.label }}</strong></td>{% for label in row.choices %}<td class="wrap">{{ label }}</td>{% endfor %}</tr>
   {% endfor %}
-  <tr class="group"><th colspan="{{ found | length + 1 }}">Utility (gain over reservation)</th></tr>
+  <tr class="group"><th colspan="{{ heads | length + 1 }}">Utility (gain over reservation)</th></tr>
   {% for p in scenario.parties %}
     <tr><td><span class="swatch" style="background:{{ color[p.id] }}"></span>{{ p.label }}</td>
-    {% for c, pkg in found.items() %}<td class="num">{{ fmt(pkg.utilities[p.id]) }} ({{ fmt(pkg.gains[p.id], sign=True) }}){% if p.id not in pkg.signers %} <span class="tag out">stays out</span>{% endif %}</td>{% endfor %}</tr>
+    {% for pkg in packages %}<td class="num">{{ fmt(pkg.utilities[p.id]) }} ({{ fmt(pkg.gains[p.id], sign=True) }}){% if p.id not in pkg.signers %} <span class="tag out">stays out</span>{% endif %}</td>{% endfor %}</tr>
   {% endfor %}
-  {% if not found.values() | map(attribute="optimal") | min %}
-    <tr><td>Proven optimal</td>{% for c, pkg in found.items() %}<td>{{ "yes" if pkg.optimal else "no: best found within the time limit" }}</td>{% endfor %}</tr>
+  {% if not packages | map(attribute="optimal") | min %}
+    <tr><td>Proven optimal</td>{% for pkg in packages %}<td>{{ "yes" if pkg.optimal else "no: best found within the time limit" }}</td>{% endfor %}</tr>
   {% endif %}
   </tbody>
 </table></div>
@@ -463,6 +471,24 @@ smallest first, and each veto party's reservation cut that opens it with everyth
 """
 
 
+def opened_section(ctx: ReportContext) -> Section | None:
+    """When nothing is acceptable: the maxmin deal each single red-line concession would open."""
+    if ctx.feasible:
+        return None
+    frame = ctx._timed("opened", lambda: ctx.space.opened("maxmin", max_size=1))
+    if not len(frame):
+        return None
+    heads = ["Drop " + " and ".join(r.label for r in group) for group in frame.attrs["requirements"]]
+    body = ctx.render(OPENED) + packages_table(ctx, heads, frame.attrs["packages"])
+    return Section("The deal each concession would open", body)
+
+
+OPENED = """
+<p>For each red line whose removal alone opens the space (reservations as written), the package maxmin picks once it
+is dropped: what the concession would buy, and for whom. Rows where the deals differ are shaded.</p>
+"""
+
+
 def leverage_section(ctx: ReportContext) -> Section | None:
     """For every issue marked linkable: the space with it frozen at its status quo against it open."""
     linkable = [i for i in ctx.scenario.issues if i.linkable and i.status_quo_choice is not None]
@@ -583,6 +609,7 @@ SECTIONS: list[SectionBuilder] = [
     summary_section,
     diagnosis_section,
     relaxations_section,
+    opened_section,
     coalitions_section,
     leverage_section,
     solutions_section,

@@ -19,7 +19,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import pandas as pd
 import pyomo.environ as pyo
 
-from .model import BargainingModel
+from .model import BargainingModel, Requirement
 from .scenario import Scenario, exact, fraction_gcd
 from .solver import Outcome, Solver
 
@@ -267,6 +267,15 @@ class Search:
             return gain
         reservation = exact(self.scenario.party[party].reservation)
         return unit * math.ceil((gain + reservation) / unit) - reservation
+
+    @contextmanager
+    def waiving(self, requirements: Sequence[Requirement]) -> Iterator[None]:
+        """These requirements switched off until the block ends (the exact check waives them too)."""
+        index = {r: k for k, r in enumerate(self.model.requirements)}
+        with self.restoring():
+            for requirement in requirements:
+                self.m.relax[index[requirement]].fix(1)
+            yield
 
     @contextmanager
     def restoring(self) -> Iterator[None]:

@@ -7,7 +7,7 @@ from typing import Sequence
 import pandas as pd
 
 from .diagnose import Diagnosis, diagnose, minimal_relaxations, reservation_reductions
-from .model import build_model
+from .model import Requirement, build_model
 from .progress import Progress
 from .scenario import Scenario
 from .search import Package, Search
@@ -214,6 +214,37 @@ class BargainingSpace:
                              "requirements": f"{self.scenario.party[party].possessive} reservation {reservation:g} -> {float(reservation - cut):g}",
                              "reservation_cut": float(cut)})
         return pd.DataFrame(rows, columns=columns)
+
+    def opened(self, criterion: str = "maxmin", max_size: int = 1, limit: int = 10) -> pd.DataFrame:
+        """What a deal would look like after each concession on red lines that opens the space.
+
+        For every minimal set of at most ``max_size`` red lines whose removal makes some
+        package acceptable (reservations stay as written, so every veto party still gains),
+        the package ``criterion`` picks with those red lines dropped.  One row per
+        concession, smallest first: "dropped" (the red lines' labels), "whose", then a
+        column per issue (its choice) and per party (its utility).  No rows when the space
+        is already open; ``df.attrs["packages"]`` holds the packages and ``df.attrs["requirements"]``
+        the dropped red lines (:class:`Requirement`, with their index in the scenario), in row order.
+        """
+        search = self.search
+        columns = ["dropped", "whose"] + [i.id for i in self.scenario.issues] + self.scenario.party_ids
+        rows: list[dict] = []
+        packages: list[Package] = []
+        dropped: list[list[Requirement]] = []
+        if search.feasible() is None:
+            for group in minimal_relaxations(search, max_size, limit, kinds=("red_line",)):
+                with search.waiving(group):
+                    package = self.best(criterion)
+                if package is None:  # opened by the set, so a package exists; kept for safety
+                    continue
+                rows.append({"dropped": "; ".join(r.label for r in group),
+                             "whose": ", ".join(dict.fromkeys(r.party for r in group)), **package.row()})
+                packages.append(package)
+                dropped.append(group)
+        frame = pd.DataFrame(rows, columns=columns)
+        frame.attrs["packages"] = packages
+        frame.attrs["requirements"] = dropped
+        return frame
 
     def leverage(self, issue_id: str, limit: int = 200, frontier: bool = False, time_limit: float | None = None) -> pd.DataFrame:
         """The bargaining space with ``issue_id`` frozen at its status quo versus open.

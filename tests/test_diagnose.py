@@ -2,7 +2,7 @@
 
 from itertools import combinations
 
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from bargaining import BargainingSpace
@@ -103,3 +103,33 @@ def test_best_with_a_coalition_matches_brute_force(scenario, data):
     if package is not None:
         assert tuple(package.exact_utilities[p] for p in scenario.party_ids) in expected
         assert scenario.signers(package.choices, coalition=coalition) is not None
+
+
+@settings(max_examples=250)  # about one in thirteen examples is closed and opened by a single red line
+@given(scenarios(max_parties=3, optional_parties=True))
+def test_opened_gives_the_best_package_after_each_single_red_line_concession(scenario):
+    space = BargainingSpace(scenario)
+    frame = space.opened("maxmin", max_size=1)
+    if enumerate_packages(scenario).acceptable.any():
+        assert len(frame) == 0
+        return
+    opening = {k for k in range(len(scenario.red_lines)) if opens(scenario, {("red_line", k)})}
+    dropped = [[r.index for r in group] for group in frame.attrs["requirements"]]
+    assert sorted(k for (k,) in dropped) == sorted(opening)
+    event(f"closed space, {len(opening)} single concessions open it")
+    veto = [p.id for p in scenario.parties if p.veto]
+    for (k,), package in zip(dropped, frame.attrs["packages"]):
+        truth = enumerate_packages(scenario, waived=frozenset({("red_line", k)}))
+        assert tuple(package.exact_utilities[p] for p in scenario.party_ids) in truth.best("maxmin", veto)
+
+
+def test_opened_on_the_seed_case_names_both_donbas_concessions():
+    from pathlib import Path
+
+    from bargaining import Scenario
+
+    space = BargainingSpace(Scenario.from_yaml(Path(__file__).parents[1] / "data" / "europe_russia_ukraine.yaml"))
+    frame = space.opened()
+    assert sorted(frame["whose"]) == ["russia", "ukraine"]
+    for package in frame.attrs["packages"]:
+        assert min(package.gains[p] for p in ("ukraine", "russia", "united_states")) > 0

@@ -102,6 +102,8 @@ def test_report_of_an_infeasible_scenario_shows_the_diagnosis_not_plots(tmp_path
     assert "<h2>Why no package is acceptable</h2>" in text
     assert "Issue 1 must be option 1" in text  # the red line's name, in the conflict list
     assert "Because." in text  # with its rationale
+    assert "<h2>The deal each concession would open</h2>" in text
+    assert text.count("<th class=\"wrap\">Drop ") == len(BargainingSpace(scenario).opened())
     assert plot_divs(text) == 0
     assert not PLOTLY_HEADER.search(text)  # no figure, no plotly.js
     assert "The Pareto frontier" not in text and "Concession map" not in text
