@@ -99,25 +99,31 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
             ideal.append(_coordinate(top, parties, step)[parties.index(p)])
         boxes = _BoxProblem.of(search, parties, step)
         region = _Region.start(np.array(ideal, dtype=np.int64))
-        busy: dict[int, np.ndarray] = {}  # helper index -> the box it is solving
+        busy: dict[int, list[np.ndarray]] = {}  # helper index -> the boxes sent to it, oldest first
         helper_calls = 0
 
         def record(box: np.ndarray, package: Package | None) -> None:
             if region.record(box, None if package is None else _coordinate(package, parties, step)) and package is not None:
                 points.append(package)
 
+        def sent() -> list[np.ndarray]:
+            return [b for boxes_sent in busy.values() for b in boxes_sent]
+
         try:
             while True:
                 if not helpers and workers > 1 and time.perf_counter() - started > parallel_after:
                     helpers = [_Helper(search.scenario.to_dict(), boxes.spec()) for _ in range(workers - 1)]
+                    busy = {k: [] for k in range(len(helpers))}
                 for k, helper in enumerate(helpers):
-                    if k not in busy and helper.alive:
-                        box = region.next_box(list(busy.values()))
+                    # two boxes queued per helper: it starts the next as soon as it finishes one,
+                    # instead of idling until this process is done with its own solve
+                    while helper.alive and len(busy[k]) < _QUEUED:
+                        box = region.next_box(sent())
                         if box is None:
                             break
                         helper.send(box, search.remaining())
-                        busy[k] = box
-                box = region.next_box(list(busy.values()))
+                        busy[k].append(box)
+                box = region.next_box(sent())
                 if box is not None:
                     status, package = boxes.solve(search, box)
                     bar.update(points=len(points), boxes=len(region.bounds))
@@ -125,21 +131,25 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
                         complete = False
                         break
                     record(box, package)
-                elif not busy:
+                elif not sent():
                     break
-                for k in list(busy):
-                    answer = helpers[k].receive(block=box is None and len(busy) == 1)
+                waiting = [k for k in busy if busy[k]]
+                for k in waiting:
+                    answer = helpers[k].receive(block=box is None and len(waiting) == 1)
                     if answer is None:
                         continue
-                    solved = busy.pop(k)
                     status, choices = answer
-                    helper_calls += status != "lost"
+                    if status == "lost":  # a helper that died leaves its boxes to this process
+                        busy[k].clear()
+                        continue
+                    solved = busy[k].pop(0)
+                    helper_calls += 1
                     if status == "time_limit":
                         complete = False
-                    elif status != "lost":  # a helper that died leaves its box to this process
+                    else:
                         record(solved, None if choices is None else search.package(choices))
                     bar.update(points=len(points), boxes=len(region.bounds))
-                if box is None and busy and all(helpers[k].receive(block=False, peek=True) is None for k in busy):
+                if box is None and waiting and all(helpers[k].receive(block=False, peek=True) is None for k in waiting):
                     time.sleep(0.002)
                 if not complete:
                     break
@@ -147,6 +157,10 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
             for helper in helpers:
                 helper.close()
     return _result(search, points, parties, complete, calls_before, started, step, helper_calls)
+
+
+#: Boxes queued per helper process.
+_QUEUED = 2
 
 
 def _coordinate(package: Package, parties: Sequence[str], step: dict[str, Fraction]) -> np.ndarray:

@@ -114,3 +114,30 @@ def test_helper_processes_find_the_same_frontier():
     result = pareto_frontier(space.search, scenario.party_ids, workers=2, parallel_after=0.0)
     found = {tuple(x.exact_utilities[p] for p in scenario.party_ids) for x in result.packages}
     assert result.complete and found == enumerate_packages(scenario).frontier()
+
+
+def test_a_helper_process_that_dies_leaves_its_boxes_to_the_search(monkeypatch):
+    import sys
+    from pathlib import Path
+
+    from bargaining import frontier as module
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from scenarios import random_scenario
+
+    sends = []
+    send = module._Helper.send
+
+    def send_then_die(self, box, seconds):
+        send(self, box, seconds)
+        sends.append(box)
+        if len(sends) == 3:  # with boxes still queued on it
+            self.process.kill()
+
+    monkeypatch.setattr(module._Helper, "send", send_then_die)
+    scenario = random_scenario(8, 3, 3, seed=3)
+    space = BargainingSpace(scenario)
+    result = module.pareto_frontier(space.search, scenario.party_ids, workers=2, parallel_after=0.0)
+    found = {tuple(x.exact_utilities[p] for p in scenario.party_ids) for x in result.packages}
+    assert len(sends) >= 3
+    assert result.complete and found == enumerate_packages(scenario).frontier()
