@@ -478,8 +478,7 @@ def opened_section(ctx: ReportContext) -> Section | None:
     frame = ctx._timed("opened", lambda: ctx.space.opened("maxmin", max_size=1))
     if not len(frame):
         return None
-    heads = ["Drop " + " and ".join(r.label for r in group) for group in frame.attrs["requirements"]]
-    body = ctx.render(OPENED) + packages_table(ctx, heads, frame.attrs["packages"])
+    body = ctx.render(OPENED) + packages_table(ctx, ["Drop " + d for d in frame["dropped"]], frame.attrs["packages"])
     return Section("The deal each concession would open", body)
 
 

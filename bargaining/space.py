@@ -203,8 +203,7 @@ class BargainingSpace:
         if self.search.feasible() is not None:
             return pd.DataFrame([], columns=columns)
         rows = [
-            {"kind": "drop", "size": len(group), "parties": ", ".join(dict.fromkeys(r.party for r in group)),
-             "requirements": "; ".join(r.label for r in group), "reservation_cut": None}
+            {"kind": "drop", "size": len(group), "parties": _whose(group), "requirements": _labels(group), "reservation_cut": None}
             for group in minimal_relaxations(self.search, max_size, limit)
         ]
         for party, cut in reservation_reductions(self.search).items():
@@ -235,10 +234,8 @@ class BargainingSpace:
             for group in minimal_relaxations(search, max_size, limit, kinds=("red_line",)):
                 with search.waiving(group):
                     package = self.best(criterion)
-                if package is None:  # opened by the set, so a package exists; kept for safety
-                    continue
-                rows.append({"dropped": "; ".join(r.label for r in group),
-                             "whose": ", ".join(dict.fromkeys(r.party for r in group)), **package.row()})
+                assert package is not None, "a set that opens the space leaves some package acceptable"
+                rows.append({"dropped": _labels(group), "whose": _whose(group), **package.row()})
                 packages.append(package)
                 dropped.append(group)
         frame = pd.DataFrame(rows, columns=columns)
@@ -285,6 +282,14 @@ class BargainingSpace:
         if missing:
             raise ValueError(f"the package has no choice for issue(s) {', '.join(missing)}")
         return self.search.package(choices)
+
+
+def _labels(group: Sequence[Requirement]) -> str:
+    return "; ".join(r.label for r in group)
+
+
+def _whose(group: Sequence[Requirement]) -> str:
+    return ", ".join(dict.fromkeys(r.party for r in group))
 
 
 def parties_or_all(space: BargainingSpace, parties: Sequence[str] | None) -> list[str]:

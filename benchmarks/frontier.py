@@ -375,7 +375,7 @@ def fmt_time(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds:.2f}" if seconds < 10 else f"{seconds:.1f}"
 
 
-def compare(ours: dict, other: set[tuple[int, ...]], parties: int) -> str:
+def compare(ours: dict, other: set[tuple[int, ...]]) -> str:
     if ours["vectors"] == other:
         return "yes"
     missing, extra = other - ours["vectors"], ours["vectors"] - other
@@ -402,7 +402,7 @@ def run_case(case: str, args) -> dict:
     if packages <= args.brute_max:
         brute = run_brute(a)
         row["brute"] = brute
-        checks["brute"] = compare(ours, brute["vectors"], parties)
+        checks["brute"] = compare(ours, brute["vectors"])
         log(f"brute: {len(brute['vectors'])} points in {brute['seconds']:.2f} s ({brute['acceptable']:,} acceptable packages)")
     else:
         row["brute"] = {"na": f"n/a (too many packages: {options}^{issues})"}
@@ -413,7 +413,7 @@ def run_case(case: str, args) -> dict:
         if "vectors" in result:
             vectors, error = rounded(result["vectors"])
             result["set"] = vectors
-            checks[method] = compare(ours, vectors, parties) + (f" (rounding {error:.1e})" if error > 1e-6 else "")
+            checks[method] = compare(ours, vectors) + (f" (rounding {error:.1e})" if error > 1e-6 else "")
         log(f"{method}: {summary(result)}")
 
     if "pyaugmecon" in args.methods:
