@@ -1,10 +1,11 @@
 """bargaining: find every package all parties can accept, the Pareto frontier, and fair points on it."""
 
-from .diagnose import Diagnosis
+from .errors import TimeLimitReached
+from .report import report
+from .results import Concessions, Diagnosis, Leverage, Package, PhasePlan
 from .scenario import Scenario, ScenarioError
-from .search import Package, TimeLimitReached
 from .space import BargainingSpace
-from .report import report  # noqa: E402  (after space: report builds on it)
+from .version import __version__
 
-__all__ = ["BargainingSpace", "Diagnosis", "Package", "Scenario", "ScenarioError", "TimeLimitReached", "report"]
-__version__ = "0.1.0"
+__all__ = ["BargainingSpace", "Concessions", "Diagnosis", "Leverage", "Package", "PhasePlan", "Scenario", "ScenarioError",
+           "TimeLimitReached", "__version__", "report"]

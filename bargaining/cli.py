@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from .errors import TimeLimitReached
 from .files import write_atomic
+from .results import CRITERIA
 from .scenario import Scenario, ScenarioError
-from .search import Package, TimeLimitReached
-from .solutions import CRITERIA
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,7 +107,7 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _space(path: str, time_limit: float | None = None) -> "BargainingSpace":
+def _space(path: str, time_limit: float | None = None) -> BargainingSpace:
     from .space import BargainingSpace
 
     return BargainingSpace(_load(path), time_limit=time_limit)
@@ -128,6 +128,8 @@ def _solve(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"acceptable": True, **package.to_dict()}, indent=2, default=float))
     else:
+        from .present.text import render_package
+
         print(render_package(scenario, package))
     return EXIT_OK
 
@@ -150,9 +152,9 @@ def _diagnose(args: argparse.Namespace) -> int:
     opened = space.opened("maxmin")
     if len(opened):
         print("The deal each single red-line concession opens (maxmin; gains over reservation):")
-    for dropped, package in zip(opened["dropped"], opened.attrs["packages"]):
-        gains = ", ".join(f"{space.scenario.party[p].label} {float(package.gains[p]):+.4g}" for p in space.criteria_parties)
-        print(f"  - drop {dropped} -> {gains}")
+    for concession in opened:
+        gains = ", ".join(f"{space.scenario.party[p].label} {concession.package.gains[p]:+.4g}" for p in space.criteria_parties)
+        print(f"  - drop {concession.label} -> {gains}")
     return EXIT_NO_DEAL
 
 
@@ -191,7 +193,7 @@ def _leverage(args: argparse.Namespace) -> int:
         raise UsageError("no issue given and none is marked linkable: true; name one")
     for issue in issues:
         print(f"\n{space.scenario.issue[issue].label if issue in space.scenario.issue else issue}")
-        table = space.leverage(issue)
+        table = space.leverage(issue).to_frame()
         exists = table[table["measure"] == "package exists"].iloc[0]
         if not exists["frozen at status quo"] and not exists["open"]:
             print(f"  no acceptable package, frozen at its status quo or open: linking it does not open the space "
@@ -203,11 +205,11 @@ def _leverage(args: argparse.Namespace) -> int:
 
 def _phased(args: argparse.Namespace) -> int:
     space = _space(args.file)
-    frame = space.phased(args.phases, args.objective)
-    if frame.attrs["package"] is None:
-        print(f"no acceptable package can be delivered in {args.phases} phases without a veto party falling below its reservation")
+    plan = space.phased(args.phases, args.objective)
+    if plan.package is None:
+        print(plan.reason)
         return EXIT_NO_DEAL
-    for _, row in frame.iterrows():
+    for _, row in plan.to_frame().iterrows():
         print(f"phase {row['phase']}: {row['switched on'] or '(nothing new)'}")
         print("  gains so far: " + ", ".join(f"{space.scenario.party[p].label} {row[p + ' gain']:+.4g}" for p in space.scenario.party_ids))
     return EXIT_OK
@@ -220,21 +222,6 @@ def _emit(frame: "pd.DataFrame", path: str | None) -> None:
         return
     write_atomic(path, frame.to_csv(index=False))
     print(f"wrote {path}", file=sys.stderr)
-
-
-def render_package(scenario: Scenario, package: Package) -> str:
-    """A plain-text table: each issue's choice, then each party's utility, reservation and gain."""
-    status = "" if package.optimal else "  (stopped at the time limit: best found, not proven optimal)"
-    lines = [f"{scenario.name}: the {package.criterion} package{status}", ""]
-    table = package.table(scenario)
-    width = max(len(str(x)) for x in table["issue"])
-    lines += [f"  {issue:<{width}}  {meaning}" for issue, meaning in zip(table["issue"], table["meaning"])]
-    lines += ["", f"  {'party':<{width}}  {'utility':>9}  {'reservation':>11}  {'gain':>9}"]
-    for party in scenario.parties:
-        utility, gain = package.utilities[party.id], package.gains[party.id]
-        mark = "" if party.id in package.signers else "  (stays out)"
-        lines.append(f"  {party.label:<{width}}  {utility:>9.4g}  {party.reservation:>11.4g}  {gain:>+9.4g}{mark}")
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -51,14 +51,14 @@ def test_relaxations_are_all_minimal_opening_sets(scenario):
 
 
 def _groups(space):
-    from bargaining.diagnose import minimal_relaxations
+    from bargaining.algorithms.diagnose import minimal_relaxations
 
     return minimal_relaxations(space.search, max_size=2)
 
 
 @given(scenarios(max_parties=3))
 def test_reservation_cuts_are_the_smallest_that_open(scenario):
-    from bargaining.diagnose import reservation_reductions
+    from bargaining.algorithms.diagnose import reservation_reductions
 
     space = BargainingSpace(scenario)
     if enumerate_packages(scenario).acceptable.any():
@@ -109,16 +109,16 @@ def test_best_with_a_coalition_matches_brute_force(scenario, data):
 @given(scenarios(max_parties=3, optional_parties=True))
 def test_opened_gives_the_best_package_after_each_single_red_line_concession(scenario):
     space = BargainingSpace(scenario)
-    frame = space.opened("maxmin", max_size=1)
+    opened = space.opened("maxmin", max_size=1)
     if enumerate_packages(scenario).acceptable.any():
-        assert len(frame) == 0
+        assert len(opened) == 0
         return
     opening = {k for k in range(len(scenario.red_lines)) if opens(scenario, {("red_line", k)})}
-    dropped = [[r.index for r in group] for group in frame.attrs["requirements"]]
+    dropped = [[r.index for r in concession.dropped] for concession in opened]
     assert sorted(k for (k,) in dropped) == sorted(opening)
     event(f"closed space, {len(opening)} single concessions open it")
     veto = [p.id for p in scenario.parties if p.veto]
-    for (k,), package in zip(dropped, frame.attrs["packages"]):
+    for (k,), package in zip(dropped, [c.package for c in opened]):
         truth = enumerate_packages(scenario, waived=frozenset({("red_line", k)}))
         assert tuple(package.exact_utilities[p] for p in scenario.party_ids) in truth.best("maxmin", veto)
 
@@ -129,7 +129,7 @@ def test_opened_on_the_seed_case_names_both_donbas_concessions():
     from bargaining import Scenario
 
     space = BargainingSpace(Scenario.from_yaml(Path(__file__).parents[1] / "data" / "europe_russia_ukraine.yaml"))
-    frame = space.opened()
-    assert sorted(frame["whose"]) == ["russia", "ukraine"]
-    for package in frame.attrs["packages"]:
+    opened = space.opened()
+    assert sorted(opened.to_frame()["whose"]) == ["russia", "ukraine"]
+    for package in [c.package for c in opened]:
         assert min(package.gains[p] for p in ("ukraine", "russia", "united_states")) > 0

@@ -104,7 +104,7 @@ def test_helper_processes_find_the_same_frontier():
     import sys
     from pathlib import Path
 
-    from bargaining.frontier import pareto_frontier
+    from bargaining.algorithms.frontier_mip import pareto_frontier
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
     from scenarios import random_scenario
@@ -120,7 +120,7 @@ def test_a_helper_process_that_dies_leaves_its_boxes_to_the_search(monkeypatch):
     import sys
     from pathlib import Path
 
-    from bargaining import frontier as module
+    from bargaining.algorithms import frontier_mip as module
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
     from scenarios import random_scenario

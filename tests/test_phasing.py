@@ -51,21 +51,22 @@ def test_phased_best_matches_brute_force(scenario, phases, criterion):
     space = BargainingSpace(scenario)
     expected = truth.best(criterion, space.criteria_parties)
     plan = space.phased(phases, criterion)
-    package = plan.attrs["package"]
+    package = plan.package
     assert (package is None) == (expected is None)
     if package is None:
         return
     assert tuple(package.exact_utilities[p] for p in scenario.party_ids) in expected
-    assert len(plan) == phases
+    table = plan.to_frame()
+    assert len(table) == phases
     for party in scenario.veto_party_ids:
-        assert (plan[f"{party} gain"] >= -1e-9).all()
+        assert (table[f"{party} gain"] >= -1e-9).all()
 
 
 @settings(max_examples=40)
 @given(scenarios(max_parties=3), st.data())
 def test_leverage_matches_brute_force(scenario, data):
     issue = data.draw(st.sampled_from(scenario.issues))
-    frame = BargainingSpace(scenario).leverage(issue.id, limit=10_000)
+    frame = BargainingSpace(scenario).leverage(issue.id, limit=10_000).to_frame()
     truth = enumerate_packages(scenario)
     column = [i.id for i in scenario.issues].index(issue.id)
     sq = next(k for k, o in enumerate(issue.options) if o.status_quo)

@@ -105,12 +105,9 @@ class Solver:
         status = self.highs._solver_model.modelStatusToString(self.highs._solver_model.getModelStatus())
         raise SolverError(f"HiGHS ended with {condition.name} ({status}); please report the scenario")
 
-    def drop(self, rows: pyo.ConstraintList) -> None:
-        """Delete every row of a ConstraintList, from the solver first and then from the model."""
-        present = [c for c in rows.values()]
-        if present:
-            self.highs.remove_constraints(present)
-        rows.clear()
+    def remove(self, row: pyo.ConstraintData) -> None:
+        """Tell HiGHS a row is gone (before it is deleted from the model)."""
+        self.highs.remove_constraints([row])
 
     def values(self, variables: list[pyo.Var]) -> list[float]:
         """The current solution's values of the given variables.

@@ -14,29 +14,24 @@ that opened the space would contain no earlier answer either and be smaller.
 
 from __future__ import annotations
 
-from .search import Search
+from ..engine.search import Search
 
 
 def minimal_coalitions(search: Search, limit: int = 50) -> list[frozenset[str]]:
     """Every minimal opening coalition (veto parties included), smallest first, at most ``limit``."""
-    m = search.m
     veto = frozenset(search.scenario.veto_party_ids)
-    optional = list(m.takes_part)
     found: list[frozenset[str]] = []
-    with search.restoring():
-        try:
-            while len(found) < limit:
-                outcome, package = search.maximize(-sum(m.takes_part[p] for p in optional) if optional else 0, 1)
-                if package is None:
-                    break
-                _, present = search.switches()
-                members = frozenset(present)
-                if search.scenario.signers(package.choices, coalition=veto | members) is None:
-                    raise RuntimeError("a coalition found by the solver fails the exact check; please report this scenario")
-                found.append(veto | members)
-                if not members:
-                    break  # the veto parties alone open the space: every other coalition contains it
-                m.set_cuts.add(sum(m.takes_part[p] for p in members) <= len(members) - 1)
-        finally:
-            search.solver.drop(m.set_cuts)
+    with search.changes() as edit:
+        while len(found) < limit:
+            outcome, package = search.maximize(-search.joining(), 1)
+            if package is None:
+                break
+            _, present = search.switches()
+            members = frozenset(present)
+            if search.scenario.signers(package.choices, coalition=veto | members) is None:
+                raise RuntimeError("a coalition found by the solver fails the exact check; please report this scenario")
+            found.append(veto | members)
+            if not members:
+                break  # the veto parties alone open the space: every other coalition contains it
+            edit.row(search.joining(sorted(members)) <= len(members) - 1)
     return found

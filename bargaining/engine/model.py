@@ -22,30 +22,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Callable
 
 import pyomo.environ as pyo
 
-from .scenario import PER_UNIT, Bound, Scenario, exact, fraction_gcd
+from ..scenario import PER_UNIT, Bound, Requirement, Scenario, exact, fraction_gcd
 
 #: The open side of a condition on an amount (``forbid: {fund: {at_least: 100}}`` means
 #: ``fund < 100``) is modelled as ``fund <= 100 - STRICT_GAP * (range width)``.
 STRICT_GAP = 1e-6
 
-
-@dataclass(frozen=True)
-class Requirement:
-    """Something a party insists on, which a diagnosis may switch off: a reservation or a red line."""
-
-    kind: Literal["reservation", "red_line"]
-    party: str
-    index: int | None  # the red line's index in scenario.red_lines
-    label: str
-
-    @property
-    def waiver(self) -> tuple[str, str | int]:
-        """How :meth:`Scenario.signers` names this requirement when it is switched off."""
-        return ("reservation", self.party) if self.kind == "reservation" else ("red_line", self.index or 0)
+#: ``(issue_id, want) -> a 0/1 expression``: whether one atom of a condition holds.
+Indicator = Callable[[str, Any], Any]
 
 
 @dataclass
@@ -101,22 +89,11 @@ def build_model(scenario: Scenario) -> BargainingModel:
     m.together = pyo.Var(m.interaction_set, domain=pyo.Binary)
     m.together_rows = pyo.ConstraintList()
     for j, interaction in enumerate(scenario.interactions):
-        terms = [model.indicator(i, w) for i, w in interaction.when.items()]
-        for term in terms:
-            m.together_rows.add(m.together[j] <= term)
-        m.together_rows.add(m.together[j] >= sum(terms) - (len(terms) - 1))
+        and_rows(m.together_rows.add, m.together[j], [model.indicator(i, w) for i, w in interaction.when.items()])
 
     # ---- utilities and gains
     def utility_rule(m: pyo.ConcreteModel, p: str) -> Any:
-        expr: Any = 0
-        for issue in scenario.issues:
-            table = scenario.points(p, issue.id)
-            if issue.is_continuous:
-                expr += table.get(PER_UNIT, 0.0) * m.amount[issue.id]
-            else:
-                expr += sum(v * m.choose[issue.id, o] for o, v in table.items() if v)
-        expr += sum(x.value * m.together[j] for j, x in enumerate(scenario.interactions) if x.party == p)
-        return expr
+        return utility_expression(scenario, p, lambda i, o: m.choose[i, o], lambda c: m.amount[c], lambda j: m.together[j])
 
     m.utility = pyo.Expression(parties, rule=utility_rule)
     model.utility_range = {p: _utility_range(scenario, p) for p in parties}
@@ -126,8 +103,7 @@ def build_model(scenario: Scenario) -> BargainingModel:
 
     # ---- participation and requirements
     m.takes_part = pyo.Var(optional, domain=pyo.Binary)
-    requirements = [Requirement("reservation", p, None, f"{scenario.party[p].possessive} reservation ({scenario.party[p].reservation:g})") for p in parties]
-    requirements += [Requirement("red_line", r.party, k, scenario.describe_red_line(k)) for k, r in enumerate(scenario.red_lines)]
+    requirements = scenario.requirements
     model.requirements = requirements
     m.requirement_set = pyo.Set(initialize=range(len(requirements)))
     m.relax = pyo.Var(m.requirement_set, domain=pyo.Binary)
@@ -147,7 +123,7 @@ def build_model(scenario: Scenario) -> BargainingModel:
                 m.requirement_rows.add(m.gain[requirement.party] >= low * switched_off(k))
             continue
         red_line = scenario.red_lines[requirement.index or 0]
-        for expr, rhs in _red_line_rows(model, red_line):
+        for expr, rhs in red_line_rows(red_line, model.indicator):
             m.requirement_rows.add(expr >= rhs - switched_off(k))
 
     # ---- who may move an issue off its status quo
@@ -165,24 +141,12 @@ def build_model(scenario: Scenario) -> BargainingModel:
             moved = sum(m.choose[issue.id, o] for o in issue.option_ids if o != issue.status_quo_choice)
             m.control_rows.add(moved <= present)
 
-    # ---- what the criteria use: a floor under (scaled) gains, totals, logs of gains for Nash
+    # ---- what the criteria use: a floor under gains (maxmin, Kalai), a log of each gain (Nash);
+    # the rows tying them to the gains are added by searches, in ``scratch``, and removed after
     top = max([1.0] + [model.utility_range[p][1] - scenario.party[p].reservation for p in parties])
     m.floor = pyo.Var(bounds=(None, top))
-    m.scale = pyo.Param(parties, mutable=True, initialize=1.0)
-    m.floor_rows = pyo.Constraint(parties, rule=lambda m, p: m.floor * m.scale[p] <= m.gain[p])
-    m.in_criteria = pyo.Param(parties, mutable=True, initialize=1.0)
-    m.total_min = pyo.Param(mutable=True, initialize=0.0)
-    m.total_row = pyo.Constraint(expr=sum(m.utility[p] for p in parties) >= m.total_min)
-    m.criteria_total_min = pyo.Param(mutable=True, initialize=0.0)
-    m.criteria_total_row = pyo.Constraint(expr=sum(m.in_criteria[p] * m.utility[p] for p in parties) >= m.criteria_total_min)
     m.log_gain = pyo.Var(parties)
-    m.log_floor = pyo.Param(mutable=True, initialize=0.0)
-    m.log_row = pyo.Constraint(expr=sum(m.in_criteria[p] * m.log_gain[p] for p in parties) >= m.log_floor)
-    m.log_cuts = pyo.ConstraintList()
-    m.package_cuts = pyo.ConstraintList()
-    m.set_cuts = pyo.ConstraintList()  # blocks supersets of sets already found (relaxations, coalitions)
-    for row in (m.total_row, m.criteria_total_row, m.log_row):
-        row.deactivate()
+    m.scratch = pyo.ConstraintList()
     m.objective = pyo.Objective(expr=m.floor, sense=pyo.maximize)
     return model
 
@@ -227,10 +191,10 @@ def _continuous_atoms(scenario: Scenario) -> list[tuple[str, float | None, float
     return list(atoms)
 
 
-def _red_line_rows(model: BargainingModel, red_line: Any) -> list[tuple[Any, int]]:
+def red_line_rows(red_line: Any, indicator: Indicator) -> list[tuple[Any, int]]:
     """A red line as rows ``expr >= rhs`` over 0/1 indicators (each row has min(expr) = rhs - 1)."""
     def atoms(condition: dict) -> list[Any]:
-        return [model.indicator(i, w) for i, w in condition.items()]
+        return [indicator(i, w) for i, w in condition.items()]
 
     if red_line.require is not None:
         return [(a, 1) for a in atoms(red_line.require)]
@@ -239,6 +203,28 @@ def _red_line_rows(model: BargainingModel, red_line: Any) -> list[tuple[Any, int
         return [(len(held) - sum(held), 1)]
     premise = atoms(red_line.if_)
     return [(b - sum(premise), 1 - len(premise)) for b in atoms(red_line.then)]
+
+
+def and_rows(add: Callable[[Any], Any], z: Any, terms: list[Any]) -> None:
+    """Rows making the binary ``z`` exactly the AND of 0/1 ``terms``."""
+    for term in terms:
+        add(z <= term)
+    add(z >= sum(terms) - (len(terms) - 1))
+
+
+def utility_expression(scenario: Scenario, party: str, chosen: Callable[[str, str], Any], amount: Callable[[str], Any],
+                       together: Callable[[int], Any]) -> Any:
+    """The party's utility as a linear expression: points x option indicators + per_unit x amounts
+    + interaction values x their AND indicators (the same formula as :meth:`Scenario.utility`)."""
+    expr: Any = 0
+    for issue in scenario.issues:
+        table = scenario.points(party, issue.id)
+        if issue.is_continuous:
+            expr += table.get(PER_UNIT, 0.0) * amount(issue.id)
+        else:
+            expr += sum(v * chosen(issue.id, o) for o, v in table.items() if v)
+    expr += sum(x.value * together(j) for j, x in enumerate(scenario.interactions) if x.party == party)
+    return expr
 
 
 def _utility_range(scenario: Scenario, party: str) -> tuple[float, float]:

@@ -49,9 +49,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .progress import Progress
-from .scenario import exact
-from .search import Package, Search
+from ..engine.search import Edit, Search
+from ..progress import Progress
+from ..results import Frontier, Package
+from ..scenario import exact
 
 #: Lattice coordinate standing for "no bound" (minus infinity).
 _UNBOUNDED = np.iinfo(np.int64).min // 4
@@ -59,20 +60,9 @@ _UNBOUNDED = np.iinfo(np.int64).min // 4
 GRID_STEPS = 200
 
 
-@dataclass
-class FrontierResult:
-    packages: list[Package]
-    parties: list[str]
-    complete: bool
-    solver_calls: int
-    seconds: float
-    resolution: dict[str, Fraction]
-    exact: bool  # False when some party's utility is continuous (a grid frontier)
-
-
 def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | None = None,
                     progress: bool | None = None, resolution: float | None = None,
-                    workers: int | None = None, parallel_after: float = 2.0) -> FrontierResult:
+                    workers: int | None = None, parallel_after: float = 2.0) -> Frontier:
     """All non-dominated utility vectors over ``parties`` among acceptable packages, one package each.
 
     When the search is still running after ``parallel_after`` seconds and ``workers`` > 1
@@ -84,16 +74,13 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
     parties = list(parties)
     step = _steps(search, parties, resolution)
     workers = min(os.cpu_count() or 1, 4) if workers is None else max(1, workers)
-    m = search.m
     points: list[Package] = []
     complete = True
     helpers: list[_Helper] = []
-    with search.restoring(), search.limited(time_limit), Progress("frontier", enabled=progress) as bar:
-        for p in m.gain:
-            m.floor_rows[p].deactivate()  # the frontier does not use the floor
+    with search.changes() as edit, search.limited(time_limit), Progress("frontier", enabled=progress) as bar:
         ideal: list[int] = []
         for p in parties:
-            outcome, top = search.maximize(m.utility[p], search.granularity([p]))
+            outcome, top = search.maximize(search.utility(p), search.granularity([p]))
             bar.update(points=0)
             if top is None:
                 complete = outcome.status != "time_limit"
@@ -127,7 +114,7 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
                         busy[k].append(box)
                 box = region.next_box(sent())
                 if box is not None:
-                    status, package = boxes.solve(search, box)
+                    status, package = boxes.solve(search, edit, box)
                     bar.update(points=len(points), boxes=len(region.bounds))
                     if status == "time_limit":
                         complete = False
@@ -181,23 +168,23 @@ class _BoxProblem:
 
     @classmethod
     def of(cls, search: Search, parties: list[str], step: dict[str, Fraction], weight: int | None = None) -> "_BoxProblem":
-        m, others = search.m, parties[1:]
+        others = parties[1:]
         if weight is None:  # one step of f_0 outweighs any change of the others: exact lexicographic order
-            spans = [search.model.utility_range[p] for p in others]
+            spans = [search.utility_range(p) for p in others]
             weight = sum(math.ceil((high - low) / float(step[p])) for p, (low, high) in zip(others, spans)) + 1
-        objective = weight * m.utility[parties[0]] / float(step[parties[0]]) + sum(m.utility[p] / float(step[p]) for p in others)
-        granularity = Fraction(1) if all(search.model.unit[p] is not None for p in parties) else None
+        objective = weight * search.utility(parties[0]) / float(step[parties[0]]) + sum(search.utility(p) / float(step[p]) for p in others)
+        granularity = Fraction(1) if all(search.unit(p) is not None for p in parties) else None
         return cls(parties, step, weight, objective, granularity)
 
     def spec(self) -> tuple:
         return self.parties, {p: (v.numerator, v.denominator) for p, v in self.step.items()}, self.weight
 
-    def solve(self, search: Search, box: np.ndarray) -> tuple[str, Package | None]:
-        m = search.m
-        m.gain[self.parties[0]].setlb(None)
+    def solve(self, search: Search, edit: Edit, box: np.ndarray) -> tuple[str, Package | None]:
+        """Solve one box; the bounds stay set in ``edit`` (the next box overwrites them, the edit's end undoes them)."""
+        edit.gain_at_least(self.parties[0], None)
         for p, low in zip(self.parties[1:], box[1:]):
             reservation = exact(search.scenario.party[p].reservation)
-            m.gain[p].setlb(None if low == _UNBOUNDED else float((int(low) + 1) * self.step[p] - reservation))
+            edit.gain_at_least(p, None if low == _UNBOUNDED else (int(low) + 1) * self.step[p] - reservation)
         outcome, package = search.maximize(self.objective, self.granularity)
         return outcome.status, package
 
@@ -258,7 +245,7 @@ class _Region:
 
 
 class _Helper:
-    """A helper process (``python -m bargaining.frontier``) solving boxes on its own model.
+    """A helper process (``python -m bargaining.algorithms.frontier_mip``) solving boxes on its own model.
 
     Messages are pickles over a pipe; a reader thread queues the answers, so this process
     can keep solving while the helper works.  Started as a plain subprocess (not with
@@ -266,7 +253,7 @@ class _Helper:
     """
 
     def __init__(self, scenario: dict, spec: tuple):
-        self.process = subprocess.Popen([sys.executable, "-m", "bargaining.frontier"], stdin=subprocess.PIPE,
+        self.process = subprocess.Popen([sys.executable, "-m", "bargaining.algorithms.frontier_mip"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.answers: queue.Queue = queue.Queue()
         self.alive = True
@@ -313,26 +300,24 @@ def _serve() -> None:
     """The helper's side: build the model once, then answer boxes until told to stop."""
     channel_in, channel_out = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed by libraries goes to stderr, not into the channel
-    from .scenario import Scenario
-    from .space import BargainingSpace
+    from ..scenario import Scenario
 
     scenario, (parties, step, weight) = pickle.load(channel_in)
-    space = BargainingSpace(Scenario.from_dict(scenario), progress=False)
-    for p in space.model.m.gain:
-        space.model.m.floor_rows[p].deactivate()
-    problem = _BoxProblem.of(space.search, parties, {p: Fraction(*v) for p, v in step.items()}, weight)
-    while True:
-        try:
-            message = pickle.load(channel_in)
-        except EOFError:
-            return
-        if message is None:
-            return
-        box, seconds = message
-        space.search.time_limit = seconds
-        status, package = problem.solve(space.search, np.array(box, dtype=np.int64))
-        pickle.dump((status, None if package is None else package.exact_choices), channel_out)
-        channel_out.flush()
+    search = Search.of(Scenario.from_dict(scenario))
+    problem = _BoxProblem.of(search, parties, {p: Fraction(*v) for p, v in step.items()}, weight)
+    with search.changes() as edit:
+        while True:
+            try:
+                message = pickle.load(channel_in)
+            except EOFError:
+                return
+            if message is None:
+                return
+            box, seconds = message
+            search.time_limit = seconds
+            status, package = problem.solve(search, edit, np.array(box, dtype=np.int64))
+            pickle.dump((status, None if package is None else package.exact_choices), channel_out)
+            channel_out.flush()
 
 
 def _split(bounds: np.ndarray, z: np.ndarray, ideal: np.ndarray, empty: np.ndarray) -> np.ndarray:
@@ -361,25 +346,29 @@ def _split(bounds: np.ndarray, z: np.ndarray, ideal: np.ndarray, empty: np.ndarr
 def _steps(search: Search, parties: list[str], resolution: float | None) -> dict[str, Fraction]:
     steps = {}
     for p in parties:
-        unit = search.model.unit[p]
+        unit = search.unit(p)
         if unit is not None:
             steps[p] = unit
         else:
-            low, high = search.model.utility_range[p]
+            low, high = search.utility_range(p)
             steps[p] = exact(resolution) if resolution else exact(max(high - low, 1e-9) / GRID_STEPS)
     return steps
 
 
 def _result(search: Search, points: list[Package], parties: list[str], complete: bool, calls_before: int,
-            started: float, step: dict[str, Fraction], helper_calls: int = 0) -> FrontierResult:
-    return FrontierResult(
-        packages=non_dominated(points, parties),
-        parties=parties,
+            started: float, step: dict[str, Fraction], helper_calls: int = 0) -> Frontier:
+    exact_axes = all(search.unit(p) is not None for p in parties)
+    return Frontier(
+        scenario=search.scenario,
+        parties=tuple(parties),
+        packages=tuple(non_dominated(points, parties)),
         complete=complete,
+        exact=exact_axes,
+        method="mip",
+        reason="",
         solver_calls=search.solver.calls - calls_before + helper_calls,
         seconds=time.perf_counter() - started,
         resolution=step,
-        exact=all(search.model.unit[p] is not None for p in parties),
     )
 
 

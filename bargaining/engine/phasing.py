@@ -1,14 +1,8 @@
-"""Phased packages: deliver a deal in steps so that nobody has to give first and trust.
+"""The phasing block: a package delivered in steps, as variables and rows added to the one model.
 
 A phased package switches each of its options on in one phase t = 1..T and keeps it
-(before its phase an issue stays at its status quo).  It is acceptable when the final
-package is, when after every phase each veto party's utility so far is at least its
-reservation (its gain relative to the no-deal point is never negative, so nobody pays up
-front), and when every ``after:`` order in the scenario holds (an issue leaves its status
-quo only in a phase after each issue it names has left its own).
-
-Added to the one model as a block, built once per number of phases and switched on only
-while :func:`best_phased` runs:
+(before its phase an issue stays at its status quo).  The block, built once per number of
+phases and switched on only while a phased search runs, holds
 
     on[i, o, t]   option o of discrete issue i is in place after phase t (monotone in t,
                   equal to choose[i, o] at t = T)
@@ -16,21 +10,22 @@ while :func:`best_phased` runs:
     level[c, t]   the amount in place after phase t (status quo before, final after)
     together[j, t], inside[k, t] ...   interactions and bounds evaluated at each phase
 
-Issues with no status quo are in place from phase 1.  Red lines bind the final package.
+and rows: after every phase but the last each veto party's utility so far is at least its
+reservation; every ``after:`` order holds (an issue leaves its status quo only in a phase
+after each issue it names has left its own).  Issues with no status quo are in place from
+phase 1.  Red lines bind the final package.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
-import pandas as pd
 import pyomo.environ as pyo
 
-from .model import BargainingModel, bound_indicator, STRICT_GAP
-from .scenario import PER_UNIT, Bound, exact
-from .search import Package, Search
-from .solutions import best_package
+from ..results import Package
+from ..scenario import Bound, Scenario, exact
+from .model import STRICT_GAP, BargainingModel, and_rows, bound_indicator, utility_expression
 
 
 @dataclass
@@ -122,22 +117,13 @@ def build_phasing(model: BargainingModel, phases: int) -> PhasingBlock:
     b.together = pyo.Var(range(len(scenario.interactions)), T, domain=pyo.Binary)
     for j, interaction in enumerate(scenario.interactions):
         for t in T:
-            terms = [holds(i, w, t) for i, w in interaction.when.items()]
-            for term in terms:
-                add(b.together[j, t] <= term)
-            add(b.together[j, t] >= sum(terms) - (len(terms) - 1))
+            and_rows(add, b.together[j, t], [holds(i, w, t) for i, w in interaction.when.items()])
 
     # nobody below its reservation after any phase; the final package is checked as usual
     for party in scenario.veto_party_ids:
         for t in T[:-1]:
-            utility: Any = 0
-            for issue in scenario.issues:
-                table = scenario.points(party, issue.id)
-                if issue.is_continuous:
-                    utility += table.get(PER_UNIT, 0.0) * b.level[issue.id, t]
-                else:
-                    utility += sum(v * in_place(issue.id, o, t) for o, v in table.items() if v)
-            utility += sum(x.value * b.together[j, t] for j, x in enumerate(scenario.interactions) if x.party == party)
+            utility = utility_expression(scenario, party, lambda i, o: in_place(i, o, t), lambda c: b.level[c, t],
+                                         lambda j: b.together[j, t])
             add(utility >= scenario.party[party].reservation)
 
     for issue in scenario.issues:
@@ -148,9 +134,9 @@ def build_phasing(model: BargainingModel, phases: int) -> PhasingBlock:
     return PhasingBlock(b, phases)
 
 
-def phase_of(model: BargainingModel, search: Search, phasing: PhasingBlock, package: Package) -> dict[str, int]:
+def phase_of(phasing: PhasingBlock, scenario: Scenario, package: Package, values: Callable[[list[Any]], list[float]]) -> dict[str, int]:
     """The phase in which each issue leaves its status quo (issues that stay put are left out)."""
-    b, scenario = phasing.block, model.scenario
+    b = phasing.block
     phases: dict[str, int] = {}
     for issue in scenario.issues:
         final = package.exact_choices[issue.id]
@@ -160,89 +146,12 @@ def phase_of(model: BargainingModel, search: Search, phasing: PhasingBlock, pack
         if issue.is_continuous:
             if exact(final) == exact(issue.status_quo_choice):
                 continue
-            flags = search.solver.values([b.moved[issue.id, t] for t in range(1, phasing.phases + 1)])
+            flags = values([b.moved[issue.id, t] for t in range(1, phasing.phases + 1)])
         else:
             if final == issue.status_quo_choice:
                 continue
-            flags = search.solver.values([b.on[issue.id, final, t] for t in range(1, phasing.phases + 1)])
+            flags = values([b.on[issue.id, final, t] for t in range(1, phasing.phases + 1)])
         phases[issue.id] = next((t for t, v in enumerate(flags, start=1) if v > 0.5), phasing.phases)
     return phases
 
-
-def state_after(model: BargainingModel, package: Package, phases: dict[str, int], t: int) -> dict[str, Any]:
-    """The choices in place after phase t."""
-    scenario = model.scenario
-    return {
-        i.id: package.exact_choices[i.id] if phases.get(i.id, 0) <= t or i.status_quo_choice is None else (
-            exact(i.status_quo_choice) if i.is_continuous else i.status_quo_choice)
-        for i in scenario.issues
-    }
-
-
-def check_plan(model: BargainingModel, package: Package, phases: dict[str, int], count: int) -> list[str]:
-    """Everything wrong with a phase plan, checked exactly in plain Python (empty when it is sound)."""
-    scenario = model.scenario
-    problems = []
-    for t in range(1, count):
-        state = state_after(model, package, phases, t)
-        for party in scenario.veto_party_ids:
-            if scenario.utility(party, state) < exact(scenario.party[party].reservation):
-                problems.append(f"after phase {t}, {party} is below its reservation")
-    for issue in scenario.issues:
-        for earlier in issue.after or []:
-            if issue.id in phases and phases.get(earlier, count + 1) >= phases[issue.id]:
-                problems.append(f"{issue.id} moves in phase {phases[issue.id]}, not after {earlier}")
-    return problems
-
-
-def best_phased(search: Search, phasing: PhasingBlock, criterion: str, parties: list[str]) -> tuple[Package | None, dict[str, int]]:
-    """The criterion's best package among those that can be phased, and the phase of each issue."""
-    m = search.m
-    phasing.block.activate()
-    try:
-        package = best_package(search, criterion, parties)
-        if package is None:
-            return None, {}
-        # solve once more with the package fixed, so the phase plan read is this package's
-        fixed = [m.choose[i.id, o] for i in search.scenario.discrete_issues for o in i.option_ids]
-        for i in search.scenario.discrete_issues:
-            for o in i.option_ids:
-                m.choose[i.id, o].fix(1 if package.exact_choices[i.id] == o else 0)
-        for i in search.scenario.continuous_issues:
-            m.amount[i.id].fix(float(package.exact_choices[i.id]))
-            fixed.append(m.amount[i.id])
-        try:
-            if search.feasible() is None:
-                raise RuntimeError("the phased package cannot be re-solved; please report this scenario")
-            phases = phase_of(search.model, search, phasing, package)
-        finally:
-            for variable in fixed:
-                variable.unfix()
-    finally:
-        phasing.block.deactivate()
-    problems = check_plan(search.model, package, phases, phasing.phases)
-    if problems:
-        raise RuntimeError("the phase plan found fails the exact check (" + "; ".join(problems) + "); please report this scenario")
-    return package, phases
-
-
-def plan_table(model: BargainingModel, package: Package, phases: dict[str, int], count: int) -> pd.DataFrame:
-    """One row per phase: what is switched on, and each party's utility and gain after it."""
-    scenario = model.scenario
-    rows = []
-    for t in range(1, count + 1):
-        state = state_after(model, package, phases, t)
-        moves = []
-        for issue in scenario.issues:
-            if phases.get(issue.id) == t:
-                choice = package.choices[issue.id]
-                label = f"{choice:g}" if issue.is_continuous else next(o.label for o in issue.options or [] if o.id == choice)
-                moves.append(f"{issue.label}: {label}")
-        row: dict[str, Any] = {"phase": t, "switched on": "; ".join(moves)}
-        for party in scenario.party_ids:
-            utility = scenario.utility(party, state)
-            row[party] = float(utility)
-            row[f"{party} gain"] = float(utility - exact(scenario.party[party].reservation))
-        rows.append(row)
-    return pd.DataFrame(rows)
 

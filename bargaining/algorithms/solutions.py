@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Callable, Literal, Sequence
+from typing import Callable, Sequence
 
-from .search import Package, Search, TimeLimitReached
+from ..engine.search import Edit, Search
+from ..errors import TimeLimitReached
+from ..results import Criterion, Package, check_criterion
 
-Criterion = Literal["maxmin", "utilitarian", "nash", "kalai"]
-CRITERIA: tuple[str, ...] = ("maxmin", "utilitarian", "nash", "kalai")
 #: Nash's outer approximation stops when its bound on log(product) is within this of the best package.
 NASH_TOLERANCE = 1e-10
 NASH_TOLERANCE_CONTINUOUS = 1e-7
@@ -52,37 +52,24 @@ def criterion_value(criterion: str, gains: dict[str, Fraction], parties: Sequenc
     if criterion == "kalai":
         scaled = [gains[p] / ideal[p] for p in parties if ideal and ideal[p] > 0]
         return min(scaled, default=Fraction(0))
-    raise ValueError(f"unknown criterion {criterion!r}; choose one of {', '.join(CRITERIA)}")
+    check_criterion(criterion)
+    raise AssertionError(criterion)
 
 
 # --------------------------------------------------------------------------- search in the model
 
+#: A criterion's search: (found?, its optimal package, accept, reject) -- ``accept`` tells whether
+#: another package is optimal too (the tie-break's candidates), ``reject`` cuts one off.
+Searched = tuple[bool, Package | None, Callable[[Package], bool], Callable[[Package], None]]
 
-def best_package(search: Search, criterion: str, parties: Sequence[str]) -> Package | None:
+
+def best_package(search: Search, criterion: Criterion, parties: Sequence[str]) -> Package | None:
     """The package the criterion chooses among all acceptable packages, or None if there is none."""
-    if criterion not in CRITERIA:
-        raise ValueError(f"unknown criterion {criterion!r}; choose one of {', '.join(CRITERIA)}")
-    m = search.m
-    with search.restoring():
-        for p in m.gain:
-            m.in_criteria[p] = 1.0 if p in parties else 0.0
-        accept: Callable[[Package], bool] = lambda x: True
-        reject: Callable[[Package], None] = lambda x: None
-        if criterion == "maxmin":
-            found, package = _maxmin(search, parties)
-        elif criterion == "utilitarian":
-            found, package = _utilitarian(search, parties)
-        elif criterion == "kalai":
-            found, package = _kalai(search, parties)
-        else:
-            found, package, accept, reject = _nash(search, parties)
-        try:
-            settled = _settle(search, package, accept, reject) if found else None
-        finally:
-            search.solver.drop(m.log_cuts)
-    if settled is None:
-        return None
-    return Package(**{**settled.__dict__, "criterion": criterion})
+    check_criterion(criterion)
+    with search.changes() as edit:
+        found, package, accept, reject = _SEARCHES[criterion](search, edit, parties)
+        settled = _settle(search, package, accept, reject) if found else None
+    return None if settled is None else settled.with_(criterion=criterion)
 
 
 def _solve(search: Search, objective: object, granularity: Fraction | None = None) -> Package | None:
@@ -93,59 +80,58 @@ def _solve(search: Search, objective: object, granularity: Fraction | None = Non
     return package
 
 
-def _maxmin(search: Search, parties: Sequence[str]) -> tuple[bool, Package | None]:
-    m = search.m
-    for p in m.gain:
-        m.scale[p] = 1.0
-        m.floor_rows[p].activate() if p in parties else m.floor_rows[p].deactivate()
+def _any(x: Package) -> bool:
+    return True
+
+
+def _nothing(x: Package) -> None:
+    return None
+
+
+def _maxmin(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
     if not parties:
-        return True, None
-    package = _solve(search, m.floor, search.granularity(parties, reservations=True))
+        return True, None, _any, _nothing
+    for p in parties:
+        edit.row(search.floor <= search.gain(p))
+    package = _solve(search, search.floor, search.granularity(parties, reservations=True))
     if package is None:
-        return False, None
+        return False, None, _any, _nothing
     floor = min(package.exact_gains[p] for p in parties)
     for p in parties:
-        m.gain[p].setlb(float(search.at_least(p, floor)))
-    return True, package
+        edit.gain_at_least(p, search.at_least(p, floor))
+    return True, package, _any, _nothing
 
 
-def _utilitarian(search: Search, parties: Sequence[str]) -> tuple[bool, Package | None]:
-    m = search.m
-    package = _solve(search, sum(m.utility[p] for p in parties), search.granularity(parties))
+def _utilitarian(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
+    package = _solve(search, search.total(parties), search.granularity(parties))
     if package is None:
-        return False, None
-    m.criteria_total_min = float(sum(package.exact_utilities[p] for p in parties))
-    m.criteria_total_row.activate()
-    return True, package
+        return False, None, _any, _nothing
+    edit.row(search.total(parties) >= float(sum(package.exact_utilities[p] for p in parties)))
+    return True, package, _any, _nothing
 
 
-def _kalai(search: Search, parties: Sequence[str]) -> tuple[bool, Package | None]:
-    m = search.m
+def _kalai(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
     ideal: dict[str, Fraction] = {}
     for p in parties:
-        top = _solve(search, m.gain[p], search.granularity([p]))
+        top = _solve(search, search.gain(p), search.granularity([p]))
         if top is None:
-            return False, None
+            return False, None, _any, _nothing
         ideal[p] = top.exact_gains[p]
     counted = [p for p in parties if ideal[p] > 0]
-    for p in m.gain:
-        if p in counted:
-            m.scale[p] = float(ideal[p])
-            m.floor_rows[p].activate()
-        else:
-            m.floor_rows[p].deactivate()
     if not counted:
-        return True, None
-    package = _solve(search, m.floor)
+        return True, None, _any, _nothing
+    for p in counted:
+        edit.row(search.floor * float(ideal[p]) <= search.gain(p))
+    package = _solve(search, search.floor)
     if package is None:
-        return False, None
+        return False, None, _any, _nothing
     share = min(package.exact_gains[p] / ideal[p] for p in counted)
     for p in counted:
-        m.gain[p].setlb(float(search.at_least(p, share * ideal[p])))
-    return True, package
+        edit.gain_at_least(p, search.at_least(p, share * ideal[p]))
+    return True, package, _any, _nothing
 
 
-def _nash(search: Search, parties: Sequence[str]) -> tuple[bool, Package | None, Callable[[Package], bool], Callable[[Package], None]]:
+def _nash(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
     """Maximise the product of gains by outer approximation of log: tangent cuts refined until proven.
 
     log is concave, so every tangent ``log c + (g - c) / c`` lies above it; maximising the
@@ -154,7 +140,8 @@ def _nash(search: Search, parties: Sequence[str]) -> tuple[bool, Package | None,
     the bound exact there); the loop ends when the bound is within NASH_TOLERANCE of the
     best package's exact log-product.  Finitely many packages make it finite.
     """
-    m = search.m
+    if not parties:
+        return True, None, _any, _nothing
     positive = {p: search.step_above(p, Fraction(0)) for p in parties}
     cut_at: set[tuple[str, Fraction]] = set()
 
@@ -163,52 +150,52 @@ def _nash(search: Search, parties: Sequence[str]) -> tuple[bool, Package | None,
             c = gains[p]
             if c > 0 and (p, c) not in cut_at:
                 cut_at.add((p, c))
-                m.log_cuts.add(m.log_gain[p] <= math.log(c) + (m.gain[p] - float(c)) / float(c))
+                edit.row(search.log_gain(p) <= math.log(c) + (search.gain(p) - float(c)) / float(c))
 
     def product(x: Package) -> Fraction:
         return criterion_value("nash", x.exact_gains, parties)
 
-    search.solver.drop(m.log_cuts)
-    if not parties:
-        return True, None, (lambda x: True), (lambda x: None)
-    saved = {p: m.gain[p].lb for p in parties}
-    for p in parties:
-        m.gain[p].setlb(float(positive[p]))
-        high = search.model.utility_range[p][1] - search.scenario.party[p].reservation
-        for k in range(7):  # a geometric grid of first tangents between the smallest and largest gain
-            c = float(positive[p]) * (max(high, float(positive[p])) / float(positive[p])) ** (k / 6)
-            add_cuts({q: (Fraction(c) if q == p else Fraction(0)) for q in parties})
     best: Package | None = None
-    # With amounts in play the cutting planes converge only in the limit: stop within 1e-7.
-    continuous = any(search.model.unit[p] is None for p in parties)
-    tolerance = NASH_TOLERANCE_CONTINUOUS if continuous else NASH_TOLERANCE
-    for _ in range(NASH_ROUNDS):
-        outcome, package = search.maximize(sum(m.log_gain[p] for p in parties))
-        if package is None:
-            if outcome.status == "time_limit" and best is None:
-                raise TimeLimitReached("stopped at the time limit while searching for the Nash point")
-            break
-        if best is None or product(package) > product(best):
-            best = package
-        if outcome.status != "optimal" or outcome.objective is None:
-            break
-        if outcome.objective <= math.log(product(best)) + tolerance * max(1.0, abs(outcome.objective)):
-            break
-        add_cuts(package.exact_gains)
-        if continuous:  # also where the solver stood, before amounts were read exactly
-            solved = search.solver.values([m.gain[p] for p in parties])
-            add_cuts({p: Fraction(v) for p, v in zip(parties, solved)})
-    else:
-        best = Package(**{**best.__dict__, "optimal": False}) if best is not None else None
+    with search.changes() as positive_gains:  # only while looking for a package where every gain is positive
+        for p in parties:
+            positive_gains.gain_at_least(p, positive[p])
+            high = search.utility_range(p)[1] - search.scenario.party[p].reservation
+            for k in range(7):  # a geometric grid of first tangents between the smallest and largest gain
+                c = float(positive[p]) * (max(high, float(positive[p])) / float(positive[p])) ** (k / 6)
+                add_cuts({q: (Fraction(c) if q == p else Fraction(0)) for q in parties})
+        # With amounts in play the cutting planes converge only in the limit: stop within 1e-7.
+        continuous = any(search.unit(p) is None for p in parties)
+        tolerance = NASH_TOLERANCE_CONTINUOUS if continuous else NASH_TOLERANCE
+        for _ in range(NASH_ROUNDS):
+            outcome, package = search.maximize(sum(search.log_gain(p) for p in parties))
+            if package is None:
+                if outcome.status == "time_limit" and best is None:
+                    raise TimeLimitReached("stopped at the time limit while searching for the Nash point")
+                break
+            if best is None or product(package) > product(best):
+                best = package
+            if outcome.status != "optimal" or outcome.objective is None:
+                break
+            if outcome.objective <= math.log(product(best)) + tolerance * max(1.0, abs(outcome.objective)):
+                break
+            add_cuts(package.exact_gains)
+            if continuous:  # also where the solver stood, before amounts were read exactly
+                solved = search.values([search.gain(p) for p in parties])
+                add_cuts({p: Fraction(v) for p, v in zip(parties, solved)})
+        else:
+            best = best.with_(optimal=False) if best is not None else None
     if best is None:  # no package gives every party a positive gain: every product is 0
-        for p, lb in saved.items():
-            m.gain[p].setlb(lb)
-        search.solver.drop(m.log_cuts)
-        return True, None, (lambda x: True), (lambda x: None)
+        return True, None, _any, _nothing
+    for p in parties:  # the tie-break searches among packages at least as good, all with positive gains
+        edit.gain_at_least(p, positive[p])
     target = product(best)
-    m.log_floor = math.log(target) - NASH_TOLERANCE * max(1.0, abs(math.log(target)))
-    m.log_row.activate()
+    edit.row(sum(search.log_gain(p) for p in parties) >= math.log(target) - NASH_TOLERANCE * max(1.0, abs(math.log(target))))
     return True, best, (lambda x: product(x) >= target), (lambda x: add_cuts(x.exact_gains))
+
+
+_SEARCHES: dict[str, Callable[[Search, Edit, Sequence[str]], Searched]] = {
+    "maxmin": _maxmin, "utilitarian": _utilitarian, "kalai": _kalai, "nash": _nash,
+}
 
 
 def _settle(search: Search, package: Package | None, accept: Callable[[Package], bool],
@@ -219,11 +206,10 @@ def _settle(search: Search, package: Package | None, accept: Callable[[Package],
     package dominating an optimal one is optimal too, with a larger total).  Packages still
     tied after that are left to HiGHS, which is deterministic for a given scenario.
     """
-    m = search.m
-    everyone = list(m.gain.keys())
+    everyone = search.scenario.party_ids
     seen: set[tuple] = set()
     while True:
-        candidate = _solve(search, sum(m.utility[p] for p in everyone), search.granularity(everyone))
+        candidate = _solve(search, search.total(everyone), search.granularity(everyone))
         if candidate is None or candidate.key() in seen:
             return package  # nothing better, or a tolerance loop: keep what we have
         if accept(candidate):

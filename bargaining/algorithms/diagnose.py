@@ -1,0 +1,92 @@
+"""Why no package is acceptable: a minimal set of reservations and red lines that conflict.
+
+The requirements (every party's reservation and every red line) each have a switch
+``relax[k]`` in the model.  A *deletion filter* (Chinneck and Dravnieks, 1991) finds an
+irreducible infeasible subset: switch each requirement off in turn and keep it off when
+the rest still admits no package.  What remains conflicts, and dropping any one of its
+members opens the bargaining space.  One solve per requirement, on the same model.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..engine.search import Search
+from ..results import Diagnosis, ReservationCut
+from ..scenario import Requirement
+
+
+def minimal_conflict(search: Search) -> list[Requirement]:
+    """An irreducible set of requirements that no package satisfies together (deletion filter)."""
+    conflict: list[Requirement] = []
+    with search.changes() as dropped:
+        for requirement in search.requirements:
+            with search.changes() as trial:
+                trial.waive([requirement])
+                opens = search.feasible() is not None
+            if opens:
+                conflict.append(requirement)
+            else:
+                dropped.waive([requirement])
+    return conflict
+
+
+def minimal_relaxations(search: Search, max_size: int = 3, limit: int = 100,
+                        kinds: tuple[str, ...] = ("reservation", "red_line")) -> list[list[Requirement]]:
+    """Every minimal set of requirements (of these ``kinds``) whose removal makes some package acceptable, smallest first.
+
+    These are the minimal correction sets.  On the one model: free the switches, minimise
+    how many are switched off; the answer S is a smallest opening set.  Then forbid every
+    superset of S (``sum_{k in S} relax[k] <= |S| - 1``) and solve again, until the
+    smallest remaining set is larger than ``max_size``.  Each answer is minimal: a proper
+    subset that opened the space would contain no earlier answer and be smaller.
+    """
+    requirements = search.requirements
+    found: list[list[Requirement]] = []
+    with search.changes() as edit:
+        edit.free(kinds)
+        while len(found) < limit:
+            outcome, package = search.maximize(-search.switched_off(), 1)
+            if package is None:
+                break
+            waived, _ = search.switches()
+            chosen = [r for r in requirements if r.waiver in waived]
+            if len(chosen) > max_size or not chosen:
+                break
+            found.append(chosen)
+            edit.row(search.switched_off(chosen) <= len(chosen) - 1)
+    return found
+
+
+def reservation_reductions(search: Search) -> dict[str, Fraction | None]:
+    """For each veto party: how far its reservation must fall for a package to exist, all else as written.
+
+    One solve per party: switch its reservation off and maximise its gain; the shortfall
+    below zero is the reduction needed (0 if none is).  None when even dropping the
+    reservation entirely opens nothing (the red lines alone conflict).
+    """
+    needed: dict[str, Fraction | None] = {}
+    for requirement in search.requirements:
+        party = requirement.party
+        if requirement.kind != "reservation" or not search.scenario.party[party].veto:
+            continue
+        with search.changes() as edit:
+            edit.waive([requirement])
+            outcome, package = search.maximize(search.gain(party), search.granularity([party]))
+        needed[party] = None if package is None else max(Fraction(0), -package.exact_gains[party])
+    return needed
+
+
+def diagnose(search: Search, relaxations: bool = True) -> Diagnosis:
+    """Is any package acceptable?  If not: a minimal conflict and (with ``relaxations``) what would open the space."""
+    name = search.scenario.name
+    example = search.feasible()
+    if example is not None:
+        return Diagnosis(name, True, example=example)
+    conflict = minimal_conflict(search)
+    if not relaxations:
+        return Diagnosis(name, False, conflict=conflict)
+    cuts = [ReservationCut(party, search.scenario.party[party].possessive, search.scenario.party[party].reservation, cut)
+            for party, cut in reservation_reductions(search).items() if cut is None or cut > 0]
+    return Diagnosis(name, False, conflict=conflict, relaxations=minimal_relaxations(search, max_size=2, limit=10),
+                     reservation_cuts=cuts)

@@ -1,0 +1,359 @@
+"""Searching the one model: maximise, read packages back exactly, and change the model in place.
+
+Algorithms never touch the model's components.  They build objectives from the expressions
+:class:`Search` offers (:meth:`Search.utility`, :meth:`Search.gain`, :meth:`Search.total`,
+...) and make every change inside ``with search.changes() as edit:``; the :class:`Edit`
+undoes all of them, in reverse order, when the block ends (also on an error or Ctrl-C).
+
+Every package read from the solver is rounded (binaries to the nearest option, amounts to
+a nearby threshold) and then checked again in plain Python with exact arithmetic
+(:meth:`Scenario.signers`); a solver tolerance can therefore never put an unacceptable
+package, or a wrong utility, into a result.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Callable, Collection, Iterator, Mapping, Sequence
+
+import pyomo.environ as pyo
+
+from ..errors import TimeLimitReached
+from ..results import Package
+from ..scenario import Requirement, Scenario, exact, fraction_gcd
+from .model import BargainingModel
+from .phasing import PhasingBlock, build_phasing
+from .solver import Outcome, Solver
+
+
+class Edit:
+    """Changes to the model that undo themselves (see :meth:`Search.changes`)."""
+
+    def __init__(self, search: "Search"):
+        self.search = search
+        self._undo: list[Callable[[], None]] = []
+
+    def undo(self) -> None:
+        while self._undo:
+            self._undo.pop()()
+
+    # ---- rows
+    def row(self, relation: Any) -> None:
+        """Add a constraint (built from :class:`Search` expressions) until the edit ends."""
+        scratch = self.search.m.scratch
+        row = scratch.add(relation)
+        index = row.index()
+
+        def remove() -> None:
+            self.search.solver.remove(row)
+            del scratch[index]
+
+        self._undo.append(remove)
+
+    def cut_off(self, choices: Mapping[str, Any]) -> None:
+        """Exclude this combination of discrete options."""
+        m = self.search.m
+        chosen = [m.choose[i.id, choices[i.id]] for i in self.search.scenario.discrete_issues]
+        self.row(sum(chosen) <= len(chosen) - 1)
+
+    # ---- bounds and fixed variables
+    def gain_at_least(self, party: str, gain: Fraction | float | None) -> None:
+        """The party's gain is at least ``gain`` (None: no bound)."""
+        variable = self.search.m.gain[party]
+        previous = variable.lb
+        variable.setlb(None if gain is None else float(gain))
+        self._undo.append(lambda: variable.setlb(previous))
+
+    def _fix(self, variable: Any, value: float) -> None:
+        was_fixed, previous = variable.fixed, variable.value
+        variable.fix(value)
+        self._undo.append(lambda: variable.fix(previous) if was_fixed else variable.unfix())
+
+    def _unfix(self, variable: Any) -> None:
+        was_fixed, previous = variable.fixed, variable.value
+        variable.unfix()
+        self._undo.append(lambda: variable.fix(previous) if was_fixed else None)
+
+    def freeze(self, issue_id: str, choice: Any) -> None:
+        """Hold one issue at a choice (an option id, or an amount)."""
+        m, issue = self.search.m, self.search.scenario.issue[issue_id]
+        if issue.is_continuous:
+            self._fix(m.amount[issue_id], float(choice))
+        else:
+            for option in issue.option_ids:
+                self._fix(m.choose[issue_id, option], 1 if option == choice else 0)
+
+    def fix_package(self, choices: Mapping[str, Any]) -> None:
+        for issue_id, choice in choices.items():
+            self.freeze(issue_id, choice)
+
+    def waive(self, requirements: Sequence[Requirement]) -> None:
+        """Switch these requirements off (the exact check waives them too)."""
+        index = {r: k for k, r in enumerate(self.search.model.requirements)}
+        for requirement in requirements:
+            self._fix(self.search.m.relax[index[requirement]], 1)
+
+    def free(self, kinds: Collection[str]) -> None:
+        """Let the solver switch off any requirement of these kinds ("reservation", "red_line")."""
+        for k, requirement in enumerate(self.search.model.requirements):
+            if requirement.kind in kinds:
+                self._unfix(self.search.m.relax[k])
+
+    def impose(self, coalition: frozenset[str] | None) -> None:
+        """Exactly these parties take part (all veto parties must be among them); None: no change."""
+        if coalition is None:
+            return
+        search, m = self.search, self.search.m
+        previous = search.coalition
+        for p in m.takes_part:
+            self._fix(m.takes_part[p], 1 if p in coalition else 0)
+        search.coalition = coalition
+        self._undo.append(lambda: setattr(search, "coalition", previous))
+
+    def phasing(self, phases: int) -> PhasingBlock:
+        """Switch on the phasing block for this many phases (built once per count, then kept)."""
+        block = self.search.phasing_block(phases)
+        block.block.activate()
+        self._undo.append(block.block.deactivate)
+        return block
+
+
+@dataclass
+class Search:
+    """The model, its solver, and the primitives every algorithm here is written in."""
+
+    model: BargainingModel
+    solver: Solver
+    time_limit: float | None = None
+    deadline: float | None = field(default=None, init=False)
+    #: the parties taking part when a coalition is imposed (None: non-veto parties are free to)
+    coalition: frozenset[str] | None = field(default=None, init=False)
+    _phasing: dict[int, PhasingBlock] = field(default_factory=dict, init=False)
+
+    @classmethod
+    def of(cls, scenario: Scenario, time_limit: float | None = None) -> "Search":
+        """Build the model once and its persistent solver."""
+        from .model import build_model
+
+        model = build_model(scenario)
+        return cls(model, Solver(model.m), time_limit)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.model.scenario
+
+    @property
+    def m(self) -> pyo.ConcreteModel:
+        return self.model.m
+
+    @contextmanager
+    def changes(self) -> Iterator[Edit]:
+        """A block whose changes to the model are all undone when it ends."""
+        edit = Edit(self)
+        try:
+            yield edit
+        finally:
+            edit.undo()
+
+    def phasing_block(self, phases: int) -> PhasingBlock:
+        if phases not in self._phasing:
+            self._phasing[phases] = build_phasing(self.model, phases)
+        return self._phasing[phases]
+
+    # ---- what the model knows about the scenario's numbers
+    @property
+    def requirements(self) -> list[Requirement]:
+        """Every reservation and red line, in the order of the model's switches."""
+        return self.model.requirements
+
+    def unit(self, party: str) -> Fraction | None:
+        """The step between two different utilities of the party (None: continuous)."""
+        return self.model.unit[party]
+
+    def utility_range(self, party: str) -> tuple[float, float]:
+        """The lowest and highest utility any package can give the party."""
+        return self.model.utility_range[party]
+
+    # ---- expressions for objectives and rows
+    def utility(self, party: str) -> Any:
+        return self.m.utility[party]
+
+    def gain(self, party: str) -> Any:
+        return self.m.gain[party]
+
+    def total(self, parties: Sequence[str]) -> Any:
+        return sum(self.m.utility[p] for p in parties)
+
+    @property
+    def floor(self) -> Any:
+        """A free variable for "the smallest of some (scaled) gains": rows tie it to gains."""
+        return self.m.floor
+
+    def log_gain(self, party: str) -> Any:
+        """A free variable for log(gain): tangent rows cap it (Nash)."""
+        return self.m.log_gain[party]
+
+    def switched_off(self, requirements: Sequence[Requirement] | None = None) -> Any:
+        """How many of these requirements (default: all) are switched off."""
+        index = {r: k for k, r in enumerate(self.model.requirements)}
+        chosen = self.model.requirements if requirements is None else requirements
+        return sum(self.m.relax[index[r]] for r in chosen)
+
+    def joining(self, parties: Sequence[str] | None = None) -> Any:
+        """How many of these non-veto parties (default: all) take part."""
+        chosen = list(self.m.takes_part) if parties is None else parties
+        return sum(self.m.takes_part[p] for p in chosen)
+
+    @property
+    def optional_parties(self) -> list[str]:
+        return list(self.m.takes_part)
+
+    # ---- time
+    @contextmanager
+    def limited(self, seconds: float | None) -> Iterator[None]:
+        """Run a whole algorithm (many solves) under one time limit."""
+        previous = self.deadline
+        if seconds is not None:
+            self.deadline = time.perf_counter() + seconds
+        try:
+            yield
+        finally:
+            self.deadline = previous
+
+    def remaining(self) -> float | None:
+        limits = [x for x in (self.time_limit, None if self.deadline is None else self.deadline - time.perf_counter()) if x is not None]
+        return max(0.0, min(limits)) if limits else None
+
+    # ---- solving
+    def maximize(self, objective: Any, granularity: Fraction | None = None) -> tuple[Outcome, Package | None]:
+        """Maximise ``objective`` over acceptable packages as the model stands now.
+
+        Returns the solver's outcome and the (exactly checked) package found, if any.  A
+        package the exact check rejects -- a tolerance artefact -- is cut off and the model
+        solved again, so it never reaches a result.
+        """
+        self.m.objective.set_value(objective)
+        with self.changes() as edit:
+            while True:
+                remaining = self.remaining()
+                if remaining is not None and remaining <= 0:
+                    return Outcome("time_limit", None, False), None
+                outcome = self.solver.solve(remaining, None if granularity is None else float(granularity))
+                if not outcome.has_solution:
+                    return outcome, None
+                package = self.read_package()
+                if package is not None:
+                    if outcome.status != "optimal":
+                        package = package.with_(optimal=False)
+                    return outcome, package
+                if self.scenario.continuous_issues:
+                    warnings.warn(
+                        "a package found by the solver misses a reservation or bound by less than the solver's "
+                        "tolerance when its amounts are read exactly; its combination of options is left out",
+                        stacklevel=3,
+                    )
+                edit.cut_off(self.read_choices())
+
+    def feasible(self) -> Package | None:
+        """Any acceptable package under the current bounds, or None."""
+        outcome, package = self.maximize(0)
+        if outcome.status == "time_limit" and package is None:
+            raise TimeLimitReached("stopped at the time limit before finding an acceptable package")
+        return package
+
+    def granularity(self, parties: Sequence[str], reservations: bool = False) -> Fraction | None:
+        """The step between two different values of a sum of these parties' utilities (or of
+        their gains, with ``reservations``): the gcd of their units; None if any is continuous."""
+        steps = [self.model.unit[p] for p in parties]
+        if reservations:
+            steps += [exact(self.scenario.party[p].reservation) for p in parties]
+        if any(s is None for s in steps):
+            return None
+        return fraction_gcd([s for s in steps if s])
+
+    def read_choices(self) -> dict[str, str | Fraction]:
+        m, scenario = self.m, self.scenario
+        keys = list(m.choose.keys())
+        amounts = [m.amount[i.id] for i in scenario.continuous_issues]
+        values = self.solver.values([m.choose[k] for k in keys] + amounts)
+        chosen: dict[str, tuple[float, str]] = {}
+        for (issue, option), value in zip(keys, values):
+            if issue not in chosen or value > chosen[issue][0]:
+                chosen[issue] = (value, option)
+        choices: dict[str, str | Fraction] = {i: o for i, (_, o) in chosen.items()}
+        for issue, value in zip(scenario.continuous_issues, values[len(keys):]):
+            choices[issue.id] = self._snap(issue.id, value)
+        return {i.id: choices[i.id] for i in scenario.issues}
+
+    def _snap(self, issue_id: str, value: float) -> Fraction:
+        """The exact amount the solver meant: a threshold or range end within solver tolerance,
+        else the nearest fraction with a small denominator (33.3333333 -> 100/3), so that a
+        package sitting exactly on a reservation or bound passes the exact check."""
+        issue = self.scenario.issue[issue_id]
+        low, high = issue.range or (0.0, 0.0)
+        marks = [low, high] + [v for (i, a, b) in self.model.atoms for v in (a, b) if i == issue_id and v is not None]
+        tolerance = 1e-7 * max(1.0, high - low)
+        for mark in marks:
+            if abs(value - mark) <= tolerance:
+                return exact(mark)
+        return min(max(Fraction(value).limit_denominator(10**6), exact(low)), exact(high))
+
+    def switches(self) -> tuple[list[tuple[str, str | int]], list[str]]:
+        """In the current solution: the requirements switched off, and the non-veto parties taking part."""
+        m = self.m
+        relax = [m.relax[k] for k in m.relax]
+        present = [m.takes_part[p] for p in m.takes_part]
+        values = self.solver.values(relax + present)
+        waived = [r.waiver for r, v in zip(self.model.requirements, values) if v > 0.5]
+        return waived, [p for p, v in zip(m.takes_part, values[len(relax):]) if v > 0.5]
+
+    def values(self, expressions: Sequence[Any]) -> list[float]:
+        """The current solution's values of some of the model's variables."""
+        return self.solver.values(list(expressions))
+
+    def read_package(self) -> Package | None:
+        choices = self.read_choices()
+        waived, _ = self.switches()
+        signers = self.scenario.signers(choices, waived, self.coalition)
+        if signers is None:
+            return None
+        return self.package(choices, signers)
+
+    def package(self, choices: Mapping[str, Any], signers: list[str] | None = None) -> Package:
+        """The package with these choices, evaluated exactly (signers: who takes part; [] if unacceptable)."""
+        scenario = self.scenario
+        signers = signers if signers is not None else scenario.signers(choices, (), self.coalition) or []
+        return make_package(scenario, choices, signers)
+
+    # ---- bounds on gains
+    def step_above(self, party: str, gain: Fraction) -> Fraction:
+        """The smallest gain the party can have that is strictly above ``gain``."""
+        unit = self.model.unit[party]
+        if unit is None:
+            low, high = self.model.utility_range[party]
+            return gain + Fraction(max(high - low, 1.0)) * Fraction(1, 10**6)
+        return self.at_least(party, gain + unit) if gain == self.at_least(party, gain) else self.at_least(party, gain)
+
+    def at_least(self, party: str, gain: Fraction) -> Fraction:
+        """The smallest gain the party can have that is at least ``gain`` (gains lie on a lattice)."""
+        unit = self.model.unit[party]
+        if unit is None:
+            return gain
+        reservation = exact(self.scenario.party[party].reservation)
+        return unit * math.ceil((gain + reservation) / unit) - reservation
+
+
+def make_package(scenario: Scenario, choices: Mapping[str, Any], signers: Sequence[str]) -> Package:
+    """A package evaluated exactly from its choices."""
+    return Package(
+        exact_choices={i: (c if isinstance(c, str) else exact(c)) for i, c in choices.items()},
+        exact_utilities={p: scenario.utility(p, choices) for p in scenario.party_ids},
+        reservations={p.id: exact(p.reservation) for p in scenario.parties},
+        signers=tuple(signers),
+        scenario=scenario,
+    )

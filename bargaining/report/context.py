@@ -1,0 +1,191 @@
+"""What section builders read: the space and its results, each computed once on first use,
+and the helpers that render them (Jinja templates with autoescaping, Plotly figures)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from typing import Any, Callable
+
+import jinja2
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from markupsafe import Markup
+
+from ..errors import TimeLimitReached
+from ..present import labels
+from ..results import CRITERIA, Diagnosis, Package, number, package_columns
+from ..scenario import Scenario
+from ..space import BargainingSpace
+
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png", "scale": 2}}
+CRITERION_MEANING = {
+    "maxmin": "the largest smallest gain (egalitarian)",
+    "utilitarian": "the largest sum of utilities",
+    "nash": "the largest product of gains",
+    "kalai": "the largest smallest gain as a share of each party's best possible gain",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report: a title (also in the contents) and its HTML body."""
+
+    title: str
+    html: Markup
+    id: str = ""
+
+
+SectionBuilder = Callable[["ReportContext"], "Section | tuple[str, str] | None"]
+
+
+@dataclass
+class ReportContext:
+    """What section builders read: the space and its results, each computed once on first use."""
+
+    space: BargainingSpace
+    frontier_time_limit: float | None = 60.0
+    acceptable_limit: int | None = 300
+    timings: dict[str, float] = field(default_factory=dict)
+    figures: int = 0
+    nonce: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.space.scenario
+
+    def _timed(self, name: str, compute: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        try:
+            return compute()
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+    # ---- results
+    @cached_property
+    def diagnosis(self) -> Diagnosis:
+        return self._timed("diagnosis", self.space.diagnose)
+
+    @property
+    def feasible(self) -> bool:
+        return self.diagnosis.feasible
+
+    @cached_property
+    def solutions(self) -> dict[str, Package | None]:
+        """criterion -> the package it recommends (None when nothing is acceptable)."""
+        if not self.feasible:
+            return {c: None for c in CRITERIA}
+        return self._timed("solutions", lambda: {c: self.space.best(c) for c in CRITERIA})
+
+    @cached_property
+    def acceptable(self) -> pd.DataFrame:
+        """The acceptable packages (at most ``acceptable_limit``; ``attrs["complete"]`` says if all)."""
+        if not self.feasible:
+            frame = pd.DataFrame(columns=package_columns(self.scenario))
+            frame.attrs["complete"] = True
+            return frame
+        try:
+            return self._timed("acceptable", lambda: self.space.acceptable(limit=self.acceptable_limit))
+        except TimeLimitReached:
+            frame = pd.DataFrame(columns=package_columns(self.scenario))
+            frame.attrs.update(complete=False, stopped=True)
+            return frame
+
+    @cached_property
+    def frontier(self) -> pd.DataFrame:
+        if not self.feasible:
+            frame = pd.DataFrame(columns=[*package_columns(self.scenario), "solution"])
+            frame.attrs.update(complete=True, exact=True, solver_calls=0, seconds=0.0)
+            return frame
+        return self._timed("frontier", lambda: self.space.frontier(time_limit=self.frontier_time_limit, progress=False, solutions=False))
+
+    # ---- rendering helpers
+    def render_template(self, name: str, **values: Any) -> Markup:
+        """A template of the report (``report/templates/<name>.html.j2``) rendered like :meth:`render`."""
+        return self._render(_environment().get_template(f"{name}.html.j2"), values)
+
+    def render(self, source: str, **values: Any) -> Markup:
+        """A Jinja2 snippet rendered with autoescaping; ``scenario``, ``party`` (id -> label),
+        ``color`` (id -> colour) and ``fmt`` (number format) are always available."""
+        return self._render(_environment().from_string(source), values)
+
+    def _render(self, template: jinja2.Template, values: dict[str, Any]) -> Markup:
+        return Markup(template.render(scenario=self.scenario, party=self.party_label, color=self.party_color,
+                                      fmt=fmt, choice=self.choice_label, sentence=sentence, **values))
+
+    def figure(self, fig: go.Figure, caption: str | None = None) -> Markup:
+        """A Plotly figure as an HTML fragment (plotly.js itself is embedded once, by the page)."""
+        self.figures += 1
+        height = fig.layout.height or 500
+        div = pio.to_html(fig, full_html=False, include_plotlyjs=False, include_mathjax=False, config=PLOTLY_CONFIG,
+                          div_id=f"figure-{self.figures}", default_width="100%", default_height=f"{height}px")
+        # Plotly writes its own <script> elements (scenario text inside them is JSON with < escaped
+        # as \u003c, so every "<script" here is Plotly's): give them the page's nonce.
+        div = re.sub(r"<script(?=[\s>])", f'<script nonce="{self.nonce}"', div)
+        return self.render("<figure>{{ div }}{% if caption %}<figcaption>{{ caption }}</figcaption>{% endif %}</figure>",
+                           div=Markup(div), caption=caption)
+
+    @cached_property
+    def party_color(self) -> dict[str, str]:
+        return labels.party_colors(self.scenario)
+
+    @cached_property
+    def party_label(self) -> dict[str, str]:
+        return {p.id: p.label for p in self.scenario.parties}
+
+    def choice_label(self, issue_id: str, choice: Any) -> str:
+        return labels.choice_label(self.scenario.issue[issue_id], choice)
+
+
+def sentence(text: str | None, limit: int = 200) -> tuple[str, str]:
+    """A text cut after its first sentence (or near ``limit`` characters): (head, the rest)."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text, ""
+    cut = text.find(". ", 0, limit)
+    if cut < 40:
+        cut = text.rfind(" ", 0, limit)
+        return text[:cut] + " \u2026", text[cut + 1:]
+    return text[:cut + 1], text[cut + 2:]
+
+
+def fmt(value: float | None, sign: bool = False) -> str:
+    """A number for a table (as everywhere, :func:`bargaining.results.number`); empty for None."""
+    return "" if value is None else number(value, sign)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+_ENV: jinja2.Environment | None = None
+
+
+def _environment() -> jinja2.Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = jinja2.Environment(loader=jinja2.FunctionLoader(_template_source), autoescape=True,
+                                  undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return _ENV
+
+
+def _template_source(name: str) -> str:
+    return resources.files("bargaining.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+_PLOTLYJS: str | None = None
+
+
+def _plotlyjs() -> str:
+    """plotly.js, as shipped with the plotly package (no CDN); safe inside a <script> element."""
+    global _PLOTLYJS
+    if _PLOTLYJS is None:
+        from plotly.offline import get_plotlyjs
+
+        _PLOTLYJS = get_plotlyjs().replace("</script", "<\\/script")
+    return _PLOTLYJS
+

@@ -1,0 +1,16 @@
+"""Result objects: frozen, exact inside, readable outside (``.to_frame()``, ``repr``, notebook HTML).
+
+Results know the scenario they belong to, never the engine that found them.  Tables are
+pandas DataFrames with one row per package: a column per issue (its choice) and one per
+party (its utility), see :func:`package_columns`.
+"""
+
+from .analyses import FROZEN, OPEN, Coalition, Frontier, Leverage, PhasePlan, SpaceMeasures, coalitions_frame
+from .diagnosis import Concession, Concessions, Diagnosis, ReservationCut, concession_label
+from .package import CRITERIA, Criterion, Package, check_criterion, number, package_columns, packages_frame
+
+__all__ = [
+    "CRITERIA", "FROZEN", "OPEN", "Coalition", "Concession", "Concessions", "Criterion", "Diagnosis", "Frontier", "Leverage",
+    "Package", "PhasePlan", "ReservationCut", "SpaceMeasures", "check_criterion", "coalitions_frame", "concession_label",
+    "number", "package_columns", "packages_frame",
+]

@@ -1,0 +1,19 @@
+"""Scenario files (format 1): parties, issues, points, interactions and red lines.
+
+A scenario is validated in two passes: pydantic checks the shape and the types (unknown
+keys are errors, :mod:`.schema`), then :mod:`.references` checks every id a field refers
+to.  Every problem names the place in the file and all problems of a file are raised
+together as one :class:`ScenarioError` (:mod:`.errors`).  :mod:`.evaluate` evaluates a
+package exactly; it is the check every solver answer goes through.
+"""
+
+from .core import Requirement, Scenario
+from .errors import Problem, ScenarioError, format_path
+from .evaluate import Waiver
+from .numbers import exact, exact_or_id, fraction_gcd
+from .schema import PER_UNIT, RATIONALE, Bound, Interaction, Issue, Option, Party, RedLine
+
+__all__ = [
+    "PER_UNIT", "RATIONALE", "Bound", "Interaction", "Issue", "Option", "Party", "Problem", "RedLine", "Requirement",
+    "Scenario", "ScenarioError", "Waiver", "exact", "exact_or_id", "format_path", "fraction_gcd",
+]

@@ -1,0 +1,145 @@
+"""What is wrong with a scenario, and where: :class:`Problem` and :class:`ScenarioError`.
+
+Every problem names the place in the file (``red_lines[3].forbid.donbas``) and the fix;
+all problems of a file are raised together as one :class:`ScenarioError`, which also knows
+the line each place is on (for YAML files).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from pydantic import ValidationError
+
+#: A place in a scenario: keys and list indices from the top of the file.
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where it is and what is wrong."""
+
+    path: Path
+    message: str
+
+    @property
+    def where(self) -> str:
+        return format_path(self.path)
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """``("red_lines", 3, "forbid", "donbas")`` -> ``red_lines[3].forbid.donbas``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text or "(top level)"
+
+
+class ScenarioError(ValueError):
+    """A scenario file (or dict) that cannot be used, with every problem found in it."""
+
+    def __init__(self, source: str, problems: list[Problem], lines: Mapping[tuple, int] | None = None):
+        self.source = source
+        self.problems = problems
+        self.lines = dict(lines or {})
+        super().__init__(self._render())
+
+    def line_of(self, path: tuple) -> int | None:
+        """The line of the nearest enclosing place that has one (None for dicts and JSON)."""
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self.lines:
+                return self.lines[path[:cut]]
+        return None
+
+    def _render(self) -> str:
+        rows = []
+        for problem in self.problems:
+            line = self.line_of(problem.path)
+            at = f", line {line}" if line else ""
+            where = f": {problem.where}" if problem.path else ""
+            rows.append(f"{self.source}{at}{where}: {problem.message}")
+        return "\n".join(rows)
+
+
+def suggest(name: object, known: Sequence[str]) -> str:
+    """``"; did you mean 'lift'?"`` for a near miss, else the known ids (a few of them)."""
+    close = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    listing = ", ".join(f"'{k}'" for k in list(known)[:12])
+    return f"; known: {listing}" if known else ""
+
+
+# --------------------------------------------------------------------------- pydantic's errors in the format's words
+
+_HINTS = {
+    "float_type": "expected a number",
+    "finite_number": "expected a finite number",
+    "extra_forbidden": "unknown key (not part of the scenario format); remove it or check its spelling",
+    "missing": "missing; this field is required",
+    "string_pattern_mismatch": "ids use only lowercase letters, digits and _ (e.g. 'donbas_line')",
+    "literal_error": "must be 1 (the only scenario format so far)",
+    "string_type": "expected text (an id or a name)",
+    "bool_type": "expected true or false",
+    "int_type": "expected a whole number",
+}
+
+
+def _union_branch(part: object) -> str | None:
+    """The union alternative an error location runs through (conditions are str | list | Bound)."""
+    if part in {"str", "constrained-str"}:
+        return "str"
+    if isinstance(part, str) and part.startswith("list["):
+        return "list"
+    if isinstance(part, str) and ("Bound" in part or "Rule" in part or part.startswith("dict[")):
+        return "dict"
+    return None
+
+
+def pydantic_problems(error: ValidationError, data: Any) -> list[Problem]:
+    """Turn pydantic's errors into problems, keeping only the union alternative the input looks like."""
+    by_place: dict[tuple, list[str]] = {}
+    for item in error.errors():
+        raw = tuple(item["loc"])
+        loc = tuple("if" if p == "if_" else p for p in raw if _union_branch(p) is None and not str(p).startswith("function-"))
+        branch_at = next((i for i, p in enumerate(raw) if _union_branch(p)), None)
+        if branch_at is not None:
+            place = tuple("if" if p == "if_" else p for p in raw[:branch_at])
+            value = _lookup(data, place)
+            shape = {str: "str", list: "list", dict: "dict"}.get(type(value))
+            if shape is None:
+                hint = f"expected an option id, a list of option ids, or {{at_least: a, at_most: b}}, got {value!r}"
+                by_place[place] = [hint]
+                continue
+            if _union_branch(raw[branch_at]) != shape:
+                continue
+        message = _HINTS.get(item["type"], item["msg"])
+        if item["type"] == "extra_forbidden" and loc:
+            message = f"unknown key '{loc[-1]}' (not part of the scenario format); remove it or check its spelling"
+        if item["type"] == "value_error":
+            message = item["msg"].removeprefix("Value error, ")
+        if item["type"] in {"float_type", "finite_number", "string_pattern_mismatch", "string_type", "bool_type", "int_type"}:
+            message += f", got {_short(item.get('input'))}"
+        by_place.setdefault(loc, [])
+        if message not in by_place[loc]:
+            by_place[loc].append(message)
+    return [Problem(loc, "; ".join(messages)) for loc, messages in by_place.items() if messages]
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _lookup(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data

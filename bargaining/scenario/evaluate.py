@@ -1,0 +1,146 @@
+"""Exact evaluation of a package in plain Python: the check every solver answer goes through.
+
+A *package* is a mapping issue id -> option id (discrete issue) or amount (continuous
+issue).  Everything here is exact: points are read as the decimals written, amounts as
+Fractions, so a solver tolerance can never make an unacceptable package look acceptable.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, Collection, Mapping
+
+from .errors import Problem, ScenarioError, suggest
+from .numbers import exact, exact_or_id
+from .schema import PER_UNIT, Bound, Interaction, Issue, Party, RedLine
+
+#: A requirement switched off: ``("reservation", party_id)`` or ``("red_line", index)``.
+Waiver = tuple[str, str | int]
+
+
+def holds(condition: Mapping[str, Any], choices: Mapping[str, Any]) -> bool:
+    """Whether a condition holds for a package: every issue it names is as it wants."""
+    for issue_id, want in condition.items():
+        chosen = choices[issue_id]
+        if isinstance(want, Bound):
+            if want.at_least is not None and exact(chosen) < exact(want.at_least):
+                return False
+            if want.at_most is not None and exact(chosen) > exact(want.at_most):
+                return False
+        elif isinstance(want, list):
+            if chosen not in want:
+                return False
+        elif chosen != want:
+            return False
+    return True
+
+
+def red_line_holds(red_line: RedLine, choices: Mapping[str, Any]) -> bool:
+    """forbid C: C does not hold; require C: C holds; if C1 then C2: not C1, or C2."""
+    if red_line.forbid is not None:
+        return not holds(red_line.forbid, choices)
+    if red_line.require is not None:
+        return holds(red_line.require, choices)
+    return not holds(red_line.if_ or {}, choices) or holds(red_line.then or {}, choices)
+
+
+class ExactEvaluation:
+    """The evaluation methods of :class:`~bargaining.scenario.Scenario` (a mixin)."""
+
+    parties: list[Party]
+    issues: list[Issue]
+    interactions: list[Interaction]
+    red_lines: list[RedLine]
+    party: dict[str, Party]
+    issue: dict[str, Issue]
+    party_ids: list[str]
+    veto_party_ids: list[str]
+
+    def points(self, party: str, issue: str) -> dict[str, float]:
+        raise NotImplementedError
+
+    def utility(self, party: str, choices: Mapping[str, Any]) -> Fraction:
+        """sum of the chosen options' points + per_unit x amount + the party's interactions that hold."""
+        total = Fraction(0)
+        for issue in self.issues:
+            table = self.points(party, issue.id)
+            if issue.is_continuous:
+                total += exact(table.get(PER_UNIT, 0.0)) * exact(choices[issue.id])
+            else:
+                total += exact(table.get(choices[issue.id], 0.0))
+        for interaction in self.interactions:
+            if interaction.party == party and holds(interaction.when, choices):
+                total += exact(interaction.value)
+        return total
+
+    def holds(self, condition: Mapping[str, Any], choices: Mapping[str, Any]) -> bool:
+        return holds(condition, choices)
+
+    def red_line_holds(self, red_line: RedLine, choices: Mapping[str, Any]) -> bool:
+        return red_line_holds(red_line, choices)
+
+    def party_accepts(self, party: str, choices: Mapping[str, Any], waived: Collection[Waiver] = ()) -> bool:
+        """The party's reservation and all its red lines hold for the package (except those waived)."""
+        if ("reservation", party) not in waived and self.utility(party, choices) < exact(self.party[party].reservation):
+            return False
+        return all(red_line_holds(r, choices) for k, r in enumerate(self.red_lines)
+                   if r.party == party and ("red_line", k) not in waived)
+
+    def signers(self, choices: Mapping[str, Any], waived: Collection[Waiver] = (),
+                coalition: Collection[str] | None = None) -> list[str] | None:
+        """The parties that take part in a package, or None if it is not acceptable.
+
+        Veto parties must accept; a non-veto party takes part when it accepts.  An issue
+        with ``controlled_by`` may leave its status quo only if a controlling party takes part.
+        ``waived`` requirements -- ``("reservation", party)`` or ``("red_line", index)`` -- are
+        not checked.  With a ``coalition``, exactly its members take part and all must accept.
+        """
+        if coalition is None:
+            taking_part = [p.id for p in self.parties if self.party_accepts(p.id, choices, waived)]
+            if any(p not in taking_part for p in self.veto_party_ids):
+                return None
+        else:
+            taking_part = [p for p in self.party_ids if p in coalition]
+            if not all(self.party_accepts(p, choices, waived) for p in taking_part):
+                return None
+        for issue in self.issues:
+            if issue.controlled_by and exact_or_id(choices[issue.id]) != exact_or_id(issue.status_quo_choice):
+                if not set(issue.controlled_by) & set(taking_part):
+                    return None
+        return taking_part
+
+    def is_acceptable(self, choices: Mapping[str, Any]) -> bool:
+        return self.signers(choices) is not None
+
+    def check_package(self, choices: Mapping[str, Any], source: str = "package") -> dict[str, Any]:
+        """The package's choices, checked: a known option for every discrete issue, an amount
+        within the range for every continuous one, no unknown issue.  Else a ScenarioError
+        naming each bad choice and the fix."""
+        problems = []
+        if not isinstance(choices, Mapping):
+            raise ScenarioError(source, [Problem((), f"expected a mapping issue id -> choice, got {type(choices).__name__}")])
+        for issue_id in choices:
+            if issue_id not in self.issue:
+                problems.append(Problem((str(issue_id),), f"unknown issue{suggest(issue_id, list(self.issue))}"))
+        checked: dict[str, Any] = {}
+        for issue in self.issues:
+            if issue.id not in choices:
+                problems.append(Problem((issue.id,), "no choice for this issue; give " + (
+                    f"an amount in [{issue.range[0]:g}, {issue.range[1]:g}]" if issue.range else "one of " + ", ".join(issue.option_ids))))
+                continue
+            choice = choices[issue.id]
+            if issue.range is not None:
+                low, high = issue.range
+                if isinstance(choice, bool) or not isinstance(choice, (int, float, Fraction)):
+                    problems.append(Problem((issue.id,), f"expected an amount, got {choice!r}"))
+                elif not exact(low) <= exact(choice) <= exact(high):
+                    problems.append(Problem((issue.id,), f"{float(choice):g} is outside the range [{low:g}, {high:g}]"))
+                else:
+                    checked[issue.id] = choice
+            elif choice not in issue.option_ids:
+                problems.append(Problem((issue.id,), f"unknown option {choice!r} of issue '{issue.id}'{suggest(choice, issue.option_ids)}"))
+            else:
+                checked[issue.id] = choice
+        if problems:
+            raise ScenarioError(source, problems)
+        return checked

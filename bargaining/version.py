@@ -1,0 +1,3 @@
+"""The version of bargaining (one place)."""
+
+__version__ = "0.1.0"
