@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from .errors import TimeLimitReached
 from .files import write_atomic
-from .results import CRITERIA
+from .criteria import CRITERIA
 from .scenario import Scenario, ScenarioError
 
 if TYPE_CHECKING:

@@ -17,9 +17,11 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import sys
 import time
+import types
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from markupsafe import Markup
 
@@ -92,3 +94,14 @@ def _section(value: Section | tuple[str, str] | None) -> Section | None:
 def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "section"
 
+
+
+class _Report(types.ModuleType):
+    """``bargaining.report`` is both this package and the function :func:`report`: importing the
+    package makes Python bind the package to the name, so the package itself can be called."""
+
+    def __call__(self, space: BargainingSpace, path: str | os.PathLike[str], **options: Any) -> Path:
+        return report(space, path, **options)
+
+
+sys.modules[__name__].__class__ = _Report

@@ -5,9 +5,10 @@ pandas DataFrames with one row per package: a column per issue (its choice) and 
 party (its utility), see :func:`package_columns`.
 """
 
+from ..criteria import CRITERIA, Criterion, check_criterion
 from .analyses import FROZEN, OPEN, Coalition, Frontier, Leverage, PhasePlan, SpaceMeasures, coalitions_frame
 from .diagnosis import Concession, Concessions, Diagnosis, ReservationCut, concession_label
-from .package import CRITERIA, Criterion, Package, check_criterion, number, package_columns, packages_frame
+from .package import Package, number, package_columns, packages_frame
 
 __all__ = [
     "CRITERIA", "FROZEN", "OPEN", "Coalition", "Concession", "Concessions", "Criterion", "Diagnosis", "Frontier", "Leverage",

@@ -9,7 +9,8 @@ from typing import Any, Sequence
 import pandas as pd
 
 from ..scenario import Scenario
-from .package import CRITERIA, Package, package_columns
+from ..criteria import CRITERIA
+from .package import Package, package_columns
 
 
 # --------------------------------------------------------------------------- coalitions, leverage, phasing

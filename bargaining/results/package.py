@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any, Literal, Sequence, get_args
+from typing import Any, Sequence
 
 import pandas as pd
 
 from ..scenario import Scenario
-
-Criterion = Literal["maxmin", "utilitarian", "nash", "kalai"]
-CRITERIA: tuple[Criterion, ...] = get_args(Criterion)
-
-
-def check_criterion(criterion: str) -> Criterion:
-    """The criterion, or a ValueError naming the ones there are."""
-    if criterion not in CRITERIA:
-        raise ValueError(f"unknown criterion {criterion!r}; choose one of {', '.join(CRITERIA)}")
-    return criterion  # type: ignore[return-value]
-
 
 def package_columns(scenario: Scenario) -> list[str]:
     """The columns of every package table: one per issue (its choice), then one per party (its utility)."""
