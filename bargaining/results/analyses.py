@@ -63,6 +63,9 @@ class Leverage:
     criteria_parties: tuple[str, ...]
     improved_share: float | None = None
 
+    def _repr_html_(self) -> str:
+        return self.to_frame().to_html(index=False)
+
     @property
     def opens(self) -> bool:
         """Opening the issue turns an empty space into a non-empty one."""
@@ -114,6 +117,16 @@ class PhasePlan:
 
     def __bool__(self) -> bool:
         return self.package is not None
+
+    def __repr__(self) -> str:
+        if self.package is None:
+            return f"<PhasePlan: none in {self.phases} phases: {self.reason}>"
+        steps = "; ".join(f"phase {t}: " + (", ".join(f"{i}: {c}" for i, c in self.moves(t)) or "nothing new")
+                          for t in range(1, self.phases + 1))
+        return f"<PhasePlan ({self.criterion}, {self.phases} phases): {steps}>"
+
+    def _repr_html_(self) -> str:
+        return self.to_frame().to_html(index=False)
 
     def state_after(self, t: int) -> dict[str, Any]:
         """The choices in place after phase t (issues not yet moved sit at their status quo)."""

@@ -113,6 +113,9 @@ class Concessions:
     def __getitem__(self, k: int) -> Concession:
         return self.items[k]
 
+    def _repr_html_(self) -> str:
+        return self.to_frame().to_html(index=False)
+
     def to_frame(self) -> pd.DataFrame:
         """One row per concession: "dropped" (labels), "whose", then the package's columns."""
         leading = [{"dropped": c.label, "whose": ", ".join(c.whose)} for c in self.items]
