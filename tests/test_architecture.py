@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import ast
-import importlib
 import re
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "bargaining"
 BASE = {"version", "errors", "files", "progress", "criteria"}
@@ -112,11 +109,17 @@ def test_the_model_is_touched_by_name_only_in_the_engine():
     assert not offenders, offenders
 
 
-@pytest.mark.parametrize("name", sorted(modules()))
-def test_each_module_imports_on_its_own(name):
-    for loaded in [m for m in sys.modules if m == "bargaining" or m.startswith("bargaining.")]:
-        del sys.modules[loaded]
-    importlib.import_module(name if not name.endswith("__main__") else "bargaining")
+def test_each_module_imports_on_its_own():
+    """In a separate interpreter (so this test session keeps its modules): import each module
+    with nothing of bargaining loaded before it."""
+    code = (
+        "import importlib, sys\n"
+        f"for name in {sorted(modules())!r}:\n"
+        "    for loaded in [m for m in sys.modules if m == 'bargaining' or m.startswith('bargaining.')]:\n"
+        "        del sys.modules[loaded]\n"
+        "    importlib.import_module(name)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=PACKAGE.parent)
 
 
 def test_checking_a_file_does_not_load_the_solver():
