@@ -139,9 +139,10 @@ class Scenario(ExactEvaluation):
 
     @property
     def requirements(self) -> list[Requirement]:
-        """Every party's reservation, then every red line: what a diagnosis may switch off."""
+        """Every party's reservation, then every hard red line: what a diagnosis may switch off.
+        (A soft red line -- a price and no ``real`` -- is not a requirement: it only costs its party points.)"""
         found = [Requirement("reservation", p.id, None, f"{p.possessive} reservation ({p.reservation:g})") for p in self.parties]
-        found += [Requirement("red_line", r.party, k, self.describe_red_line(k)) for k, r in enumerate(self.red_lines)]
+        found += [Requirement("red_line", r.party, k, self.describe_red_line(k)) for k, r in enumerate(self.red_lines) if not r.soft]
         return found
 
     # ---- words
