@@ -46,13 +46,12 @@ class Enumeration:
     def frontier(self, parties: list[str] | None = None) -> set[tuple[Fraction, ...]]:
         """Non-dominated utility vectors (over ``parties``) among acceptable packages."""
         cols = [self.parties.index(p) for p in (parties or self.parties)]
-        points = np.unique(self.scaled[self.acceptable][:, cols], axis=0)
+        points = sorted({tuple(row) for row in self.scaled[self.acceptable][:, cols].tolist()}, reverse=True)
         keep = []
-        for row in points:
-            dominated = np.any(np.all(points >= row, axis=1) & np.any(points > row, axis=1))
-            if not dominated:
-                keep.append(tuple(Fraction(int(v), self.denominator) for v in row))
-        return set(keep)
+        for row in points:  # exact integers (int64 or Python ints); a point is dominated by one that sorts before it
+            if not any(all(a >= b for a, b in zip(other, row)) for other in keep):
+                keep.append(row)
+        return {tuple(Fraction(int(v), self.denominator) for v in row) for row in keep}
 
     def best(self, criterion: str, parties: list[str]) -> set[tuple[Fraction, ...]] | None:
         """The utility vectors (all parties) the criterion picks, after the documented tie-break
