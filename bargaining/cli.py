@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     command("check", _check, "validate a scenario file and summarise it")
+    command("init", _init, "write a commented starter scenario to FILE (to edit; never over an existing file)")
     solve = command("solve", _solve, "find the best acceptable package under a criterion")
     solve.add_argument("--objective", choices=CRITERIA, default="maxmin", help="bargaining criterion (default: maxmin)")
     solve.add_argument("--json", action="store_true", help="print the package as JSON")
@@ -115,6 +116,20 @@ def _check(args: argparse.Namespace) -> int:
     print(f"  issues:       {len(scenario.discrete_issues)} discrete, {len(scenario.continuous_issues)} continuous")
     print(f"  packages:     {scenario.package_count():,} combinations of discrete options")
     print(f"  red lines:    {len(scenario.red_lines)}; interactions: {len(scenario.interactions)}")
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    path = Path(args.file)
+    if path.exists():
+        raise UsageError(f"{path} already exists; choose a new file name (init never overwrites)")
+    if not path.resolve().parent.is_dir():
+        raise UsageError(f"{path.parent}: no such folder for the new scenario")
+    write_atomic(path, resources.files("bargaining.scenario").joinpath("templates", "starter.yaml").read_text(encoding="utf-8"))
+    print(f"wrote {path}: a starter scenario with every kind of field, commented; edit it, then run "
+          f"'bargaining check {path}' and 'bargaining report {path}'")
     return EXIT_OK
 
 

@@ -34,7 +34,9 @@ def format_path(path: Sequence[str | int]) -> str:
     """``("red_lines", 3, "forbid", "donbas")`` -> ``red_lines[3].forbid.donbas``."""
     text = ""
     for part in path:
-        if isinstance(part, int):
+        if isinstance(part, bool):  # a YAML key read as true/false
+            text += ("." if text else "") + str(part).lower()
+        elif isinstance(part, int):
             text += f"[{part}]"
         else:
             text += ("." if text else "") + str(part)
@@ -144,12 +146,17 @@ def pydantic_problems(error: ValidationError, data: Any) -> list[Problem]:
             if not fits:
                 continue
         message = _HINTS.get(item["type"], item["msg"])
+        if loc[-1:] == ("[key]",):
+            loc = loc[:-1]
+            message = "this key must be text"
         if item["type"] == "extra_forbidden" and loc:
             message = f"unknown key '{loc[-1]}' (not part of the scenario format); remove it or check its spelling"
         if item["type"] == "value_error":
             message = item["msg"].removeprefix("Value error, ")
         if item["type"] in {"float_type", "finite_number", "string_pattern_mismatch", "string_type", "bool_type", "int_type"}:
             message += f", got {_short(item.get('input'))}"
+        if isinstance(item.get("input"), bool) and item["type"] in {"string_type", "string_pattern_mismatch"}:
+            message += "; YAML reads yes/no/on/off/true/false as true or false: put it in quotes ('no')"
         by_place.setdefault(loc, [])
         if message not in by_place[loc]:
             by_place[loc].append(message)
