@@ -177,6 +177,7 @@ EUROPEANS = COALITION_OF_THE_WILLING | {"hungary"}
 EU_LEVERS = {"sanctions": ["phased_snapback", "full_suspension"], "energy": ["limited_pipeline", "full_resumption"],
              "eu_accession": ["accelerated", "fixed_date"]}
 DONBAS_LINES = ("ua_no_handover", "ru_donbas_admin")
+ROBUST_PACKAGE_CORE = ("ceasefire", "alignment", "nato", "security", "recognition", "sanctions", "energy", "eu_accession")
 NO_ADMIN_PACKAGE = {  # the maxmin package with Moscow's administration demand dropped, as the description lists it
     "donbas": "free_economic_zone", "ratification": "referendum_and_elections", "ceasefire": "us_led_monitoring",
     "alignment": "non_aligned", "nato": "no_admission", "security": "treaty_guarantee", "army": "cap_600k",
@@ -194,7 +195,9 @@ ERU_FACTS = {
     "all_priced_sanctions_lift": "+3",                    # what phased relief adds to the maxmin floor when every annotated line is priced
     "points_range": ("84", "116"),
     "sensitivity_ukraine_gains": (18, 39),
-    "sensitivity_fragile": {"no admin: free economic zone": 21, "no handover: Russian administration, not control": 32,
+    "sensitivity_fragile": {"no admin: free economic zone": 21, "no admin: 600,000 cap": 21,
+                            "no admin: elections with the referendum": 47,
+                            "no handover: Russian administration, not control": 32,
                             "priced Donbas: international administration": 38, "all priced: phased relief in maxmin": 49},                # Ukraine's maxmin gain over the 50 draws, both concessions                        # each party's points over its best options (with interactions)
 }
 
@@ -291,7 +294,9 @@ def finding_checks(found: dict) -> dict[str, bool]:
         "either concession opens": all(w is not None for w in opened),
         "all ten take part": all(w is not None and w["signers"] == ERU_PARTIES for w in opened),
         "no EU lever in the maxmin deals": all(w is not None and not w["levers_moved"] for w in opened),
+        "deals ratified by referendum": all(w is not None and w["choices"]["ratification"] != "rada_only" for w in opened),
         "withdrawal without handover": opened[0] is not None and opened[0]["donbas"] not in RUSSIAN_DONBAS | {"ukraine_holds"},
+        "handover: Russian administration or control": opened[1] is not None and opened[1]["donbas"] in RUSSIAN_DONBAS,
         "only coalition: every European": found["no_admin_coalitions"] == [EUROPEANS],
         "no acceptable package moves an EU lever": not any(found["no_admin_lever_can_move"].values()),
         # phasing: Moscow's withdrawal-first against Kyiv's referendum-after-a-ceasefire
@@ -303,7 +308,12 @@ def finding_checks(found: dict) -> dict[str, bool]:
         "priced NATO undertaking: any two coalition members": set(found["priced_nato_coalitions"]) == pairs,
         "all priced: open without relief": found["all_priced_frozen"] is not None,
         "all priced: no Russian energy": all_priced is not None and all_priced["energy"] == "phase_out",
+        "no admin: the core of the package": opened[0] is not None and opened[0]["soft_broken"] == {"ru_no_western_guarantee"}
+        and all(opened[0]["choices"][i] == NO_ADMIN_PACKAGE[i] for i in ROBUST_PACKAGE_CORE),
         # fragile (the texts say so): which formula and how much
+        "no admin: 600,000 cap": opened[0] is not None and opened[0]["choices"]["army"] == "cap_600k",
+        "no admin: elections with the referendum": opened[0] is not None
+        and opened[0]["choices"]["ratification"] == "referendum_and_elections",
         "all priced: phased relief in maxmin": all_priced is not None and all_priced["sanctions"] == "phased_snapback",
         "no admin: free economic zone": opened[0] is not None and opened[0]["donbas"] == "free_economic_zone",
         "no handover: Russian administration, not control": opened[1] is not None and opened[1]["donbas"] == "russian_admin_demilitarised",
@@ -311,9 +321,11 @@ def finding_checks(found: dict) -> dict[str, bool]:
     }
 
 
-FRAGILE = {"all priced: phased relief in maxmin", "no admin: free economic zone",
-           "no handover: Russian administration, not control", "priced Donbas: international administration"}
-FRAGILE_IN_TEXT = ("the free economic zone in {}", "Russian administration rather than control in {}",
+FRAGILE = {"all priced: phased relief in maxmin", "no admin: free economic zone", "no admin: 600,000 cap",
+           "no admin: elections with the referendum", "no handover: Russian administration, not control",
+           "priced Donbas: international administration"}
+FRAGILE_IN_TEXT = ("the free economic zone in {}", "the 600,000 cap in {}", "elections with the referendum in {}",
+                   "Russian administration rather than control in {}",
                    "international administration in the priced world in {}", "every annotated line is priced ({})")
 
 
