@@ -9,10 +9,9 @@ import pandas as pd
 from .algorithms.acceptable import acceptable_packages
 from .algorithms.coalitions import minimal_coalitions
 from .algorithms.diagnose import diagnose, minimal_relaxations, reservation_reductions
-from .algorithms.frontier import Method, find_frontier, solutions_on
+from .algorithms.frontier import Method, best, find_frontier, solutions_on
 from .algorithms.leverage import leverage
 from .algorithms.phasing import best_phased
-from .algorithms.solutions import best_package
 from .engine.search import Search
 from .results import (
     Coalition,
@@ -73,10 +72,10 @@ class BargainingSpace:
         chosen = check_criterion(criterion)
         members = self._coalition(coalition)
         if members is None:
-            return best_package(self.search, chosen, self.criteria_parties)
+            return best(self.search, chosen, self.criteria_parties)
         with self.search.changes() as edit:
             edit.impose(members)
-            return best_package(self.search, chosen, [p for p in self.scenario.party_ids if p in members])
+            return best(self.search, chosen, [p for p in self.scenario.party_ids if p in members])
 
     def _coalition(self, coalition: str | Sequence[str] | None) -> frozenset[str] | None:
         if coalition is None:
@@ -90,19 +89,24 @@ class BargainingSpace:
             raise ValueError(f"coalition must be None, 'smallest' or a list of party ids, not {coalition!r}")
         return frozenset(self._parties(coalition)) | frozenset(self.scenario.veto_party_ids)
 
-    def acceptable(self, limit: int | None = None) -> pd.DataFrame:
+    def acceptable(self, limit: int | None = None, count_only: bool = False) -> pd.DataFrame:
         """Every acceptable package, one row each: a column per issue (its choice) and per party (its utility).
 
-        With continuous issues, a row is an acceptable combination of discrete options, shown
-        with one acceptable amount for each continuous issue.  Rows are sorted by total
-        utility, largest first.  ``limit`` stops after that many rows (``df.attrs["complete"]``
-        then says whether there are more).
+        Rows are sorted by total utility, largest first.  ``limit`` stops after that many rows
+        (the first ones in the scenario's option order on a discrete scenario);
+        ``df.attrs["complete"]`` then says whether there are more, and ``df.attrs["count"]``
+        how many packages are acceptable in all (None when not counted: continuous issues, or
+        a count that would take too long).  ``count_only=True`` counts without listing (the
+        table is empty; ``attrs["count"]`` holds the number, which may be 10**15 or more).
+        Without a limit, a discrete space of more than 100,000 acceptable packages is refused
+        (give a limit).  With continuous issues, a row is an acceptable combination of
+        discrete options, shown with one acceptable amount for each continuous issue.
         """
-        packages, complete = acceptable_packages(self.search, limit, self.progress)
+        found = acceptable_packages(self.search, limit, self.progress, count_only)
         issues = [i.id for i in self.scenario.issues]
-        packages.sort(key=lambda x: (-sum(x.exact_utilities.values()), tuple(str(x.choices[i]) for i in issues)))
+        packages = sorted(found.packages, key=lambda x: (-sum(x.exact_utilities.values()), tuple(str(x.choices[i]) for i in issues)))
         frame = packages_frame(self.scenario, packages)
-        frame.attrs["complete"] = complete
+        frame.attrs.update(complete=found.complete, count=found.count, method=found.method)
         return frame
 
     def frontier(self, parties: Sequence[str] | None = None, time_limit: float | None = None,
@@ -183,7 +187,7 @@ class BargainingSpace:
             for group in minimal_relaxations(self.search, max_size, limit, kinds=("red_line",)):
                 with self.search.changes() as edit:
                     edit.waive(group)
-                    package = best_package(self.search, chosen, self.criteria_parties)
+                    package = best(self.search, chosen, self.criteria_parties)
                 assert package is not None, "a set that opens the space leaves some package acceptable"
                 items.append(Concession(tuple(group), package))
         return Concessions(self.scenario, chosen, tuple(items))

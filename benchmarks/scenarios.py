@@ -30,3 +30,37 @@ def random_scenario(issues: int, options: int, parties: int, seed: int = 0, red_
         "format": 1, "name": f"random {issues}x{options}x{parties} seed {seed}",
         "parties": party_list, "issues": issue_list, "utilities": utilities, "red_lines": lines,
     })
+
+
+def coupled_scenario(issues: int, options: int, parties: int, seed: int = 0, interactions: int = 10,
+                     forbids: int = 4, if_thens: int = 2) -> Scenario:
+    """random_scenario(issues, options, parties, seed) plus couplings between pairs of issues, drawn
+    from their own generator (seed + 1000): ``interactions`` pairwise interactions (a random party
+    gains or loses 1-10 points when two options coincide), ``forbids`` two-issue forbid red lines
+    and ``if_thens`` red lines "if issue a is at option x then issue b is at one of two options"."""
+    base = random_scenario(issues, options, parties, seed).to_dict()
+    rng = np.random.default_rng(seed + 1000)
+
+    def pair() -> tuple[int, int]:
+        a, b = rng.choice(issues, size=2, replace=False)
+        return int(a), int(b)
+
+    def option() -> str:
+        return f"o{int(rng.integers(options))}"
+
+    added = []
+    for _ in range(interactions):
+        a, b = pair()
+        value = int(rng.integers(1, 11)) * (1 if rng.random() < 0.6 else -1)
+        added.append({"party": f"p{int(rng.integers(parties))}", "when": {f"i{a}": option(), f"i{b}": option()}, "value": value})
+    lines = list(base.get("red_lines", []))
+    for _ in range(forbids):
+        a, b = pair()
+        lines.append({"party": f"p{int(rng.integers(parties))}", "forbid": {f"i{a}": option(), f"i{b}": f"o{int(rng.integers(1, options))}"}})
+    for _ in range(if_thens):
+        a, b = pair()
+        then = sorted({option(), option()})
+        lines.append({"party": f"p{int(rng.integers(parties))}", "if": {f"i{a}": f"o{int(rng.integers(1, options))}"}, "then": {f"i{b}": then}})
+    base.update(name=f"coupled {issues}x{options}x{parties} seed {seed} ({interactions} interactions, {forbids} forbids, {if_thens} if-thens)",
+                interactions=added, red_lines=lines)
+    return Scenario.from_dict(base)

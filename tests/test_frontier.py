@@ -19,14 +19,15 @@ def vectors(frame, parties, scenario):
     return out
 
 
-@given(scenarios(min_parties=2, max_parties=4, optional_parties=True, controlled=True))
-def test_frontier_matches_brute_force(scenario):
+@given(scenarios(min_parties=2, max_parties=4, optional_parties=True, controlled=True), st.sampled_from(["auto", "mip"]))
+def test_frontier_matches_brute_force(scenario, method):
     truth = enumerate_packages(scenario)
-    frame = BargainingSpace(scenario).frontier()
+    frame = BargainingSpace(scenario).frontier(method=method)
     found = vectors(frame, scenario.party_ids, scenario)
     assert len(found) == len(set(found)), "one row per utility vector"
     assert set(found) == truth.frontier()
     assert frame.attrs["complete"] and frame.attrs["exact"]
+    assert frame.attrs["method"] == ("dp" if method == "auto" else "mip")
 
 
 @given(scenarios(min_parties=3, max_parties=4), st.data())
@@ -95,7 +96,8 @@ def test_a_highs_presolve_error_is_retried_without_presolve():
 
     scenario = Scenario.from_dict(PRESOLVE_ERROR_CASE)
     space = BargainingSpace(scenario)
-    frame = space.frontier()
+    frame = space.frontier(method="mip")
+    assert frame.attrs["method"] == "mip"
     assert set(vectors(frame, scenario.party_ids, scenario)) == enumerate_packages(scenario).frontier()
     assert space.search.solver.retries >= 1
 

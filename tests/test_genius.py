@@ -425,9 +425,8 @@ def test_best_matches_the_oracle(criterion):
     assert tuple(package.exact_utilities[p] for p in scenario.party_ids) in enumeration.best(criterion, scenario.party_ids)
 
 
-@pytest.mark.xfail(strict=True, reason="known: on 17-digit points the model's coefficients reach 1e18 and HiGHS's "
-                                      "Nash optimum is wrong (being fixed elsewhere); passes when points are rounded to 10 digits")
 def test_nash_matches_the_oracle_on_17_digit_points():
+    """HiGHS alone got this wrong (coefficients near 1e18); best() now reads it off the exact frontier."""
     scenario = load()
     package = BargainingSpace(scenario).best("nash")
     assert tuple(package.exact_utilities[p] for p in scenario.party_ids) in enumerate_packages(scenario).best("nash", scenario.party_ids)

@@ -1,20 +1,38 @@
 """The Pareto frontier: one entry point for every method, and the bargaining solutions placed on it.
 
-Methods: ``"mip"`` -- the search-region method on the one model (:mod:`.frontier_mip`), for
-any scenario.  ``"auto"`` picks the best method that applies and says which and why.
+Methods:
+
+* ``"dp"`` -- the exact dynamic programme over issues (:mod:`.dp`): discrete scenarios whose
+  coupling (interactions and red lines over several issues) keeps its carried state small.
+  Exact whatever the numbers (integer arithmetic on the decimals written).
+* ``"mip"`` -- the search-region method on the one model (:mod:`.frontier_mip`): any scenario,
+  including continuous issues (a grid on continuous utility axes).
+* ``"auto"`` (default) -- the programme where it applies, else the mixed-integer search; the
+  result says which ran and why (``method``, ``reason``).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Literal, Sequence
 
 from ..engine.search import Search
-from ..results import CRITERIA, Frontier, Package
+from ..results import CRITERIA, Criterion, Frontier, Package
+from .dp import DPFrontier, LimitReached, NotApplicable, dp_frontier
 from .frontier_mip import non_dominated, pareto_frontier
-from .solutions import best_package
+from .solutions import best_on_frontier, best_package
 
 Method = Literal["auto", "dp", "mip"]
+#: With a time limit, the programme gets this share of it (the rest is left for the MIP if it gives up).
+DP_SHARE = 0.5
+#: best() reads the criterion's package off the exact frontier when the programme finds it within
+#: this budget (seconds, candidate states per stage); otherwise it searches the model.
+BEST_DP_SECONDS = 2.0
+BEST_DP_STATES = 1_000_000
+#: Frontiers up to this many points are re-checked package by package with Scenario.signers
+#: (larger ones by the programme's own vectorised re-evaluation of every package's utilities).
+RECHECK_UP_TO = 20_000
 
 
 def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float | None = None, progress: bool | None = None,
@@ -22,21 +40,78 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
     """All non-dominated utility vectors over ``parties`` among acceptable packages, one package each."""
     if method not in ("auto", "dp", "mip"):
         raise ValueError(f"unknown frontier method {method!r}; choose auto, dp or mip")
+    reason = "method='mip' was asked for"
+    if method != "mip":
+        started = time.perf_counter()
+        budget = search.remaining() if time_limit is None else min(time_limit, search.remaining() or time_limit)
+        try:
+            found = dp_frontier(search.scenario, list(parties), waived=search.waived, coalition=search.coalition,
+                                fixed=search.fixed or None,
+                                deadline=None if budget is None else started + DP_SHARE * budget)
+        except LimitReached as stop:
+            if method == "dp":
+                raise
+            reason = f"the dynamic programme stopped ({stop.reason}), so the mixed-integer search ran"
+        except NotApplicable as why:
+            if method == "dp":
+                raise ValueError(f"the dynamic programme does not apply here: {why.reason}") from None
+            reason = f"the dynamic programme does not apply ({why.reason})"
+        else:
+            return _from_programme(search, found, time.perf_counter() - started)
+        if time_limit is not None:
+            time_limit = max(0.0, time_limit - (time.perf_counter() - started))
     result = pareto_frontier(search, list(parties), time_limit, progress, resolution, workers)
-    return replace(result, reason="the mixed-integer search (the only method built so far)")
+    return replace(result, reason=reason)
+
+
+def _from_programme(search: Search, found: DPFrontier, seconds: float) -> Frontier:
+    scenario = search.scenario
+    frontier = Frontier(scenario, found.parties, tuple(found.choices), found.scaled, found.denominators, complete=True,
+                        exact=True, method="dp", reason="exact dynamic programme over the issues", solver_calls=0,
+                        seconds=seconds, largest_state_set=found.largest_state_set)
+    if len(frontier) <= RECHECK_UP_TO:
+        for k, choices in enumerate(frontier.choices):
+            if scenario.signers(choices, search.waived, search.coalition) is None:
+                raise AssertionError(f"the dynamic programme returned an unacceptable package {dict(choices)}; please report this scenario")
+    return frontier
+
+
+def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Package | None:
+    """The package the criterion chooses among all acceptable packages (None if there is none).
+
+    Exact first: on a discrete scenario whose frontier the dynamic programme finds within a
+    small budget, the package is read off that frontier exactly (:func:`best_on_frontier`),
+    whatever the numbers.  Otherwise the criterion's search on the model (:func:`best_package`).
+    """
+    if not search.scenario.continuous_issues:
+        started = time.perf_counter()
+        remaining = search.remaining()
+        budget = BEST_DP_SECONDS if remaining is None else min(BEST_DP_SECONDS, remaining)
+        try:
+            found = dp_frontier(search.scenario, None, waived=search.waived, coalition=search.coalition,
+                                fixed=search.fixed or None, deadline=started + budget, max_states=BEST_DP_STATES)
+        except NotApplicable:
+            pass
+        else:
+            return best_on_frontier(_from_programme(search, found, time.perf_counter() - started), criterion, parties)
+    return best_package(search, criterion, parties)
 
 
 def solutions_on(search: Search, frontier: Frontier, criteria_parties: Sequence[str]) -> tuple[Frontier, dict[str, Package | None]]:
     """The bargaining solutions, and the frontier with them on it.
 
-    A grid frontier (continuous utility axes) need not hold the exact solutions: they are
-    added and whatever they dominate dropped.  Only a complete frontier over all parties
-    is marked (a partial one may miss the solutions).
+    On an exact frontier over every party the solutions are read off it exactly (every
+    solution is a frontier point: each criterion is monotone in gains and ties go to the
+    largest total).  A grid frontier (continuous utility axes) need not hold the exact
+    solutions: they are searched for, added, and whatever they dominate dropped.  Only a
+    complete frontier over all parties is marked (a partial one may miss the solutions).
     """
     if not frontier.complete or set(frontier.parties) != set(search.scenario.party_ids):
         return frontier, {}
-    bests = {c: best_package(search, c, criteria_parties) for c in CRITERIA}
     if frontier.exact:
-        return frontier, bests
+        return frontier, {c: best_on_frontier(frontier, c, criteria_parties) for c in CRITERIA}
+    bests = {c: best(search, c, criteria_parties) for c in CRITERIA}
     packages = non_dominated([*frontier.packages, *(x for x in bests.values() if x is not None)], frontier.parties)
-    return replace(frontier, packages=tuple(packages)), bests
+    return Frontier.of_packages(search.scenario, frontier.parties, packages, complete=frontier.complete, exact=False,
+                                method=frontier.method, reason=frontier.reason, solver_calls=frontier.solver_calls,
+                                seconds=frontier.seconds, resolution=frontier.resolution), bests

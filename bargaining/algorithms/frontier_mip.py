@@ -358,18 +358,10 @@ def _steps(search: Search, parties: list[str], resolution: float | None) -> dict
 def _result(search: Search, points: list[Package], parties: list[str], complete: bool, calls_before: int,
             started: float, step: dict[str, Fraction], helper_calls: int = 0) -> Frontier:
     exact_axes = all(search.unit(p) is not None for p in parties)
-    return Frontier(
-        scenario=search.scenario,
-        parties=tuple(parties),
-        packages=tuple(non_dominated(points, parties)),
-        complete=complete,
-        exact=exact_axes,
-        method="mip",
-        reason="",
-        solver_calls=search.solver.calls - calls_before + helper_calls,
-        seconds=time.perf_counter() - started,
-        resolution=step,
-    )
+    return Frontier.of_packages(
+        search.scenario, parties, non_dominated(points, parties), complete=complete, exact=exact_axes, method="mip",
+        reason="", solver_calls=search.solver.calls - calls_before + helper_calls,
+        seconds=time.perf_counter() - started, resolution=step)
 
 
 def non_dominated(packages: list[Package], parties: Sequence[str]) -> list[Package]:

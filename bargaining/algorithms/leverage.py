@@ -12,8 +12,7 @@ from typing import Sequence
 from ..engine.search import Search
 from ..results import CRITERIA, Leverage, Package, SpaceMeasures
 from .acceptable import acceptable_packages
-from .frontier_mip import pareto_frontier
-from .solutions import best_package
+from .frontier import best, find_frontier
 
 
 def leverage(search: Search, issue_id: str, criteria_parties: Sequence[str], limit: int = 200, frontier: bool = False,
@@ -41,15 +40,16 @@ def leverage(search: Search, issue_id: str, criteria_parties: Sequence[str], lim
 
 def _measure(search: Search, criteria_parties: Sequence[str], limit: int, frontier: bool, time_limit: float | None) -> SpaceMeasures:
     exists = search.feasible() is not None
-    packages, complete = acceptable_packages(search, limit, progress=False) if exists else ([], True)
+    found = acceptable_packages(search, limit, progress=False) if exists else None
+    count = 0 if found is None else found.count if found.count is not None else (len(found.packages) if found.complete else None)
     best_gains = {p: _best_gain(search, p) if exists else None for p in search.scenario.party_ids}
-    solutions = {c: best_package(search, c, criteria_parties) if exists else None for c in CRITERIA}
+    solutions = {c: best(search, c, criteria_parties) if exists else None for c in CRITERIA}
     points: tuple[Package, ...] | None = None
     points_complete = True
     if frontier:
-        result = pareto_frontier(search, search.scenario.party_ids, time_limit, False)
+        result = find_frontier(search, search.scenario.party_ids, time_limit=time_limit, progress=False)
         points, points_complete = tuple(result.packages), result.complete
-    return SpaceMeasures(exists, len(packages) if complete else None, best_gains, solutions, points, points_complete)
+    return SpaceMeasures(exists, count, best_gains, solutions, points, points_complete)
 
 
 def _best_gain(search: Search, party: str) -> float | None:

@@ -24,9 +24,12 @@ import math
 from fractions import Fraction
 from typing import Callable, Sequence
 
+import numpy as np
+
 from ..engine.search import Edit, Search
 from ..errors import TimeLimitReached
-from ..results import Criterion, Package, check_criterion
+from ..results import Criterion, Frontier, Package, check_criterion
+from ..scenario import exact
 
 #: Nash's outer approximation stops when its bound on log(product) is within this of the best package.
 NASH_TOLERANCE = 1e-10
@@ -54,6 +57,53 @@ def criterion_value(criterion: str, gains: dict[str, Fraction], parties: Sequenc
         return min(scaled, default=Fraction(0))
     check_criterion(criterion)
     raise AssertionError(criterion)
+
+
+def best_on_frontier(frontier: Frontier, criterion: Criterion, parties: Sequence[str]) -> Package | None:
+    """The criterion's package read off an exact frontier over every party, exactly.
+
+    Every utility is an integer over a common denominator L, so gains and totals are exact
+    integers; maxmin and utilitarian compare them directly.  Nash and Kalai first keep the
+    points whose float value (computed from the exact integers) is within a relative 1e-9 of
+    the best, then compare those exactly.  Ties: the largest total of all parties, then the
+    first point in the frontier's order.
+    """
+    check_criterion(criterion)
+    if not len(frontier):
+        return None
+    scenario = frontier.scenario
+    ids = scenario.party_ids
+    reservations = [exact(scenario.party[p].reservation) for p in ids]
+    common = math.lcm(*frontier.denominators, *(r.denominator for r in reservations))
+    utilities = np.column_stack([frontier.scaled[:, j].astype(object) * (common // d) for j, d in enumerate(frontier.denominators)])
+    gains = utilities - np.array([int(r * common) for r in reservations], dtype=object)
+    columns = [ids.index(p) for p in parties]
+    totals = utilities.sum(axis=1)
+    if criterion == "utilitarian":
+        values = utilities[:, columns].sum(axis=1) if columns else np.zeros(len(frontier), dtype=object)
+    elif criterion == "maxmin":
+        values = gains[:, columns].min(axis=1) if columns else np.zeros(len(frontier), dtype=object)
+    else:
+        ideal = {p: Fraction(int(gains[:, j].max()), common) for p, j in zip(parties, columns)}
+        approximate = _float_values(criterion, gains[:, columns].astype(float), [float(ideal[p]) for p in parties])
+        top = approximate.max()
+        candidates = np.flatnonzero(approximate >= top - 1e-9 * max(1.0, abs(top)))
+        values = np.full(len(frontier), None, dtype=object)
+        for k in candidates:
+            exact_gains = {p: Fraction(int(gains[k, j]), common) for p, j in zip(parties, columns)}
+            values[k] = criterion_value(criterion, exact_gains, parties, ideal)
+    best = max((k for k in range(len(frontier)) if values[k] is not None), key=lambda k: (values[k], totals[k], -k))
+    return frontier.package(best).with_(criterion=criterion)
+
+
+def _float_values(criterion: str, gains: np.ndarray, ideal: list[float]) -> np.ndarray:
+    """Nash (log of the product of positive gains) or Kalai (smallest gain share), in floats, to pick candidates."""
+    if criterion == "nash":
+        positive = np.all(gains > 0, axis=1) if gains.shape[1] else np.ones(len(gains), dtype=bool)
+        logs = np.where(positive, np.log(np.where(gains > 0, gains, 1.0)).sum(axis=1), -np.inf)
+        return logs if positive.any() else np.zeros(len(gains))
+    shares = [gains[:, j] / ideal[j] for j in range(len(ideal)) if ideal[j] > 0]
+    return np.min(np.column_stack(shares), axis=1) if shares else np.zeros(len(gains))
 
 
 # --------------------------------------------------------------------------- search in the model

@@ -26,14 +26,7 @@ import pyomo.environ as pyo
 
 from ..results import Package
 from ..scenario import Bound, Scenario, exact
-from .model import (
-    STRICT_GAP,
-    BargainingModel,
-    and_rows,
-    bound_indicator,
-    red_line_rows,
-    utility_expression,
-)
+from .model import STRICT_GAP, BargainingModel, and_rows, bound_indicator, red_line_rows, utility_expression
 
 
 @dataclass

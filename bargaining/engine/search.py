@@ -81,7 +81,10 @@ class Edit:
 
     def freeze(self, issue_id: str, choice: Any) -> None:
         """Hold one issue at a choice (an option id, or an amount)."""
-        m, issue = self.search.m, self.search.scenario.issue[issue_id]
+        m, issue, search = self.search.m, self.search.scenario.issue[issue_id], self.search
+        previous = dict(search.fixed)
+        search.fixed = {**previous, issue_id: choice}
+        self._undo.append(lambda: setattr(search, "fixed", previous))
         if issue.is_continuous:
             self._fix(m.amount[issue_id], float(choice))
         else:
@@ -94,9 +97,13 @@ class Edit:
 
     def waive(self, requirements: Sequence[Requirement]) -> None:
         """Switch these requirements off (the exact check waives them too)."""
-        index = {r: k for k, r in enumerate(self.search.model.requirements)}
+        search = self.search
+        index = {r: k for k, r in enumerate(search.model.requirements)}
+        previous = search.waived
+        search.waived = previous | {r.waiver for r in requirements}
+        self._undo.append(lambda: setattr(search, "waived", previous))
         for requirement in requirements:
-            self._fix(self.search.m.relax[index[requirement]], 1)
+            self._fix(search.m.relax[index[requirement]], 1)
 
     def free(self, kinds: Collection[str]) -> None:
         """Let the solver switch off any requirement of these kinds ("reservation", "red_line")."""
@@ -133,6 +140,9 @@ class Search:
     deadline: float | None = field(default=None, init=False)
     #: the parties taking part when a coalition is imposed (None: non-veto parties are free to)
     coalition: frozenset[str] | None = field(default=None, init=False)
+    #: requirements waived and issues frozen by the edits in force (what solver-free methods must respect too)
+    waived: frozenset[tuple[str, str | int]] = field(default=frozenset(), init=False)
+    fixed: dict[str, Any] = field(default_factory=dict, init=False)
     _phasing: dict[int, PhasingBlock] = field(default_factory=dict, init=False)
 
     @classmethod
@@ -326,9 +336,7 @@ class Search:
 
     def package(self, choices: Mapping[str, Any], signers: list[str] | None = None) -> Package:
         """The package with these choices, evaluated exactly (signers: who takes part; [] if unacceptable)."""
-        scenario = self.scenario
-        signers = signers if signers is not None else scenario.signers(choices, (), self.coalition) or []
-        return make_package(scenario, choices, signers)
+        return Package.evaluate(self.scenario, choices, signers, self.coalition)
 
     # ---- bounds on gains
     def step_above(self, party: str, gain: Fraction) -> Fraction:
@@ -346,14 +354,3 @@ class Search:
             return gain
         reservation = exact(self.scenario.party[party].reservation)
         return unit * math.ceil((gain + reservation) / unit) - reservation
-
-
-def make_package(scenario: Scenario, choices: Mapping[str, Any], signers: Sequence[str]) -> Package:
-    """A package evaluated exactly from its choices."""
-    return Package(
-        exact_choices={i: (c if isinstance(c, str) else exact(c)) for i, c in choices.items()},
-        exact_utilities={p: scenario.utility(p, choices) for p in scenario.party_ids},
-        reservations={p.id: exact(p.reservation) for p in scenario.parties},
-        signers=tuple(signers),
-        scenario=scenario,
-    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Sequence
 
 import pandas as pd
@@ -156,39 +155,3 @@ class PhasePlan:
                 row[f"{party.id} gain"] = float(utility - self.package.reservations[party.id])
             rows.append(row)
         return pd.DataFrame(rows)
-
-
-@dataclass(frozen=True)
-class Frontier:
-    """The Pareto frontier as found: one package per non-dominated utility vector, and how it was found."""
-
-    scenario: Scenario = field(repr=False)
-    parties: tuple[str, ...]
-    packages: tuple[Package, ...]
-    complete: bool
-    exact: bool
-    method: str
-    reason: str
-    solver_calls: int
-    seconds: float
-    resolution: dict[str, Fraction] = field(default_factory=dict)
-    largest_state_set: int | None = None
-
-    def to_frame(self, solutions: dict[str, Package | None] | None = None) -> pd.DataFrame:
-        """The frontier table (see :meth:`BargainingSpace.frontier`); ``solutions`` are marked in column ``solution``."""
-        packages = sorted(self.packages, key=lambda x: tuple(-u for u in x.vector(self.parties)))
-        frame = pd.DataFrame([x.row() for x in packages], columns=package_columns(self.scenario))
-        where = {x.vector(self.parties): k for k, x in enumerate(packages)}
-        marks: list[list[str]] = [[] for _ in packages]
-        for criterion, best in (solutions or {}).items():
-            if best is not None and best.vector(self.parties) in where:
-                marks[where[best.vector(self.parties)]].append(criterion)
-        frame["solution"] = pd.Series([", ".join(x) for x in marks], dtype=object)
-        frame.attrs.update(
-            complete=self.complete, exact=self.exact, method=self.method, method_reason=self.reason,
-            parties=list(self.parties), solver_calls=self.solver_calls, seconds=self.seconds,
-            calls_per_point=self.solver_calls / max(1, len(packages)),
-            resolution={p: float(v) for p, v in self.resolution.items()},
-            largest_state_set=self.largest_state_set,
-        )
-        return frame

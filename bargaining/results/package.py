@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 import pandas as pd
 
-from ..scenario import Scenario
+from ..scenario import Scenario, exact
 
 
 def package_columns(scenario: Scenario) -> list[str]:
@@ -38,6 +38,21 @@ class Package:
     criterion: str | None = None
     optimal: bool = True
     scenario: Scenario | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def evaluate(cls, scenario: Scenario, choices: Mapping[str, Any], signers: Sequence[str] | None = None,
+                 coalition: Collection[str] | None = None) -> "Package":
+        """The package with these choices, evaluated exactly from the scenario; ``signers`` (who takes
+        part) computed with :meth:`Scenario.signers` unless given (empty when it is not acceptable)."""
+        if signers is None:
+            signers = scenario.signers(choices, (), coalition) or []
+        return cls(
+            exact_choices={i: (c if isinstance(c, str) else exact(c)) for i, c in choices.items()},
+            exact_utilities={p: scenario.utility(p, choices) for p in scenario.party_ids},
+            reservations={p.id: exact(p.reservation) for p in scenario.parties},
+            signers=tuple(signers),
+            scenario=scenario,
+        )
 
     @property
     def choices(self) -> dict[str, str | float]:

@@ -3,15 +3,7 @@
 from __future__ import annotations
 
 from .errors import Problem, format_path, suggest
-from .schema import (
-    PER_UNIT,
-    RESERVED_OPTION_IDS,
-    AllOf,
-    AtLeast,
-    Bound,
-    Condition,
-    ScenarioModel,
-)
+from .schema import PER_UNIT, RESERVED_OPTION_IDS, AllOf, AtLeast, Bound, Condition, ScenarioModel
 
 
 def check_references(model: ScenarioModel) -> list[Problem]:

@@ -1,0 +1,270 @@
+"""The stages: expanding states by an issue's options, bound and dominance pruning, counting, listing."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import moocore
+import numpy as np
+
+from .compile import _Compiled
+from .limits import _INT64_SAFE, LimitReached
+from .plan import _Instance, _Plan, _Stage
+
+
+@dataclass
+class _Limits:
+    deadline: float | None
+    max_states: int
+    largest: int = 0
+
+    def check(self, candidates: int) -> None:
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise LimitReached("deadline reached")
+        if candidates > self.max_states:
+            raise LimitReached(f"a stage would hold {candidates:,} candidate states (max_states={self.max_states:,})")
+
+
+def _expand(inst: _Instance, stage: _Stage, vec: np.ndarray, key: np.ndarray):
+    """Every state extended by every option: (parent, domain index, vector, new key, allowed mask)."""
+    n, nd, m = len(vec), len(stage.options), inst.m
+    vec_new = (vec[:, None, :] + stage.table[None, :, :]).reshape(n * nd, m)
+    parent = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 else np.int64), nd)
+    option = np.tile(np.arange(nd, dtype=np.int16 if nd < 2**15 else np.int32), n)
+    digits = [(key // stride) % size for stride, size in zip(stage.in_strides, stage.in_sizes)]
+    mask = None
+    for f, axes in stage.closing:
+        flat = np.zeros(n * nd, dtype=np.int64)
+        for (slot, mp), size in zip(axes, f.shape):
+            lab = mp[option] if slot < 0 else mp[digits[slot]][parent]
+            flat = flat * size + lab
+        if f.allowed is not None:
+            ok = f.allowed.ravel()[flat]
+            mask = ok if mask is None else mask & ok
+        if f.delta is not None:
+            vec_new += f.delta.reshape(-1, m)[flat]
+    new_key = np.zeros(n * nd, dtype=np.int64)
+    for (slot, mp), stride in zip(stage.out, stage.out_strides):
+        cls = mp[option] if slot < 0 else mp[digits[slot]][parent]
+        new_key += cls * stride
+    for q in inst.bounded:
+        ok = vec_new[:, q] + stage.hi_rest[q] >= inst.reservation[q]
+        ok = np.asarray(ok, dtype=bool)
+        mask = ok if mask is None else mask & ok
+    if mask is not None:
+        keep = np.flatnonzero(mask)
+        parent, option, vec_new, new_key = parent[keep], option[keep], vec_new[keep], new_key[keep]
+    for q in inst.capped:
+        vec_new[:, q] = np.minimum(vec_new[:, q], inst.reservation[q] - stage.lo_rest[q])
+    return parent, option, vec_new, new_key
+
+
+def _as_float(vec: np.ndarray, float_exact: bool) -> np.ndarray:
+    """float64 coordinates with the same order per column (the values, or their dense ranks)."""
+    if vec.dtype != object and float_exact:
+        return vec.astype(np.float64)
+    out = np.empty(vec.shape, dtype=np.float64)
+    for q in range(vec.shape[1]):
+        out[:, q] = np.unique(vec[:, q], return_inverse=True)[1].ravel()
+    return out
+
+
+def _nondominated(vec: np.ndarray, key: np.ndarray, float_exact: bool, limits: _Limits | None = None) -> np.ndarray:
+    """Indices (ascending) of the states not dominated by a state with the same key; of equal
+    (key, vector) states the first is kept."""
+    n, m = vec.shape
+    if n <= 1:
+        return np.arange(n)
+    x = _as_float(vec, float_exact)
+    if m == 1:
+        order = np.lexsort((np.arange(n), -x[:, 0], key))
+        first = np.ones(n, dtype=bool)
+        first[1:] = key[order][1:] != key[order][:-1]
+        return np.sort(order[first])
+    if key[0] == key.min() == key.max():
+        return np.flatnonzero(moocore.is_nondominated(x, maximise=True, keep_weakly=False))
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+    ends = np.r_[starts[1:], n]
+    keep = [order[starts[ends - starts == 1]]]
+    for s, e in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
+        rows = order[s:e]
+        keep.append(rows[moocore.is_nondominated(x[rows], maximise=True, keep_weakly=False)])
+        if limits is not None and limits.deadline is not None and time.perf_counter() > limits.deadline:
+            raise LimitReached("deadline reached")
+    return np.sort(np.concatenate(keep))
+
+
+def _frontier_run(c: _Compiled, inst: _Instance, plan: _Plan, limits: _Limits) -> tuple[np.ndarray, np.ndarray]:
+    """Final (feasible) vectors of one run and one package each (option positions, all issues)."""
+    vec = plan.start[None, :].copy()
+    key = np.zeros(1, dtype=np.int64)
+    parents, options = [], []
+    for stage in plan.stages:
+        limits.check(len(vec) * len(stage.options))
+        parent, option, vec_new, new_key = _expand(inst, stage, vec, key)
+        keep = _nondominated(vec_new, new_key, c.float_exact, limits)
+        vec, key = vec_new[keep], new_key[keep]
+        parents.append(parent[keep])
+        options.append(option[keep])
+        limits.largest = max(limits.largest, len(vec))
+        if not len(vec):
+            break
+    if not plan.stages:  # every issue has one option: check the reservations here
+        if any(vec[0, q] < inst.reservation[q] for q in inst.bounded):
+            vec = vec[:0]
+    packages = np.zeros((len(vec), len(c.issues)), dtype=_position_dtype(c))
+    if len(vec):
+        for n in plan.constant:
+            packages[:, n] = inst.domains[n][0]
+        index = np.arange(len(vec))
+        for stage, parent, option in zip(reversed(plan.stages), reversed(parents), reversed(options)):
+            packages[:, stage.issue] = stage.options[option[index]]
+            index = parent[index]
+    return vec, packages
+
+
+def _position_dtype(c: _Compiled) -> Any:
+    return np.int16 if max(len(o) for o in c.options) < 2**15 else np.int32
+
+
+def _dense(values: np.ndarray) -> tuple[np.ndarray, int]:
+    unique, inverse = np.unique(values, return_inverse=True)
+    return inverse.ravel().astype(np.int64), len(unique)
+
+
+def _group(key: np.ndarray, vec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Equal (key, vector) rows: (index of the first row of each group, group of each row)."""
+    if not len(key):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    code, size = _dense(key)
+    for q in range(vec.shape[1]):
+        if vec.dtype != object:  # offsets from the minimum: no sort needed when the range is small
+            low, high = int(vec[:, q].min()), int(vec[:, q].max())
+            if high - low < len(vec) * 4:
+                ranks, count = (vec[:, q] - low).astype(np.int64), high - low + 1
+            else:
+                ranks, count = _dense(vec[:, q])
+        else:
+            ranks, count = _dense(vec[:, q])
+        if size * count >= _INT64_SAFE:
+            code, size = _dense(code)
+        code = code * count + ranks
+        size *= count
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
+
+
+def _sum_by(values: np.ndarray, groups: np.ndarray, count: int) -> np.ndarray:
+    if values.dtype == object:
+        out = np.zeros(count, dtype=object)
+        out[...] = 0
+        np.add.at(out, groups, values)
+        return out
+    out = np.zeros(count, dtype=np.int64)
+    np.add.at(out, groups, values)
+    return out
+
+
+@dataclass
+class _Layered:
+    """The merged layered graph of a reach run: per stage, the edges (parent, option, child)."""
+
+    edges: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    sizes: list[int]  # states before each stage
+    final: np.ndarray  # bool per final state: acceptable
+    counts: np.ndarray
+
+
+def _reach_run(c: _Compiled, inst: _Instance, plan: _Plan, limits: _Limits, keep_edges: bool) -> tuple[int, _Layered | None]:
+    """Count (and optionally keep the graph of) the acceptable packages of one run: states are
+    (carried classes, capped reservation coordinates) merged with their counts summed."""
+    total_packages = math.prod(len(d) for d in inst.domains)
+    count_dtype: Any = np.int64 if total_packages < _INT64_SAFE else object
+    vec = plan.start[None, :].copy()
+    key = np.zeros(1, dtype=np.int64)
+    counts = np.ones(1, dtype=count_dtype)
+    edges, sizes = [], []
+    for stage in plan.stages:
+        limits.check(len(vec) * len(stage.options))
+        sizes.append(len(vec))
+        parent, option, vec_new, new_key = _expand(inst, stage, vec, key)
+        first, groups = _group(new_key, vec_new)
+        counts = _sum_by(counts[parent], groups, len(first))
+        vec, key = vec_new[first], new_key[first]
+        if keep_edges:
+            edges.append((parent, option, groups))
+        limits.largest = max(limits.largest, len(vec))
+    final = np.ones(len(vec), dtype=bool)
+    if not plan.stages:
+        for q in inst.bounded:
+            final &= np.asarray(vec[:, q] >= inst.reservation[q], dtype=bool)
+    total = int(sum(counts[final].tolist())) if len(vec) else 0
+    return total, (_Layered(edges, sizes, final, counts) if keep_edges else None)
+
+
+def _list_run(c: _Compiled, inst: _Instance, plan: _Plan, graph: _Layered, limit: int | None,
+              lexicographic: bool, limits: _Limits) -> np.ndarray:
+    """The packages of a reach run (option positions), walking the graph from the last stage back.
+    With ``lexicographic`` (stages in reverse scenario order) the walk yields them in lexicographic
+    order of the scenario's issues, so it keeps only the paths that can be among the first ``limit``."""
+    if limit == 0:
+        return np.zeros((0, len(c.issues)), dtype=np.int64)
+    if not plan.stages:
+        if not graph.final.all() or not len(graph.final):
+            return np.zeros((0, len(c.issues)), dtype=np.int64)
+        row = np.zeros((1, len(c.issues)), dtype=np.int64)
+        for n in plan.constant:
+            row[0, n] = inst.domains[n][0]
+        return row
+    # which states reach an acceptable end
+    live = graph.final.copy()
+    live_edges = []
+    for (parent, option, child), size in zip(reversed(graph.edges), reversed(graph.sizes)):
+        ok = live[child]
+        live_edges.append((parent[ok], option[ok], child[ok]))
+        live = np.zeros(size, dtype=bool)
+        live[parent[ok]] = True
+    live_edges.reverse()
+    node = np.flatnonzero(graph.final)
+    rank = np.zeros(len(node), dtype=np.int64)
+    columns: dict[int, np.ndarray] = {}
+    for k in range(len(plan.stages) - 1, -1, -1):
+        parent, option, child = live_edges[k]
+        order = np.argsort(child, kind="stable")
+        parent, option, child = parent[order], option[order], child[order]
+        n_children = int(child.max()) + 1 if len(child) else 0
+        starts = np.searchsorted(child, np.arange(n_children + 1))
+        degree = (starts[1:] - starts[:-1])[node]
+        total = int(degree.sum())
+        limits.check(total)
+        path = np.repeat(np.arange(len(node)), degree)
+        edge = np.repeat(starts[:-1][node], degree) + (np.arange(total) - np.repeat(np.cumsum(degree) - degree, degree))
+        opt = option[edge]
+        new_order = np.lexsort((opt, rank[path]))
+        path, edge, opt = path[new_order], edge[new_order], opt[new_order]
+        pair_new = np.ones(total, dtype=bool)
+        pair_new[1:] = (rank[path][1:] != rank[path][:-1]) | (opt[1:] != opt[:-1])
+        rank = np.cumsum(pair_new) - 1
+        for n in columns:
+            columns[n] = columns[n][path]
+        columns[plan.stages[k].issue] = plan.stages[k].options[opt]
+        node = parent[edge]
+        if lexicographic and limit is not None and len(rank) > limit:
+            cut = np.searchsorted(rank, rank[limit - 1], side="right")
+            rank, node = rank[:cut], node[:cut]
+            for n in columns:
+                columns[n] = columns[n][:cut]
+    out = np.zeros((len(rank), len(c.issues)), dtype=np.int64)
+    for n in plan.constant:
+        out[:, n] = inst.domains[n][0]
+    for n, values in columns.items():
+        out[:, n] = values
+    return out
+
+
+# =========================================================================== runs

@@ -1,0 +1,114 @@
+"""The Pareto frontier as found: its points (exact), how it was found, and its table."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..scenario import Scenario
+from .package import Package, package_columns
+
+
+@dataclass(frozen=True, eq=False)
+class Frontier:
+    """One point per non-dominated utility vector, and how the frontier was found.
+
+    Points are stored compactly and exactly: ``choices[k]`` (issue id -> option id or exact
+    amount) and ``scaled[k, j]``, party ``j``'s utility times ``denominators[j]`` (an integer),
+    sorted by the frontier parties' utilities, largest first.  ``package(k)`` evaluates one
+    point as a :class:`Package`; ``packages`` all of them (built on first use).
+    ``method``: "dp" (the exact dynamic programme) or "mip" (the mixed-integer search);
+    ``reason`` why that method ran; ``exact``: no axis was cut into a grid; ``complete``: the
+    search ran to the end (False: a time limit stopped it and these are the points found).
+    """
+
+    scenario: Scenario = field(repr=False)
+    parties: tuple[str, ...]
+    choices: tuple[Mapping[str, Any], ...] = field(repr=False)
+    scaled: np.ndarray = field(repr=False)
+    denominators: tuple[int, ...]
+    complete: bool
+    exact: bool
+    method: str
+    reason: str
+    solver_calls: int
+    seconds: float
+    resolution: dict[str, Fraction] = field(default_factory=dict)
+    largest_state_set: int | None = None
+
+    @classmethod
+    def of_packages(cls, scenario: Scenario, parties: Sequence[str], packages: Sequence[Package], **how: Any) -> "Frontier":
+        """A frontier from packages (their exact utilities), sorted largest first."""
+        ordered = sorted(packages, key=lambda x: tuple(-u for u in x.vector(parties)))
+        denominators = tuple(math.lcm(1, *(x.exact_utilities[p].denominator for x in ordered)) for p in scenario.party_ids)
+        scaled = np.array([[int(x.exact_utilities[p] * d) for p, d in zip(scenario.party_ids, denominators)] for x in ordered],
+                          dtype=object).reshape(len(ordered), len(denominators))
+        frontier = cls(scenario, tuple(parties), tuple(x.exact_choices for x in ordered), scaled, denominators, **how)
+        frontier.__dict__["packages"] = tuple(ordered)
+        return frontier
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+    def vector(self, k: int, parties: Sequence[str] | None = None) -> tuple[Fraction, ...]:
+        """Point k's exact utilities (of ``parties``, default the frontier's)."""
+        columns = [self.scenario.party_ids.index(p) for p in (parties or self.parties)]
+        return tuple(Fraction(int(self.scaled[k, j]), self.denominators[j]) for j in columns)
+
+    def package(self, k: int) -> Package:
+        """Point k as a package, evaluated exactly."""
+        return Package.evaluate(self.scenario, self.choices[k])
+
+    @cached_property
+    def packages(self) -> tuple[Package, ...]:
+        return tuple(self.package(k) for k in range(len(self)))
+
+    def where(self, package: Package) -> int | None:
+        """The row whose utilities (over the frontier's parties) are the package's, if any."""
+        wanted = package.vector(self.parties)
+        for k in self._rows_near([float(v) for v in wanted]):
+            if self.vector(k) == wanted:
+                return k
+        return None
+
+    def _rows_near(self, values: list[float]) -> list[int]:
+        columns = [self.scenario.party_ids.index(p) for p in self.parties]
+        utilities = self.utilities[:, columns]
+        close = np.all(np.isclose(utilities, np.array(values, dtype=float), rtol=1e-9, atol=1e-12), axis=1)
+        return list(np.flatnonzero(close))
+
+    @cached_property
+    def utilities(self) -> np.ndarray:
+        """Every point's utilities as floats (points x all parties)."""
+        if not len(self):
+            return np.zeros((0, len(self.denominators)))
+        return np.column_stack([self.scaled[:, j].astype(float) / d for j, d in enumerate(self.denominators)])
+
+    def to_frame(self, solutions: Mapping[str, Package | None] | None = None) -> pd.DataFrame:
+        """The frontier table (see :meth:`BargainingSpace.frontier`); ``solutions`` are marked in column ``solution``."""
+        issues = [i.id for i in self.scenario.issues]
+        frame = pd.DataFrame.from_records([{i: (c if isinstance(c, str) else float(c)) for i, c in row.items()}
+                                           for row in self.choices], columns=issues)
+        for j, p in enumerate(self.scenario.party_ids):
+            frame[p] = self.utilities[:, j] if len(self) else pd.Series(dtype=float)
+        frame = frame[package_columns(self.scenario)]
+        marks: list[list[str]] = [[] for _ in range(len(self))]
+        for criterion, best in (solutions or {}).items():
+            k = None if best is None else self.where(best)
+            if k is not None:
+                marks[k].append(criterion)
+        frame["solution"] = pd.Series([", ".join(x) for x in marks], dtype=object)
+        frame.attrs.update(
+            complete=self.complete, exact=self.exact, method=self.method, method_reason=self.reason,
+            parties=list(self.parties), solver_calls=self.solver_calls, seconds=self.seconds,
+            calls_per_point=self.solver_calls / max(1, len(self)),
+            resolution={p: float(v) for p, v in self.resolution.items()},
+            largest_state_set=self.largest_state_set,
+        )
+        return frame
