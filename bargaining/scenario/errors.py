@@ -56,13 +56,18 @@ class ScenarioError(ValueError):
                 return self.lines[path[:cut]]
         return None
 
+    #: At most this many problems are written out (all stay in :attr:`problems`).
+    SHOWN = 100
+
     def _render(self) -> str:
         rows = []
-        for problem in self.problems:
+        for problem in self.problems[: self.SHOWN]:
             line = self.line_of(problem.path)
             at = f", line {line}" if line else ""
             where = f": {problem.where}" if problem.path else ""
             rows.append(f"{self.source}{at}{where}: {problem.message}")
+        if len(self.problems) > self.SHOWN:
+            rows.append(f"{self.source}: ... and {len(self.problems) - self.SHOWN:,} more problems; fix these first")
         return "\n".join(rows)
 
 
@@ -104,7 +109,8 @@ def _union_branch(part: object) -> str | None:
 def pydantic_problems(error: ValidationError, data: Any) -> list[Problem]:
     """Turn pydantic's errors into problems, keeping only the union alternative the input looks like."""
     by_place: dict[tuple, list[str]] = {}
-    for item in error.errors():
+    # without inputs, urls and contexts: a file with 250,000 wrong values makes 250,000 errors
+    for item in error.errors(include_url=False, include_context=False, include_input=False):
         raw = tuple(item["loc"])
         loc = tuple("if" if p == "if_" else p for p in raw if _union_branch(p) is None and not str(p).startswith("function-"))
         branch_at = next((i for i, p in enumerate(raw) if _union_branch(p)), None)
@@ -124,7 +130,7 @@ def pydantic_problems(error: ValidationError, data: Any) -> list[Problem]:
         if item["type"] == "value_error":
             message = item["msg"].removeprefix("Value error, ")
         if item["type"] in {"float_type", "finite_number", "string_pattern_mismatch", "string_type", "bool_type", "int_type"}:
-            message += f", got {_short(item.get('input'))}"
+            message += f", got {_short(loc[-2] if loc and loc[-1] == '[key]' else _lookup(data, loc))}"
         by_place.setdefault(loc, [])
         if message not in by_place[loc]:
             by_place[loc].append(message)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .errors import Problem, format_path, suggest
+from typing import Sequence
+
+from .errors import Problem, format_path, suggest as _suggest
 from .schema import RESERVED_OPTION_IDS, PER_UNIT, Bound, Condition, ScenarioModel
 
 
@@ -11,6 +13,9 @@ def check_references(model: ScenarioModel) -> list[Problem]:
     problems: list[Problem] = []
     parties = {p.id: p for p in model.parties}
     issues = {i.id: i for i in model.issues}
+    option_ids = {i.id: i.option_ids for i in model.issues}  # computed once: issues may have thousands of options
+    known_options = {i: set(ids) for i, ids in option_ids.items()}
+    suggest = _Suggestions()
     if not model.parties:
         problems.append(Problem(("parties",), "no parties; a negotiation needs at least one"))
     if not model.issues:
@@ -59,8 +64,8 @@ def check_references(model: ScenarioModel) -> list[Problem]:
             for key in points:
                 if issue.is_continuous and key != PER_UNIT:
                     problems.append(Problem(place + (key,), f"'{issue_id}' is a continuous issue; give its points as {{per_unit: x}}"))
-                elif not issue.is_continuous and key not in issue.option_ids:
-                    problems.append(Problem(place + (key,), f"unknown option '{key}' of issue '{issue_id}'{suggest(key, issue.option_ids)}"))
+                elif not issue.is_continuous and key not in known_options[issue_id]:
+                    problems.append(Problem(place + (key,), f"unknown option '{key}' of issue '{issue_id}'{suggest(key, option_ids[issue_id])}"))
 
     def check_condition(condition: Condition, place: tuple) -> None:
         if not condition:
@@ -76,15 +81,15 @@ def check_references(model: ScenarioModel) -> list[Problem]:
                     problems.append(Problem(here, f"'{issue_id}' is continuous; write {{at_least: a}}, {{at_most: b}} or both"))
                 continue
             if isinstance(want, Bound):
-                problems.append(Problem(here, f"'{issue_id}' is discrete; name an option or a list of options ({', '.join(issue.option_ids)})"))
+                problems.append(Problem(here, f"'{issue_id}' is discrete; name an option or a list of options ({_listing(option_ids[issue_id])})"))
                 continue
             wanted = [want] if isinstance(want, str) else want
             if not wanted:
                 problems.append(Problem(here, "an empty list of options; name at least one"))
             for o_index, option_id in enumerate(wanted):
-                if option_id not in issue.option_ids:
+                if option_id not in known_options[issue_id]:
                     at = here if isinstance(want, str) else here + (o_index,)
-                    problems.append(Problem(at, f"unknown option '{option_id}' of issue '{issue_id}'{suggest(option_id, issue.option_ids)}"))
+                    problems.append(Problem(at, f"unknown option '{option_id}' of issue '{issue_id}'{suggest(option_id, option_ids[issue_id])}"))
 
     def check_party(party_id: str, place: tuple) -> None:
         if party_id not in parties:
@@ -99,3 +104,25 @@ def check_references(model: ScenarioModel) -> list[Problem]:
             if condition is not None:
                 check_condition(condition, ("red_lines", index, key))
     return problems
+
+
+class _Suggestions:
+    """:func:`suggest` for the first :attr:`LIMIT` unknown ids of a file; after that, none.
+
+    Each suggestion compares the id with every known one (difflib), so thousands of unknown
+    ids against thousands of known ones would take minutes; the first ones are what helps.
+    """
+
+    LIMIT = 50
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, name: object, known: Sequence[str]) -> str:
+        self.calls += 1
+        return _suggest(name, known) if self.calls <= self.LIMIT else ""
+
+
+def _listing(ids: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f", ... ({len(ids)} in all)" if len(ids) > limit else "")
