@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from .errors import Problem, ScenarioError, pydantic_problems
 from .evaluate import ExactEvaluation, Waiver
 from .loading import check_structure, read
+from .magnitudes import check_magnitudes
 from .references import check_references
 from .schema import RATIONALE, Bound, Interaction, Issue, Party, RedLine, ScenarioModel
 
@@ -58,7 +59,7 @@ class Scenario(ExactEvaluation):
             model = ScenarioModel.model_validate(dict(data))
         except ValidationError as error:
             raise ScenarioError(source, pydantic_problems(error, data), lines) from None
-        problems = check_references(model)
+        problems = check_references(model) or check_magnitudes(model)
         if problems:
             raise ScenarioError(source, problems, lines)
         return cls(model, source)
