@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from .errors import TimeLimitReached
-from .files import write_atomic
+from .files import check_output, write_atomic
 from .criteria import CRITERIA
 from .scenario import Scenario, ScenarioError
 
@@ -138,6 +138,7 @@ def _report(args: argparse.Namespace) -> int:
     from .report import report
 
     output = Path(args.output) if args.output else Path(Path(args.file).stem + ".html")
+    check_output(output, [args.file], create_folders=True)
     path = report(_space(args.file), output, frontier_time_limit=args.time_limit)
     print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
@@ -158,13 +159,14 @@ def _diagnose(args: argparse.Namespace) -> int:
     return EXIT_NO_DEAL
 
 
-def _writable(path: str | None) -> None:
-    if path is not None and not Path(path).resolve().parent.is_dir():
-        raise UsageError(f"{Path(path).parent}: no such folder for the output")
+def _writable(path: str | None, source: str) -> None:
+    """Before any work: the output can be written, and is not the scenario file."""
+    if path is not None:
+        check_output(path, [source])
 
 
 def _frontier(args: argparse.Namespace) -> int:
-    _writable(args.csv)
+    _writable(args.csv, args.file)
     space = _space(args.file)
     parties = [p.strip() for p in args.parties.split(",")] if args.parties else None
     frame = space.frontier(parties=parties, time_limit=args.time_limit)
@@ -172,12 +174,31 @@ def _frontier(args: argparse.Namespace) -> int:
     note = "" if frame.attrs["exact"] else f"; on a grid of {frame.attrs['resolution']}"
     print(f"{space.scenario.name}: {len(frame)} frontier points, {state}{note}; "
           f"{frame.attrs['solver_calls']} solver calls in {frame.attrs['seconds']:.1f} s", file=sys.stderr)
-    _emit(frame, args.csv)
+    if not len(frame) and not frame.attrs["complete"]:
+        raise TimeLimitReached("stopped at the time limit before finding any frontier point")
+    _emit(frame, args.csv, _frontier_header(space.scenario.name, frame))
     return EXIT_OK if len(frame) else EXIT_NO_DEAL
 
 
+def _frontier_header(name: str, frame: "pd.DataFrame") -> str:
+    """Comment lines for the frontier's CSV: what it is and whether it is complete (pandas skips
+    them with ``read_csv(path, comment="#")``)."""
+    attrs = frame.attrs
+    resolution = "" if attrs["exact"] else f" (on a grid: {attrs['resolution']})"
+    lines = [
+        f"bargaining frontier: {' '.join(name.split())}",
+        "complete: true" if attrs["complete"] else
+        "complete: false (stopped at the time limit: these rows are the points found so far, not the whole frontier)",
+        f"exact: {str(bool(attrs['exact'])).lower()}{resolution}",
+        f"method: {attrs['method']} ({' '.join(str(attrs.get('method_reason') or '').split())})",
+        f"parties: {', '.join(attrs['parties'])}; points: {len(frame)}; solver calls: {attrs['solver_calls']}; seconds: {attrs['seconds']:.2f}",
+        'read with pandas.read_csv(path, comment="#")',
+    ]
+    return "".join(f"# {line}\n" for line in lines)
+
+
 def _coalitions(args: argparse.Namespace) -> int:
-    _writable(args.csv)
+    _writable(args.csv, args.file)
     frame = _space(args.file).coalitions()
     if not len(frame):
         print("no coalition opens the bargaining space", file=sys.stderr)
@@ -215,12 +236,12 @@ def _phased(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _emit(frame: "pd.DataFrame", path: str | None) -> None:
-    """Print a table, or write it as CSV atomically (temporary file, then rename)."""
+def _emit(frame: "pd.DataFrame", path: str | None, header: str = "") -> None:
+    """Print a table, or write it as CSV atomically (temporary file, then rename), after ``header``."""
     if path is None:
         print(frame.to_string(index=False))
         return
-    write_atomic(path, frame.to_csv(index=False))
+    write_atomic(path, header + frame.to_csv(index=False))
     print(f"wrote {path}", file=sys.stderr)
 
 

@@ -51,6 +51,8 @@ def check_references(model: ScenarioModel) -> list[Problem]:
             if controller not in parties:
                 problems.append(Problem(("issues", index, "controlled_by", c_index), f"unknown party '{controller}'{suggest(controller, list(parties))}"))
 
+    problems += _after_cycles(model)
+
     for party_id, table in model.utilities.items():
         if party_id not in parties:
             problems.append(Problem(("utilities", party_id), f"unknown party '{party_id}'{suggest(party_id, list(parties))}"))
@@ -126,3 +128,84 @@ class _Suggestions:
 def _listing(ids: Sequence[str], limit: int = 12) -> str:
     shown = ", ".join(ids[:limit])
     return shown + (f", ... ({len(ids)} in all)" if len(ids) > limit else "")
+
+
+def _after_cycles(model: ScenarioModel) -> list[Problem]:
+    """Every cycle of ``after:`` (price after delivery, delivery after price): no phase could move any
+    of its issues first, so phasing would silently never move them.  One problem per group of issues
+    that wait on each other, naming a cycle through all the group's first issue."""
+    index = {issue.id: k for k, issue in enumerate(model.issues)}
+    waits = {issue.id: [e for e in dict.fromkeys(issue.after or []) if e in index and e != issue.id] for issue in model.issues}
+    problems = []
+    for group in _strongly_connected(waits):
+        if len(group) < 2:
+            continue
+        first = min(group, key=index.__getitem__)
+        cycle = _cycle_through(first, waits, set(group))
+        steps = ", ".join(f"{a} after {b}" for a, b in zip(cycle, cycle[1:]))
+        problems.append(Problem(("issues", index[first], "after"), (
+            f"'after' goes round in a cycle among {', '.join(sorted(group, key=index.__getitem__))} (e.g. {steps}): "
+            "none of them could ever move first; remove 'after' entries until no issue waits on itself")))
+    return problems
+
+
+def _strongly_connected(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, iteratively (any number of issues)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    groups: list[list[str]] = []
+    for start in graph:
+        if start in order:
+            continue
+        work = [(start, 0)]
+        while work:
+            node, k = work.pop()
+            if k == 0:
+                order[node] = low[node] = len(order)
+                stack.append(node)
+                on_stack.add(node)
+            if k < len(graph[node]):
+                work.append((node, k + 1))
+                nxt = graph[node][k]
+                if nxt not in order:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], order[nxt])
+                continue
+            if low[node] == order[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                groups.append(group)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return groups
+
+
+def _cycle_through(start: str, graph: dict[str, list[str]], group: set[str]) -> list[str]:
+    """A shortest cycle start -> ... -> start inside the group (breadth first)."""
+    previous: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for nxt in graph[node]:
+                if nxt not in group:
+                    continue
+                if nxt == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(previous[path[-1]])
+                    return [start, *reversed(path[:-1]), start] if len(path) > 1 else [start, node, start]
+                if nxt not in previous:
+                    previous[nxt] = node
+                    following.append(nxt)
+        frontier = following
+    return [start, start]
