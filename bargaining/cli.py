@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from .errors import TimeLimitReached
+from .errors import SolverFailed, TimeLimitReached
 from .files import check_output, write_atomic
 from .criteria import CRITERIA
 from .scenario import Scenario, ScenarioError
@@ -42,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except (UsageError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SolverFailed as error:
+        print(f"error: {getattr(args, 'file', '')}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except TimeLimitReached as error:
         print(f"stopped: {error}; try a larger --time-limit", file=sys.stderr)
@@ -102,7 +105,9 @@ def _check(args: argparse.Namespace) -> int:
     veto = sum(p.veto for p in scenario.parties)
     print(f"  parties:      {len(scenario.parties)} ({veto} with a veto): {', '.join(scenario.party_ids)}")
     print(f"  issues:       {len(scenario.discrete_issues)} discrete, {len(scenario.continuous_issues)} continuous")
-    print(f"  packages:     {scenario.package_count():,} combinations of discrete options")
+    count = scenario.package_count()
+    shown = f"{count:,}" if count < 10**15 else f"about 10^{int(count.bit_length() * 0.30103)}"  # 10^5000 has no printable digits
+    print(f"  packages:     {shown} combinations of discrete options")
     print(f"  red lines:    {len(scenario.red_lines)}; interactions: {len(scenario.interactions)}")
     return EXIT_OK
 
@@ -110,16 +115,23 @@ def _check(args: argparse.Namespace) -> int:
 def _space(path: str, time_limit: float | None = None) -> BargainingSpace:
     from .space import BargainingSpace
 
-    return BargainingSpace(_load(path), time_limit=time_limit)
+    space = BargainingSpace(_load(path), time_limit=time_limit)
+    doubt = space.numeric_doubt()
+    if doubt is not None:
+        print(f"warning: {path}: {doubt}; every package shown is checked exactly, but the solver may miss better "
+              "ones or packages that exist", file=sys.stderr)
+    return space
 
 
 def _solve(args: argparse.Namespace) -> int:
     space = _space(args.file, args.time_limit)
     scenario = space.scenario
     coalition = args.coalition if args.coalition in (None, "smallest") else [p.strip() for p in args.coalition.split(",")]
-    package = space.best(args.objective, coalition=coalition)
+    with space.deadline(args.time_limit):  # the limit holds for the whole command, not each of its solves
+        package = space.best(args.objective, coalition=coalition)
+        diagnosis = space.diagnose() if package is None else None
     if package is None:
-        diagnosis = space.diagnose()
+        assert diagnosis is not None
         if args.json:
             print(json.dumps({"acceptable": False, "conflict": [r.label for r in diagnosis.conflict]}, indent=2))
         else:
@@ -127,6 +139,8 @@ def _solve(args: argparse.Namespace) -> int:
         return EXIT_NO_DEAL
     if args.json:
         print(json.dumps({"acceptable": True, **package.to_dict()}, indent=2, default=float))
+        if package.caveat:
+            print(f"warning: {package.caveat}", file=sys.stderr)
     else:
         from .present.text import render_package
 

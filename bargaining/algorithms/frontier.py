@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Literal, Sequence
 
+from ..engine.numerics import require_trust
 from ..engine.search import Search
 from ..results import CRITERIA, Frontier, Package
-from .frontier_mip import non_dominated, pareto_frontier
+from .frontier_mip import _steps as mip_steps, non_dominated, pareto_frontier
 from .solutions import best_package
 
 Method = Literal["auto", "dp", "mip"]
@@ -22,6 +23,10 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
     """All non-dominated utility vectors over ``parties`` among acceptable packages, one package each."""
     if method not in ("auto", "dp", "mip"):
         raise ValueError(f"unknown frontier method {method!r}; choose auto, dp or mip")
+    # Each party on its own lattice (or grid): a step the solver cannot resolve on that party's
+    # scale makes the boxes' emptiness proofs unreliable and the search endless: refuse instead.
+    require_trust(search.scenario, "the Pareto frontier (mixed-integer search)", list(parties),
+                  mip_steps(search, list(parties), resolution), together=False)
     result = pareto_frontier(search, list(parties), time_limit, progress, resolution, workers)
     return replace(result, reason="the mixed-integer search (the only method built so far)")
 

@@ -20,7 +20,7 @@ from .errors import Problem
 from .schema import PER_UNIT, ScenarioModel
 
 #: The largest magnitude of any number, and of any party's utilities.
-LARGEST = 1e12
+LARGEST = 1e9
 #: The smallest magnitude of a nonzero number.
 SMALLEST = 1e-6
 #: Fields that are not amounts of utility or of an issue (probabilities and shares): not checked here.
@@ -66,10 +66,11 @@ def check_magnitudes(model: ScenarioModel) -> list[Problem]:
 
 
 def _size_problem(value: float) -> str | None:
+    written = repr(value)  # as written: 1000000000.000001, not 1e+09
     if abs(value) > LARGEST:
-        return (f"{value:g} is too large: numbers in a scenario are at most {LARGEST:g} in magnitude (the solver's "
-                "precision); express it in larger units (e.g. billions instead of units)")
+        return (f"{written} is too large: numbers in a scenario are at most {LARGEST:g} in magnitude (the solver's "
+                "precision); express it in larger units (e.g. millions instead of units)")
     if value and abs(value) < SMALLEST:
-        return (f"{value:g} is too small: nonzero numbers in a scenario are at least {SMALLEST:g} in magnitude (the "
-                "solver's tolerance); write 0, or express it in smaller units (e.g. millions instead of units)")
+        return (f"{written} is too small: nonzero numbers in a scenario are at least {SMALLEST:g} in magnitude (the "
+                "solver's tolerance); write 0, or express it in smaller units (e.g. thousandths instead of units)")
     return None
