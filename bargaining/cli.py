@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from .criteria import CRITERIA
 from .errors import SolverFailed, TimeLimitReached
 from .files import check_output, write_atomic
-from .criteria import CRITERIA
-from .scenario import Scenario, ScenarioError
+from .scenario import Problem, Scenario, ScenarioError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     command("check", _check, "validate a scenario file and summarise it")
+    command("init", _init, "write a commented starter scenario to FILE (to edit; never over an existing file)")
     solve = command("solve", _solve, "find the best acceptable package under a criterion")
     solve.add_argument("--objective", choices=CRITERIA, default="maxmin", help="bargaining criterion (default: maxmin)")
     solve.add_argument("--json", action="store_true", help="print the package as JSON")
@@ -91,6 +93,16 @@ def _parser() -> argparse.ArgumentParser:
     phased = command("phased", _phased, "find the best package that can be delivered in phases without anyone paying up front")
     phased.add_argument("--phases", type=int, default=3, help="number of phases (default 3)")
     phased.add_argument("--objective", choices=CRITERIA, default="maxmin", help="bargaining criterion (default: maxmin)")
+
+    genius = commands.add_parser("import-genius", help="read a Genius/ANAC domain and its linear-additive profiles into a scenario file",
+                                 description="read a Genius/ANAC domain and its linear-additive profiles into a scenario file (format 1)")
+    genius.add_argument("domain", metavar="DOMAIN.xml", help="the Genius domain file")
+    genius.add_argument("profiles", metavar="PROFILE.xml", nargs="+", help="one utility profile per party (party id: the file's stem)")
+    genius.add_argument("-o", "--output", required=True, metavar="OUT.yaml", help="the scenario to write (.json for JSON)")
+    genius.add_argument("--reservation", action="append", default=[], metavar="PARTY=VALUE", help="override a party's reservation (repeatable)")
+    genius.add_argument("--name", help="the scenario's name (default: the domain file's stem)")
+    genius.add_argument("--over-one", choices=["warn", "error"], default="warn", help="a profile whose largest total exceeds 1 (Genius caps it): warn (default) or refuse")
+    genius.set_defaults(run=_import_genius)
     return parser
 
 
@@ -109,6 +121,20 @@ def _check(args: argparse.Namespace) -> int:
     shown = f"{count:,}" if count < 10**15 else f"about 10^{int(count.bit_length() * 0.30103)}"  # 10^5000 has no printable digits
     print(f"  packages:     {shown} combinations of discrete options")
     print(f"  red lines:    {len(scenario.red_lines)}; interactions: {len(scenario.interactions)}")
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    path = Path(args.file)
+    if path.exists():
+        raise UsageError(f"{path} already exists; choose a new file name (init never overwrites)")
+    if not path.resolve().parent.is_dir():
+        raise UsageError(f"{path.parent}: no such folder for the new scenario")
+    write_atomic(path, resources.files("bargaining.scenario").joinpath("templates", "starter.yaml").read_text(encoding="utf-8"))
+    print(f"wrote {path}: a starter scenario with every kind of field, commented; edit it, then run "
+          f"'bargaining check {path}' and 'bargaining report {path}'")
     return EXIT_OK
 
 
@@ -248,6 +274,51 @@ def _phased(args: argparse.Namespace) -> int:
         print(f"phase {row['phase']}: {row['switched on'] or '(nothing new)'}")
         print("  gains so far: " + ", ".join(f"{space.scenario.party[p].label} {row[p + ' gain']:+.4g}" for p in space.scenario.party_ids))
     return EXIT_OK
+
+
+def _import_genius(args: argparse.Namespace) -> int:
+    """``bargaining import-genius``: read, convert, write the output atomically (YAML, or JSON for .json).
+
+    ``--reservation PARTY=VALUE`` overrides; warnings are printed as ``warning: ...`` lines; an
+    input file is never overwritten.
+    """
+    import warnings
+
+    from .scenario.genius import GeniusWarning
+
+    domain, profiles, output, stderr = args.domain, args.profiles, args.output, sys.stderr
+    out = Path(output)
+    for given in [domain, *profiles]:
+        if _resolved(given) == _resolved(out):
+            raise ScenarioError(output, [Problem((), f"is an input file ({given}); write the scenario to another path")])
+    if not _resolved(out).parent.is_dir():
+        raise ScenarioError(output, [Problem((), f"no such folder {out.parent}; create it or choose another output path")])
+    overrides: dict[str, str] = {}
+    for text in args.reservation:
+        party, sep, value = text.partition("=")
+        if not sep or not party.strip() or not value.strip():
+            raise ScenarioError("--reservation", [Problem((), f"'{text}' is not PARTY=VALUE (e.g. --reservation itex=0.3)")])
+        overrides[party.strip()] = value.strip()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", GeniusWarning)
+        scenario = Scenario.from_genius(domain, profiles, overrides or None, name=args.name, over_one=args.over_one)
+    for warning in caught:
+        print(f"warning: {warning.message}", file=stderr)
+    text = json.dumps(scenario.to_dict(), indent=2, ensure_ascii=False) + "\n" if out.suffix.lower() == ".json" else scenario.to_yaml()
+    try:
+        write_atomic(out, text)
+    except OSError as error:
+        raise ScenarioError(output, [Problem((), f"cannot be written: {error.strerror or error}")]) from None
+    print(f"wrote {output}: {len(scenario.parties)} parties, {len(scenario.issues)} issues, "
+          f"{scenario.package_count():,} packages", file=stderr)
+    return 0
+
+
+def _resolved(path: str) -> Path:
+    try:
+        return Path(path).resolve()
+    except OSError:
+        return Path(os.path.abspath(path))
 
 
 def _emit(frame: "pd.DataFrame", path: str | None, header: str = "") -> None:

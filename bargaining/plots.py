@@ -14,10 +14,33 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .present import frontier_figures as _frontier
-from .present.frontier_figures import frontier_2d, frontier_3d, frontier_parallel, frontier_parties, frontier_splom
-from .present.labels import (CRITERION_STYLE, ISSUE_PALETTE, MAX_LINES, MAX_POINTS, PALETTE, choice_label, criterion_title, esc,
-                             package_hover, party_colors, possessive, wrap)
-from .present.package_figures import concession_map, gains_by_solution, issue_contributions, utility_breakdown
+from .present.frontier_figures import (
+    frontier_2d,
+    frontier_3d,
+    frontier_parallel,
+    frontier_parties,
+    frontier_splom,
+)
+from .present.labels import (
+    CRITERION_STYLE,
+    ISSUE_PALETTE,
+    MAX_LINES,
+    MAX_POINTS,
+    PALETTE,
+    choice_label,
+    criterion_title,
+    esc,
+    package_hover,
+    party_colors,
+    possessive,
+    wrap,
+)
+from .present.package_figures import (
+    concession_map,
+    gains_by_solution,
+    issue_contributions,
+    utility_breakdown,
+)
 from .results import CRITERIA
 from .scenario import Scenario
 

@@ -15,8 +15,18 @@ from .algorithms.phasing import best_phased
 from .algorithms.solutions import best_package
 from .engine.numerics import Doubt
 from .engine.search import Search
-from .results import (Coalition, Concession, Concessions, Diagnosis, Leverage, Package, PhasePlan, check_criterion,
-                      coalitions_frame, packages_frame)
+from .results import (
+    Coalition,
+    Concession,
+    Concessions,
+    Diagnosis,
+    Leverage,
+    Package,
+    PhasePlan,
+    check_criterion,
+    coalitions_frame,
+    packages_frame,
+)
 from .scenario import Requirement, Scenario
 
 

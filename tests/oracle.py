@@ -46,13 +46,12 @@ class Enumeration:
     def frontier(self, parties: list[str] | None = None) -> set[tuple[Fraction, ...]]:
         """Non-dominated utility vectors (over ``parties``) among acceptable packages."""
         cols = [self.parties.index(p) for p in (parties or self.parties)]
-        points = np.unique(self.scaled[self.acceptable][:, cols], axis=0)
+        points = sorted({tuple(row) for row in self.scaled[self.acceptable][:, cols].tolist()}, reverse=True)
         keep = []
-        for row in points:
-            dominated = np.any(np.all(points >= row, axis=1) & np.any(points > row, axis=1))
-            if not dominated:
-                keep.append(tuple(Fraction(int(v), self.denominator) for v in row))
-        return set(keep)
+        for row in points:  # exact integers (int64 or Python ints); a point is dominated by one that sorts before it
+            if not any(all(a >= b for a, b in zip(other, row)) for other in keep):
+                keep.append(row)
+        return {tuple(Fraction(int(v), self.denominator) for v in row) for row in keep}
 
     def best(self, criterion: str, parties: list[str]) -> set[tuple[Fraction, ...]] | None:
         """The utility vectors (all parties) the criterion picks, after the documented tie-break
@@ -107,7 +106,11 @@ def enumerate_packages(scenario: Scenario, coalition: frozenset[str] | None = No
         for points in table.values():
             numbers += [_frac(v) for k, v in points.items() if k != "rationale"]
     numbers += [_frac(x["value"]) for x in raw.get("interactions", [])]
+    numbers += [_frac(r["price"]) for r in raw.get("red_lines", []) if "price" in r]
     d = math.lcm(*(f.denominator for f in numbers)) if numbers else 1
+    # exact integers: int64 while every sum surely fits, Python integers beyond
+    largest = max((abs(f) for f in numbers), default=0) * d * (len(issues) + len(numbers) + 1)
+    dtype = np.int64 if largest < 2**62 else object
 
     def holds(condition: dict) -> np.ndarray:
         mask = np.ones(n, dtype=bool)
@@ -118,30 +121,38 @@ def enumerate_packages(scenario: Scenario, coalition: frozenset[str] | None = No
             mask &= np.isin(index[:, col], ids)
         return mask
 
-    scaled = np.zeros((n, len(parties)), dtype=np.int64)
+    def soft(r: dict) -> bool:
+        return "price" in r and "real" not in r
+
+    def line_holds(r: dict) -> np.ndarray:
+        if "forbid" in r:
+            return ~holds(r["forbid"])
+        if "require" in r:
+            return holds(r["require"])
+        return ~holds(r["if"]) | holds(r["then"])
+
+    scaled = np.zeros((n, len(parties)), dtype=dtype)
     for j, party in enumerate(parties):
         for col, issue_id in enumerate(issues):
             points = raw.get("utilities", {}).get(party, {}).get(issue_id, {})
-            table = np.array([int(_frac(points.get(o, 0.0)) * d) for o in options[col]], dtype=np.int64)
+            table = np.array([int(_frac(points.get(o, 0.0)) * d) for o in options[col]], dtype=dtype)
             scaled[:, j] += table[index[:, col]]
         for x in raw.get("interactions", []):
             if x["party"] == party:
                 scaled[:, j] += holds(x["when"]) * int(_frac(x["value"]) * d)
+        for r in raw.get("red_lines", []):
+            if r["party"] == party and soft(r):  # breaking a soft red line costs its party the price
+                scaled[:, j] -= ~line_holds(r) * int(_frac(r["price"]) * d)
 
     def accepts(j: int) -> np.ndarray:
         party = parties[j]
         ok = scaled[:, j] >= int(_frac(raw["parties"][j]["reservation"]) * d)
         if ("reservation", party) in waived:
             ok = np.ones(n, dtype=bool)
-        for index, r in enumerate(raw.get("red_lines", [])):
-            if r["party"] != party or ("red_line", index) in waived:
+        for k, r in enumerate(raw.get("red_lines", [])):
+            if r["party"] != party or ("red_line", k) in waived or soft(r):
                 continue
-            if "forbid" in r:
-                ok &= ~holds(r["forbid"])
-            elif "require" in r:
-                ok &= holds(r["require"])
-            else:
-                ok &= ~holds(r["if"]) | holds(r["then"])
+            ok &= line_holds(r)
         return ok
 
     accepting = np.stack([accepts(j) for j in range(len(parties))], axis=1)
@@ -154,10 +165,12 @@ def enumerate_packages(scenario: Scenario, coalition: frozenset[str] | None = No
         acceptable = accepting[:, members].all(axis=1)
         present_mask = np.broadcast_to(members, accepting.shape)
     for col, issue in enumerate(raw["issues"]):
-        controllers = issue.get("controlled_by")
-        if controllers:
+        rule = issue.get("controlled_by")
+        if rule:
+            controllers, needed = (rule, 1) if isinstance(rule, list) else (rule["all"], len(rule["all"])) if "all" in rule \
+                else (rule["of"], rule["at_least"])
             sq = next(k for k, o in enumerate(issue["options"]) if o.get("status_quo"))
-            present = present_mask[:, [parties.index(c) for c in controllers]].any(axis=1)
+            present = present_mask[:, [parties.index(c) for c in controllers]].sum(axis=1) >= needed
             acceptable &= (index[:, col] == sq) | present
     reservations = {p["id"]: _frac(p["reservation"]) for p in raw["parties"]}
     return Enumeration(issues, options, index, scaled, d, acceptable, parties, reservations)

@@ -29,7 +29,7 @@ def conditions(draw: st.DrawFn, issues: list[dict]) -> dict:
 
 @st.composite
 def scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 5, max_issues: int = 5, max_options: int = 4,
-              optional_parties: bool = False, controlled: bool = False, ordered: bool = False) -> Scenario:
+              optional_parties: bool = False, controlled: bool = False, ordered: bool = False, soft: bool = True) -> Scenario:
     """A random discrete scenario small enough to enumerate (at most 4**5 = 1,024 packages)."""
     n_parties = draw(st.integers(min_parties, max_parties))
     n_issues = draw(st.integers(1, max_issues))
@@ -48,7 +48,10 @@ def scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 5, max_i
     if controlled:
         for issue in issues:
             if draw(st.integers(0, 3)) == 0:
-                issue["controlled_by"] = draw(st.lists(st.sampled_from([p["id"] for p in parties]), min_size=1, max_size=2, unique=True))
+                controllers = draw(st.lists(st.sampled_from([p["id"] for p in parties]), min_size=1, max_size=3, unique=True))
+                rule = draw(st.sampled_from(["any", "all", "at_least"]))
+                issue["controlled_by"] = (controllers if rule == "any" else {"all": controllers} if rule == "all"
+                                          else {"at_least": draw(st.integers(1, len(controllers))), "of": controllers})
     if ordered and n_issues > 1:
         # an issue comes after one earlier in a random order: any direction, but no cycle (cycles are refused)
         rank = draw(st.permutations(range(n_issues)))
@@ -67,13 +70,20 @@ def scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 5, max_i
         for _ in range(draw(st.integers(0, 2)))
     ]
     red_lines = []
-    for _ in range(draw(st.integers(0, 4))):
+    for k in range(draw(st.integers(0, 4))):
         party = draw(st.sampled_from([p["id"] for p in parties]))
         kind = draw(st.sampled_from(["forbid", "require", "if"]))
         if kind == "if":
-            red_lines.append({"party": party, "if": draw(conditions(issues)), "then": draw(conditions(issues))})
+            line = {"party": party, "if": draw(conditions(issues)), "then": draw(conditions(issues))}
         else:
-            red_lines.append({"party": party, kind: draw(conditions(issues))})
+            line = {"party": party, kind: draw(conditions(issues))}
+        if soft and draw(st.integers(0, 2)) == 0:  # a price: soft, or hard with a probability of being real
+            line["price"] = abs(draw(points(fractional))) or 1.0
+            if draw(st.booleans()):
+                line.update(id=f"r{k}", real=draw(st.sampled_from([0.25, 0.5, 1.0])))
+        if ordered and draw(st.integers(0, 3)) == 0:
+            line["final_only"] = True
+        red_lines.append(line)
     return Scenario.from_dict({
         "format": 1, "name": "random", "parties": parties, "issues": issues,
         "utilities": utilities, "interactions": interactions, "red_lines": red_lines,

@@ -1,6 +1,7 @@
 """Scenario files: every error class names the file, the place and the fix; to_dict round-trips."""
 
 import copy
+import re
 import json
 
 import pytest
@@ -117,3 +118,75 @@ def test_bad_json(tmp_path):
     file.write_text('{"format": 1,')
     with pytest.raises(ScenarioError, match="not valid JSON at line 1"):
         Scenario.from_file(file)
+
+
+def test_the_documented_minimal_example_checks_and_solves(capsys):
+    from pathlib import Path
+
+    from bargaining.cli import main
+
+    example = Path(__file__).parents[1] / "docs" / "examples" / "minimal.yaml"
+    assert main(["check", str(example)]) == 0
+    text = (Path(__file__).parents[1] / "docs" / "scenario-format.md").read_text()
+    assert example.read_text().strip() in text, "the reference shows the example file as it is"
+    assert main(["solve", str(example)]) == 0
+
+
+def test_init_writes_a_starter_that_checks_and_never_overwrites(tmp_path, capsys):
+    from bargaining.cli import main
+
+    target = tmp_path / "mine.yaml"
+    assert main(["init", str(target)]) == 0
+    assert "# " in target.read_text() and main(["check", str(target)]) == 0
+    scenario = Scenario.from_yaml(target)
+    assert scenario.red_lines and scenario.interactions and scenario.continuous_issues
+    assert any(r.price for r in scenario.red_lines) and any(p.reservation_range for p in scenario.parties)
+    before = target.read_text()
+    assert main(["init", str(target)]) == 2 and target.read_text() == before
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_yaml_booleans_as_ids_get_a_hint(tmp_path):
+    file = tmp_path / "yn.yaml"
+    file.write_text("format: 1\nname: x\nparties: [{id: a, reservation: 0}]\nissues: [{id: i, options: [{id: no}, {id: 'yes'}]}]\n")
+    with pytest.raises(ScenarioError, match=r"issues\[0\]\.options\[0\]\.id: .*put it in quotes"):
+        Scenario.from_yaml(file)
+
+
+@pytest.mark.parametrize("rule, message", [
+    ({"all": ["ukraine", "rusia"]}, r"controlled_by\.all\[1\]: unknown party 'rusia'; did you mean 'russia'"),
+    ({"at_least": 3, "of": ["ukraine", "russia"]}, r"controlled_by: at_least 3 must be between 1 and"),
+    ("ukraine", r"controlled_by: expected a list of party ids, \{all: \[ids\]\} or \{at_least: k, of: \[ids\]\}"),
+    ({"all": ["ukraine"], "extra": 1}, r"controlled_by\.extra: unknown key"),
+])
+def test_ratification_rule_errors(tmp_path, rule, message):
+    assert re.search(message, error_of(broken(("issues", 0, "controlled_by"), rule), tmp_path))
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("real", 1.5, r"real 1.5 must be a probability in \(0, 1\]"),
+    ("real", 0, r"real 0 must be a probability"),
+    ("price", "ten", r"price: expected a number"),
+    ("price", -3, r"price -3 must be positive"),
+])
+def test_uncertainty_field_errors(tmp_path, field, value, message):
+    data = broken(("red_lines", 0, field), value)
+    data["red_lines"][0]["id"] = "no_lifting"
+    assert re.search(message, error_of(data, tmp_path))
+
+
+def test_real_needs_an_id_and_ids_are_unique(tmp_path):
+    assert "needs an 'id'" in error_of(broken(("red_lines", 0, "real"), 0.5), tmp_path)
+    data = broken(("red_lines", 0, "id"), "russia")
+    assert "duplicate id 'russia'" in error_of(data, tmp_path)
+
+
+@pytest.mark.parametrize("party, message", [
+    ({"reservation_range": [30, 10]}, "inverted"),
+    ({"reservation_range": [25, 30]}, "does not contain the stated reservation 20"),
+    ({"points_spread": 1.0}, "points_spread 1 is outside [0, 1)"),
+])
+def test_party_uncertainty_errors(tmp_path, party, message):
+    data = copy.deepcopy(BASE)
+    data["parties"][0].update(party)
+    assert message in error_of(data, tmp_path)

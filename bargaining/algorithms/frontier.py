@@ -25,8 +25,8 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
         raise ValueError(f"unknown frontier method {method!r}; choose auto, dp or mip")
     # Each party on its own lattice (or grid): a step the solver cannot resolve on that party's
     # scale makes the boxes' emptiness proofs unreliable and the search endless: refuse instead.
-    require_trust(search.scenario, "the Pareto frontier (mixed-integer search)", list(parties),
-                  mip_steps(search, list(parties), resolution), together=False)
+    grids = {p: s for p, s in mip_steps(search, list(parties), resolution).items() if search.unit(p) is None}
+    require_trust(search.scenario, "the Pareto frontier (mixed-integer search)", list(parties), grids, together=False)
     result = pareto_frontier(search, list(parties), time_limit, progress, resolution, workers)
     return replace(result, reason="the mixed-integer search (the only method built so far)")
 

@@ -10,8 +10,12 @@ Variables
     gain[p]        utility(p) - reservation(p); searches put bounds on it
     takes_part[p]  for a non-veto party: 1 when it takes part (its reservation and red
                    lines then apply)
-    relax[k]       1 switches requirement k (a reservation or a red line) off; fixed at 0
-                   except while diagnosing
+    relax[k]       1 switches requirement k (a reservation or a hard red line) off; fixed
+                   at 0 except while diagnosing
+    broken[k]      for a red line with a price: 1 when the package breaks it and its party
+                   pays the price (fixed at 0 while the line is hard)
+    controlled[i]  for an issue with controlled_by: 1 lets it leave its status quo, which
+                   needs at least k of its controlling parties taking part
 
 Every condition is a conjunction of atoms whose indicators are 0/1 expressions, so every
 red line is a set of rows ``expr >= rhs`` with ``min(expr) = rhs - 1``; each row is
@@ -48,6 +52,10 @@ class BargainingModel:
     #: per party, the lowest and highest utility any package can give (for big-M and bounds)
     utility_range: dict[str, tuple[float, float]]
     atoms: dict[tuple[str, float | None, float | None], Any] = field(default_factory=dict)
+    #: requirement index -> a 0/1 expression: 1 when it does not bind (switched off, or its party stays out)
+    switched_off: Callable[[int], Any] = field(default=lambda k: 0)
+    #: red line index -> what switches its rows off: its requirement's switch (hard), its broken[k] (priced)
+    red_line_off: Callable[[int], Any] = field(default=lambda k: 0)
 
     def indicator(self, issue_id: str, want: Any) -> Any:
         """A 0/1 expression that is 1 exactly when the atom ``issue_id: want`` holds."""
@@ -91,15 +99,24 @@ def build_model(scenario: Scenario) -> BargainingModel:
     for j, interaction in enumerate(scenario.interactions):
         and_rows(m.together_rows.add, m.together[j], [model.indicator(i, w) for i, w in interaction.when.items()])
 
+    # ---- red lines with a price: broken[k] may be 1 only when it pays the price (soft); fixed at 0 while hard
+    priced = [k for k, r in enumerate(scenario.red_lines) if r.price is not None]
+    m.broken = pyo.Var(priced, domain=pyo.Binary)
+    for k in priced:
+        if not scenario.red_lines[k].soft:
+            m.broken[k].fix(0)
+
     # ---- utilities and gains
     def utility_rule(m: pyo.ConcreteModel, p: str) -> Any:
-        return utility_expression(scenario, p, lambda i, o: m.choose[i, o], lambda c: m.amount[c], lambda j: m.together[j])
+        return utility_expression(scenario, p, lambda i, o: m.choose[i, o], lambda c: m.amount[c], lambda j: m.together[j],
+                                  lambda k: m.broken[k])
 
     m.utility = pyo.Expression(parties, rule=utility_rule)
     model.utility_range = {p: _utility_range(scenario, p) for p in parties}
     model.unit = {p: _unit(scenario, p) for p in parties}
+    m.reservation = pyo.Param(parties, mutable=True, initialize={p.id: p.reservation for p in scenario.parties})
     m.gain = pyo.Var(parties)
-    m.gain_definition = pyo.Constraint(parties, rule=lambda m, p: m.gain[p] == m.utility[p] - scenario.party[p].reservation)
+    m.gain_definition = pyo.Constraint(parties, rule=lambda m, p: m.gain[p] == m.utility[p] - m.reservation[p])
 
     # ---- participation and requirements
     m.takes_part = pyo.Var(optional, domain=pyo.Binary)
@@ -118,28 +135,38 @@ def build_model(scenario: Scenario) -> BargainingModel:
     m.requirement_rows = pyo.ConstraintList()
     for k, requirement in enumerate(requirements):
         if requirement.kind == "reservation":
-            low = model.utility_range[requirement.party][0] - scenario.party[requirement.party].reservation
+            party = scenario.party[requirement.party]
+            highest = max([party.reservation, *(party.reservation_range or ())])  # the reservation may move (uncertainty)
+            low = model.utility_range[party.id][0] - highest
             if low < 0:
-                m.requirement_rows.add(m.gain[requirement.party] >= low * switched_off(k))
-            continue
-        red_line = scenario.red_lines[requirement.index or 0]
-        for expr, rhs in red_line_rows(red_line, model.indicator):
-            m.requirement_rows.add(expr >= rhs - switched_off(k))
+                m.requirement_rows.add(m.gain[party.id] >= low * switched_off(k))
+    model.switched_off = switched_off
 
-    # ---- who may move an issue off its status quo
+    # ---- red lines: each row is switched off by its requirement's switch (hard) or by paying its price (soft)
+    requirement_of = {r.index: k for k, r in enumerate(requirements) if r.kind == "red_line"}
+    model.red_line_off = lambda k: ((switched_off(requirement_of[k]) if k in requirement_of else 0)
+                                    + (m.broken[k] if k in priced else 0))
+    m.red_line_rows = pyo.ConstraintList()
+    for k, red_line in enumerate(scenario.red_lines):
+        for expr, rhs in red_line_rows(red_line, model.indicator):
+            m.red_line_rows.add(expr >= rhs - model.red_line_off(k))
+
+    # ---- who may move an issue off its status quo: at least k of its controlling parties take part
+    m.controlled = pyo.Var([i.id for i in scenario.issues if i.controlled_by], domain=pyo.Binary)
     m.control_rows = pyo.ConstraintList()
     for issue in scenario.issues:
-        if not issue.controlled_by or any(scenario.party[c].veto for c in issue.controlled_by):
+        if not issue.controlled_by:
             continue
-        present = sum(m.takes_part[c] for c in issue.controlled_by)
+        moved = m.controlled[issue.id]
+        present = sum(1 if scenario.party[c].veto else m.takes_part[c] for c in issue.controllers)
+        m.control_rows.add(issue.controllers_needed * moved <= present)
         if issue.is_continuous:
             lo, hi = issue.range or (0.0, 0.0)
             sq = issue.status_quo or 0.0
-            m.control_rows.add(m.amount[issue.id] - sq <= (hi - sq) * present)
-            m.control_rows.add(sq - m.amount[issue.id] <= (sq - lo) * present)
+            m.control_rows.add(m.amount[issue.id] - sq <= (hi - sq) * moved)
+            m.control_rows.add(sq - m.amount[issue.id] <= (sq - lo) * moved)
         else:
-            moved = sum(m.choose[issue.id, o] for o in issue.option_ids if o != issue.status_quo_choice)
-            m.control_rows.add(moved <= present)
+            m.control_rows.add(sum(m.choose[issue.id, o] for o in issue.option_ids if o != issue.status_quo_choice) <= moved)
 
     # ---- what the criteria use: a floor under gains (maxmin, Kalai), a log of each gain (Nash);
     # the rows tying them to the gains are added by searches, in ``scratch``, and removed after
@@ -213,9 +240,10 @@ def and_rows(add: Callable[[Any], Any], z: Any, terms: list[Any]) -> None:
 
 
 def utility_expression(scenario: Scenario, party: str, chosen: Callable[[str, str], Any], amount: Callable[[str], Any],
-                       together: Callable[[int], Any]) -> Any:
+                       together: Callable[[int], Any], broken: Callable[[int], Any]) -> Any:
     """The party's utility as a linear expression: points x option indicators + per_unit x amounts
-    + interaction values x their AND indicators (the same formula as :meth:`Scenario.utility`)."""
+    + interaction values x their AND indicators - the price of each of its red lines with a
+    price x its "broken" indicator (the same formula as :meth:`Scenario.utility`)."""
     expr: Any = 0
     for issue in scenario.issues:
         table = scenario.points(party, issue.id)
@@ -224,6 +252,7 @@ def utility_expression(scenario: Scenario, party: str, chosen: Callable[[str, st
         else:
             expr += sum(v * chosen(issue.id, o) for o, v in table.items() if v)
     expr += sum(x.value * together(j) for j, x in enumerate(scenario.interactions) if x.party == party)
+    expr -= sum(r.price * broken(k) for k, r in enumerate(scenario.red_lines) if r.party == party and r.price is not None)
     return expr
 
 
@@ -244,6 +273,7 @@ def _utility_range(scenario: Scenario, party: str) -> tuple[float, float]:
         if interaction.party == party:
             low += min(0.0, interaction.value)
             high += max(0.0, interaction.value)
+    low -= sum(r.price for r in scenario.red_lines if r.party == party and r.price is not None)
     return low, high
 
 
@@ -258,4 +288,5 @@ def _unit(scenario: Scenario, party: str) -> Fraction | None:
         else:
             values += [exact(v) for v in table.values()]
     values += [exact(x.value) for x in scenario.interactions if x.party == party]
+    values += [exact(r.price) for r in scenario.red_lines if r.party == party and r.price is not None]
     return fraction_gcd(values) or Fraction(1)

@@ -13,7 +13,8 @@ phases and switched on only while a phased search runs, holds
 and rows: after every phase but the last each veto party's utility so far is at least its
 reservation; every ``after:`` order holds (an issue leaves its status quo only in a phase
 after each issue it names has left its own).  Issues with no status quo are in place from
-phase 1.  Red lines bind the final package.
+phase 1.  Every hard red line of a party taking part holds after every phase too (unless it
+is ``final_only``); a red line with a price may be broken in a phase at that price while soft.
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ import pyomo.environ as pyo
 
 from ..results import Package
 from ..scenario import Bound, Scenario, exact
-from .model import STRICT_GAP, BargainingModel, and_rows, bound_indicator, utility_expression
+from .model import (
+    STRICT_GAP,
+    BargainingModel,
+    and_rows,
+    bound_indicator,
+    red_line_rows,
+    utility_expression,
+)
 
 
 @dataclass
@@ -119,12 +127,28 @@ def build_phasing(model: BargainingModel, phases: int) -> PhasingBlock:
         for t in T:
             and_rows(add, b.together[j, t], [holds(i, w, t) for i, w in interaction.when.items()])
 
+    # red lines after every phase but the last (the final package is the model's own): a hard line
+    # binds as it does at the end, unless it is final_only; a line with a price may be broken at
+    # its price, in that phase, while it is soft
+    early = T[:-1]
+    priced = [k for k, r in enumerate(scenario.red_lines) if r.price is not None]
+    b.broken = pyo.Var(priced, early, domain=pyo.Binary)
+    for k, red_line in enumerate(scenario.red_lines):
+        for t in early:
+            if k in priced and (red_line.final_only or not red_line.soft):
+                b.broken[k, t].fix(0)  # a final_only line costs nothing on the way; a hard one is never broken
+            if red_line.final_only:
+                continue
+            switch = model.red_line_off(k) - (model.m.broken[k] if k in priced else 0) + (b.broken[k, t] if k in priced else 0)
+            for expr, rhs in red_line_rows(red_line, lambda i, w: holds(i, w, t)):
+                add(expr >= rhs - switch)
+
     # nobody below its reservation after any phase; the final package is checked as usual
     for party in scenario.veto_party_ids:
-        for t in T[:-1]:
+        for t in early:
             utility = utility_expression(scenario, party, lambda i, o: in_place(i, o, t), lambda c: b.level[c, t],
-                                         lambda j: b.together[j, t])
-            add(utility >= scenario.party[party].reservation)
+                                         lambda j: b.together[j, t], lambda k: b.broken[k, t])
+            add(utility >= model.m.reservation[party])
 
     for issue in scenario.issues:
         for earlier in issue.after or []:

@@ -14,8 +14,24 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..scenario import Scenario
-from .labels import (ACCEPTABLE_COLOR, CRITERION_STYLE, FRONTIER_COLOR, MAX_LINES, MAX_POINTS, axis_title, esc, layout, num,
-                     package_hover, party_colors, plain_axis_title, possessive, row_choices, row_utilities, wrap)
+from .labels import (
+    ACCEPTABLE_COLOR,
+    CRITERION_STYLE,
+    FRONTIER_COLOR,
+    MAX_LINES,
+    MAX_POINTS,
+    axis_title,
+    esc,
+    layout,
+    num,
+    package_hover,
+    party_colors,
+    plain_axis_title,
+    possessive,
+    row_choices,
+    row_utilities,
+    wrap,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..results import Package

@@ -6,8 +6,23 @@ party (its utility), see :func:`package_columns`.
 """
 
 from ..criteria import CRITERIA, Criterion, check_criterion
-from .analyses import FROZEN, OPEN, Coalition, Frontier, Leverage, PhasePlan, SpaceMeasures, coalitions_frame
-from .diagnosis import Concession, Concessions, Diagnosis, ReservationCut, concession_label
+from .analyses import (
+    FROZEN,
+    OPEN,
+    Coalition,
+    Frontier,
+    Leverage,
+    PhasePlan,
+    SpaceMeasures,
+    coalitions_frame,
+)
+from .diagnosis import (
+    Concession,
+    Concessions,
+    Diagnosis,
+    ReservationCut,
+    concession_label,
+)
 from .package import Package, number, package_columns, packages_frame
 
 __all__ = [

@@ -8,10 +8,9 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from ..scenario import Scenario
 from ..criteria import CRITERIA
+from ..scenario import Scenario
 from .package import Package, package_columns
-
 
 # --------------------------------------------------------------------------- coalitions, leverage, phasing
 

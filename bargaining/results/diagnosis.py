@@ -11,7 +11,6 @@ import pandas as pd
 from ..scenario import Requirement, Scenario
 from .package import Package, packages_frame
 
-
 # --------------------------------------------------------------------------- why no package is acceptable
 
 

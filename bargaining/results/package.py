@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..scenario import Scenario
 
+
 def package_columns(scenario: Scenario) -> list[str]:
     """The columns of every package table: one per issue (its choice), then one per party (its utility)."""
     return [i.id for i in scenario.issues] + scenario.party_ids

@@ -11,7 +11,16 @@ from .core import Requirement, Scenario
 from .errors import Problem, ScenarioError, format_path
 from .evaluate import Waiver
 from .numbers import exact, exact_or_id, fraction_gcd
-from .schema import PER_UNIT, RATIONALE, Bound, Interaction, Issue, Option, Party, RedLine
+from .schema import (
+    PER_UNIT,
+    RATIONALE,
+    Bound,
+    Interaction,
+    Issue,
+    Option,
+    Party,
+    RedLine,
+)
 
 __all__ = [
     "PER_UNIT", "RATIONALE", "Bound", "Interaction", "Issue", "Option", "Party", "Problem", "RedLine", "Requirement",

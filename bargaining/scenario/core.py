@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, Sequence
 
 import yaml
 from pydantic import ValidationError
@@ -77,7 +77,25 @@ class Scenario(ExactEvaluation):
         """Load a ``.json`` file as JSON and anything else as YAML."""
         return cls.from_dict(*_read(path, "json" if str(path).lower().endswith(".json") else "yaml"))
 
+    @classmethod
+    def from_genius(cls, domain: str | Path, profiles: Sequence[str | Path], reservations: Any = None, *,
+                    name: str | None = None, over_one: str = "warn") -> "Scenario":
+        """A Genius/ANAC domain and one linear-additive profile per party, with Genius's own semantics
+        (see :mod:`bargaining.scenario.genius` and docs/genius.md).  ``reservations`` overrides the
+        profiles' reservation values: a mapping by party id, or a list in profile order (None keeps
+        the file's).  ``over_one``: "warn" (default) or "error" when a profile's total can exceed 1."""
+        from .genius import genius_scenario
+
+        data, source = genius_scenario(domain, profiles, reservations, name=name, over_one=over_one)
+        return cls.from_dict(data, source)
+
     # ---- writing
+    def to_negmas(self, *, drop_unsupported: bool = False) -> Any:
+        """The scenario as a NegMAS ``Scenario`` (``pip install 'bargaining[negmas]'``; see :mod:`bargaining.scenario.negmas`)."""
+        from .negmas import to_negmas
+
+        return to_negmas(self, drop_unsupported=drop_unsupported)
+
     def to_dict(self) -> dict[str, Any]:
         data = self._data.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
         notes = data.pop("utility_rationales", {})
@@ -141,9 +159,10 @@ class Scenario(ExactEvaluation):
 
     @property
     def requirements(self) -> list[Requirement]:
-        """Every party's reservation, then every red line: what a diagnosis may switch off."""
+        """Every party's reservation, then every hard red line: what a diagnosis may switch off.
+        (A soft red line -- a price and no ``real`` -- is not a requirement: it only costs its party points.)"""
         found = [Requirement("reservation", p.id, None, f"{p.possessive} reservation ({p.reservation:g})") for p in self.parties]
-        found += [Requirement("red_line", r.party, k, self.describe_red_line(k)) for k, r in enumerate(self.red_lines)]
+        found += [Requirement("red_line", r.party, k, self.describe_red_line(k)) for k, r in enumerate(self.red_lines) if not r.soft]
         return found
 
     # ---- words

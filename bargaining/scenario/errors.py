@@ -8,6 +8,7 @@ the line each place is on (for YAML files).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -33,7 +34,9 @@ def format_path(path: Sequence[str | int]) -> str:
     """``("red_lines", 3, "forbid", "donbas")`` -> ``red_lines[3].forbid.donbas``."""
     text = ""
     for part in path:
-        if isinstance(part, int):
+        if isinstance(part, bool):  # a YAML key read as true/false
+            text += ("." if text else "") + str(part).lower()
+        elif isinstance(part, int):
             text += f"[{part}]"
         else:
             text += ("." if text else "") + str(part)
@@ -95,21 +98,47 @@ _HINTS = {
 }
 
 
+#: The mappings a union may take, and the keys that tell them apart.
+_MAPPINGS = {"Bound": {"at_least", "at_most"}, "AllOf": {"all"}, "AtLeast": {"at_least", "of"}}
+#: What to write instead, for each union: a condition's value, or ``controlled_by``.
+_UNION_HINTS = {
+    "condition": "expected an option id, a list of option ids, or {at_least: a, at_most: b}",
+    "control": "expected a list of party ids, {all: [ids]} or {at_least: k, of: [ids]}",
+}
+
+
+def _branch(part: object) -> str:
+    """The class or type an error location part names (``function-after[_check(), Bound]`` -> ``Bound``)."""
+    found = re.match(r"function-\w+\[.*, (\w+)\]$", str(part))
+    return found.group(1) if found else str(part)
+
+
 def _union_branch(part: object) -> str | None:
-    """The union alternative an error location runs through (conditions are str | list | Bound)."""
-    if part in {"str", "constrained-str"}:
+    """The shape of input a union alternative takes (conditions are str | list | Bound;
+    ``controlled_by`` is list | AllOf | AtLeast), or None if ``part`` is no union alternative."""
+    name = _branch(part)
+    if name in {"str", "constrained-str"}:
         return "str"
-    if isinstance(part, str) and part.startswith("list["):
+    if name.startswith("list["):
         return "list"
-    if isinstance(part, str) and ("Bound" in part or "Rule" in part or part.startswith("dict[")):
+    if name in _MAPPINGS:
         return "dict"
     return None
+
+
+def _fits(branch: object, value: dict) -> bool:
+    """Whether a mapping looks like this union alternative (shares the most keys with it)."""
+    keys = set(value)
+    mine = len(_MAPPINGS.get(_branch(branch), set()) & keys)
+    return not keys or (mine > 0 and all(len(k & keys) <= mine for k in _MAPPINGS.values()))
 
 
 def pydantic_problems(error: ValidationError, data: Any) -> list[Problem]:
     """Turn pydantic's errors into problems, keeping only the union alternative the input looks like."""
     by_place: dict[tuple, list[str]] = {}
-    # without inputs, urls and contexts: a file with 250,000 wrong values makes 250,000 errors
+    unions: dict[tuple, tuple[str, bool]] = {}  # place of a union -> (which union, some alternative fits the input)
+    # without inputs, urls and contexts (a file with 250,000 wrong values makes 250,000 errors): an
+    # input is looked up in the data when a message shows it
     for item in error.errors(include_url=False, include_context=False, include_input=False):
         raw = tuple(item["loc"])
         loc = tuple("if" if p == "if_" else p for p in raw if _union_branch(p) is None and not str(p).startswith("function-"))
@@ -117,24 +146,36 @@ def pydantic_problems(error: ValidationError, data: Any) -> list[Problem]:
         if branch_at is not None:
             place = tuple("if" if p == "if_" else p for p in raw[:branch_at])
             value = _lookup(data, place)
+            union = "control" if _branch(raw[branch_at]) in {"AllOf", "AtLeast"} or place[-1:] == ("controlled_by",) else "condition"
             shape = {str: "str", list: "list", dict: "dict"}.get(type(value))
-            if shape is None:
-                hint = f"expected an option id, a list of option ids, or {{at_least: a, at_most: b}}, got {value!r}"
-                by_place[place] = [hint]
-                continue
-            if _union_branch(raw[branch_at]) != shape:
+            fits = _union_branch(raw[branch_at]) == shape and (shape != "dict" or _fits(raw[branch_at], value))
+            unions[place] = (union, unions.get(place, (union, False))[1] or fits)
+            if not fits:
                 continue
         message = _HINTS.get(item["type"], item["msg"])
+        if loc[-1:] == ("[key]",):
+            loc = loc[:-1]
+            message = "this key must be text"
         if item["type"] == "extra_forbidden" and loc:
             message = f"unknown key '{loc[-1]}' (not part of the scenario format); remove it or check its spelling"
         if item["type"] == "value_error":
             message = item["msg"].removeprefix("Value error, ")
         if item["type"] in {"float_type", "finite_number", "string_pattern_mismatch", "string_type", "bool_type", "int_type"}:
-            message += f", got {_short(loc[-2] if loc and loc[-1] == '[key]' else _lookup(data, loc))}"
+            message += f", got {_short(_given(raw, loc, data))}"
+        if item["type"] in {"string_type", "string_pattern_mismatch"} and isinstance(_given(raw, loc, data), bool):
+            message += "; YAML reads yes/no/on/off/true/false as true or false: put it in quotes ('no')"
         by_place.setdefault(loc, [])
         if message not in by_place[loc]:
             by_place[loc].append(message)
+    for place, (union, fitted) in unions.items():
+        if not fitted:
+            by_place[place] = [f"{_UNION_HINTS[union]}, got {_short(_lookup(data, place))}"]
     return [Problem(loc, "; ".join(messages)) for loc, messages in by_place.items() if messages]
+
+
+def _given(raw: tuple, loc: tuple, data: Any) -> Any:
+    """The input an error is about: a mapping's key (pydantic's location ends with "[key]"), else the value at ``loc``."""
+    return raw[-2] if raw[-1:] == ("[key]",) and len(raw) > 1 else _lookup(data, loc)
 
 
 def _short(value: object, limit: int = 60) -> str:

@@ -60,7 +60,8 @@ class ExactEvaluation:
         raise NotImplementedError
 
     def utility(self, party: str, choices: Mapping[str, Any]) -> Fraction:
-        """sum of the chosen options' points + per_unit x amount + the party's interactions that hold."""
+        """sum of the chosen options' points + per_unit x amount + the party's interactions that hold
+        - the price of each of the party's soft red lines that the package breaks."""
         total = Fraction(0)
         for issue in self.issues:
             table = self.points(party, issue.id)
@@ -71,6 +72,9 @@ class ExactEvaluation:
         for interaction in self.interactions:
             if interaction.party == party and holds(interaction.when, choices):
                 total += exact(interaction.value)
+        for red_line in self.red_lines:
+            if red_line.party == party and red_line.soft and not red_line_holds(red_line, choices):
+                total -= exact(red_line.price or 0)
         return total
 
     def holds(self, condition: Mapping[str, Any], choices: Mapping[str, Any]) -> bool:
@@ -80,18 +84,19 @@ class ExactEvaluation:
         return red_line_holds(red_line, choices)
 
     def party_accepts(self, party: str, choices: Mapping[str, Any], waived: Collection[Waiver] = ()) -> bool:
-        """The party's reservation and all its red lines hold for the package (except those waived)."""
+        """The party's reservation and all its hard red lines hold for the package (except those waived)."""
         if ("reservation", party) not in waived and self.utility(party, choices) < exact(self.party[party].reservation):
             return False
         return all(red_line_holds(r, choices) for k, r in enumerate(self.red_lines)
-                   if r.party == party and ("red_line", k) not in waived)
+                   if r.party == party and not r.soft and ("red_line", k) not in waived)
 
     def signers(self, choices: Mapping[str, Any], waived: Collection[Waiver] = (),
                 coalition: Collection[str] | None = None) -> list[str] | None:
         """The parties that take part in a package, or None if it is not acceptable.
 
         Veto parties must accept; a non-veto party takes part when it accepts.  An issue
-        with ``controlled_by`` may leave its status quo only if a controlling party takes part.
+        with ``controlled_by`` may leave its status quo only if enough of its controlling
+        parties take part (any one of a list; all of ``all:``; k of ``at_least: k, of:``).
         ``waived`` requirements -- ``("reservation", party)`` or ``("red_line", index)`` -- are
         not checked.  With a ``coalition``, exactly its members take part and all must accept.
         """
@@ -105,7 +110,7 @@ class ExactEvaluation:
                 return None
         for issue in self.issues:
             if issue.controlled_by and exact_or_id(choices[issue.id]) != exact_or_id(issue.status_quo_choice):
-                if not set(issue.controlled_by) & set(taking_part):
+                if len(set(issue.controllers) & set(taking_part)) < issue.controllers_needed:
                     return None
         return taking_part
 

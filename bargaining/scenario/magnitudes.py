@@ -5,7 +5,8 @@ drops matrix values of 1e-9 and less; its tolerances are about 1e-7 to 1e-6.  So
 written in a scenario (points, reservations, interaction values, range ends, status quo
 amounts, bounds) is either 0 or between :data:`SMALLEST` and :data:`LARGEST` in magnitude, and
 each party's utilities (the sum over issues of its largest points in magnitude, per_unit x
-amount for a continuous issue, plus its interactions) stay within :data:`LARGEST` too.
+amount for a continuous issue, plus its interactions and its red lines' prices) stay within
+:data:`LARGEST` too.
 
 Within those limits a scenario always gets a correct answer or an honest "not certified"
 (:mod:`bargaining.engine.numerics` checks whether the solver can tell a party's utilities
@@ -57,10 +58,11 @@ def check_magnitudes(model: ScenarioModel) -> list[Problem]:
             elif table:
                 scale += max(abs(v) for v in table.values())
         scale += sum(abs(x.value) for x in model.interactions if x.party == party.id)
+        scale += sum(abs(r.price) for r in model.red_lines if r.party == party.id and getattr(r, "price", None) is not None)
         if scale > LARGEST:
             problems.append(Problem(("utilities", party.id), (
                 f"utilities up to {scale:.3g} (the sum over issues of the largest points, per_unit x amount at the "
-                f"range's end for an amount, and interactions); the solver handles at most {LARGEST:g}: "
+                f"range's end for an amount, interactions and red-line prices); the solver handles at most {LARGEST:g}: "
                 "express the points in larger units, or narrow the ranges")))
     return problems
 

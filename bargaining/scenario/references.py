@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Sequence
 
 from .errors import Problem, format_path, suggest as _suggest
-from .schema import RESERVED_OPTION_IDS, PER_UNIT, Bound, Condition, ScenarioModel
+from .schema import (
+    PER_UNIT,
+    RESERVED_OPTION_IDS,
+    AllOf,
+    AtLeast,
+    Bound,
+    Condition,
+    ScenarioModel,
+)
 
 
 def check_references(model: ScenarioModel) -> list[Problem]:
@@ -22,10 +30,12 @@ def check_references(model: ScenarioModel) -> list[Problem]:
         problems.append(Problem(("issues",), "no issues; list at least one"))
 
     seen: dict[str, tuple] = {}
-    for kind, items in (("parties", model.parties), ("issues", model.issues)):
+    for kind, items in (("parties", model.parties), ("issues", model.issues), ("red_lines", model.red_lines)):
         for index, item in enumerate(items):
+            if item.id is None:
+                continue
             if item.id in seen:
-                problems.append(Problem((kind, index, "id"), f"duplicate id '{item.id}' (already used at {format_path(seen[item.id])}); ids are unique across parties and issues"))
+                problems.append(Problem((kind, index, "id"), f"duplicate id '{item.id}' (already used at {format_path(seen[item.id])}); ids are unique across parties, issues and red lines"))
             else:
                 seen[item.id] = (kind, index, "id")
     for index, issue in enumerate(model.issues):
@@ -47,9 +57,13 @@ def check_references(model: ScenarioModel) -> list[Problem]:
                 problems.append(Problem(("issues", index, "after", a_index), f"'{earlier}' has no status quo, so it never 'changes'; mark one"))
         if issue.after and issue.status_quo_choice is None:
             problems.append(Problem(("issues", index, "after"), "an issue with 'after' needs a status quo (status_quo: true on an option, or status_quo: amount)"))
-        for c_index, controller in enumerate(issue.controlled_by or []):
+        rule = issue.controlled_by
+        place = ("issues", index, "controlled_by") + (("all",) if isinstance(rule, AllOf) else ("of",) if isinstance(rule, AtLeast) else ())
+        for c_index, controller in enumerate(issue.controllers):
             if controller not in parties:
-                problems.append(Problem(("issues", index, "controlled_by", c_index), f"unknown party '{controller}'{suggest(controller, list(parties))}"))
+                problems.append(Problem(place + (c_index,), f"unknown party '{controller}'{suggest(controller, list(parties))}"))
+        if len(set(issue.controllers)) < len(issue.controllers):
+            problems.append(Problem(place, "a party is listed twice; list each controlling party once"))
 
     problems += _after_cycles(model)
 

@@ -9,7 +9,14 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    model_validator,
+)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
 Number = Annotated[float, Strict()]
@@ -57,7 +64,24 @@ class Party(_Strict):
     name: str | None = None
     reservation: Number
     veto: bool = True
+    reservation_range: tuple[Number, Number] | None = Field(
+        default=None, description="uncertainty analyses: the reservation is drawn uniformly from this range")
+    points_spread: Number | None = Field(
+        default=None, description="uncertainty analyses: each point scaled by an independent factor in [1 - s, 1 + s]")
     rationale: str | None = None
+
+    @model_validator(mode="after")
+    def _uncertainty(self) -> "Party":
+        if self.reservation_range is not None:
+            low, high = self.reservation_range
+            if low > high:
+                raise ValueError(f"reservation_range [{low:g}, {high:g}] is inverted; write [{high:g}, {low:g}]")
+            if not low <= self.reservation <= high:
+                raise ValueError(f"reservation_range [{low:g}, {high:g}] does not contain the stated reservation "
+                                 f"{self.reservation:g}; widen it or change the reservation")
+        if self.points_spread is not None and not 0 <= self.points_spread < 1:
+            raise ValueError(f"points_spread {self.points_spread:g} is outside [0, 1); e.g. 0.2 scales each point by 0.8 to 1.2")
+        return self
 
     @property
     def label(self) -> str:
@@ -69,6 +93,29 @@ class Party(_Strict):
         return self.label + ("'" if self.label.endswith("s") else "'s")
 
 
+class AllOf(_Strict):
+    """``controlled_by: {all: [a, b]}``: every listed party must take part."""
+
+    all: list[Id]
+
+
+class AtLeast(_Strict):
+    """``controlled_by: {at_least: k, of: [a, b, c]}``: at least k of the listed parties must take part."""
+
+    at_least: Annotated[int, Strict()]
+    of: list[Id]
+
+    @model_validator(mode="after")
+    def _sensible(self) -> "AtLeast":
+        if not 1 <= self.at_least <= len(self.of):
+            raise ValueError(f"at_least {self.at_least} must be between 1 and the number of parties listed ({len(self.of)})")
+        return self
+
+
+#: ``controlled_by``: a list (any one of them), ``{all: [...]}`` or ``{at_least: k, of: [...]}``.
+Control = Union[list[Id], AllOf, AtLeast]
+
+
 class Issue(_Strict):
     id: Id
     name: str | None = None
@@ -77,7 +124,7 @@ class Issue(_Strict):
     status_quo: Number | None = Field(default=None, description="continuous issue: the amount today")
     unit: str | None = None
     linkable: bool = False
-    controlled_by: list[Id] | None = None
+    controlled_by: Control | None = None
     after: list[Id] | None = Field(default=None, description="phasing: leaves its status quo only after these issues have")
     rationale: str | None = None
 
@@ -112,6 +159,20 @@ class Issue(_Strict):
     def option_ids(self) -> list[str]:
         return [o.id for o in self.options or []]
 
+    @property
+    def controllers(self) -> list[str]:
+        """The parties named in ``controlled_by`` (empty: anyone's issue)."""
+        rule = self.controlled_by
+        if rule is None:
+            return []
+        return list(rule.all if isinstance(rule, AllOf) else rule.of if isinstance(rule, AtLeast) else rule)
+
+    @property
+    def controllers_needed(self) -> int:
+        """How many of :attr:`controllers` must take part for the issue to leave its status quo."""
+        rule = self.controlled_by
+        return len(rule.all) if isinstance(rule, AllOf) else rule.at_least if isinstance(rule, AtLeast) else 1
+
     def choice_label(self, choice: Any) -> str:
         """The readable name of a choice: the option's name, or the amount (rounded to about a
         thousandth of the issue's range) with its unit.  Not escaped."""
@@ -138,16 +199,26 @@ class Interaction(_Strict):
 
 
 class RedLine(_Strict):
+    id: Id | None = None
     party: Id
     forbid: Condition | None = None
     require: Condition | None = None
     if_: Condition | None = Field(default=None, alias="if")
     then: Condition | None = None
+    price: Number | None = Field(default=None, description="breaking the line costs its party this many points")
+    real: Number | None = Field(default=None, description="the probability that the line is real (uncertainty analyses)")
+    final_only: bool = Field(default=False, description="in a phased deal it must hold at the end only")
     name: str | None = None
     rationale: str | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> "RedLine":
+        if self.price is not None and self.price <= 0:
+            raise ValueError(f"price {self.price:g} must be positive: the points the party loses when the line is broken")
+        if self.real is not None and not 0 < self.real <= 1:
+            raise ValueError(f"real {self.real:g} must be a probability in (0, 1]; 1 means the line is surely real")
+        if self.real is not None and self.id is None:
+            raise ValueError("a red line with 'real' needs an 'id' (e.g. id: ru_donbas_admin) so that results can name it")
         kinds = [k for k, v in (("forbid", self.forbid), ("require", self.require)) if v is not None]
         if self.if_ is not None or self.then is not None:
             if self.if_ is None or self.then is None:
@@ -156,6 +227,11 @@ class RedLine(_Strict):
         if len(kinds) != 1:
             raise ValueError(f"a red line needs exactly one of forbid, require or if/then (found {kinds or 'none'})")
         return self
+
+    @property
+    def soft(self) -> bool:
+        """In the stated world: a line with a price and no ``real`` is soft (breaking it costs the price)."""
+        return self.price is not None and self.real is None
 
     @property
     def kind(self) -> Literal["forbid", "require", "if"]:
