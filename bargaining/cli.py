@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from .criteria import CRITERIA
-from .errors import TimeLimitReached
-from .files import write_atomic
+from .errors import SolverFailed, TimeLimitReached
+from .files import check_output, write_atomic
 from .scenario import Problem, Scenario, ScenarioError
 
 if TYPE_CHECKING:
@@ -43,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except (UsageError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SolverFailed as error:
+        print(f"error: {getattr(args, 'file', '')}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except TimeLimitReached as error:
         print(f"stopped: {error}; try a larger --time-limit", file=sys.stderr)
@@ -80,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     frontier.add_argument("--parties", metavar="IDS", help="comma-separated party ids (default: all)")
     frontier.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop and list what was found so far")
     frontier.add_argument("--csv", metavar="OUT", help="write the frontier as CSV to OUT instead of printing it")
+    frontier.add_argument("--method", choices=["auto", "dp", "mip"], default="auto",
+                          help="auto (default): the exact dynamic programme where it applies, else the mixed-integer search")
 
     coalitions = command("coalitions", _coalitions, "list the minimal coalitions of optional parties that open the bargaining space")
     coalitions.add_argument("--csv", metavar="OUT", help="write the table as CSV to OUT")
@@ -114,7 +119,9 @@ def _check(args: argparse.Namespace) -> int:
     veto = sum(p.veto for p in scenario.parties)
     print(f"  parties:      {len(scenario.parties)} ({veto} with a veto): {', '.join(scenario.party_ids)}")
     print(f"  issues:       {len(scenario.discrete_issues)} discrete, {len(scenario.continuous_issues)} continuous")
-    print(f"  packages:     {scenario.package_count():,} combinations of discrete options")
+    count = scenario.package_count()
+    shown = f"{count:,}" if count < 10**15 else f"about 10^{int(count.bit_length() * 0.30103)}"  # 10^5000 has no printable digits
+    print(f"  packages:     {shown} combinations of discrete options")
     print(f"  red lines:    {len(scenario.red_lines)}; interactions: {len(scenario.interactions)}")
     return EXIT_OK
 
@@ -136,16 +143,24 @@ def _init(args: argparse.Namespace) -> int:
 def _space(path: str, time_limit: float | None = None) -> BargainingSpace:
     from .space import BargainingSpace
 
-    return BargainingSpace(_load(path), time_limit=time_limit)
+    space = BargainingSpace(_load(path), time_limit=time_limit)
+    doubt = space.numeric_doubt()
+    if doubt is not None:
+        print(f"warning: {path}: {doubt}; the exact programme's answers (frontier, solve and acceptable on discrete "
+              "scenarios) are exact, but analyses that search the model may miss better packages or packages that exist "
+              "(every package shown is checked exactly)", file=sys.stderr)
+    return space
 
 
 def _solve(args: argparse.Namespace) -> int:
     space = _space(args.file, args.time_limit)
     scenario = space.scenario
     coalition = args.coalition if args.coalition in (None, "smallest") else [p.strip() for p in args.coalition.split(",")]
-    package = space.best(args.objective, coalition=coalition)
+    with space.deadline(args.time_limit):  # the limit holds for the whole command, not each of its solves
+        package = space.best(args.objective, coalition=coalition)
+        diagnosis = space.diagnose() if package is None else None
     if package is None:
-        diagnosis = space.diagnose()
+        assert diagnosis is not None
         if args.json:
             print(json.dumps({"acceptable": False, "conflict": [r.label for r in diagnosis.conflict]}, indent=2))
         else:
@@ -153,6 +168,8 @@ def _solve(args: argparse.Namespace) -> int:
         return EXIT_NO_DEAL
     if args.json:
         print(json.dumps({"acceptable": True, **package.to_dict()}, indent=2, default=float))
+        if package.caveat:
+            print(f"warning: {package.caveat}", file=sys.stderr)
     else:
         from .present.text import render_package
 
@@ -164,6 +181,7 @@ def _report(args: argparse.Namespace) -> int:
     from .report import report
 
     output = Path(args.output) if args.output else Path(Path(args.file).stem + ".html")
+    check_output(output, [args.file], create_folders=True)
     path = report(_space(args.file), output, frontier_time_limit=args.time_limit)
     print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
@@ -184,26 +202,46 @@ def _diagnose(args: argparse.Namespace) -> int:
     return EXIT_NO_DEAL
 
 
-def _writable(path: str | None) -> None:
-    if path is not None and not Path(path).resolve().parent.is_dir():
-        raise UsageError(f"{Path(path).parent}: no such folder for the output")
+def _writable(path: str | None, source: str) -> None:
+    """Before any work: the output can be written, and is not the scenario file."""
+    if path is not None:
+        check_output(path, [source])
 
 
 def _frontier(args: argparse.Namespace) -> int:
-    _writable(args.csv)
+    _writable(args.csv, args.file)
     space = _space(args.file)
     parties = [p.strip() for p in args.parties.split(",")] if args.parties else None
-    frame = space.frontier(parties=parties, time_limit=args.time_limit)
+    frame = space.frontier(parties=parties, time_limit=args.time_limit, method=args.method)
     state = "complete" if frame.attrs["complete"] else "INCOMPLETE (stopped at the time limit)"
     note = "" if frame.attrs["exact"] else f"; on a grid of {frame.attrs['resolution']}"
     print(f"{space.scenario.name}: {len(frame)} frontier points, {state}{note}; "
           f"{frame.attrs['solver_calls']} solver calls in {frame.attrs['seconds']:.1f} s", file=sys.stderr)
-    _emit(frame, args.csv)
+    if not len(frame) and not frame.attrs["complete"]:
+        raise TimeLimitReached("stopped at the time limit before finding any frontier point")
+    _emit(frame, args.csv, _frontier_header(space.scenario.name, frame))
     return EXIT_OK if len(frame) else EXIT_NO_DEAL
 
 
+def _frontier_header(name: str, frame: "pd.DataFrame") -> str:
+    """Comment lines for the frontier's CSV: what it is and whether it is complete (pandas skips
+    them with ``read_csv(path, comment="#")``)."""
+    attrs = frame.attrs
+    resolution = "" if attrs["exact"] else f" (on a grid: {attrs['resolution']})"
+    lines = [
+        f"bargaining frontier: {' '.join(name.split())}",
+        "complete: true" if attrs["complete"] else
+        "complete: false (stopped at the time limit: these rows are the points found so far, not the whole frontier)",
+        f"exact: {str(bool(attrs['exact'])).lower()}{resolution}",
+        f"method: {attrs['method']} ({' '.join(str(attrs.get('method_reason') or '').split())})",
+        f"parties: {', '.join(attrs['parties'])}; points: {len(frame)}; solver calls: {attrs['solver_calls']}; seconds: {attrs['seconds']:.2f}",
+        'read with pandas.read_csv(path, comment="#")',
+    ]
+    return "".join(f"# {line}\n" for line in lines)
+
+
 def _coalitions(args: argparse.Namespace) -> int:
-    _writable(args.csv)
+    _writable(args.csv, args.file)
     frame = _space(args.file).coalitions()
     if not len(frame):
         print("no coalition opens the bargaining space", file=sys.stderr)
@@ -286,12 +324,12 @@ def _resolved(path: str) -> Path:
         return Path(os.path.abspath(path))
 
 
-def _emit(frame: "pd.DataFrame", path: str | None) -> None:
-    """Print a table, or write it as CSV atomically (temporary file, then rename)."""
+def _emit(frame: "pd.DataFrame", path: str | None, header: str = "") -> None:
+    """Print a table, or write it as CSV atomically (temporary file, then rename), after ``header``."""
     if path is None:
         print(frame.to_string(index=False))
         return
-    write_atomic(path, frame.to_csv(index=False))
+    write_atomic(path, header + frame.to_csv(index=False))
     print(f"wrote {path}", file=sys.stderr)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, ContextManager, Mapping, Sequence
 
 import pandas as pd
 
@@ -12,6 +12,7 @@ from .algorithms.diagnose import diagnose, minimal_relaxations, reservation_redu
 from .algorithms.frontier import Method, best, find_frontier, solutions_on
 from .algorithms.leverage import leverage
 from .algorithms.phasing import best_phased
+from .engine.numerics import Doubt
 from .engine.search import Search
 from .results import (
     Coalition,
@@ -54,6 +55,18 @@ class BargainingSpace:
     @property
     def solver_calls(self) -> int:
         return self.search.solver.calls
+
+    def deadline(self, seconds: float | None) -> ContextManager[None]:
+        """A block in which every question together ends within ``seconds`` (None: no limit):
+        ``with space.deadline(10): space.best(); space.diagnose()``.  What ran out of time is
+        marked (``optimal=False``, ``complete=False``) or raises TimeLimitReached."""
+        return self.search.limited(seconds)
+
+    def numeric_doubt(self) -> Doubt | None:
+        """Why the solver may rank this scenario's utilities wrongly (None: it can be trusted); see
+        :mod:`bargaining.engine.numerics`.  When there is one, :meth:`best` marks its package
+        ``optimal=False`` with the reason, and the mixed-integer frontier refuses."""
+        return self.search.doubt()
 
     # ---- packages
     def best(self, criterion: str = "maxmin", coalition: str | Sequence[str] | None = None) -> Package | None:

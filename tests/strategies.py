@@ -53,9 +53,12 @@ def scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 5, max_i
                 issue["controlled_by"] = (controllers if rule == "any" else {"all": controllers} if rule == "all"
                                           else {"at_least": draw(st.integers(1, len(controllers))), "of": controllers})
     if ordered and n_issues > 1:
+        # an issue comes after one earlier in a random order: any direction, but no cycle (cycles are refused)
+        rank = draw(st.permutations(range(n_issues)))
         for k, issue in enumerate(issues):
-            if draw(st.integers(0, 2)) == 0:
-                issue["after"] = [issues[draw(st.sampled_from([j for j in range(n_issues) if j != k]))]["id"]]
+            earlier = [j for j in range(n_issues) if rank[j] < rank[k]]
+            if earlier and draw(st.integers(0, 2)) == 0:
+                issue["after"] = [issues[draw(st.sampled_from(earlier))]["id"]]
     utilities = {}
     for party in parties:
         utilities[party["id"]] = {

@@ -63,7 +63,9 @@ def dp_scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 6, ma
         # the utility of a random package (interactions aside), sometimes shifted
         total = sum(utilities[p][issue["id"]].get(draw(st.sampled_from([o["id"] for o in issue["options"]])), 0.0) for issue in issues)
         shift = draw(st.sampled_from([0.0, 0.0, 0.0, -1.0, 1.0, -1e-6, -5.0, -1e6]))
-        party = {"id": p, "reservation": float(total + shift)}
+        reservation = float(total + shift)
+        # within the documented magnitudes: 0, or at least 1e-6 and at most 1e9 (docs/scenario-format.md)
+        party = {"id": p, "reservation": reservation if abs(reservation) >= 1e-6 else 0.0}
         if j > 0 and draw(st.booleans()):
             party["veto"] = False
         parties.append(party)

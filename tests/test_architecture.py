@@ -126,3 +126,14 @@ def test_checking_a_file_does_not_load_the_solver():
     code = "import sys; from bargaining.cli import main; main(['check', 'data/logrolling.yaml']); print(sorted(m for m in ('pyomo', 'highspy', 'plotly', 'pandas') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent, check=True).stdout
     assert out.strip().endswith("[]"), out
+
+
+def test_a_row_added_and_removed_between_solves_never_reaches_the_solver():
+    from bargaining import BargainingSpace, Scenario
+
+    space = BargainingSpace(Scenario.from_yaml(PACKAGE.parent / "data" / "logrolling.yaml"))
+    search = space.search
+    with search.changes() as edit:
+        edit.row(search.floor <= search.gain("seller"))  # the edit ends before any solve: undone cleanly
+    assert len(search.m.scratch) == 0
+    assert space.best("maxmin") is not None

@@ -99,7 +99,7 @@ def test_leverage_matches_brute_force(scenario, data):
         for party in scenario.party_ids:
             gains = [truth.utilities(k)[party] - truth.reservations[party] for k in np.flatnonzero(mask)]
             best = values[("best gain", party)]
-            assert (best is None or best != best) if not gains else best == float(max(gains))
+            assert (best is None or best != best) if not gains else best == float(max(gains)), (state, party, best, sorted(float(g) for g in gains)[-3:])
 
 
 def _zone_case(final_only: bool):

@@ -17,9 +17,11 @@ import time
 from dataclasses import replace
 from typing import Literal, Sequence
 
+from ..engine.numerics import require_trust
 from ..engine.search import Search
 from ..results import CRITERIA, Criterion, Frontier, Package
 from .dp import DPFrontier, LimitReached, NotApplicable, dp_frontier
+from .frontier_mip import _steps as mip_steps
 from .frontier_mip import non_dominated, pareto_frontier
 from .solutions import best_on_frontier, best_package
 
@@ -60,6 +62,10 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
             return _from_programme(search, found, time.perf_counter() - started)
         if time_limit is not None:
             time_limit = max(0.0, time_limit - (time.perf_counter() - started))
+    # Each party on its own lattice (or grid): a step the solver cannot resolve on that party's
+    # scale makes the boxes' emptiness proofs unreliable and the search endless: refuse instead.
+    grids = {p: s for p, s in mip_steps(search, list(parties), resolution).items() if search.unit(p) is None}
+    require_trust(search.scenario, "the Pareto frontier (mixed-integer search)", list(parties), grids, together=False)
     result = pareto_frontier(search, list(parties), time_limit, progress, resolution, workers)
     return replace(result, reason=reason)
 

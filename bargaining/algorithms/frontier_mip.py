@@ -294,6 +294,7 @@ class _Helper:
             pass
         if self.process.poll() is None:
             self.process.terminate()
+            self.process.wait()  # reaped here: no zombie or orphan outlives the search (Ctrl-C included)
 
 
 def _serve() -> None:

@@ -114,12 +114,86 @@ Searched = tuple[bool, Package | None, Callable[[Package], bool], Callable[[Pack
 
 
 def best_package(search: Search, criterion: Criterion, parties: Sequence[str]) -> Package | None:
-    """The package the criterion chooses among all acceptable packages, or None if there is none."""
+    """The package the criterion chooses among all acceptable packages, or None if there is none.
+
+    Its ``optimal`` is True only when every solve on the way proved its answer and the solver's
+    word can be trusted for this scenario's numbers (:func:`~bargaining.engine.numerics.doubt`);
+    otherwise ``caveat`` says why not.  A time limit after a package was found returns that
+    package (not proven); before, :class:`TimeLimitReached`.
+    """
     check_criterion(criterion)
+    unproven = search.unproven
+    package, settled = _best(search, criterion, parties)
+    if settled is None:
+        return None
+    doubt = search.doubt()
+    if doubt is not None:
+        settled = _improve(search, criterion, parties, settled)
+        return settled.with_(criterion=criterion, optimal=False, caveat=f"not certified optimal: {doubt}")
+    if search.unproven > unproven:
+        return settled.with_(criterion=criterion, optimal=False,
+                             caveat="not proven optimal: the time limit stopped the search; this is the best package found")
+    if not settled.optimal or (package is not None and not package.optimal):
+        return settled.with_(criterion=criterion, optimal=False,
+                             caveat=f"not proven optimal: the search stopped after {NASH_ROUNDS} rounds; this is the best package found")
+    return settled.with_(criterion=criterion)
+
+
+def _best(search: Search, criterion: Criterion, parties: Sequence[str]) -> tuple[Package | None, Package | None]:
+    """The criterion's package, and the same after the tie-break (None: nothing acceptable)."""
     with search.changes() as edit:
         found, package, accept, reject = _SEARCHES[criterion](search, edit, parties)
-        settled = _settle(search, package, accept, reject) if found else None
-    return None if settled is None else settled.with_(criterion=criterion)
+        return package, (_settle(search, package, accept, reject) if found else None)
+
+
+#: Packages :func:`_improve` asks the solver for, at most.
+IMPROVE_ROUNDS = 30
+
+
+def _improve(search: Search, criterion: Criterion, parties: Sequence[str], current: Package) -> Package:
+    """When the solver's ranking is in doubt: ask it for any package strictly better than ``current``
+    under the criterion, checked exactly (one it offers within its tolerance but not better is cut
+    off), until it has none; then settle ties among packages as good as the best found.  Maxmin and
+    utilitarian only.  This improves the answer; it cannot certify it."""
+    if criterion not in ("maxmin", "utilitarian") or not parties:
+        return current
+
+    def value(x: Package) -> Fraction:
+        return criterion_value(criterion, x.exact_gains, parties, utilities=x.exact_utilities)
+
+    def at_least(edit: Edit, target: Fraction, strictly: bool) -> None:
+        if criterion == "maxmin":
+            for p in parties:
+                edit.gain_at_least(p, search.step_above(p, target) if strictly else search.at_least(p, target))
+        else:
+            edit.row(search.total(parties) >= float(target + (search.granularity(parties) or Fraction(0) if strictly else 0)))
+
+    improved = False
+    with search.changes() as edit:
+        for _ in range(IMPROVE_ROUNDS):
+            with search.changes() as bound:
+                at_least(bound, value(current), strictly=True)
+                try:
+                    offer = search.feasible()
+                except TimeLimitReached:
+                    offer = None
+            if offer is None:
+                break
+            if value(offer) > value(current):
+                current, improved = offer, True
+            elif search.scenario.discrete_issues:
+                edit.cut_off(offer.exact_choices)
+            else:
+                break
+    if not improved:
+        return current
+    with search.changes() as edit:  # the tie-break among packages at least as good as the best found
+        at_least(edit, value(current), strictly=False)
+        try:
+            settled = _best(search, criterion, parties)[1]
+        except TimeLimitReached:
+            settled = None
+    return settled if settled is not None and value(settled) >= value(current) else current
 
 
 def _solve(search: Search, objective: object, granularity: Fraction | None = None) -> Package | None:
@@ -200,7 +274,9 @@ def _nash(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
             c = gains[p]
             if c > 0 and (p, c) not in cut_at:
                 cut_at.add((p, c))
-                edit.row(search.log_gain(p) <= math.log(c) + (search.gain(p) - float(c)) / float(c))
+                # log_gain <= log c + (g - c) / c, multiplied by c: a gain's coefficient 1/c would fall
+                # below HiGHS's smallest matrix value (1e-9, silently dropped) for gains above 1e9
+                edit.row(float(c) * search.log_gain(p) <= float(c) * math.log(c) + search.gain(p) - float(c))
 
     def product(x: Package) -> Fraction:
         return criterion_value("nash", x.exact_gains, parties)
@@ -259,7 +335,12 @@ def _settle(search: Search, package: Package | None, accept: Callable[[Package],
     everyone = search.scenario.party_ids
     seen: set[tuple] = set()
     while True:
-        candidate = _solve(search, search.total(everyone), search.granularity(everyone))
+        try:
+            candidate = _solve(search, search.total(everyone), search.granularity(everyone))
+        except TimeLimitReached:
+            if package is None:
+                raise
+            return package  # the criterion's package, not tie-broken (best_package marks it not proven)
         if candidate is None or candidate.key() in seen:
             return package  # nothing better, or a tolerance loop: keep what we have
         if accept(candidate):

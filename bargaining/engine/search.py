@@ -27,6 +27,7 @@ from ..errors import TimeLimitReached
 from ..results import Package
 from ..scenario import Requirement, Scenario, exact, fraction_gcd
 from .model import BargainingModel
+from .numerics import Doubt, doubt as numeric_doubt
 from .phasing import PhasingBlock, build_phasing
 from .solver import Outcome, Solver
 
@@ -143,7 +144,11 @@ class Search:
     #: requirements waived and issues frozen by the edits in force (what solver-free methods must respect too)
     waived: frozenset[tuple[str, str | int]] = field(default=frozenset(), init=False)
     fixed: dict[str, Any] = field(default_factory=dict, init=False)
+    #: how many solves so far ended without proving their answer (time limit, interrupted):
+    #: an algorithm compares it before and after to know whether its result is proven
+    unproven: int = field(default=0, init=False)
     _phasing: dict[int, PhasingBlock] = field(default_factory=dict, init=False)
+    _doubt: list[Doubt | None] = field(default_factory=list, init=False)
 
     @classmethod
     def of(cls, scenario: Scenario, time_limit: float | None = None) -> "Search":
@@ -174,6 +179,12 @@ class Search:
         if phases not in self._phasing:
             self._phasing[phases] = build_phasing(self.model, phases)
         return self._phasing[phases]
+
+    def doubt(self) -> Doubt | None:
+        """Why the solver may rank utilities wrongly in this scenario (None: its word can be trusted)."""
+        if not self._doubt:
+            self._doubt.append(numeric_doubt(self.scenario))
+        return self._doubt[0]
 
     # ---- what the model knows about the scenario's numbers
     @property
@@ -252,8 +263,11 @@ class Search:
             while True:
                 remaining = self.remaining()
                 if remaining is not None and remaining <= 0:
+                    self.unproven += 1
                     return Outcome("time_limit", None, False), None
                 outcome = self.solver.solve(remaining, None if granularity is None else float(granularity))
+                if outcome.status == "time_limit":
+                    self.unproven += 1
                 if not outcome.has_solution:
                     return outcome, None
                 package = self.read_package()

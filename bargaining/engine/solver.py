@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Iterator, Literal
 
+import highspy
 import pyomo.environ as pyo
 from pyomo.contrib.appsi.base import TerminationCondition
 from pyomo.contrib.appsi.solvers import Highs
 
+from ..errors import SolverFailed
+
 Status = Literal["optimal", "infeasible", "time_limit"]
 
 
-class SolverError(RuntimeError):
+class SolverError(SolverFailed):
     """HiGHS stopped with an error rather than an answer."""
 
 
@@ -28,6 +35,55 @@ class Outcome:
     status: Status
     objective: float | None
     has_solution: bool
+
+
+class _CtrlC:
+    """Ctrl-C while HiGHS solves.
+
+    Python runs a signal handler only between bytecodes of the main thread.  While HiGHS runs
+    (in C++, called from the main thread) that happens only inside HiGHS's callbacks, where a
+    KeyboardInterrupt raised by Python's default handler is lost: HiGHS then reported the solve
+    "interrupted", which read as a time limit, and the command went on.  So while HiGHS runs, a
+    SIGINT only sets :attr:`pressed`; the interrupt callback (:meth:`Solver._stop_check`) stops
+    HiGHS at its next check, and the solve raises KeyboardInterrupt once HiGHS has returned.
+    """
+
+    pressed = False
+
+    @staticmethod
+    def record(signum: int, frame: object) -> None:
+        _CtrlC.pressed = True
+
+    @staticmethod
+    @contextmanager
+    def recorded() -> Iterator[None]:
+        """Record SIGINT instead of raising it, for the block (main thread with Python's default handler only)."""
+        if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            yield
+            return
+        _CtrlC.pressed = False
+        signal.signal(signal.SIGINT, _CtrlC.record)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        if _CtrlC.pressed:
+            _CtrlC.pressed = False
+            raise KeyboardInterrupt
+
+
+class _QuietInterrupt(logging.Filter):
+    """APPSI warns "Received unhandled status=kInterrupt" whenever the watchdog or Ctrl-C stops HiGHS."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "kInterrupt" not in record.getMessage()
+
+
+logging.getLogger("pyomo.contrib.appsi.solvers.highs").addFilter(_QuietInterrupt())
+
+#: The watchdog stops HiGHS this long after its own time limit should have (HiGHS checks the time
+#: only in some phases; numerically hard models have overrun it by minutes).
+WATCHDOG_GRACE = 1.0
 
 
 class Solver:
@@ -58,6 +114,18 @@ class Solver:
         self.seconds = 0.0
         self.log: list[tuple[float, float, str]] = []  # per solve: wall seconds, HiGHS seconds, status
         self.highs.set_instance(model)
+        # HiGHS logs to stdout while rows are added too (not only while solving): keep it quiet there,
+        # or a warning lands in the middle of `solve --json`
+        self.highs._solver_model.setOptionValue("output_flag", False)
+        self._deadline: float | None = None
+        core = self.highs._solver_model
+        for event in (core.cbMipInterrupt, core.cbSimplexInterrupt, core.cbIpmInterrupt):
+            event.subscribe(self._stop_check)
+
+    def _stop_check(self, event: object) -> None:
+        """HiGHS's interrupt callback: stop on Ctrl-C, or when the time limit has long passed."""
+        if _CtrlC.pressed or (self._deadline is not None and time.perf_counter() > self._deadline):
+            event.interrupt()  # type: ignore[attr-defined]
 
     def solve(self, time_limit: float | None = None, granularity: float | None = None) -> Outcome:
         """Solve the model as it stands now (see :meth:`_solve_once`).
@@ -87,8 +155,10 @@ class Solver:
         self.highs.highs_options["time_limit"] = float("inf") if time_limit is None else max(time_limit, 1e-3)
         self.highs.highs_options["mip_abs_gap"] = 0.999 * granularity if granularity else 1e-9
         start = time.perf_counter()
+        self._deadline = None if time_limit is None else start + max(time_limit, 1e-3) + WATCHDOG_GRACE
         highs_before = self.highs._solver_model.getRunTime()
-        result = self.highs.solve(self.model)
+        with _CtrlC.recorded():
+            result = self.highs.solve(self.model)
         wall, highs = time.perf_counter() - start, self.highs._solver_model.getRunTime() - highs_before
         self.seconds += wall
         self.highs_seconds += highs
@@ -100,14 +170,21 @@ class Solver:
             return Outcome("optimal", result.best_feasible_objective, True)
         if condition in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded):
             return Outcome("infeasible", None, False)
-        if condition in (TerminationCondition.maxTimeLimit, TerminationCondition.interrupted):
+        if condition in (TerminationCondition.maxTimeLimit, TerminationCondition.interrupted) or self._interrupted():
             return Outcome("time_limit", result.best_feasible_objective, has_solution)
         status = self.highs._solver_model.modelStatusToString(self.highs._solver_model.getModelStatus())
         raise SolverError(f"HiGHS ended with {condition.name} ({status}); please report the scenario")
 
+    def _interrupted(self) -> bool:
+        """HiGHS stopped by the watchdog (APPSI reads HiGHS's "interrupt" status as "unknown")."""
+        core = self.highs._solver_model
+        return core.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+
     def remove(self, row: pyo.ConstraintData) -> None:
-        """Tell HiGHS a row is gone (before it is deleted from the model)."""
-        self.highs.remove_constraints([row])
+        """Tell HiGHS a row is gone (before it is deleted from the model); a row added since the last
+        solve never reached HiGHS, so there is nothing to tell."""
+        if row in self.highs._named_expressions:  # APPSI's record of the rows it passed on
+            self.highs.remove_constraints([row])
 
     def values(self, variables: list[pyo.Var]) -> list[float]:
         """The current solution's values of the given variables.

@@ -8,7 +8,7 @@ from ..scenario import Scenario
 
 def render_package(scenario: Scenario, package: Package) -> str:
     """A plain-text table: each issue's choice, then each party's utility, reservation and gain."""
-    status = "" if package.optimal else "  (stopped at the time limit: best found, not proven optimal)"
+    status = "" if package.optimal else f"  ({package.caveat or 'stopped at the time limit: best found, not proven optimal'})"
     lines = [f"{scenario.name}: the {package.criterion} package{status}", ""]
     table = package.table(scenario)
     width = max(len(str(x)) for x in table["issue"])

@@ -25,7 +25,7 @@ from typing import Any, Sequence
 
 from markupsafe import Markup
 
-from ..files import write_atomic
+from ..files import check_output, write_atomic
 from ..scenario import Scenario
 from ..space import BargainingSpace
 from ..version import __version__
@@ -43,8 +43,12 @@ def report(space: BargainingSpace, path: str | os.PathLike[str], *, frontier_tim
     of acceptable packages listed (the report then says "at least N").  ``sections`` replaces
     :data:`SECTIONS`.  Everything is computed before the file is opened; the file is written
     to a temporary name in the same folder and moved into place, so a failure leaves nothing.
+    A path that cannot be written, or that is the scenario's own file, is refused
+    (:class:`~bargaining.files.OutputPathError`) before anything is computed.
     """
     path = Path(path)
+    source = space.scenario.source
+    check_output(path, [source] if source and not source.startswith("<") else [], create_folders=True)
     start = time.perf_counter()
     ctx = ReportContext(space, frontier_time_limit=frontier_time_limit, acceptable_limit=acceptable_limit)
     built = [_section(builder(ctx)) for builder in (SECTIONS if sections is None else sections)]

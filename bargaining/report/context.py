@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup
 
-from ..errors import TimeLimitReached
+from ..errors import NumericRangeError, TimeLimitReached
 from ..present import labels
 from ..results import CRITERIA, Diagnosis, Package, number, package_columns
 from ..scenario import Scenario
@@ -102,7 +102,12 @@ class ReportContext:
             frame = pd.DataFrame(columns=[*package_columns(self.scenario), "solution"])
             frame.attrs.update(complete=True, exact=True, solver_calls=0, seconds=0.0)
             return frame
-        return self._timed("frontier", lambda: self.space.frontier(time_limit=self.frontier_time_limit, progress=False, solutions=False))
+        try:
+            return self._timed("frontier", lambda: self.space.frontier(time_limit=self.frontier_time_limit, progress=False, solutions=False))
+        except NumericRangeError as error:  # the search cannot be trusted on these numbers: say so, draw nothing
+            frame = pd.DataFrame(columns=[*package_columns(self.scenario), "solution"])
+            frame.attrs.update(complete=False, exact=True, refused=str(error).split(": ", 1)[-1])
+            return frame
 
     # ---- rendering helpers
     def render_template(self, name: str, **values: Any) -> Markup:

@@ -50,6 +50,8 @@ def _frontier_text(ctx: ReportContext, frontier: pd.DataFrame | None) -> str:
     if frontier is None:
         return "empty"
     attrs, n = frontier.attrs, len(frontier)
+    if attrs.get("refused"):
+        return f"not computed: {attrs['refused']}"
     parts = [f"{n:,} non-dominated utility vector{'' if n == 1 else 's'}"]
     if not attrs.get("complete", True):
         parts.append(f"incomplete: the time limit ({fmt(ctx.frontier_time_limit)} s) stopped the search, these are the points found so far")

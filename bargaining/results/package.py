@@ -28,7 +28,8 @@ class Package:
 
     ``utilities`` and ``gains`` are floats for reading; ``exact_utilities`` keeps the exact
     rational values that comparisons (ties, dominance, criteria) are made with.
-    ``optimal`` is False when the package is the best found before a time limit, not proven best.
+    ``optimal`` is False when the package is not proven best: found before a time limit, or in a
+    scenario whose numbers the solver cannot rank reliably; ``caveat`` then says why.
     """
 
     exact_choices: dict[str, str | Fraction]
@@ -38,6 +39,7 @@ class Package:
     criterion: str | None = None
     optimal: bool = True
     scenario: Scenario | None = field(default=None, compare=False, repr=False)
+    caveat: str | None = field(default=None, compare=False)
 
     @classmethod
     def evaluate(cls, scenario: Scenario, choices: Mapping[str, Any], signers: Sequence[str] | None = None,
@@ -83,7 +85,7 @@ class Package:
         return tuple(self.exact_utilities[p] for p in parties)
 
     def with_(self, **changes: Any) -> "Package":
-        """A copy with some fields changed (``criterion``, ``optimal``)."""
+        """A copy with some fields changed (``criterion``, ``optimal``, ``caveat``)."""
         return replace(self, **changes)
 
     def row(self) -> dict[str, Any]:
@@ -125,6 +127,7 @@ class Package:
             "utilities": self.utilities,
             "gains": self.gains,
             "signers": list(self.signers),
+            **({"caveat": self.caveat} if self.caveat else {}),
         }
 
     def __repr__(self) -> str:

@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from .errors import Problem, ScenarioError, pydantic_problems
 from .evaluate import ExactEvaluation, Waiver
-from .loading import read
+from .loading import check_structure, read
+from .magnitudes import check_magnitudes
 from .references import check_references
 from .schema import RATIONALE, Bound, Interaction, Issue, Party, RedLine, ScenarioModel
 
@@ -53,11 +54,12 @@ class Scenario(ExactEvaluation):
     def from_dict(cls, data: Mapping[str, Any], source: str = "<dict>", lines: Mapping[tuple, int] | None = None) -> "Scenario":
         if not isinstance(data, Mapping):
             raise ScenarioError(source, [Problem((), f"expected a mapping of scenario fields, got {type(data).__name__}")])
+        check_structure(data, source, dict(lines or {}))
         try:
             model = ScenarioModel.model_validate(dict(data))
         except ValidationError as error:
             raise ScenarioError(source, pydantic_problems(error, data), lines) from None
-        problems = check_references(model)
+        problems = check_references(model) or check_magnitudes(model)
         if problems:
             raise ScenarioError(source, problems, lines)
         return cls(model, source)

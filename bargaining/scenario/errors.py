@@ -59,13 +59,18 @@ class ScenarioError(ValueError):
                 return self.lines[path[:cut]]
         return None
 
+    #: At most this many problems are written out (all stay in :attr:`problems`).
+    SHOWN = 100
+
     def _render(self) -> str:
         rows = []
-        for problem in self.problems:
+        for problem in self.problems[: self.SHOWN]:
             line = self.line_of(problem.path)
             at = f", line {line}" if line else ""
             where = f": {problem.where}" if problem.path else ""
             rows.append(f"{self.source}{at}{where}: {problem.message}")
+        if len(self.problems) > self.SHOWN:
+            rows.append(f"{self.source}: ... and {len(self.problems) - self.SHOWN:,} more problems; fix these first")
         return "\n".join(rows)
 
 
@@ -132,7 +137,9 @@ def pydantic_problems(error: ValidationError, data: Any) -> list[Problem]:
     """Turn pydantic's errors into problems, keeping only the union alternative the input looks like."""
     by_place: dict[tuple, list[str]] = {}
     unions: dict[tuple, tuple[str, bool]] = {}  # place of a union -> (which union, some alternative fits the input)
-    for item in error.errors():
+    # without inputs, urls and contexts (a file with 250,000 wrong values makes 250,000 errors): an
+    # input is looked up in the data when a message shows it
+    for item in error.errors(include_url=False, include_context=False, include_input=False):
         raw = tuple(item["loc"])
         loc = tuple("if" if p == "if_" else p for p in raw if _union_branch(p) is None and not str(p).startswith("function-"))
         branch_at = next((i for i, p in enumerate(raw) if _union_branch(p)), None)
@@ -154,8 +161,8 @@ def pydantic_problems(error: ValidationError, data: Any) -> list[Problem]:
         if item["type"] == "value_error":
             message = item["msg"].removeprefix("Value error, ")
         if item["type"] in {"float_type", "finite_number", "string_pattern_mismatch", "string_type", "bool_type", "int_type"}:
-            message += f", got {_short(item.get('input'))}"
-        if isinstance(item.get("input"), bool) and item["type"] in {"string_type", "string_pattern_mismatch"}:
+            message += f", got {_short(_given(raw, loc, data))}"
+        if item["type"] in {"string_type", "string_pattern_mismatch"} and isinstance(_given(raw, loc, data), bool):
             message += "; YAML reads yes/no/on/off/true/false as true or false: put it in quotes ('no')"
         by_place.setdefault(loc, [])
         if message not in by_place[loc]:
@@ -164,6 +171,11 @@ def pydantic_problems(error: ValidationError, data: Any) -> list[Problem]:
         if not fitted:
             by_place[place] = [f"{_UNION_HINTS[union]}, got {_short(_lookup(data, place))}"]
     return [Problem(loc, "; ".join(messages)) for loc, messages in by_place.items() if messages]
+
+
+def _given(raw: tuple, loc: tuple, data: Any) -> Any:
+    """The input an error is about: a mapping's key (pydantic's location ends with "[key]"), else the value at ``loc``."""
+    return raw[-2] if raw[-1:] == ("[key]",) and len(raw) > 1 else _lookup(data, loc)
 
 
 def _short(value: object, limit: int = 60) -> str:

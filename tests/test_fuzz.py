@@ -1,0 +1,197 @@
+"""Fuzzing the command and the optimiser with hostile structure and extreme numbers.
+
+Whatever the file, the command returns an exit code (never a traceback) and keeps its time
+limit within a few seconds; whatever the numbers, a package it returns is acceptable by brute
+force, and one it calls optimal is optimal by brute force (tests/oracle.py).  The default run
+tries a few dozen cases; ``-m slow`` tries many more.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import math
+import time
+import warnings
+from contextlib import redirect_stderr, redirect_stdout
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bargaining import BargainingSpace, Scenario, ScenarioError
+from bargaining.cli import main
+from oracle import enumerate_packages
+from strategies import scenarios
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+BASE = yaml.safe_load((DATA / "logrolling.yaml").read_text())
+TIME_LIMIT = 3.0
+#: Beyond the command's time limit: loading, building the model, the diagnosis's own solves.
+SLACK = 5.0
+
+EXTREME = st.sampled_from([
+    0, -0.0, 1, -1, 1e-320, 5e-324, 1e-9, 1e-7, 1e-6, 1.000000001, 0.1, 1e6, 999999999.999999, 1e9, 1e9 + 1, 1e12,
+    1e15, 1e300, -1e308, 1.7976931348623157e308, float("inf"), float("-inf"), float("nan"), 10**20, -(10**30),
+    True, "1e9", "NaN", "", None, [], {},
+])
+SCALAR = st.one_of(EXTREME, st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
+                   st.text(alphabet="abcxyz_01 &*:[]{}#'\"\\\n", max_size=8))
+ANY = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                    st.dictionaries(st.sampled_from(["id", "x", "options", "per_unit", "range", "if", "<<"]), inner, max_size=3)),
+                   max_leaves=12)
+
+
+def places(data: object, path: tuple = ()) -> list[tuple]:
+    """Every place inside the data (keys and indices from the top)."""
+    found = [path]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += places(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += places(value, path + (index,))
+    return found
+
+
+NUMBERS = st.one_of(st.sampled_from([0, 1e-6, -1e-6, 1.000000001, 0.1, 7, 1e6, 999999999.999999, 1e9, -1e9]),
+                    st.floats(-1e9, 1e9, allow_nan=False), st.integers(-10**9, 10**9))
+
+
+@st.composite
+def hostile_files(draw: st.DrawFn) -> str:
+    """The logrolling case (with a continuous fund) with a few places replaced by anything, or only its
+    numbers replaced by extreme ones (a valid file, solved), or its text cut and spliced."""
+    data = copy.deepcopy(BASE)
+    data["issues"].append({"id": "fund", "range": [0, 100], "status_quo": 0})
+    data["utilities"]["seller"]["fund"] = {"per_unit": 1}
+    data["utilities"]["buyer"]["fund"] = {"per_unit": -0.5}
+    if draw(st.booleans()):
+        numeric = [p for p in places(data) if p and isinstance(_get(data, p), (int, float)) and p[0] != "format"]
+        for where in draw(st.lists(st.sampled_from(numeric), min_size=1, max_size=6)):
+            _get(data, where[:-1])[where[-1]] = draw(NUMBERS)
+        if data["issues"][3]["range"][0] > data["issues"][3]["range"][1]:
+            data["issues"][3]["range"].reverse()
+        data["issues"][3]["status_quo"] = data["issues"][3]["range"][0]
+        return yaml.safe_dump(data, sort_keys=False)
+    for _ in range(draw(st.integers(1, 4))):
+        spots = [p for p in places(data) if p]
+        where = draw(st.sampled_from(spots))
+        parent = data
+        for part in where[:-1]:
+            parent = parent[part]
+        if draw(st.booleans()) and isinstance(parent, dict):
+            del parent[where[-1]]
+        else:
+            parent[where[-1]] = draw(ANY)
+    try:
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    except (yaml.YAMLError, ValueError):
+        text = "format: 1\n"
+    if draw(st.booleans()):
+        at = draw(st.integers(0, len(text)))
+        cut = draw(st.integers(0, 20))
+        text = text[:at] + draw(st.text(alphabet="[]{}:,-&*!|>'\"#\n 0123456789e.<", max_size=12)) + text[at + cut:]
+    return text
+
+
+def _get(data: object, path: tuple) -> object:
+    for part in path:
+        data = data[part]  # type: ignore[index]
+    return data
+
+
+def run(argv: list[str]) -> tuple[int, str, float]:
+    out, err = io.StringIO(), io.StringIO()
+    start = time.perf_counter()
+    with redirect_stdout(out), redirect_stderr(err), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code = main(argv)
+    return code, err.getvalue(), time.perf_counter() - start
+
+
+def check_file(folder: Path, text: str, command: str) -> None:
+    file = folder / "case.yaml"
+    file.write_text(text)
+    argv = [command, str(file)] + (["--time-limit", str(TIME_LIMIT)] if command in ("solve", "frontier") else [])
+    code, err, seconds = run(argv)
+    assert code in (0, 1, 2, 3)
+    assert "Traceback" not in err
+    if code == 2:
+        assert err.startswith(("error: ", "warning: "))
+    assert seconds < TIME_LIMIT + SLACK
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=hostile_files(), command=st.sampled_from(["check", "solve", "diagnose", "frontier"]))
+def test_hostile_files_get_an_exit_code_not_a_traceback(tmp_path_factory, text, command):
+    check_file(tmp_path_factory.mktemp("fuzz"), text, command)
+
+
+@st.composite
+def extreme_scenarios(draw: st.DrawFn) -> Scenario:
+    """A small discrete scenario whose numbers are scaled and nudged to extremes (within the loader's
+    limits: a scenario the loader refuses is drawn again)."""
+    scenario = draw(scenarios(max_parties=3, max_issues=3, max_options=3))
+    data = scenario.to_dict()
+    scale = draw(st.sampled_from([1e-6, 1e-3, 1.0, 1e3, 1e6, 1e8]))
+    nudge = draw(st.sampled_from([0.0, 1e-6, 1e-3, 1e-9 * scale]))
+
+    def extreme(value: float) -> float:
+        shifted = float(Fraction(repr(float(value))) * Fraction(repr(scale)))
+        if shifted and draw(st.integers(0, 3)) == 0:
+            shifted += math.copysign(nudge, shifted)
+        return shifted
+
+    for party in data["parties"]:
+        party["reservation"] = extreme(party["reservation"])
+    for table in data.get("utilities", {}).values():
+        for points in table.values():
+            for option in points:
+                points[option] = extreme(points[option])
+    for interaction in data.get("interactions", []):
+        interaction["value"] = extreme(interaction["value"])
+    try:
+        return Scenario.from_dict(data)
+    except ScenarioError:
+        return draw(st.nothing())
+
+
+def check_against_brute_force(scenario: Scenario, criterion: str) -> None:
+    truth = enumerate_packages(scenario)
+    space = BargainingSpace(scenario)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the solver's tolerance artefacts, cut off with a warning
+        package = space.best(criterion)
+    expected = truth.best(criterion, space.criteria_parties)
+    if package is None:
+        assert expected is None or space.numeric_doubt() is not None, "a package exists and nothing said the answer is in doubt"
+        return
+    assert tuple(package.exact_choices[i] for i in truth.issues) in truth.acceptable_set()
+    if package.optimal:
+        assert expected is not None and package.vector(scenario.party_ids) in expected
+    else:
+        assert package.caveat
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(scenario=extreme_scenarios(), criterion=st.sampled_from(["maxmin", "utilitarian", "nash", "kalai"]))
+def test_extreme_numbers_never_give_a_wrong_package_called_optimal(scenario, criterion):
+    check_against_brute_force(scenario, criterion)
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=hostile_files(), command=st.sampled_from(["check", "solve", "diagnose", "frontier", "phased", "coalitions"]))
+def test_hostile_files_thoroughly(tmp_path_factory, text, command):
+    check_file(tmp_path_factory.mktemp("fuzz"), text, command)
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(scenario=extreme_scenarios(), criterion=st.sampled_from(["maxmin", "utilitarian", "nash", "kalai"]))
+def test_extreme_numbers_thoroughly(scenario, criterion):
+    check_against_brute_force(scenario, criterion)
