@@ -25,8 +25,8 @@ import pyomo.environ as pyo
 
 from ..errors import TimeLimitReached
 from ..results import Package
-from ..scenario import Requirement, Scenario, exact, fraction_gcd
-from .model import BargainingModel
+from ..scenario import STATED, Requirement, Scenario, World, exact, fraction_gcd
+from .model import BargainingModel, factor_slots
 from .phasing import PhasingBlock, build_phasing
 from .solver import Outcome, Solver
 
@@ -115,6 +115,34 @@ class Edit:
         search.coalition = coalition
         self._undo.append(lambda: setattr(search, "coalition", previous))
 
+    def _set(self, parameter: Any, value: float) -> None:
+        previous = parameter.value
+        parameter.set_value(value)
+        self._undo.append(lambda: parameter.set_value(previous))
+
+    def world(self, world: World) -> None:
+        """Set a sampled world: each red line with ``real`` hard (broken fixed 0), soft (broken free)
+        or absent (switched off); sampled reservations in the mutable reservation parameters; each
+        spread party's point factors in the mutable factor parameters.  Packages read back are
+        then evaluated in that world."""
+        search, m = self.search, self.search.m
+        switch = {r.index: k for k, r in enumerate(search.model.requirements) if r.kind == "red_line"}
+        for k, red_line in enumerate(search.scenario.red_lines):
+            if red_line.real is None:
+                continue
+            status = world.status(k, red_line)
+            if red_line.price is not None:
+                self._fix(m.broken[k], 0) if status == "hard" else self._unfix(m.broken[k])
+            self._fix(m.relax[switch[k]], 1 if status == "absent" else 0)
+        for party, value in world.reservations.items():
+            self._set(m.reservation[party], value)
+        for party, table in world.factors.items():
+            for issue, option in factor_slots(search.scenario, party):
+                self._set(m.factor[party, issue, option], table[(issue, option)])
+        previous = search.world
+        search.world = world
+        self._undo.append(lambda: setattr(search, "world", previous))
+
     def phasing(self, phases: int) -> PhasingBlock:
         """Switch on the phasing block for this many phases (built once per count, then kept)."""
         block = self.search.phasing_block(phases)
@@ -133,6 +161,8 @@ class Search:
     deadline: float | None = field(default=None, init=False)
     #: the parties taking part when a coalition is imposed (None: non-veto parties are free to)
     coalition: frozenset[str] | None = field(default=None, init=False)
+    #: the world set by :meth:`Edit.world` (the stated world otherwise): packages are read in it
+    world: World = field(default=STATED, init=False)
     _phasing: dict[int, PhasingBlock] = field(default_factory=dict, init=False)
 
     @classmethod
@@ -172,8 +202,12 @@ class Search:
         return self.model.requirements
 
     def unit(self, party: str) -> Fraction | None:
-        """The step between two different utilities of the party (None: continuous)."""
-        return self.model.unit[party]
+        """The step between two different utilities of the party (None: continuous, or points scaled in the world)."""
+        return None if self.world.scales(party) else self.model.unit[party]
+
+    def reservation(self, party: str) -> Fraction:
+        """The party's reservation in the current world, exactly."""
+        return self.scenario.reservation(party, self.world)
 
     def utility_range(self, party: str) -> tuple[float, float]:
         """The lowest and highest utility any package can give the party."""
@@ -269,9 +303,9 @@ class Search:
     def granularity(self, parties: Sequence[str], reservations: bool = False) -> Fraction | None:
         """The step between two different values of a sum of these parties' utilities (or of
         their gains, with ``reservations``): the gcd of their units; None if any is continuous."""
-        steps = [self.model.unit[p] for p in parties]
+        steps = [self.unit(p) for p in parties]
         if reservations:
-            steps += [exact(self.scenario.party[p].reservation) for p in parties]
+            steps += [self.reservation(p) for p in parties]
         if any(s is None for s in steps):
             return None
         return fraction_gcd([s for s in steps if s])
@@ -319,7 +353,7 @@ class Search:
     def read_package(self) -> Package | None:
         choices = self.read_choices()
         waived, _ = self.switches()
-        signers = self.scenario.signers(choices, waived, self.coalition)
+        signers = self.scenario.signers(choices, waived, self.coalition, self.world)
         if signers is None:
             return None
         return self.package(choices, signers)
@@ -327,13 +361,13 @@ class Search:
     def package(self, choices: Mapping[str, Any], signers: list[str] | None = None) -> Package:
         """The package with these choices, evaluated exactly (signers: who takes part; [] if unacceptable)."""
         scenario = self.scenario
-        signers = signers if signers is not None else scenario.signers(choices, (), self.coalition) or []
-        return make_package(scenario, choices, signers)
+        signers = signers if signers is not None else scenario.signers(choices, (), self.coalition, self.world) or []
+        return make_package(scenario, choices, signers, self.world)
 
     # ---- bounds on gains
     def step_above(self, party: str, gain: Fraction) -> Fraction:
         """The smallest gain the party can have that is strictly above ``gain``."""
-        unit = self.model.unit[party]
+        unit = self.unit(party)
         if unit is None:
             low, high = self.model.utility_range[party]
             return gain + Fraction(max(high - low, 1.0)) * Fraction(1, 10**6)
@@ -341,19 +375,19 @@ class Search:
 
     def at_least(self, party: str, gain: Fraction) -> Fraction:
         """The smallest gain the party can have that is at least ``gain`` (gains lie on a lattice)."""
-        unit = self.model.unit[party]
+        unit = self.unit(party)
         if unit is None:
             return gain
-        reservation = exact(self.scenario.party[party].reservation)
+        reservation = self.reservation(party)
         return unit * math.ceil((gain + reservation) / unit) - reservation
 
 
-def make_package(scenario: Scenario, choices: Mapping[str, Any], signers: Sequence[str]) -> Package:
-    """A package evaluated exactly from its choices."""
+def make_package(scenario: Scenario, choices: Mapping[str, Any], signers: Sequence[str], world: World = STATED) -> Package:
+    """A package evaluated exactly from its choices (in a sampled world: its utilities and reservations)."""
     return Package(
         exact_choices={i: (c if isinstance(c, str) else exact(c)) for i, c in choices.items()},
-        exact_utilities={p: scenario.utility(p, choices) for p in scenario.party_ids},
-        reservations={p.id: exact(p.reservation) for p in scenario.parties},
+        exact_utilities={p: scenario.utility(p, choices, world) for p in scenario.party_ids},
+        reservations={p: scenario.reservation(p, world) for p in scenario.party_ids},
         signers=tuple(signers),
         scenario=scenario,
     )

@@ -24,9 +24,11 @@ from .diagnosis import (
     concession_label,
 )
 from .package import Package, number, package_columns, packages_frame
+from .uncertainty import DealProbability, RobustPackage, WorldDeal, share_text, wilson
 
 __all__ = [
-    "CRITERIA", "FROZEN", "OPEN", "Coalition", "Concession", "Concessions", "Criterion", "Diagnosis", "Frontier", "Leverage",
-    "Package", "PhasePlan", "ReservationCut", "SpaceMeasures", "check_criterion", "coalitions_frame", "concession_label",
-    "number", "package_columns", "packages_frame",
+    "CRITERIA", "FROZEN", "OPEN", "Coalition", "Concession", "Concessions", "Criterion", "DealProbability", "Diagnosis",
+    "Frontier", "Leverage", "Package", "PhasePlan", "ReservationCut", "RobustPackage", "SpaceMeasures", "WorldDeal",
+    "check_criterion", "coalitions_frame", "concession_label", "number", "package_columns", "packages_frame", "share_text",
+    "wilson",
 ]

@@ -21,8 +21,10 @@ from .schema import (
     Party,
     RedLine,
 )
+from .worlds import STATED, Slot, World, Worlds
 
 __all__ = [
     "PER_UNIT", "RATIONALE", "Bound", "Interaction", "Issue", "Option", "Party", "Problem", "RedLine", "Requirement",
-    "Scenario", "ScenarioError", "Waiver", "exact", "exact_or_id", "format_path", "fraction_gcd",
+    "STATED", "Scenario", "ScenarioError", "Slot", "Waiver", "World", "Worlds", "exact", "exact_or_id",
+    "format_path", "fraction_gcd",
 ]

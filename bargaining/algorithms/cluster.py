@@ -1,0 +1,128 @@
+"""One solve per sampled world, in this process or on Dask workers.
+
+``scheduler``:
+
+* ``None`` (default): the first worlds are solved here.  If their pace says the whole job
+  ends within :data:`SERIAL_SECONDS`, the rest is solved here too; otherwise a local Dask
+  cluster is started (one worker process per core, one thread each, bound to 127.0.0.1, no
+  dashboard) and stopped when the job ends.  This process keeps solving until the workers
+  send their first answers, then only hands out chunks.
+* ``"serial"``: everything in this process.
+* an address such as ``"tcp://host:8786"``: an existing Dask distributed cluster.
+
+Each worker process builds its engine (``Search.of(scenario)``) once, keeps it for the
+chunks it is given, and solves each world on it.  A world's answer depends only on the
+world (every change a world makes is undone before the next), so the results are the same
+whatever the number of workers and whoever solved which world.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import time
+from collections import deque
+from typing import Any, Callable, Sequence
+
+from ..engine.search import Search
+from ..progress import Progress
+from ..scenario import Scenario, World
+
+#: A job whose in-process pace says it would end within this many seconds runs in-process.
+SERIAL_SECONDS = 6.0
+#: How long this process solves before it estimates the job's length.
+PROBE_SECONDS = 1.0
+
+#: (search, world, *args) -> an answer for that world; must be a module-level function (workers import it).
+Work = Callable[..., Any]
+
+_ENGINES: dict[str, Search] = {}  # in each worker process: scenario fingerprint -> its engine, built once
+
+
+def fingerprint(data: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def solve_chunk(key: str, data: dict[str, Any], work: Work, worlds: Sequence[World], args: tuple) -> list[Any]:
+    """In a worker: the engine of this scenario (built on first use), then ``work`` on each world."""
+    if key not in _ENGINES:
+        _ENGINES.clear()  # one scenario at a time per worker
+        _ENGINES[key] = Search.of(Scenario.from_dict(data))
+    search = _ENGINES[key]
+    return [work(search, world, *args) for world in worlds]
+
+
+def run_worlds(search: Search, worlds: Sequence[World], work: Work, args: tuple = (), *, scheduler: str | None = None,
+               progress: bool | None = None, what: str = "worlds") -> list[Any]:
+    """``work(search, world, *args)`` for every world, in order (see the module's docstring for where)."""
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise ValueError(f"scheduler must be None, 'serial' or a Dask scheduler address, not {scheduler!r}")
+    answers: list[Any] = [None] * len(worlds)
+    todo = deque(range(len(worlds)))
+    with Progress(what, enabled=progress, total=len(worlds), unit=" worlds") as bar:
+        def here(k: int) -> None:
+            answers[k] = work(search, worlds[k], *args)
+            bar.update()
+
+        if scheduler in (None, "serial"):
+            started = time.perf_counter()
+            while todo and (scheduler == "serial" or time.perf_counter() - started < PROBE_SECONDS):
+                here(todo.popleft())
+            pace = (time.perf_counter() - started) / max(1, len(worlds) - len(todo))
+            if scheduler == "serial" or pace * len(todo) < SERIAL_SECONDS:
+                while todo:
+                    here(todo.popleft())
+                return answers
+        _on_cluster(search, worlds, work, args, scheduler, todo, answers, here, bar)
+    return answers
+
+
+def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple, scheduler: str | None, todo: deque,
+                answers: list[Any], here: Callable[[int], None], bar: Progress) -> None:
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cores = os.cpu_count() or 1
+        cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, silence_logs=logging.ERROR)
+    try:
+        with Client(cluster if cluster is not None else scheduler, set_as_default=False) as client:
+            workers = max(1, len(client.scheduler_info().get("workers", {})) or (os.cpu_count() or 1))
+            data = search.scenario.to_dict()
+            key = fingerprint(data)
+            shared = client.scatter(data, broadcast=True)
+            size = max(1, min(50, math.ceil(len(todo) / (workers * 8))))
+            chunks = deque(list(todo)[k:k + size] for k in range(0, len(todo), size))
+            todo.clear()
+            running: dict[Any, list[int]] = {}
+            done = as_completed()
+
+            def submit() -> None:
+                chunk = chunks.popleft()
+                future = client.submit(solve_chunk, key, shared, work, [worlds[k] for k in chunk], args, pure=False)
+                running[future] = chunk
+                done.add(future)
+
+            while chunks and len(running) < 2 * workers:
+                submit()
+            heard = False
+            while running:
+                if not heard and chunks and not any(f.done() for f in running):
+                    for k in chunks.pop():  # workers still starting: solve a chunk here meanwhile
+                        here(k)
+                    continue
+                future = next(done)
+                heard = True
+                chunk = running.pop(future)
+                for k, answer in zip(chunk, future.result()):
+                    answers[k] = answer
+                bar.update(len(chunk))
+                if chunks:
+                    submit()
+    finally:
+        if cluster is not None:
+            cluster.close(timeout=10)
