@@ -290,10 +290,10 @@ class BargainingSpace:
         in which that party accepts it), ``blocked most by`` (the requirement failing in the most worlds
         where it is not acceptable) and ``blocked share``.  ``packages``: Package objects or choice
         dicts; default the stated world's four solutions, the most robust package and up to 50 points
-        of the stated world's frontier (those found within ``frontier_seconds``)."""
+        of the stated world's frontier (those found within ``frontier_seconds``; 0: none)."""
         study = self._sample(samples, seed)
         if packages is None:
-            chosen = default_packages(study, self.criteria_parties, frontier_seconds=frontier_seconds)
+            chosen = default_packages(study, self.criteria_parties, 50 if frontier_seconds > 0 else 0, frontier_seconds)
         else:
             chosen = [(x.criterion or f"package {k + 1}", x.exact_choices) if isinstance(x, Package)
                       else (f"package {k + 1}", self.scenario.check_package(x, f"packages[{k}]")) for k, x in enumerate(packages)]

@@ -99,7 +99,7 @@ def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple
             chunks = deque(list(todo)[k:k + size] for k in range(0, len(todo), size))
             todo.clear()
             running: dict[Any, list[int]] = {}
-            done = as_completed()
+            done = as_completed(loop=client.loop)
 
             def submit() -> None:
                 chunk = chunks.popleft()

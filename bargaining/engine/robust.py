@@ -130,7 +130,7 @@ def build_robust(search: Search, worlds: Worlds, name: str = "robust") -> Robust
             reservation = float(world.reservation(scenario.party[p]))
             low = model.world_range[p][0] - reservation
             if low < 0:
-                b.rows.add(utility - reservation >= margin(model, p, True) * b.acc[p, s] + low * (1 - b.acc[p, s]))
+                b.rows.add(utility - reservation >= margin(model, p) * b.acc[p, s] + min(low, -1.0) * (1 - b.acc[p, s]))
         elif level is not None and (p, level) in b.threshold_index:
             b.rows.add(b.acc[p, s] <= b.q[b.threshold_index[p, level]])
         if not hard and (level is None or (p not in spread and (p, level) not in b.threshold_index)):
@@ -170,16 +170,17 @@ def _thresholds(b: pyo.Block, model: Any, party: str, levels: list[Any]) -> None
         q = b.q.add()
         b.threshold_index[party, level] = q.index()
         utility = model.m.gain[party] + model.m.reservation[party]  # two terms, not the utility's many
-        b.rows.add(utility - float(level) >= margin(model, party) * q + (low - float(level)) * (1 - q))
+        # any big-M at least level - low is valid (the utility is never below low); at least 1 keeps HiGHS off tiny coefficients
+        b.rows.add(utility - float(level) >= margin(model, party) * q + min(low - float(level), -1.0) * (1 - q))
         if previous is not None:
             b.rows.add(q <= previous)
         previous = q
 
 
-def margin(model: Any, party: str, scaled: bool = False) -> float:
-    """How far above a threshold the solver must put a utility that is not on a lattice (amounts, or
-    points scaled by factors), so that reading the package exactly keeps it above: 1e-6 of its range."""
-    if model.unit[party] is not None and not scaled:
+def margin(model: Any, party: str) -> float:
+    """How far above a threshold the solver must put a utility with a continuous part (an amount), so
+    that reading the amounts back exactly keeps it above: 1e-6 of its range (0 for discrete utilities)."""
+    if model.unit[party] is not None:
         return 0.0
     low, high = model.world_range[party]
     return 1e-6 * max(1.0, high - low)
