@@ -263,8 +263,8 @@ class BargainingSpace:
         ``.interval``); ``.to_frame()``: each veto party's gain in each such world's maxmin package.
 
         One maxmin search per world on this model; on Dask workers when the job is long
-        (``scheduler``: None picks, "serial" forces this process, "tcp://host:8786" an existing
-        cluster; see :mod:`bargaining.algorithms.cluster`)."""
+        (``scheduler``: None picks, "serial" forces this process, "local" a local cluster,
+        "tcp://host:8786" an existing cluster; see :mod:`bargaining.algorithms.cluster`)."""
         study = self._sample(samples, seed)
         if "deal" not in study.cache:
             study.cache["deal"] = deal_probability(self.search, study.worlds, self.criteria_parties, scheduler=scheduler,

@@ -5,9 +5,10 @@
 * ``None`` (default): the first worlds are solved here.  If their pace says the whole job
   ends within :data:`SERIAL_SECONDS`, the rest is solved here too; otherwise a local Dask
   cluster is started (one worker process per core, one thread each, bound to 127.0.0.1, no
-  dashboard) and stopped when the job ends.  This process keeps solving until the workers
-  send their first answers, then only hands out chunks.
+  dashboard; see :func:`_local_cluster`) and stopped when the job ends.  This process keeps
+  solving until the workers send their first answers, then only hands out chunks.
 * ``"serial"``: everything in this process.
+* ``"local"``: a local cluster as above, whatever the job's size.
 * an address such as ``"tcp://host:8786"``: an existing Dask distributed cluster.
 
 Each worker process builds its engine (``Search.of(scenario)``) once, keeps it for the
@@ -23,6 +24,7 @@ import json
 import logging
 import math
 import os
+import sys
 import time
 from collections import deque
 from typing import Any, Callable, Sequence
@@ -60,6 +62,9 @@ def run_worlds(search: Search, worlds: Sequence[World], work: Work, args: tuple 
     """``work(search, world, *args)`` for every world, in order (see the module's docstring for where)."""
     if scheduler is not None and not isinstance(scheduler, str):
         raise ValueError(f"scheduler must be None, 'serial' or a Dask scheduler address, not {scheduler!r}")
+    local = scheduler == "local"
+    if local:
+        scheduler = None
     answers: list[Any] = [None] * len(worlds)
     todo = deque(range(len(worlds)))
     with Progress(what, enabled=progress, total=len(worlds), unit=" worlds") as bar:
@@ -67,7 +72,7 @@ def run_worlds(search: Search, worlds: Sequence[World], work: Work, args: tuple 
             answers[k] = work(search, worlds[k], *args)
             bar.update()
 
-        if scheduler in (None, "serial"):
+        if scheduler in (None, "serial") and not local:
             started = time.perf_counter()
             while todo and (scheduler == "serial" or time.perf_counter() - started < PROBE_SECONDS):
                 here(todo.popleft())
@@ -80,15 +85,30 @@ def run_worlds(search: Search, worlds: Sequence[World], work: Work, args: tuple 
     return answers
 
 
+def _local_cluster() -> Any:
+    """One worker process per core, one thread each, scheduler and workers on 127.0.0.1, no dashboard.
+
+    The processes are started as plain subprocesses (Dask's SubprocessCluster with bare workers),
+    not with multiprocessing: spawning would import the caller's ``__main__`` again, which breaks
+    scripts without an ``if __name__ == "__main__":`` guard and code typed at a prompt.  (On
+    Windows, where that cluster does not exist, Dask's LocalCluster is used.)"""
+    cores = os.cpu_count() or 1
+    if sys.platform == "win32":  # pragma: no cover
+        from distributed import LocalCluster
+
+        return LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, host="127.0.0.1",
+                            dashboard_address=None, silence_logs=logging.ERROR)
+    from distributed.deploy.subprocess import SubprocessCluster
+
+    return SubprocessCluster(host="127.0.0.1", dashboard_address=None, worker_class="distributed.Worker", n_workers=cores,
+                             threads_per_worker=1, silence_logs=logging.ERROR)
+
+
 def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple, scheduler: str | None, todo: deque,
                 answers: list[Any], here: Callable[[int], None], bar: Progress) -> None:
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, as_completed
 
-    cluster = None
-    if scheduler is None:
-        cores = os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, silence_logs=logging.ERROR)
+    cluster = _local_cluster() if scheduler is None else None
     try:
         with Client(cluster if cluster is not None else scheduler, set_as_default=False) as client:
             workers = max(1, len(client.scheduler_info().get("workers", {})) or (os.cpu_count() or 1))
