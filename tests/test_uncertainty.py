@@ -218,14 +218,17 @@ def test_time_limit_returns_the_best_found_with_a_bound():
     sys.path.insert(0, "benchmarks")
     from scenarios import uncertain_random_scenario
 
-    space = _space(uncertain_random_scenario(12, 4, 3, seed=1, uncertain=6))
-    try:
-        found = space.most_robust(300, seed=0, time_limit=0.01)
-    except TimeLimitReached:
-        return
-    exact = space.most_robust(300, seed=0)
-    assert found is None or found.bound >= exact.wins >= found.wins
+    space = _space(uncertain_random_scenario(30, 5, 4, seed=0, uncertain=10))
+    exact = space.most_robust(1000, seed=0)
     assert exact.optimal and exact.bound == exact.wins
+    try:
+        found = space.most_robust(1000, seed=0, time_limit=0.3)
+    except TimeLimitReached:
+        return  # stopped before any package was found: also a documented outcome
+    if found.optimal:
+        assert found.wins == exact.wins
+    else:
+        assert found.bound >= exact.wins >= found.wins >= 1
 
 
 def test_robustness_command(tmp_path, capsys):

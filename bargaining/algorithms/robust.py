@@ -62,10 +62,11 @@ def most_robust(study: Study, parties: Sequence[str], among: np.ndarray | None =
     chosen = np.arange(len(worlds)) if among is None else np.flatnonzero(among)
     if not len(chosen):
         return None
+    block = study.block  # built before the clock starts
     with search.limited(time_limit):
-        choices, outcome = most_robust_choices(search, study.block, study.block.counts(chosen), parties if tie_break else ())
+        choices, outcome = most_robust_choices(search, block, block.counts(chosen), parties if tie_break else ())
     if choices is None:
-        if outcome.status == "time_limit" and not outcome.has_solution:
+        if outcome.status == "time_limit":
             raise TimeLimitReached("stopped at the time limit before finding a package acceptable in any world")
         return None
     accepted = verdicts(search.scenario, [choices], worlds).accepted[0][chosen]
@@ -127,13 +128,23 @@ def value_of_information(study: Study, deal: DealProbability, now: RobustPackage
                           f"at least {party.reservation:g}", worlds.reservations[:, j] >= party.reservation))
     rows = []
     base = now.wins if now is not None else 0
+    accepted = verdicts(scenario, [now.exact_choices], worlds).accepted[0] if now is not None else np.zeros(n, dtype=bool)
+
+    def best_on(side: np.ndarray) -> int:
+        """The most worlds of ``side`` any package wins.  No package wins a world without a deal, so when
+        the package chosen now wins every world of ``side`` that has one, it is the best there: no solve."""
+        if int((accepted & side).sum()) == int((deals & side).sum()):
+            return int((accepted & side).sum())
+        found = most_robust(study, (), side, tie_break=False)
+        return found.wins if found is not None else 0
+
     with study.switched_on():
-        answers = [[most_robust(study, (), side, tie_break=False) for side in (yes, ~yes)] for *_, yes in questions]
+        answers = [[best_on(side) for side in (yes, ~yes)] for *_, yes in questions]
     for (question, kind, label, meaning, yes), parts in zip(questions, answers):
-        after = sum(x.wins for x in parts if x is not None)
+        after = sum(parts)
         rows.append({"question": question, "kind": kind, "label": label, "yes means": meaning, "p yes": float(yes.mean()),
                      "deal if yes": _share(deals, yes), "deal if no": _share(deals, ~yes), "robust now": base / n,
-                     "robust if yes": _win_share(parts[0], yes), "robust if no": _win_share(parts[1], ~yes),
+                     "robust if yes": _share_of(parts[0], yes), "robust if no": _share_of(parts[1], ~yes),
                      "rise": (after - base) / n})
     frame = pd.DataFrame(rows, columns=VOI_COLUMNS)
     if len(frame):
@@ -147,10 +158,8 @@ def _share(values: np.ndarray, mask: np.ndarray) -> float:
     return float(values[mask].mean()) if mask.any() else float("nan")
 
 
-def _win_share(package: RobustPackage | None, mask: np.ndarray) -> float:
-    if not mask.any():
-        return float("nan")
-    return (package.wins if package is not None else 0) / int(mask.sum())
+def _share_of(wins: int, mask: np.ndarray) -> float:
+    return wins / int(mask.sum()) if mask.any() else float("nan")
 
 
 def default_packages(study: Study, parties: Sequence[str], frontier: int = 50, frontier_seconds: float = 10.0

@@ -16,14 +16,16 @@ them wins no world).  Non-veto parties are taken as present in the model, and th
 acceptance is decided per world in the block.
 
 Per party p and *signature* s (what decides p's acceptance: the status of its uncertain
-lines, its reservation rounded up to the lattice of its utilities, its point factors), a
-binary acc[p, s] <= 1 - v_k for each of p's lines hard in s, and <= q[p, j] where q[p, j]
-says p's utility reaches the j-th smallest threshold (q[p, j] >= q[p, j + 1]).  With a
-points spread, acc[p, s] has its own utility row with the world's factors.  Per *group* of
-worlds (identical signatures of every party that matters, merged with a weight) a binary
-y[g] <= acc[p, s_p(g)] for each veto party, and for an issue with controlled_by:
-k (controlled[i] + y[g] - 1) <= the controllers present in g.  The objective is the sum of
-weight x y[g].
+lines, its reservation rounded up to the lattice of its utilities, its point factors) the
+condition is: z + v_k <= 1 for each of p's lines hard in s, and p's utility reaching the
+level, ``u_p - level >= (low - level)(1 - z)`` (with a points spread, the utility row has the
+world's factors).  Per *group* of worlds (identical signatures of every party that matters,
+merged with a weight) a binary y[g].  The condition's binary z is y[g] itself when only one
+group has that signature of a veto party (so a world costs a few rows), else a binary
+acc[p, s] with y[g] <= acc[p, s]; a level shared by several binaries gets its own q >= each.
+For an issue with controlled_by: k (controlled[i] + h - 1) <= the controllers accepting, where
+h >= y[g] is shared by the groups whose non-veto controllers have the same signatures (y[g]
+itself when only one has).  The objective is the sum of weight x y[g].
 """
 
 from __future__ import annotations
@@ -62,10 +64,12 @@ def build_robust(search: Search, worlds: Worlds, name: str = "robust") -> Robust
     """Add (inactive) the block for these worlds to the model."""
     model, scenario, m = search.model, search.scenario, search.m
     b = pyo.Block(concrete=True)
-    m.add_component(name, b)
+    k = 1
+    while m.component(f"{name}_{k}") is not None:
+        k += 1
+    m.add_component(f"{name}_{k}", b)
     b.rows = pyo.ConstraintList()
     b.q = pyo.VarList(domain=pyo.Binary)
-    b.threshold_index = {}
     n = len(worlds)
     switch = {r.index: k for k, r in enumerate(model.requirements) if r.kind == "red_line"}
     own = {r.party: k for k, r in enumerate(model.requirements) if r.kind == "reservation"}
@@ -74,7 +78,6 @@ def build_robust(search: Search, worlds: Worlds, name: str = "robust") -> Robust
     column = {k: j for j, k in enumerate(worlds.lines)}
     ranged = {p: j for j, p in enumerate(worlds.ranged)}
     spread = {p: j for j, p in enumerate(worlds.spread)}
-    slot = {s: k for k, s in enumerate(worlds.slots)}
 
     free: list[Any] = []
     violation: dict[int, Any] = {}
@@ -90,13 +93,12 @@ def build_robust(search: Search, worlds: Worlds, name: str = "robust") -> Robust
     free += [m.relax[own[p]] for p in parties if local[p]]
     free += [m.relax[own[p]] for p in scenario.party_ids if p not in parties and p not in veto]
 
-    # ---- per party: signatures, thresholds, acceptance binaries
+    # ---- per party: what decides its acceptance in each world (its signature there)
     signature: dict[str, list[int]] = {}
-    acc_rows: list[tuple[str, int, list[Any], Any]] = []  # (party, s, violations that must be 0, reservation part)
+    condition: dict[tuple[str, int], tuple[list[Any], Any]] = {}  # (party, s) -> (violations that must be 0, level)
     for p in parties:
         mine = [k for k, r in enumerate(scenario.red_lines) if r.party == p and k in violation]
         keys: dict[tuple, int] = {}
-        thresholds: dict[Any, None] = {}
         found = []
         for w in range(n):
             status = tuple(bool(worlds.real[w, column[k]]) if k in column else None for k in mine)
@@ -106,75 +108,92 @@ def build_robust(search: Search, worlds: Worlds, name: str = "robust") -> Robust
                     else Fraction(repr(float(scenario.party[p].reservation)))
                 unit = model.unit[p]
                 level = w if p in spread else unit * math.ceil(reservation / unit) if unit else reservation
-                if p not in spread:
-                    thresholds[level] = None
+                if p not in spread and float(level) <= model.world_range[p][0]:
+                    level = None  # every package reaches it
             key = (status, level)
             if key not in keys:
                 keys[key] = len(keys)
-                hard = [violation[k] for k, real in zip(mine, status)
-                        if (real if real is not None else not scenario.red_lines[k].soft)]
-                acc_rows.append((p, keys[key], hard, level))
+                hard = [violation[k] for k, real in zip(mine, status) if (real if real is not None else not scenario.red_lines[k].soft)]
+                condition[p, keys[key]] = (hard, level)
             found.append(keys[key])
         signature[p] = found
-        if thresholds:
-            _thresholds(b, model, p, sorted(thresholds))
-    b.acc = pyo.Var([(p, s) for p, s, _, _ in acc_rows], domain=pyo.Binary)
-    trivial = set()
-    for p, s, hard, level in acc_rows:
-        for v in hard:
-            b.rows.add(b.acc[p, s] + v <= 1)
-        if level is not None and p in spread:
-            world = worlds[level]
-            utility = utility_expression(scenario, p, lambda i, o: m.choose[i, o], lambda c: m.amount[c], lambda j: m.together[j],
-                                         lambda k: m.broken[k], lambda q, i, o: float(world.factors[q][(i, o)]))
-            reservation = float(world.reservation(scenario.party[p]))
-            low = model.world_range[p][0] - reservation
-            if low < 0:
-                b.rows.add(utility - reservation >= margin(model, p) * b.acc[p, s] + min(low, -1.0) * (1 - b.acc[p, s]))
-        elif level is not None and (p, level) in b.threshold_index:
-            b.rows.add(b.acc[p, s] <= b.q[b.threshold_index[p, level]])
-        if not hard and (level is None or (p not in spread and (p, level) not in b.threshold_index)):
-            trivial.add((p, s))
-    for p, s in trivial:
-        b.acc[p, s].fix(1)
+    trivial = {key for key, (hard, level) in condition.items() if not hard and level is None}
 
-    # ---- per group of identical worlds
+    # ---- groups of identical worlds; a binary acc[p, s] only where a signature is shared (else y itself carries it)
     rows = np.array([[signature[p][w] for p in parties] for w in range(n)], dtype=np.int64).reshape(n, len(parties))
     _, group_of, first = _groups(rows)
     b.y = pyo.Var(range(len(first)), domain=pyo.Binary)
+    users: dict[tuple[str, int], list[int]] = {}
     for g, w in enumerate(first):
-        def acc(p: str) -> Any:
-            return b.acc[p, signature[p][w]]
         for p in parties:
-            if p in veto and (p, signature[p][w]) not in trivial:
-                b.rows.add(b.y[g] <= acc(p))
+            users.setdefault((p, signature[p][w]), []).append(g)
+    shared = [key for key in condition if key not in trivial and (key[0] not in veto or len(users.get(key, [])) > 1)]
+    b.acc = pyo.Var(shared, domain=pyo.Binary)
+    carrier = {key: b.acc[key] for key in shared}
+    carrier.update({key: b.y[users[key][0]] for key in condition if key not in trivial and key not in carrier and key in users})
+    levels: dict[tuple[str, Any], list[Any]] = {}
+    for key, z in carrier.items():
+        hard, level = condition[key]
+        for v in hard:
+            b.rows.add(z + v <= 1)
+        if level is not None:
+            levels.setdefault((key[0], level), []).append(z)
+    for (p, level), zs in levels.items():
+        _reach(b, search, worlds, p, level, zs, p in spread)
+    for key in shared:
+        if key[0] in veto:
+            for g in users[key]:
+                b.rows.add(b.y[g] <= b.acc[key])
+
+    # ---- who controls a moved issue: enough of its controlling parties accept in the group's worlds.  Groups
+    # whose non-veto controllers have the same signatures share one binary h (y[g] <= h) and its rows.
+    optional = [c for c in parties if c not in veto]
+    together: dict[tuple[int, ...], list[int]] = {}
+    for g, w in enumerate(first):
+        together.setdefault(tuple(signature[c][w] for c in optional), []).append(g)
+    b.h = pyo.VarList(domain=pyo.Binary)
+    for pattern, members in together.items():
+        at = dict(zip(optional, pattern))
+        needs = []
         for issue in scenario.issues:
             if not issue.controlled_by:
                 continue
-            sure = sum(1 for c in issue.controllers if c in veto or (c, signature[c][w]) in trivial)
-            if sure >= issue.controllers_needed:
-                continue
-            present = sure + sum(acc(c) for c in issue.controllers if c not in veto and (c, signature[c][w]) not in trivial)
-            b.rows.add(issue.controllers_needed * (m.controlled[issue.id] + b.y[g] - 1) <= present)
+            sure = sum(1 for c in issue.controllers if c in veto or (c, at[c]) in trivial)
+            if sure < issue.controllers_needed:
+                needs.append((issue, sure + sum(carrier[c, at[c]] for c in issue.controllers if c not in veto and (c, at[c]) not in trivial)))
+        if not needs:
+            continue
+        z = b.y[members[0]] if len(members) == 1 else b.h.add()
+        if len(members) > 1:
+            for g in members:
+                b.rows.add(b.y[g] <= z)
+        for issue, present in needs:
+            b.rows.add(issue.controllers_needed * (m.controlled[issue.id] + z - 1) <= present)
     b.deactivate()
     return RobustBlock(b, group_of, len(first), free, [m.takes_part[p] for p in m.takes_part])
 
 
-def _thresholds(b: pyo.Block, model: Any, party: str, levels: list[Any]) -> None:
-    """q[party, j] = 1 only if the party's utility reaches the j-th threshold (a chain, decreasing in j)."""
-    low = model.world_range[party][0]
-    previous = None
-    for level in levels:
-        if float(level) <= low:
-            continue  # every package reaches it
-        q = b.q.add()
-        b.threshold_index[party, level] = q.index()
-        utility = model.m.gain[party] + model.m.reservation[party]  # two terms, not the utility's many
-        # any big-M at least level - low is valid (the utility is never below low); at least 1 keeps HiGHS off tiny coefficients
-        b.rows.add(utility - float(level) >= margin(model, party) * q + min(low - float(level), -1.0) * (1 - q))
-        if previous is not None:
-            b.rows.add(q <= previous)
-        previous = q
+def _reach(b: pyo.Block, search: Search, worlds: Worlds, party: str, level: Any, carriers: list[Any], scaled: bool) -> None:
+    """Each binary in ``carriers`` is 1 only if the party's utility reaches ``level`` (with a spread:
+    its utility in world ``level`` reaches that world's reservation).  One row for a single binary; a
+    shared binary q with q >= each of them otherwise."""
+    model, m, scenario = search.model, search.m, search.scenario
+    z = carriers[0]
+    if len(carriers) > 1:
+        z = b.q.add()
+        for carrier in carriers:
+            b.rows.add(carrier <= z)
+    if scaled:
+        world = worlds[level]
+        utility = utility_expression(scenario, party, lambda i, o: m.choose[i, o], lambda c: m.amount[c], lambda j: m.together[j],
+                                     lambda k: m.broken[k], lambda q, i, o: float(world.factors[q][(i, o)]))
+        target = float(world.reservation(scenario.party[party]))
+    else:
+        utility = m.gain[party] + m.reservation[party]  # two terms, not the utility's many
+        target = float(level)
+    # any big-M at least target - low is valid (the utility is never below low); at least 1 keeps HiGHS off tiny coefficients
+    slack = min(model.world_range[party][0] - target, -1.0)
+    b.rows.add(utility - target >= margin(model, party) * z + slack * (1 - z))
 
 
 def margin(model: Any, party: str) -> float:
