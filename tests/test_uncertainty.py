@@ -247,3 +247,13 @@ def test_robustness_command(tmp_path, capsys):
     assert data["samples"] == 60 and 0 <= data["deal_probability"]["probability"] <= 1
     assert data["most_robust"]["wins"] >= 1 and len(data["value_of_information"]) == 4
     assert main(["robustness", str(file), "--samples", "0"]) == 2
+
+
+def test_report_says_how_sure_the_deal_is_only_with_uncertainty_fields(tmp_path):
+    from bargaining import report
+
+    page = report(_space(Scenario.from_dict(CASE)), tmp_path / "case.html", uncertainty_samples=60).read_text()
+    assert "How sure is this deal?" in page and "What learning each uncertainty would be worth" in page
+    assert "How often each package is acceptable" in page and "The most robust package" in page
+    plain = report(_space(Scenario.from_yaml("data/logrolling.yaml")), tmp_path / "plain.html").read_text()
+    assert "How sure is this deal?" not in plain

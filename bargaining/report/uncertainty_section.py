@@ -8,10 +8,6 @@ from markupsafe import Markup
 from ..present.uncertainty_figures import acceptance_bars, information_bars
 from .context import ReportContext, Section
 
-#: Worlds sampled for the report (seed 0), as ``bargaining robustness`` does by default.
-REPORT_SAMPLES = 1000
-
-
 def has_uncertainty(ctx: ReportContext) -> list[str]:
     """The uncertainty fields the scenario uses (empty: none)."""
     scenario = ctx.scenario
@@ -25,13 +21,13 @@ def has_uncertainty(ctx: ReportContext) -> list[str]:
     return found
 
 
-def uncertainty_section(ctx: ReportContext, samples: int = REPORT_SAMPLES) -> Section | None:
+def uncertainty_section(ctx: ReportContext) -> Section | None:
     """The chance of a deal with its interval, each package's acceptance with intervals, the value of
-    information ranked, and the most robust package."""
+    information ranked, and the most robust package (on ``ctx.uncertainty_samples`` worlds, seed 0)."""
     fields = has_uncertainty(ctx)
     if not fields:
         return None
-    space = ctx.space
+    space, samples = ctx.space, ctx.uncertainty_samples
     deal = ctx._timed("uncertainty", lambda: space.deal_probability(samples, 0, progress=False))
     table = ctx._timed("uncertainty", lambda: space.robustness(samples=samples, seed=0, frontier_seconds=0))
     robust = ctx._timed("uncertainty", lambda: space.most_robust(samples, 0))
