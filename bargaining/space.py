@@ -308,7 +308,7 @@ class BargainingSpace:
         in which the chosen package is accepted, over choosing now."""
         study = self._sample(samples, seed)
         deal = self.deal_probability(samples, seed, scheduler, progress)
-        return value_of_information(study, deal, self.most_robust(samples, seed))
+        return value_of_information(study, deal, self.most_robust(samples, seed), self.progress if progress is None else progress)
 
     def _sample(self, samples: int, seed: int) -> Study:
         if self._study is None or self._study.key != (samples, seed):

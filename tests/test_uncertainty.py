@@ -126,6 +126,7 @@ def test_worlds_follow_the_sampling_rules_and_the_seed(case_space):
 
 def test_hand_made_case_equals_brute_force(case_space):
     scenario = case_space.scenario
+    before = case_space.best("maxmin")
     worlds = case_space.worlds(200, seed=1)
     oracle = enumerate_worlds(scenario, worlds)
     deal = case_space.deal_probability(200, seed=1, scheduler="serial")
@@ -142,6 +143,8 @@ def test_hand_made_case_equals_brute_force(case_space):
     voi = case_space.value_of_information(200, seed=1)
     assert set(voi["question"]) == {"a_land", "b_land", "c_money", "a"}
     assert voi["rise"].iloc[0] == voi["rise"].max() >= 0
+    assert case_space.best("maxmin") == before  # the robust block and the worlds leave the stated model as it was
+    assert case_space.worlds(10, seed=np.int64(1)).equals(case_space.worlds(200, seed=1).head(10))
 
 
 BAD = [

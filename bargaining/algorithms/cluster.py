@@ -6,7 +6,7 @@
   ends within :data:`SERIAL_SECONDS`, the rest is solved here too; otherwise a local Dask
   cluster is started (one worker process per core, one thread each, bound to 127.0.0.1, no
   dashboard; see :func:`_local_cluster`) and stopped when the job ends.  This process keeps
-  solving until the workers send their first answers, then only hands out chunks.
+  solving worlds too, one at a time from the back of the queue, while it hands out chunks.
 * ``"serial"``: everything in this process.
 * ``"local"``: a local cluster as above, whatever the job's size.
 * an address such as ``"tcp://host:8786"``: an existing Dask distributed cluster.
@@ -116,33 +116,34 @@ def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple
             key = fingerprint(data)
             shared = client.scatter(data, broadcast=True)
             size = max(1, min(50, math.ceil(len(todo) / (workers * 8))))
-            chunks = deque(list(todo)[k:k + size] for k in range(0, len(todo), size))
+            chunks = deque(list(todo)[k:k + size] for k in range(0, len(todo), size))  # of world numbers
             todo.clear()
             running: dict[Any, list[int]] = {}
-            done = as_completed(loop=client.loop)
 
             def submit() -> None:
                 chunk = chunks.popleft()
                 future = client.submit(solve_chunk, key, shared, work, [worlds[k] for k in chunk], args, pure=False)
                 running[future] = chunk
-                done.add(future)
 
-            while chunks and len(running) < 2 * workers:
-                submit()
-            heard = False
-            while running:
-                if not heard and chunks and not any(f.done() for f in running):
-                    for k in chunks.pop():  # workers still starting: solve a chunk here meanwhile
-                        here(k)
-                    continue
-                future = next(done)
-                heard = True
+            def collect(future: Any) -> None:
                 chunk = running.pop(future)
                 for k, answer in zip(chunk, future.result()):
                     answers[k] = answer
                 bar.update(len(chunk))
-                if chunks:
+
+            while chunks and len(running) < 2 * workers:
+                submit()
+            while running or chunks:
+                for future in [f for f in running if f.done()]:
+                    collect(future)
+                while chunks and len(running) < 2 * workers:
                     submit()
+                if chunks:  # this process solves too, one world at a time from the back, so it stays responsive
+                    here(chunks[-1].pop())
+                    if not chunks[-1]:
+                        chunks.pop()
+                elif running:
+                    next(as_completed(list(running), loop=client.loop))  # wait for the first to finish
     finally:
         if cluster is not None:
             cluster.close(timeout=10)

@@ -20,6 +20,7 @@ import pandas as pd
 from ..engine.robust import RobustBlock, build_robust, most_robust_choices, remove, switch_on
 from ..engine.search import Search
 from ..errors import TimeLimitReached
+from ..progress import Progress
 from ..results import DealProbability, Package, RobustPackage, wilson
 from ..scenario import Worlds
 from ..scenario.acceptance import verdicts
@@ -112,7 +113,8 @@ VOI_COLUMNS = ["question", "kind", "label", "yes means", "p yes", "deal if yes",
                "robust if yes", "robust if no", "rise"]
 
 
-def value_of_information(study: Study, deal: DealProbability, now: RobustPackage | None) -> pd.DataFrame:
+def value_of_information(study: Study, deal: DealProbability, now: RobustPackage | None,
+                         progress: bool | None = None) -> pd.DataFrame:
     """For each uncertain red line (yes: it is real) and each reservation range (yes: the reservation is
     at or above the stated one): the chance of a deal either way, the share of worlds the most robust
     package then chosen wins either way, and the rise over choosing now.  Ranked, largest rise first."""
@@ -138,8 +140,11 @@ def value_of_information(study: Study, deal: DealProbability, now: RobustPackage
         found = most_robust(study, (), side, tie_break=False)
         return found.wins if found is not None else 0
 
-    with study.switched_on():
-        answers = [[best_on(side) for side in (yes, ~yes)] for *_, yes in questions]
+    with study.switched_on(), Progress("value of information", enabled=progress, total=2 * len(questions), unit=" answers") as bar:
+        answers = []
+        for *_, yes in questions:
+            answers.append([best_on(yes), best_on(~yes)])
+            bar.update(2)
     for (question, kind, label, meaning, yes), parts in zip(questions, answers):
         after = sum(parts)
         rows.append({"question": question, "kind": kind, "label": label, "yes means": meaning, "p yes": float(yes.mean()),

@@ -24,6 +24,7 @@ Interaction values and prices are not scaled.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal, Mapping
@@ -103,10 +104,11 @@ class Worlds:
         """Draw ``samples`` worlds of ``scenario`` with the fixed scheme of this module."""
         import numpy as np
 
-        if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
+        if isinstance(samples, bool) or not isinstance(samples, numbers.Integral) or samples < 1:
             raise ValueError(f"samples must be a positive whole number, not {samples!r}")
-        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
             raise ValueError(f"seed must be a whole number >= 0, not {seed!r}")
+        samples, seed = int(samples), int(seed)
         streams = [np.random.Generator(np.random.PCG64(s)) for s in np.random.SeedSequence(seed).spawn(3)]
         lines = [k for k, r in enumerate(scenario.red_lines) if r.real is not None]
         chance = np.array([scenario.red_lines[k].real for k in lines], dtype=float)
@@ -159,8 +161,3 @@ class Worlds:
         frame.attrs.update(seed=self.seed, samples=len(self))
         return frame
 
-    def subset(self, mask: "np.ndarray") -> list[int]:
-        """The world indices where ``mask`` is true."""
-        import numpy as np
-
-        return [int(w) for w in np.flatnonzero(mask)]
