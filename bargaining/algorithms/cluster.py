@@ -6,7 +6,7 @@
   ends within :data:`SERIAL_SECONDS`, the rest is solved here too; otherwise a local Dask
   cluster is started (one worker process per core, one thread each, bound to 127.0.0.1, no
   dashboard; see :func:`_local_cluster`) and stopped when the job ends.  This process keeps
-  solving worlds too, one at a time from the back of the queue, while it hands out chunks.
+  solving worlds too, a few at a time from the back of the queue, while it hands out chunks.
 * ``"serial"``: everything in this process.
 * ``"local"``: a local cluster as above, whatever the job's size.
 * an address such as ``"tcp://host:8786"``: an existing Dask distributed cluster.
@@ -38,8 +38,10 @@ SERIAL_SECONDS = 6.0
 #: How long this process solves before it estimates the job's length.
 PROBE_SECONDS = 1.0
 
-#: (search, world, *args) -> an answer for that world; must be a module-level function (workers import it).
-Work = Callable[..., Any]
+#: (search, worlds, *args) -> an answer for each world, in order; a module-level function (workers import it).
+Work = Callable[..., list[Any]]
+#: Worlds solved in this process at a time (between looks at the workers).
+BATCH = 8
 
 _ENGINES: dict[str, Search] = {}  # in each worker process: scenario fingerprint -> its engine, built once
 
@@ -54,12 +56,12 @@ def solve_chunk(key: str, data: dict[str, Any], work: Work, worlds: Sequence[Wor
         _ENGINES.clear()  # one scenario at a time per worker
         _ENGINES[key] = Search.of(Scenario.from_dict(data))
     search = _ENGINES[key]
-    return [work(search, world, *args) for world in worlds]
+    return work(search, list(worlds), *args)
 
 
 def run_worlds(search: Search, worlds: Sequence[World], work: Work, args: tuple = (), *, scheduler: str | None = None,
                progress: bool | None = None, what: str = "worlds") -> list[Any]:
-    """``work(search, world, *args)`` for every world, in order (see the module's docstring for where)."""
+    """``work(search, worlds, *args)`` over every world, in order (see the module's docstring for where)."""
     if scheduler is not None and not isinstance(scheduler, str):
         raise ValueError(f"scheduler must be None, 'serial' or a Dask scheduler address, not {scheduler!r}")
     local = scheduler == "local"
@@ -68,18 +70,22 @@ def run_worlds(search: Search, worlds: Sequence[World], work: Work, args: tuple 
     answers: list[Any] = [None] * len(worlds)
     todo = deque(range(len(worlds)))
     with Progress(what, enabled=progress, total=len(worlds), unit=" worlds") as bar:
-        def here(k: int) -> None:
-            answers[k] = work(search, worlds[k], *args)
-            bar.update()
+        def here(batch: list[int]) -> None:
+            for k, answer in zip(batch, work(search, [worlds[k] for k in batch], *args)):
+                answers[k] = answer
+            bar.update(len(batch))
+
+        def next_batch() -> list[int]:
+            return [todo.popleft() for _ in range(min(BATCH, len(todo)))]
 
         if scheduler in (None, "serial") and not local:
             started = time.perf_counter()
             while todo and (scheduler == "serial" or time.perf_counter() - started < PROBE_SECONDS):
-                here(todo.popleft())
+                here(next_batch())
             pace = (time.perf_counter() - started) / max(1, len(worlds) - len(todo))
             if scheduler == "serial" or pace * len(todo) < SERIAL_SECONDS:
                 while todo:
-                    here(todo.popleft())
+                    here(next_batch())
                 return answers
         _on_cluster(search, worlds, work, args, scheduler, todo, answers, here, bar)
     return answers
@@ -105,7 +111,7 @@ def _local_cluster() -> Any:
 
 
 def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple, scheduler: str | None, todo: deque,
-                answers: list[Any], here: Callable[[int], None], bar: Progress) -> None:
+                answers: list[Any], here: Callable[[list[int]], None], bar: Progress) -> None:
     from distributed import Client, as_completed
 
     cluster = _local_cluster() if scheduler is None else None
@@ -138,9 +144,10 @@ def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple
                     collect(future)
                 while chunks and len(running) < 2 * workers:
                     submit()
-                if chunks:  # this process solves too, one world at a time from the back, so it stays responsive
-                    here(chunks[-1].pop())
-                    if not chunks[-1]:
+                if chunks:  # this process solves too, a few worlds at a time from the back, so it stays responsive
+                    last = chunks[-1]
+                    here([last.pop() for _ in range(min(BATCH, len(last)))])
+                    if not last:
                         chunks.pop()
                 elif running:
                     next(as_completed(list(running), loop=client.loop))  # wait for the first to finish

@@ -67,16 +67,15 @@ class ExactEvaluation:
         In a sampled ``world`` each point is scaled by the party's factor and a red line's
         softness is the world's (see :mod:`.worlds`); the default is the stated world."""
         total = Fraction(0)
+        scaled = world.scales(party)
         for issue in self.issues:
-            table = self.points(party, issue.id)
-            if issue.is_continuous:
-                point = exact(table.get(PER_UNIT, 0.0)) * world.factor(party, issue.id, PER_UNIT) if world.scales(party) \
-                    else exact(table.get(PER_UNIT, 0.0))
-                total += point * exact(choices[issue.id])
-            else:
-                choice = choices[issue.id]
-                point = exact(table.get(choice, 0.0))
-                total += point * world.factor(party, issue.id, choice) if world.scales(party) and point else point
+            option = PER_UNIT if issue.is_continuous else choices[issue.id]
+            point = self.exact_points(party, issue.id).get(option)
+            if point is None:
+                continue
+            if scaled:
+                point *= world.factor(party, issue.id, option)
+            total += point * exact(choices[issue.id]) if issue.is_continuous else point
         for interaction in self.interactions:
             if interaction.party == party and holds(interaction.when, choices):
                 total += exact(interaction.value)
@@ -84,6 +83,13 @@ class ExactEvaluation:
             if red_line.party == party and world.status(k, red_line) == "soft" and not red_line_holds(red_line, choices):
                 total -= exact(red_line.price or 0)
         return total
+
+    def exact_points(self, party: str, issue: str) -> dict[str, Fraction]:
+        """The party's points for the issue's options as exact decimals (read once, then kept)."""
+        cache: dict[tuple[str, str], dict[str, Fraction]] = self.__dict__.setdefault("_exact_points", {})
+        if (party, issue) not in cache:
+            cache[party, issue] = {o: exact(v) for o, v in self.points(party, issue).items()}
+        return cache[party, issue]
 
     def reservation(self, party: str, world: World = STATED) -> Fraction:
         """The party's reservation, exactly: as stated, or as drawn in a sampled ``world``."""
