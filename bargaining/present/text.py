@@ -35,7 +35,8 @@ def render_robustness(scenario: Scenario, deal: DealProbability, table: "pd.Data
     if not (any(r.real is not None for r in scenario.red_lines)
             or any(p.reservation_range or p.points_spread for p in scenario.parties)):
         lines += ["This scenario has no uncertainty fields (real, reservation_range, points_spread): every world is the stated one.", ""]
-    lines.append(f"Chance of a deal: {share_text(deal.probability, deal.interval)}, 95% interval; "
+    low, high = deal.interval
+    lines.append(f"Chance of a deal: {deal.probability:.1%} (95% interval {low:.1%} to {high:.1%}): "
                  f"some package is acceptable in {deal.deals:,} of {deal.samples:,} worlds")
     summary = deal.summary()
     if len(summary):
