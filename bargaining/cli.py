@@ -245,8 +245,8 @@ def _robustness(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must be 0 or more, not {args.seed}")
     space = _space(args.file)
     deal = space.deal_probability(args.samples, args.seed, scheduler=args.scheduler)
-    table = space.robustness(samples=args.samples, seed=args.seed, frontier_seconds=0)
     robust = space.most_robust(args.samples, args.seed, time_limit=args.time_limit)
+    table = space.robustness(samples=args.samples, seed=args.seed, frontier_seconds=0)
     voi = space.value_of_information(args.samples, args.seed)
     if args.json:
         low, high = deal.interval

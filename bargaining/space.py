@@ -277,11 +277,11 @@ class BargainingSpace:
         are the stated world's; ``.wins``, ``.share``, ``.interval``.  With a ``time_limit``: the best
         found, ``.optimal`` False and ``.bound`` the most worlds any package can win."""
         study = self._sample(samples, seed)
-        if time_limit is not None:
-            return most_robust(study, self.criteria_parties, time_limit=time_limit)
-        if "robust" not in study.cache:
-            study.cache["robust"] = most_robust(study, self.criteria_parties)
-        return study.cache["robust"]
+        cached = study.cache.get("robust")
+        if "robust" not in study.cache or (time_limit is None and cached is not None and not cached.optimal):
+            # kept for robustness() and value_of_information() on the same worlds (also when not proven best)
+            study.cache["robust"] = cached = most_robust(study, self.criteria_parties, time_limit=time_limit)
+        return cached
 
     def robustness(self, packages: Sequence[Package | Mapping[str, Any]] | None = None, samples: int = 1000, seed: int = 0,
                    frontier_seconds: float = 10.0) -> pd.DataFrame:

@@ -221,13 +221,16 @@ def test_time_limit_returns_the_best_found_with_a_bound():
     sys.path.insert(0, "benchmarks")
     from scenarios import uncertain_random_scenario
 
-    space = _space(uncertain_random_scenario(30, 5, 4, seed=0, uncertain=10))
-    exact = space.most_robust(1000, seed=0)
+    scenario = uncertain_random_scenario(30, 5, 4, seed=0, uncertain=10)
+    exact = _space(scenario).most_robust(1000, seed=0)
     assert exact.optimal and exact.bound == exact.wins
+    space = _space(scenario)
     try:
         found = space.most_robust(1000, seed=0, time_limit=0.3)
     except TimeLimitReached:
         return  # stopped before any package was found: also a documented outcome
+    finished = space.most_robust(1000, seed=0)  # without a limit, the search is finished
+    assert finished.optimal and finished.wins == exact.wins
     if found.optimal:
         assert found.wins == exact.wins
     else:

@@ -106,8 +106,11 @@ def _local_cluster() -> Any:
                             dashboard_address=None, silence_logs=logging.ERROR)
     from distributed.deploy.subprocess import SubprocessCluster
 
+    # No dashboard; the scheduler's small HTTP server (health checks) on a free loopback port, not 8787.
     return SubprocessCluster(host="127.0.0.1", dashboard_address=None, worker_class="distributed.Worker", n_workers=cores,
-                             threads_per_worker=1, silence_logs=logging.ERROR)
+                             threads_per_worker=1, silence_logs=logging.ERROR,
+                             scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                             worker_kwargs={"dashboard_address": "127.0.0.1:0"})
 
 
 def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple, scheduler: str | None, todo: deque,
