@@ -250,17 +250,26 @@ def _robustness(args: argparse.Namespace) -> int:
     voi = space.value_of_information(args.samples, args.seed)
     if args.json:
         low, high = deal.interval
-        print(json.dumps({
+        print(json.dumps(_no_nan({
             "samples": args.samples, "seed": args.seed,
             "deal_probability": {"probability": deal.probability, "interval": [low, high], "worlds_with_deal": deal.deals,
                                  "maxmin_gains": deal.summary().to_dict("records")},
             "robustness": table.to_dict("records"),
             "most_robust": None if robust is None else robust.to_dict(),
             "value_of_information": voi.to_dict("records"),
-        }, indent=2, default=float))
+        }), indent=2, default=float))
     else:
         print(render_robustness(space.scenario, deal, table, robust, voi))
     return EXIT_OK if deal.deals else EXIT_NO_DEAL
+
+
+def _no_nan(value: object) -> object:
+    """JSON has no NaN: a share over no worlds (a side of a question that never happens) becomes null."""
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nan(v) for v in value]
+    return None if isinstance(value, float) and value != value else value
 
 
 def _import_genius(args: argparse.Namespace) -> int:

@@ -263,3 +263,19 @@ def test_report_says_how_sure_the_deal_is_only_with_uncertainty_fields(tmp_path)
     assert "How often each package is acceptable" in page and "The most robust package" in page
     plain = report(_space(Scenario.from_yaml("data/logrolling.yaml")), tmp_path / "plain.html").read_text()
     assert "How sure is this deal?" not in plain
+
+
+def test_json_has_null_for_a_side_that_never_happens(tmp_path, capsys):
+    import copy
+    import json
+
+    import yaml
+
+    data = copy.deepcopy(CASE)
+    data["red_lines"][0]["real"] = 1.0  # never a bluff: "if no" has no worlds
+    file = tmp_path / "sure.yaml"
+    file.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert main(["robustness", str(file), "--samples", "30", "--scheduler", "serial", "--json"]) == 0
+    text = capsys.readouterr().out
+    row = next(r for r in json.loads(text)["value_of_information"] if r["question"] == "a_land")
+    assert "NaN" not in text and row["deal if no"] is None and row["p yes"] == 1.0
