@@ -279,3 +279,16 @@ def test_json_has_null_for_a_side_that_never_happens(tmp_path, capsys):
     text = capsys.readouterr().out
     row = next(r for r in json.loads(text)["value_of_information"] if r["question"] == "a_land")
     assert "NaN" not in text and row["deal if no"] is None and row["p yes"] == 1.0
+
+
+def test_the_section_escapes_scenario_text(tmp_path):
+    import copy
+
+    from bargaining import report
+
+    data = copy.deepcopy(CASE)
+    evil = "<img src=x onerror=window.__pwned=1>"
+    data["parties"][0]["name"] = evil
+    data["red_lines"][0]["name"] = evil
+    text = report(_space(Scenario.from_dict(data)), tmp_path / "evil.html", uncertainty_samples=40).read_text()
+    assert "How sure is this deal?" in text and "<img" not in text
