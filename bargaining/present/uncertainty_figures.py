@@ -19,7 +19,7 @@ def acceptance_bars(table: pd.DataFrame, samples: int | None = None) -> go.Figur
                                     if r["blocked most by"] else "") for r in rows.to_dict("records")]
     fig = go.Figure(go.Bar(
         x=rows["share"], y=labels, orientation="h", marker_color=FRONTIER_COLOR, hovertext=hover, hoverinfo="text",
-        text=[f"{x:.0%}" for x in rows["share"]], textposition="inside", insidetextanchor="end",
+        text=[f"{x:.0%}" for x in rows["share"]], textposition="inside", insidetextanchor="start",
         error_x=dict(type="data", symmetric=False, array=rows["high"] - rows["share"], arrayminus=rows["share"] - rows["low"],
                      color="#444", thickness=1.5, width=5)))
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title="share of sampled worlds in which the package is acceptable")
@@ -40,7 +40,8 @@ def information_bars(voi: pd.DataFrame) -> go.Figure:
              for r in rows.to_dict("records")]
     fig = go.Figure(go.Bar(x=100 * rows["rise"], y=labels, orientation="h", marker_color="#59a14f", hovertext=hover,
                            hoverinfo="text", text=[f"+{100 * x:.1f}" for x in rows["rise"]], textposition="outside"))
-    fig.update_xaxes(title="rise in the chosen package's acceptance (percentage points)", rangemode="tozero")
+    top = float(100 * rows["rise"].max()) if len(rows) else 0.0
+    fig.update_xaxes(title="rise in the chosen package's acceptance (percentage points)", range=[0, max(1.0, top * 1.2)])
     fig.update_yaxes(automargin=True)
     return layout(fig, "What learning each uncertainty would be worth", height=max(240, 110 + 44 * len(rows)), showlegend=False)
 
