@@ -95,8 +95,8 @@ def _parser() -> argparse.ArgumentParser:
                      "what learning each uncertainty would be worth")
     robust.add_argument("--samples", type=int, default=1000, metavar="N", help="sampled worlds (default 1000)")
     robust.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0): the same seed, the same worlds")
-    robust.add_argument("--scheduler", metavar="ADDR", help="a Dask scheduler (tcp://host:8786); 'serial' for this process only; "
-                        "default: a local cluster when the job is long")
+    robust.add_argument("--scheduler", metavar="ADDR", help="a Dask scheduler (tcp://host:8786); 'serial' for this process only; 'local' for a "
+                        "local cluster; default: a local cluster when the job is long")
     robust.add_argument("--json", action="store_true", help="print the results as JSON")
     robust.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop the most-robust search after this long")
 

@@ -119,7 +119,12 @@ def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple
 
     cluster = _local_cluster() if scheduler is None else None
     try:
-        with Client(cluster if cluster is not None else scheduler, set_as_default=False) as client:
+        try:
+            client = Client(cluster if cluster is not None else scheduler, set_as_default=False, timeout=15)
+        except (OSError, TimeoutError) as error:
+            raise ValueError(f"cannot reach the Dask scheduler at {scheduler}: {error}; check the address, "
+                             "or leave --scheduler out to use a local cluster") from None
+        with client:
             workers = max(1, len(client.scheduler_info().get("workers", {})) or (os.cpu_count() or 1))
             data = search.scenario.to_dict()
             key = fingerprint(data)
