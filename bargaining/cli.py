@@ -96,6 +96,16 @@ def _parser() -> argparse.ArgumentParser:
     phased.add_argument("--phases", type=int, default=3, help="number of phases (default 3)")
     phased.add_argument("--objective", choices=CRITERIA, default="maxmin", help="bargaining criterion (default: maxmin)")
 
+    robust = command("robustness", _robustness, "how sure is a deal when red lines may be bluffs or for sale and reservations "
+                     "and points are uncertain: the chance of a deal, each solution's robustness, the most robust package and "
+                     "what learning each uncertainty would be worth")
+    robust.add_argument("--samples", type=int, default=1000, metavar="N", help="sampled worlds (default 1000)")
+    robust.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0): the same seed, the same worlds")
+    robust.add_argument("--scheduler", metavar="ADDR", help="a Dask scheduler (tcp://host:8786); 'serial' for this process only; 'local' for a "
+                        "local cluster; default: a local cluster when the job is long")
+    robust.add_argument("--json", action="store_true", help="print the results as JSON")
+    robust.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop the most-robust search after this long")
+
     genius = commands.add_parser("import-genius", help="read a Genius/ANAC domain and its linear-additive profiles into a scenario file",
                                  description="read a Genius/ANAC domain and its linear-additive profiles into a scenario file (format 1)")
     genius.add_argument("domain", metavar="DOMAIN.xml", help="the Genius domain file")
@@ -277,6 +287,42 @@ def _phased(args: argparse.Namespace) -> int:
         print(f"phase {row['phase']}: {row['switched on'] or '(nothing new)'}")
         print("  gains so far: " + ", ".join(f"{space.scenario.party[p].label} {row[p + ' gain']:+.4g}" for p in space.scenario.party_ids))
     return EXIT_OK
+
+
+def _robustness(args: argparse.Namespace) -> int:
+    from .present.text import render_robustness
+
+    if args.samples < 1:
+        raise UsageError(f"--samples must be at least 1, not {args.samples}")
+    if args.seed < 0:
+        raise UsageError(f"--seed must be 0 or more, not {args.seed}")
+    space = _space(args.file)
+    deal = space.deal_probability(args.samples, args.seed, scheduler=args.scheduler)
+    robust = space.most_robust(args.samples, args.seed, time_limit=args.time_limit)
+    table = space.robustness(samples=args.samples, seed=args.seed, frontier_seconds=0)
+    voi = space.value_of_information(args.samples, args.seed)
+    if args.json:
+        low, high = deal.interval
+        print(json.dumps(_no_nan({
+            "samples": args.samples, "seed": args.seed,
+            "deal_probability": {"probability": deal.probability, "interval": [low, high], "worlds_with_deal": deal.deals,
+                                 "maxmin_gains": deal.summary().to_dict("records")},
+            "robustness": table.to_dict("records"),
+            "most_robust": None if robust is None else robust.to_dict(),
+            "value_of_information": voi.to_dict("records"),
+        }), indent=2, default=float))
+    else:
+        print(render_robustness(space.scenario, deal, table, robust, voi))
+    return EXIT_OK if deal.deals else EXIT_NO_DEAL
+
+
+def _no_nan(value: object) -> object:
+    """JSON has no NaN: a share over no worlds (a side of a question that never happens) becomes null."""
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nan(v) for v in value]
+    return None if isinstance(value, float) and value != value else value
 
 
 def _import_genius(args: argparse.Namespace) -> int:

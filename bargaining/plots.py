@@ -30,6 +30,7 @@ from .present.labels import (
     wrap,
 )
 from .present.package_figures import concession_map, gains_by_solution, issue_contributions, utility_breakdown
+from .present.uncertainty_figures import acceptance_bars, information_bars
 from .results import CRITERIA
 from .scenario import Scenario
 
@@ -38,7 +39,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .space import BargainingSpace
 
 __all__ = [
-    "CRITERION_STYLE", "ISSUE_PALETTE", "MAX_LINES", "MAX_POINTS", "PALETTE", "choice_label", "concession_map", "criterion_title",
+    "CRITERION_STYLE", "ISSUE_PALETTE", "MAX_LINES", "MAX_POINTS", "PALETTE", "acceptance_bars", "choice_label", "concession_map",
+    "criterion_title", "information_bars",
     "esc", "frontier_2d", "frontier_3d", "frontier_figure", "frontier_figures", "frontier_parallel", "frontier_parties",
     "frontier_splom", "gains_by_solution", "issue_contributions", "package_hover", "party_colors", "possessive",
     "utility_breakdown", "wrap",

@@ -11,13 +11,15 @@ from tqdm import tqdm
 class Progress:
     """A counter bar for work of unknown length; silent when ``enabled`` is False or stderr is not a terminal."""
 
-    def __init__(self, what: str, enabled: bool | None = None, delay: float = 2.0):
+    def __init__(self, what: str, enabled: bool | None = None, delay: float = 2.0, total: int | None = None,
+                 unit: str = " solves"):
         show = sys.stderr.isatty() if enabled is None else enabled
-        self.bar = tqdm(desc=what, unit=" solves", delay=delay, disable=not show, leave=False, file=sys.stderr)
+        self.bar = tqdm(desc=what, unit=unit, delay=delay, disable=not show, leave=False, file=sys.stderr, total=total)
 
-    def update(self, **status: object) -> None:
-        self.bar.set_postfix(status, refresh=False)
-        self.bar.update(1)
+    def update(self, count: int = 1, **status: object) -> None:
+        if status:
+            self.bar.set_postfix(status, refresh=False)
+        self.bar.update(count)
 
     def __enter__(self) -> "Progress":
         return self

@@ -7,21 +7,25 @@ from typing import Any, ContextManager, Mapping, Sequence
 import pandas as pd
 
 from .algorithms.acceptable import acceptable_packages
+from .algorithms.deal import deal_probability
 from .algorithms.coalitions import minimal_coalitions
 from .algorithms.diagnose import diagnose, minimal_relaxations, reservation_reductions
 from .algorithms.frontier import Method, best, find_frontier, solutions_on
 from .algorithms.leverage import leverage
 from .algorithms.phasing import best_phased
 from .engine.numerics import Doubt
+from .algorithms.robust import Study, default_packages, most_robust, robustness, value_of_information
 from .engine.search import Search
 from .results import (
     Coalition,
     Concession,
     Concessions,
+    DealProbability,
     Diagnosis,
     Leverage,
     Package,
     PhasePlan,
+    RobustPackage,
     check_criterion,
     coalitions_frame,
     packages_frame,
@@ -43,6 +47,7 @@ class BargainingSpace:
         self.scenario = scenario
         self.search = Search.of(scenario, time_limit)
         self.progress = progress
+        self._study: Study | None = None
 
     def __repr__(self) -> str:
         return f"BargainingSpace({self.scenario!r})"
@@ -259,6 +264,75 @@ class BargainingSpace:
         """
         checked = self.scenario.check_package(choices)
         return self.search.package(checked).with_(optimal=False)
+
+    # ---- uncertainty: red lines that may be bluffs or for sale, reservation ranges, points spreads
+    def worlds(self, samples: int = 1000, seed: int = 0) -> pd.DataFrame:
+        """The sampled worlds, one row each (index ``world``): a boolean column per red line with
+        ``real`` (its id: real or not), a column per party with a ``reservation_range`` (its
+        reservation), and ``factor:<party>:<issue>:<option>`` per point of a party with a
+        ``points_spread``.  The same seed gives the same worlds on any machine.  Every analysis
+        below with the same ``samples`` and ``seed`` is computed on exactly these worlds."""
+        return self._sample(samples, seed).worlds.to_frame()
+
+    def deal_probability(self, samples: int = 1000, seed: int = 0, scheduler: str | None = None,
+                         progress: bool | None = None) -> DealProbability:
+        """The share of sampled worlds in which some package is acceptable (``.probability``, 95% Wilson
+        ``.interval``); ``.to_frame()``: each veto party's gain in each such world's maxmin package.
+
+        One maxmin search per world on this model; on Dask workers when the job is long
+        (``scheduler``: None picks, "serial" forces this process, "local" a local cluster,
+        "tcp://host:8786" an existing cluster; see :mod:`bargaining.algorithms.cluster`)."""
+        study = self._sample(samples, seed)
+        if "deal" not in study.cache:
+            study.cache["deal"] = deal_probability(self.search, study.worlds, self.criteria_parties, scheduler=scheduler,
+                                                   progress=self.progress if progress is None else progress)
+        return study.cache["deal"]
+
+    def most_robust(self, samples: int = 1000, seed: int = 0, time_limit: float | None = None) -> RobustPackage | None:
+        """The package acceptable in the most sampled worlds (None if it is acceptable in none), exact over
+        the sample; ties go to the largest smallest gain in the stated world.  Its utilities and gains
+        are the stated world's; ``.wins``, ``.share``, ``.interval``.  With a ``time_limit``: the best
+        found, ``.optimal`` False and ``.bound`` the most worlds any package can win."""
+        study = self._sample(samples, seed)
+        cached = study.cache.get("robust")
+        if "robust" not in study.cache or (time_limit is None and cached is not None and not cached.optimal):
+            # kept for robustness() and value_of_information() on the same worlds (also when not proven best)
+            study.cache["robust"] = cached = most_robust(study, self.criteria_parties, time_limit=time_limit)
+        return cached
+
+    def robustness(self, packages: Sequence[Package | Mapping[str, Any]] | None = None, samples: int = 1000, seed: int = 0,
+                   frontier_seconds: float = 10.0) -> pd.DataFrame:
+        """One row per package: ``package`` (its label), a column per issue, ``share`` of worlds in which it
+        is acceptable with its 95% interval (``low``, ``high``), ``<party> accepts`` (the share of worlds
+        in which that party accepts it), ``blocked most by`` (the requirement failing in the most worlds
+        where it is not acceptable) and ``blocked share``.  ``packages``: Package objects or choice
+        dicts; default the stated world's four solutions, the most robust package and up to 50 points
+        of the stated world's frontier (those found within ``frontier_seconds``; 0: none)."""
+        study = self._sample(samples, seed)
+        if packages is None:
+            chosen = default_packages(study, self.criteria_parties, 50 if frontier_seconds > 0 else 0, frontier_seconds)
+        else:
+            chosen = [(x.criterion or f"package {k + 1}", x.exact_choices) if isinstance(x, Package)
+                      else (f"package {k + 1}", self.scenario.check_package(x, f"packages[{k}]")) for k, x in enumerate(packages)]
+        return robustness(study, chosen)
+
+    def value_of_information(self, samples: int = 1000, seed: int = 0, scheduler: str | None = None,
+                             progress: bool | None = None) -> pd.DataFrame:
+        """What learning each uncertainty would be worth, one row per question, the most valuable first:
+        for a red line with ``real`` (yes: it is real) and a reservation range (yes: at or above the stated
+        reservation), ``p yes``, the chance of a deal either way, the share of worlds won by the most
+        robust package chosen knowing the answer, and ``rise``: how much that raises the share of worlds
+        in which the chosen package is accepted, over choosing now."""
+        study = self._sample(samples, seed)
+        deal = self.deal_probability(samples, seed, scheduler, progress)
+        return value_of_information(study, deal, self.most_robust(samples, seed), self.progress if progress is None else progress)
+
+    def _sample(self, samples: int, seed: int) -> Study:
+        if self._study is None or self._study.key != (samples, seed):
+            if self._study is not None:
+                self._study.close()
+            self._study = Study(self.search, samples, seed)
+        return self._study
 
     def _parties(self, parties: Sequence[str] | None) -> list[str]:
         if parties is None:

@@ -64,3 +64,31 @@ def coupled_scenario(issues: int, options: int, parties: int, seed: int = 0, int
     base.update(name=f"coupled {issues}x{options}x{parties} seed {seed} ({interactions} interactions, {forbids} forbids, {if_thens} if-thens)",
                 interactions=added, red_lines=lines)
     return Scenario.from_dict(base)
+
+
+def uncertain_random_scenario(issues: int, options: int, parties: int, seed: int = 0, uncertain: int = 10,
+                              ranges: bool = True) -> Scenario:
+    """:func:`random_scenario` plus ``uncertain`` red lines that may be bluffs, in conflicting pairs:
+    on a random issue one party requires an option that another forbids (so where both are real, no
+    package is acceptable), each with ``real`` drawn from 0.3, 0.5, 0.7 and 0.9 and every second one
+    with a ``price`` of 3-10 points (soft when it is not real; the others are absent then).  With
+    ``ranges``, every reservation is uncertain within 15% either way."""
+    rng = np.random.default_rng(seed + 1000)
+    data = random_scenario(issues, options, parties, seed).to_dict()
+    for k in range(uncertain):
+        if k % 2 == 0:
+            issue, option = f"i{int(rng.integers(issues))}", f"o{int(rng.integers(options))}"
+            a, b = (f"p{int(x)}" for x in rng.choice(parties, size=2, replace=False))
+            line = {"id": f"u{k}", "party": a, "require": {issue: option}}
+        else:
+            line = {"id": f"u{k}", "party": b, "forbid": {issue: option}}
+        line["real"] = float(rng.choice([0.3, 0.5, 0.7, 0.9]))
+        if k % 4 < 2:
+            line["price"] = int(rng.integers(3, 11))
+        data["red_lines"].append(line)
+    if ranges:
+        for party in data["parties"]:
+            width = max(1, round(0.15 * party["reservation"]))
+            party["reservation_range"] = [party["reservation"] - width, party["reservation"] + width]
+    data["name"] = f"random {issues}x{options}x{parties} seed {seed}, {uncertain} uncertain red lines"
+    return Scenario.from_dict(data)

@@ -174,3 +174,123 @@ def enumerate_packages(scenario: Scenario, coalition: frozenset[str] | None = No
             acceptable &= (index[:, col] == sq) | present
     reservations = {p["id"]: _frac(p["reservation"]) for p in raw["parties"]}
     return Enumeration(issues, options, index, scaled, d, acceptable, parties, reservations)
+
+
+# --------------------------------------------------------------------------- sampled worlds
+
+
+@dataclass
+class WorldEnumeration:
+    """Every package in every sampled world, exactly: read from the raw scenario dict and the
+    ``space.worlds()`` table, with none of the package's evaluators."""
+
+    packages: list[dict[str, str]]
+    parties: list[str]
+    utilities: list[list[dict[str, Fraction]]]  # package -> world -> party -> utility
+    reservations: list[dict[str, Fraction]]  # world -> party -> reservation
+    accepted: np.ndarray  # packages x worlds
+    accepts: np.ndarray  # packages x worlds x parties
+    stated_gains: list[dict[str, Fraction]]  # package -> party -> gain in the stated world
+
+    def deals(self) -> np.ndarray:
+        return self.accepted.any(axis=0)
+
+    def maxmin_gains(self, w: int, parties: list[str]) -> set[tuple[Fraction, ...]]:
+        """The criteria parties' gains of the maxmin packages in world w (after the largest-total tie-break)."""
+        rows = np.flatnonzero(self.accepted[:, w])
+        res = self.reservations[w]
+
+        def key(k: int) -> tuple:
+            u = self.utilities[k][w]
+            return (min((u[p] - res[p] for p in parties), default=Fraction(0)), sum(u.values(), Fraction(0)))
+
+        top = max(key(k) for k in rows)
+        return {tuple(self.utilities[k][w][p] - res[p] for p in parties) for k in rows if key(k) == top}
+
+    def most_robust(self, parties: list[str], among: np.ndarray | None = None) -> tuple[int, list[dict[str, str]]]:
+        """The most worlds any package wins (of ``among``), and the packages winning that many with
+        the largest smallest stated gain."""
+        counts = self.accepted[:, among if among is not None else slice(None)].sum(axis=1)
+        best = int(counts.max()) if len(counts) else 0
+        if best == 0:
+            return 0, []
+        tied = [k for k in range(len(self.packages)) if counts[k] == best]
+        value = {k: min((self.stated_gains[k][p] for p in parties), default=Fraction(0)) for k in tied}
+        top = max(value.values())
+        return best, [self.packages[k] for k in tied if value[k] == top]
+
+
+def enumerate_worlds(scenario: Scenario, worlds) -> WorldEnumeration:  # worlds: the DataFrame of space.worlds()
+    raw = scenario.to_dict()
+    issues = raw["issues"]
+    assert all("options" in i for i in issues), "discrete scenarios only"
+    combos = list(cartesian(*[[o["id"] for o in i["options"]] for i in issues]))
+    packages = [{i["id"]: c for i, c in zip(issues, combo)} for combo in combos]
+    parties = [p["id"] for p in raw["parties"]]
+    veto = {p["id"] for p in raw["parties"] if p.get("veto", True)}
+    lines = raw.get("red_lines", [])
+    points = raw.get("utilities", {})
+
+    def holds(condition: dict, x: dict) -> bool:
+        return all(x[i] in ([w] if isinstance(w, str) else w) for i, w in condition.items())
+
+    def line_holds(r: dict, x: dict) -> bool:
+        if "forbid" in r:
+            return not holds(r["forbid"], x)
+        if "require" in r:
+            return holds(r["require"], x)
+        return not holds(r["if"], x) or holds(r["then"], x)
+
+    def status(r: dict, row) -> str:
+        if "real" in r and not bool(row[r["id"]]):
+            return "soft" if "price" in r else "absent"
+        if "real" in r:
+            return "hard"
+        return "soft" if "price" in r else "hard"
+
+    rows = [row for _, row in worlds.iterrows()]
+    stated_row = {r["id"]: True for r in lines if "real" in r}
+    reservations = [{p["id"]: Fraction(float(row[p["id"]])) if p["id"] in row.index else _frac(p["reservation"])
+                     for p in raw["parties"]} for row in rows]
+    utilities, accepted, accepts, stated_gains = [], [], [], []
+    for x in packages:
+        def utility(party: str, row, statuses: list[str]) -> Fraction:
+            total = Fraction(0)
+            for issue in issues:
+                value = _frac(points.get(party, {}).get(issue["id"], {}).get(x[issue["id"]], 0.0))
+                column = f"factor:{party}:{issue['id']}:{x[issue['id']]}"
+                if value and row is not None and column in row.index:
+                    value *= Fraction(float(row[column]))
+                total += value
+            for i in raw.get("interactions", []):
+                if i["party"] == party and holds(i["when"], x):
+                    total += _frac(i["value"])
+            for r, s in zip(lines, statuses):
+                if r["party"] == party and s == "soft" and not line_holds(r, x):
+                    total -= _frac(r["price"])
+            return total
+
+        per_world, ok_row, accepts_row = [], [], []
+        for w, row in enumerate(rows):
+            statuses = [status(r, row) for r in lines]
+            u = {p: utility(p, row, statuses) for p in parties}
+            ok = {p: u[p] >= reservations[w][p] and all(line_holds(r, x) for r, s in zip(lines, statuses)
+                                                         if r["party"] == p and s == "hard") for p in parties}
+            fine = all(ok[p] for p in veto)
+            for issue in issues:
+                rule = issue.get("controlled_by")
+                sq = next((o["id"] for o in issue["options"] if o.get("status_quo")), None)
+                if rule and x[issue["id"]] != sq:
+                    controllers, needed = (rule, 1) if isinstance(rule, list) else (rule["all"], len(rule["all"])) \
+                        if "all" in rule else (rule["of"], rule["at_least"])
+                    fine &= sum(ok[c] for c in controllers) >= needed
+            per_world.append(u)
+            ok_row.append(fine)
+            accepts_row.append([ok[p] for p in parties])
+        statuses = [status(r, stated_row) for r in lines]
+        stated_gains.append({p: utility(p, None, statuses) - _frac(q["reservation"]) for p, q in zip(parties, raw["parties"])})
+        utilities.append(per_world)
+        accepted.append(ok_row)
+        accepts.append(accepts_row)
+    return WorldEnumeration(packages, parties, utilities, reservations, np.array(accepted, dtype=bool).reshape(len(packages), len(rows)),
+                            np.array(accepts, dtype=bool).reshape(len(packages), len(rows), len(parties)), stated_gains)

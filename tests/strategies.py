@@ -88,3 +88,34 @@ def scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 5, max_i
         "format": 1, "name": "random", "parties": parties, "issues": issues,
         "utilities": utilities, "interactions": interactions, "red_lines": red_lines,
     })
+
+
+@st.composite
+def uncertain_scenarios(draw: st.DrawFn, max_parties: int = 4, max_issues: int = 3, max_options: int = 3,
+                        optional_parties: bool = True, controlled: bool = True) -> Scenario:
+    """A random discrete scenario with uncertainty fields: red lines with ``real`` (and ``price``),
+    priced soft lines, reservation ranges and points spreads."""
+    base = draw(scenarios(min_parties=2, max_parties=max_parties, max_issues=max_issues, max_options=max_options,
+                          optional_parties=optional_parties, controlled=controlled))
+    data = base.to_dict()
+    lines = data.setdefault("red_lines", [])
+    for k in range(draw(st.integers(1, 2))):  # at least one line that may be a bluff
+        issue = draw(st.sampled_from(data["issues"]))
+        option = draw(st.sampled_from([o["id"] for o in issue["options"]]))
+        kind = draw(st.sampled_from(["forbid", "require"]))
+        lines.append({"party": draw(st.sampled_from([p["id"] for p in data["parties"]])), kind: {issue["id"]: option}})
+    for k, line in enumerate(lines):
+        roll = draw(st.integers(0, 3))
+        if roll <= 1 and "real" not in line:
+            line.update(id=f"line{k}", real=draw(st.sampled_from([0.2, 0.5, 0.8, 1.0])))
+            if roll == 1 and "price" not in line:
+                line["price"] = draw(st.sampled_from([0.5, 1.0, 2.5]))
+        elif roll == 2 and "price" not in line:
+            line["price"] = draw(st.sampled_from([0.5, 1.0, 2.5]))
+    for party in data["parties"]:
+        if draw(st.booleans()):
+            below, above = draw(st.sampled_from([0.0, 0.5, 2.0])), draw(st.sampled_from([0.0, 1.0, 3.0]))
+            party["reservation_range"] = [party["reservation"] - below, party["reservation"] + above]
+        if draw(st.integers(0, 2)) == 0:
+            party["points_spread"] = draw(st.sampled_from([0.0, 0.1, 0.5]))
+    return Scenario.from_dict(data)

@@ -16,6 +16,9 @@ Variables
                    pays the price (fixed at 0 while the line is hard)
     controlled[i]  for an issue with controlled_by: 1 lets it leave its status quo, which
                    needs at least k of its controlling parties taking part
+    factor[p, i, o] (only when some party has a points_spread) a mutable parameter scaling
+                   the party's point for option o of issue i (per_unit for an amount): 1 in
+                   the stated world, the world's factor while a sampled world is set
 
 Every condition is a conjunction of atoms whose indicators are 0/1 expressions, so every
 red line is a set of rows ``expr >= rhs`` with ``min(expr) = rhs - 1``; each row is
@@ -51,11 +54,15 @@ class BargainingModel:
     unit: dict[str, Fraction | None]
     #: per party, the lowest and highest utility any package can give (for big-M and bounds)
     utility_range: dict[str, tuple[float, float]]
+    #: the same over every world the uncertainty fields allow (points scaled by 1 -/+ spread)
+    world_range: dict[str, tuple[float, float]] = field(default_factory=dict)
     atoms: dict[tuple[str, float | None, float | None], Any] = field(default_factory=dict)
     #: requirement index -> a 0/1 expression: 1 when it does not bind (switched off, or its party stays out)
     switched_off: Callable[[int], Any] = field(default=lambda k: 0)
     #: red line index -> what switches its rows off: its requirement's switch (hard), its broken[k] (priced)
     red_line_off: Callable[[int], Any] = field(default=lambda k: 0)
+    #: parts added to the model later and kept (e.g. the staged objective of the per-world searches)
+    extras: dict[Any, Any] = field(default_factory=dict)
 
     def indicator(self, issue_id: str, want: Any) -> Any:
         """A 0/1 expression that is 1 exactly when the atom ``issue_id: want`` holds."""
@@ -90,7 +97,7 @@ def build_model(scenario: Scenario) -> BargainingModel:
     for k, (issue_id, low, high) in enumerate(atoms):
         bound_indicator(m.atom_rows, m.amount[issue_id], continuous[issue_id].range or (0.0, 0.0), low, high,
                         m.inside[k], m.below[k], m.above[k])
-    model = BargainingModel(scenario, m, [], {}, {}, {a: k for k, a in enumerate(atoms)})
+    model = BargainingModel(scenario, m, [], {}, {}, atoms={a: k for k, a in enumerate(atoms)})
 
     # ---- interactions: together[j] = AND of the atoms of its condition
     m.interaction_set = pyo.Set(initialize=range(len(scenario.interactions)))
@@ -106,13 +113,21 @@ def build_model(scenario: Scenario) -> BargainingModel:
         if not scenario.red_lines[k].soft:
             m.broken[k].fix(0)
 
-    # ---- utilities and gains
+    # ---- utilities and gains (a spread party's points carry a mutable factor, 1 unless a world is set)
+    spread = [p.id for p in scenario.parties if p.points_spread is not None]
+    if spread:
+        m.factor = pyo.Param([(p, i, o) for p in spread for i, o in factor_slots(scenario, p)], mutable=True, initialize=1.0)
+
+    def factor(p: str, i: str, o: str) -> Any:
+        return m.factor[p, i, o] if p in spread else 1
+
     def utility_rule(m: pyo.ConcreteModel, p: str) -> Any:
         return utility_expression(scenario, p, lambda i, o: m.choose[i, o], lambda c: m.amount[c], lambda j: m.together[j],
-                                  lambda k: m.broken[k])
+                                  lambda k: m.broken[k], factor)
 
     m.utility = pyo.Expression(parties, rule=utility_rule)
     model.utility_range = {p: _utility_range(scenario, p) for p in parties}
+    model.world_range = {p: _utility_range(scenario, p, scenario.party[p].points_spread or 0.0) for p in parties}
     model.unit = {p: _unit(scenario, p) for p in parties}
     m.reservation = pyo.Param(parties, mutable=True, initialize={p.id: p.reservation for p in scenario.parties})
     m.gain = pyo.Var(parties)
@@ -137,7 +152,7 @@ def build_model(scenario: Scenario) -> BargainingModel:
         if requirement.kind == "reservation":
             party = scenario.party[requirement.party]
             highest = max([party.reservation, *(party.reservation_range or ())])  # the reservation may move (uncertainty)
-            low = model.utility_range[party.id][0] - highest
+            low = model.world_range[party.id][0] - highest
             if low < 0:
                 m.requirement_rows.add(m.gain[party.id] >= low * switched_off(k))
     model.switched_off = switched_off
@@ -170,7 +185,8 @@ def build_model(scenario: Scenario) -> BargainingModel:
 
     # ---- what the criteria use: a floor under gains (maxmin, Kalai), a log of each gain (Nash);
     # the rows tying them to the gains are added by searches, in ``scratch``, and removed after
-    top = max([1.0] + [model.utility_range[p][1] - scenario.party[p].reservation for p in parties])
+    top = max([1.0] + [model.world_range[p][1] - min([scenario.party[p].reservation, *(scenario.party[p].reservation_range or ())])
+                       for p in parties])
     m.floor = pyo.Var(bounds=(None, top))
     m.log_gain = pyo.Var(parties)
     m.scratch = pyo.ConstraintList()
@@ -239,34 +255,44 @@ def and_rows(add: Callable[[Any], Any], z: Any, terms: list[Any]) -> None:
     add(z >= sum(terms) - (len(terms) - 1))
 
 
+def factor_slots(scenario: Scenario, party: str) -> list[tuple[str, str]]:
+    """The party's written, nonzero points: (issue, option), or (issue, per_unit) for an amount."""
+    return [(i.id, o) for i in scenario.issues for o, v in scenario.points(party, i.id).items() if v]
+
+
 def utility_expression(scenario: Scenario, party: str, chosen: Callable[[str, str], Any], amount: Callable[[str], Any],
-                       together: Callable[[int], Any], broken: Callable[[int], Any]) -> Any:
+                       together: Callable[[int], Any], broken: Callable[[int], Any],
+                       factor: Callable[[str, str, str], Any] = lambda p, i, o: 1) -> Any:
     """The party's utility as a linear expression: points x option indicators + per_unit x amounts
     + interaction values x their AND indicators - the price of each of its red lines with a
-    price x its "broken" indicator (the same formula as :meth:`Scenario.utility`)."""
+    price x its "broken" indicator (the same formula as :meth:`Scenario.utility`).  ``factor``
+    scales each point (the points spread of a sampled world; 1 by default)."""
     expr: Any = 0
     for issue in scenario.issues:
         table = scenario.points(party, issue.id)
         if issue.is_continuous:
-            expr += table.get(PER_UNIT, 0.0) * amount(issue.id)
+            rate = table.get(PER_UNIT, 0.0)
+            if rate:
+                expr += rate * factor(party, issue.id, PER_UNIT) * amount(issue.id)
         else:
-            expr += sum(v * chosen(issue.id, o) for o, v in table.items() if v)
+            expr += sum(v * factor(party, issue.id, o) * chosen(issue.id, o) for o, v in table.items() if v)
     expr += sum(x.value * together(j) for j, x in enumerate(scenario.interactions) if x.party == party)
     expr -= sum(r.price * broken(k) for k, r in enumerate(scenario.red_lines) if r.party == party and r.price is not None)
     return expr
 
 
-def _utility_range(scenario: Scenario, party: str) -> tuple[float, float]:
+def _utility_range(scenario: Scenario, party: str, spread: float = 0.0) -> tuple[float, float]:
+    """The lowest and highest utility of the party, with every point scaled anywhere in [1 - spread, 1 + spread]."""
     low = high = 0.0
     for issue in scenario.issues:
         table = scenario.points(party, issue.id)
         if issue.is_continuous:
             a, b = issue.range or (0.0, 0.0)
-            rate = table.get(PER_UNIT, 0.0)
-            low += min(rate * a, rate * b)
-            high += max(rate * a, rate * b)
+            rates = [table.get(PER_UNIT, 0.0) * (1 + d) for d in (-spread, spread)]
+            low += min(r * x for r in rates for x in (a, b))
+            high += max(r * x for r in rates for x in (a, b))
         else:
-            values = [table.get(o, 0.0) for o in issue.option_ids]
+            values = [table.get(o, 0.0) * (1 + d) for o in issue.option_ids for d in (-spread, spread)]
             low += min(values)
             high += max(values)
     for interaction in scenario.interactions:

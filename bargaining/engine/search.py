@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Collection, Iterator, Mapping, Sequence
 
-import pyomo.environ as pyo
 
 from ..errors import TimeLimitReached
 from ..results import Package
-from ..scenario import Requirement, Scenario, exact, fraction_gcd
-from .model import BargainingModel
-from .numerics import Doubt, doubt as numeric_doubt
+from ..scenario import STATED, Requirement, Scenario, World, fraction_gcd
+from .model import BargainingModel, factor_slots
+from .reading import Reading
+from .numerics import Doubt
+from .numerics import doubt as numeric_doubt
 from .phasing import PhasingBlock, build_phasing
 from .solver import Outcome, Solver
 
@@ -123,6 +124,34 @@ class Edit:
         search.coalition = coalition
         self._undo.append(lambda: setattr(search, "coalition", previous))
 
+    def _set(self, parameter: Any, value: float) -> None:
+        previous = parameter.value
+        parameter.set_value(value)
+        self._undo.append(lambda: parameter.set_value(previous))
+
+    def world(self, world: World) -> None:
+        """Set a sampled world: each red line with ``real`` hard (broken fixed 0), soft (broken free)
+        or absent (switched off); sampled reservations in the mutable reservation parameters; each
+        spread party's point factors in the mutable factor parameters.  Packages read back are
+        then evaluated in that world."""
+        search, m = self.search, self.search.m
+        switch = {r.index: k for k, r in enumerate(search.model.requirements) if r.kind == "red_line"}
+        for k, red_line in enumerate(search.scenario.red_lines):
+            if red_line.real is None:
+                continue
+            status = world.status(k, red_line)
+            if red_line.price is not None:
+                self._fix(m.broken[k], 0) if status == "hard" else self._unfix(m.broken[k])
+            self._fix(m.relax[switch[k]], 1 if status == "absent" else 0)
+        for party, value in world.reservations.items():
+            self._set(m.reservation[party], value)
+        for party, table in world.factors.items():
+            for issue, option in factor_slots(search.scenario, party):
+                self._set(m.factor[party, issue, option], table[(issue, option)])
+        previous = search.world
+        search.world = world
+        self._undo.append(lambda: setattr(search, "world", previous))
+
     def phasing(self, phases: int) -> PhasingBlock:
         """Switch on the phasing block for this many phases (built once per count, then kept)."""
         block = self.search.phasing_block(phases)
@@ -132,7 +161,7 @@ class Edit:
 
 
 @dataclass
-class Search:
+class Search(Reading):
     """The model, its solver, and the primitives every algorithm here is written in."""
 
     model: BargainingModel
@@ -147,6 +176,8 @@ class Search:
     #: how many solves so far ended without proving their answer (time limit, interrupted):
     #: an algorithm compares it before and after to know whether its result is proven
     unproven: int = field(default=0, init=False)
+    #: the world set by :meth:`Edit.world` (the stated world otherwise): packages are read in it
+    world: World = field(default=STATED, init=False)
     _phasing: dict[int, PhasingBlock] = field(default_factory=dict, init=False)
     _doubt: list[Doubt | None] = field(default_factory=list, init=False)
 
@@ -157,14 +188,6 @@ class Search:
 
         model = build_model(scenario)
         return cls(model, Solver(model.m), time_limit)
-
-    @property
-    def scenario(self) -> Scenario:
-        return self.model.scenario
-
-    @property
-    def m(self) -> pyo.ConcreteModel:
-        return self.model.m
 
     @contextmanager
     def changes(self) -> Iterator[Edit]:
@@ -193,8 +216,12 @@ class Search:
         return self.model.requirements
 
     def unit(self, party: str) -> Fraction | None:
-        """The step between two different utilities of the party (None: continuous)."""
-        return self.model.unit[party]
+        """The step between two different utilities of the party (None: continuous, or points scaled in the world)."""
+        return None if self.world.scales(party) else self.model.unit[party]
+
+    def reservation(self, party: str) -> Fraction:
+        """The party's reservation in the current world, exactly."""
+        return self.scenario.reservation(party, self.world)
 
     def utility_range(self, party: str) -> tuple[float, float]:
         """The lowest and highest utility any package can give the party."""
@@ -293,69 +320,25 @@ class Search:
     def granularity(self, parties: Sequence[str], reservations: bool = False) -> Fraction | None:
         """The step between two different values of a sum of these parties' utilities (or of
         their gains, with ``reservations``): the gcd of their units; None if any is continuous."""
-        steps = [self.model.unit[p] for p in parties]
+        steps = [self.unit(p) for p in parties]
         if reservations:
-            steps += [exact(self.scenario.party[p].reservation) for p in parties]
+            steps += [self.reservation(p) for p in parties]
         if any(s is None for s in steps):
             return None
         return fraction_gcd([s for s in steps if s])
-
-    def read_choices(self) -> dict[str, str | Fraction]:
-        m, scenario = self.m, self.scenario
-        keys = list(m.choose.keys())
-        amounts = [m.amount[i.id] for i in scenario.continuous_issues]
-        values = self.solver.values([m.choose[k] for k in keys] + amounts)
-        chosen: dict[str, tuple[float, str]] = {}
-        for (issue, option), value in zip(keys, values):
-            if issue not in chosen or value > chosen[issue][0]:
-                chosen[issue] = (value, option)
-        choices: dict[str, str | Fraction] = {i: o for i, (_, o) in chosen.items()}
-        for issue, value in zip(scenario.continuous_issues, values[len(keys):]):
-            choices[issue.id] = self._snap(issue.id, value)
-        return {i.id: choices[i.id] for i in scenario.issues}
-
-    def _snap(self, issue_id: str, value: float) -> Fraction:
-        """The exact amount the solver meant: a threshold or range end within solver tolerance,
-        else the nearest fraction with a small denominator (33.3333333 -> 100/3), so that a
-        package sitting exactly on a reservation or bound passes the exact check."""
-        issue = self.scenario.issue[issue_id]
-        low, high = issue.range or (0.0, 0.0)
-        marks = [low, high] + [v for (i, a, b) in self.model.atoms for v in (a, b) if i == issue_id and v is not None]
-        tolerance = 1e-7 * max(1.0, high - low)
-        for mark in marks:
-            if abs(value - mark) <= tolerance:
-                return exact(mark)
-        return min(max(Fraction(value).limit_denominator(10**6), exact(low)), exact(high))
-
-    def switches(self) -> tuple[list[tuple[str, str | int]], list[str]]:
-        """In the current solution: the requirements switched off, and the non-veto parties taking part."""
-        m = self.m
-        relax = [m.relax[k] for k in m.relax]
-        present = [m.takes_part[p] for p in m.takes_part]
-        values = self.solver.values(relax + present)
-        waived = [r.waiver for r, v in zip(self.model.requirements, values) if v > 0.5]
-        return waived, [p for p, v in zip(m.takes_part, values[len(relax):]) if v > 0.5]
 
     def values(self, expressions: Sequence[Any]) -> list[float]:
         """The current solution's values of some of the model's variables."""
         return self.solver.values(list(expressions))
 
-    def read_package(self) -> Package | None:
-        choices = self.read_choices()
-        waived, _ = self.switches()
-        signers = self.scenario.signers(choices, waived, self.coalition)
-        if signers is None:
-            return None
-        return self.package(choices, signers)
-
     def package(self, choices: Mapping[str, Any], signers: list[str] | None = None) -> Package:
         """The package with these choices, evaluated exactly (signers: who takes part; [] if unacceptable)."""
-        return Package.evaluate(self.scenario, choices, signers, self.coalition)
+        return Package.evaluate(self.scenario, choices, signers, self.coalition, self.world)
 
     # ---- bounds on gains
     def step_above(self, party: str, gain: Fraction) -> Fraction:
         """The smallest gain the party can have that is strictly above ``gain``."""
-        unit = self.model.unit[party]
+        unit = self.unit(party)
         if unit is None:
             low, high = self.model.utility_range[party]
             return gain + Fraction(max(high - low, 1.0)) * Fraction(1, 10**6)
@@ -363,8 +346,8 @@ class Search:
 
     def at_least(self, party: str, gain: Fraction) -> Fraction:
         """The smallest gain the party can have that is at least ``gain`` (gains lie on a lattice)."""
-        unit = self.model.unit[party]
+        unit = self.unit(party)
         if unit is None:
             return gain
-        reservation = exact(self.scenario.party[party].reservation)
+        reservation = self.reservation(party)
         return unit * math.ceil((gain + reservation) / unit) - reservation

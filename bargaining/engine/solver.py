@@ -35,6 +35,8 @@ class Outcome:
     status: Status
     objective: float | None
     has_solution: bool
+    #: the solver's proven bound on the objective (None when it has none, e.g. infeasible)
+    bound: float | None = None
 
 
 class _CtrlC:
@@ -166,12 +168,14 @@ class Solver:
         condition = result.termination_condition
         self.log.append((wall, highs, condition.name))
         has_solution = result.best_feasible_objective is not None
+        bound = result.best_objective_bound
+        bound = None if bound is None or abs(bound) == float("inf") else float(bound)
         if condition == TerminationCondition.optimal:
-            return Outcome("optimal", result.best_feasible_objective, True)
+            return Outcome("optimal", result.best_feasible_objective, True, bound)
         if condition in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded):
             return Outcome("infeasible", None, False)
         if condition in (TerminationCondition.maxTimeLimit, TerminationCondition.interrupted) or self._interrupted():
-            return Outcome("time_limit", result.best_feasible_objective, has_solution)
+            return Outcome("time_limit", result.best_feasible_objective, has_solution, bound)
         status = self.highs._solver_model.modelStatusToString(self.highs._solver_model.getModelStatus())
         raise SolverError(f"HiGHS ended with {condition.name} ({status}); please report the scenario")
 

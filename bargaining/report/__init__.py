@@ -36,9 +36,12 @@ __all__ = ["SECTIONS", "ReportContext", "Section", "SectionBuilder", "render_pag
 
 
 def report(space: BargainingSpace, path: str | os.PathLike[str], *, frontier_time_limit: float | None = 60.0,
-           acceptable_limit: int | None = 300, sections: Sequence[SectionBuilder] | None = None) -> Path:
+           acceptable_limit: int | None = 300, sections: Sequence[SectionBuilder] | None = None,
+           uncertainty_samples: int = 1000) -> Path:
     """Write the report of ``space`` to ``path`` (one self-contained HTML file) and return its path.
 
+    ``uncertainty_samples``: the worlds sampled (seed 0) for "How sure is this deal?", shown only
+    for scenarios with uncertainty fields.
     ``frontier_time_limit`` bounds the frontier search (seconds); ``acceptable_limit`` the number
     of acceptable packages listed (the report then says "at least N").  ``sections`` replaces
     :data:`SECTIONS`.  Everything is computed before the file is opened; the file is written
@@ -50,7 +53,8 @@ def report(space: BargainingSpace, path: str | os.PathLike[str], *, frontier_tim
     source = space.scenario.source
     check_output(path, [source] if source and not source.startswith("<") else [], create_folders=True)
     start = time.perf_counter()
-    ctx = ReportContext(space, frontier_time_limit=frontier_time_limit, acceptable_limit=acceptable_limit)
+    ctx = ReportContext(space, frontier_time_limit=frontier_time_limit, acceptable_limit=acceptable_limit,
+                        uncertainty_samples=uncertainty_samples)
     built = [_section(builder(ctx)) for builder in (SECTIONS if sections is None else sections)]
     html = render_page(ctx, [s for s in built if s is not None], time.perf_counter() - start)
     path.parent.mkdir(parents=True, exist_ok=True)

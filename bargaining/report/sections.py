@@ -16,6 +16,7 @@ from ..present import frontier_figures, package_figures
 from ..present.labels import MAX_LINES, MAX_POINTS, criterion_title
 from ..results import FROZEN, OPEN, Package
 from .context import CRITERION_MEANING, ReportContext, Section, SectionBuilder, fmt
+from .uncertainty_section import uncertainty_section
 
 
 def summary_section(ctx: ReportContext) -> Section:
@@ -259,6 +260,7 @@ SECTIONS: list[SectionBuilder] = [
     coalitions_section,
     leverage_section,
     solutions_section,
+    uncertainty_section,
     frontier_section,
     concession_section,
     breakdown_section,

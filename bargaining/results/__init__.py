@@ -10,9 +10,11 @@ from .analyses import FROZEN, OPEN, Coalition, Leverage, PhasePlan, SpaceMeasure
 from .diagnosis import Concession, Concessions, Diagnosis, ReservationCut, concession_label
 from .frontier import Frontier
 from .package import Package, number, package_columns, packages_frame
+from .uncertainty import DealProbability, RobustPackage, WorldDeal, share_text, wilson
 
 __all__ = [
-    "CRITERIA", "FROZEN", "OPEN", "Coalition", "Concession", "Concessions", "Criterion", "Diagnosis", "Frontier", "Leverage",
-    "Package", "PhasePlan", "ReservationCut", "SpaceMeasures", "check_criterion", "coalitions_frame", "concession_label",
-    "number", "package_columns", "packages_frame",
+    "CRITERIA", "FROZEN", "OPEN", "Coalition", "Concession", "Concessions", "Criterion", "DealProbability", "Diagnosis",
+    "Frontier", "Leverage", "Package", "PhasePlan", "ReservationCut", "RobustPackage", "SpaceMeasures", "WorldDeal",
+    "check_criterion", "coalitions_frame", "concession_label", "number", "package_columns", "packages_frame", "share_text",
+    "wilson",
 ]

@@ -8,7 +8,7 @@ from typing import Any, Collection, Mapping, Sequence
 
 import pandas as pd
 
-from ..scenario import Scenario, exact
+from ..scenario import STATED, Scenario, World, exact
 
 
 def package_columns(scenario: Scenario) -> list[str]:
@@ -43,15 +43,16 @@ class Package:
 
     @classmethod
     def evaluate(cls, scenario: Scenario, choices: Mapping[str, Any], signers: Sequence[str] | None = None,
-                 coalition: Collection[str] | None = None) -> "Package":
-        """The package with these choices, evaluated exactly from the scenario; ``signers`` (who takes
-        part) computed with :meth:`Scenario.signers` unless given (empty when it is not acceptable)."""
+                 coalition: Collection[str] | None = None, world: World = STATED) -> "Package":
+        """The package with these choices, evaluated exactly from the scenario (in the stated world, or
+        a sampled one: its points and reservations); ``signers`` (who takes part) computed with
+        :meth:`Scenario.signers` unless given (empty when it is not acceptable)."""
         if signers is None:
-            signers = scenario.signers(choices, (), coalition) or []
+            signers = scenario.signers(choices, (), coalition, world) or []
         return cls(
             exact_choices={i: (c if isinstance(c, str) else exact(c)) for i, c in choices.items()},
-            exact_utilities={p: scenario.utility(p, choices) for p in scenario.party_ids},
-            reservations={p.id: exact(p.reservation) for p in scenario.parties},
+            exact_utilities={p: scenario.utility(p, choices, world) for p in scenario.party_ids},
+            reservations={p: scenario.reservation(p, world) for p in scenario.party_ids},
             signers=tuple(signers),
             scenario=scenario,
         )

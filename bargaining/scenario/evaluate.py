@@ -13,6 +13,7 @@ from typing import Any, Collection, Mapping
 from .errors import Problem, ScenarioError, suggest
 from .numbers import exact, exact_or_id
 from .schema import PER_UNIT, Bound, Interaction, Issue, Party, RedLine
+from .worlds import STATED, World
 
 #: A requirement switched off: ``("reservation", party_id)`` or ``("red_line", index)``.
 Waiver = tuple[str, str | int]
@@ -59,23 +60,40 @@ class ExactEvaluation:
     def points(self, party: str, issue: str) -> dict[str, float]:
         raise NotImplementedError
 
-    def utility(self, party: str, choices: Mapping[str, Any]) -> Fraction:
+    def utility(self, party: str, choices: Mapping[str, Any], world: World = STATED) -> Fraction:
         """sum of the chosen options' points + per_unit x amount + the party's interactions that hold
-        - the price of each of the party's soft red lines that the package breaks."""
+        - the price of each of the party's soft red lines that the package breaks.
+
+        In a sampled ``world`` each point is scaled by the party's factor and a red line's
+        softness is the world's (see :mod:`.worlds`); the default is the stated world."""
         total = Fraction(0)
+        scaled = world.scales(party)
         for issue in self.issues:
-            table = self.points(party, issue.id)
-            if issue.is_continuous:
-                total += exact(table.get(PER_UNIT, 0.0)) * exact(choices[issue.id])
-            else:
-                total += exact(table.get(choices[issue.id], 0.0))
+            option = PER_UNIT if issue.is_continuous else choices[issue.id]
+            point = self.exact_points(party, issue.id).get(option)
+            if point is None:
+                continue
+            if scaled:
+                point *= world.factor(party, issue.id, option)
+            total += point * exact(choices[issue.id]) if issue.is_continuous else point
         for interaction in self.interactions:
             if interaction.party == party and holds(interaction.when, choices):
                 total += exact(interaction.value)
-        for red_line in self.red_lines:
-            if red_line.party == party and red_line.soft and not red_line_holds(red_line, choices):
+        for k, red_line in enumerate(self.red_lines):
+            if red_line.party == party and world.status(k, red_line) == "soft" and not red_line_holds(red_line, choices):
                 total -= exact(red_line.price or 0)
         return total
+
+    def exact_points(self, party: str, issue: str) -> dict[str, Fraction]:
+        """The party's points for the issue's options as exact decimals (read once, then kept)."""
+        cache: dict[tuple[str, str], dict[str, Fraction]] = self.__dict__.setdefault("_exact_points", {})
+        if (party, issue) not in cache:
+            cache[party, issue] = {o: exact(v) for o, v in self.points(party, issue).items()}
+        return cache[party, issue]
+
+    def reservation(self, party: str, world: World = STATED) -> Fraction:
+        """The party's reservation, exactly: as stated, or as drawn in a sampled ``world``."""
+        return world.reservation(self.party[party])
 
     def holds(self, condition: Mapping[str, Any], choices: Mapping[str, Any]) -> bool:
         return holds(condition, choices)
@@ -83,15 +101,16 @@ class ExactEvaluation:
     def red_line_holds(self, red_line: RedLine, choices: Mapping[str, Any]) -> bool:
         return red_line_holds(red_line, choices)
 
-    def party_accepts(self, party: str, choices: Mapping[str, Any], waived: Collection[Waiver] = ()) -> bool:
+    def party_accepts(self, party: str, choices: Mapping[str, Any], waived: Collection[Waiver] = (),
+                      world: World = STATED) -> bool:
         """The party's reservation and all its hard red lines hold for the package (except those waived)."""
-        if ("reservation", party) not in waived and self.utility(party, choices) < exact(self.party[party].reservation):
+        if ("reservation", party) not in waived and self.utility(party, choices, world) < self.reservation(party, world):
             return False
         return all(red_line_holds(r, choices) for k, r in enumerate(self.red_lines)
-                   if r.party == party and not r.soft and ("red_line", k) not in waived)
+                   if r.party == party and world.status(k, r) == "hard" and ("red_line", k) not in waived)
 
     def signers(self, choices: Mapping[str, Any], waived: Collection[Waiver] = (),
-                coalition: Collection[str] | None = None) -> list[str] | None:
+                coalition: Collection[str] | None = None, world: World = STATED) -> list[str] | None:
         """The parties that take part in a package, or None if it is not acceptable.
 
         Veto parties must accept; a non-veto party takes part when it accepts.  An issue
@@ -99,14 +118,15 @@ class ExactEvaluation:
         parties take part (any one of a list; all of ``all:``; k of ``at_least: k, of:``).
         ``waived`` requirements -- ``("reservation", party)`` or ``("red_line", index)`` -- are
         not checked.  With a ``coalition``, exactly its members take part and all must accept.
+        In a sampled ``world``, its reservations, points and red lines apply.
         """
         if coalition is None:
-            taking_part = [p.id for p in self.parties if self.party_accepts(p.id, choices, waived)]
+            taking_part = [p.id for p in self.parties if self.party_accepts(p.id, choices, waived, world)]
             if any(p not in taking_part for p in self.veto_party_ids):
                 return None
         else:
             taking_part = [p for p in self.party_ids if p in coalition]
-            if not all(self.party_accepts(p, choices, waived) for p in taking_part):
+            if not all(self.party_accepts(p, choices, waived, world) for p in taking_part):
                 return None
         for issue in self.issues:
             if issue.controlled_by and exact_or_id(choices[issue.id]) != exact_or_id(issue.status_quo_choice):
@@ -114,8 +134,8 @@ class ExactEvaluation:
                     return None
         return taking_part
 
-    def is_acceptable(self, choices: Mapping[str, Any]) -> bool:
-        return self.signers(choices) is not None
+    def is_acceptable(self, choices: Mapping[str, Any], world: World = STATED) -> bool:
+        return self.signers(choices, world=world) is not None
 
     def check_package(self, choices: Mapping[str, Any], source: str = "package") -> dict[str, Any]:
         """The package's choices, checked: a known option for every discrete issue, an amount

@@ -1,0 +1,201 @@
+"""Robust packages: how often a package is acceptable over the sampled worlds, the package acceptable in
+the most of them, and what learning whether a red line is real would be worth.
+
+Acceptance of a given package in a world needs no solver: it is exact evaluation
+(:func:`bargaining.scenario.acceptance.verdicts`).  The most robust package is one mixed-integer
+model over all the worlds (:mod:`bargaining.engine.robust`), whose answer is checked exactly
+against the same evaluation.
+"""
+
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from dataclasses import fields
+from typing import Any, Iterator, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..engine.robust import RobustBlock, build_robust, most_robust_choices, remove, switch_on
+from ..engine.search import Search
+from ..errors import TimeLimitReached
+from ..progress import Progress
+from ..results import DealProbability, Package, RobustPackage, wilson
+from ..scenario import Worlds
+from ..scenario.acceptance import verdicts
+
+
+class Study:
+    """One sample of worlds of a scenario, and what is computed on it once (the robust block, the deals)."""
+
+    def __init__(self, search: Search, samples: int, seed: int):
+        self.search = search
+        self.worlds = Worlds.sample(search.scenario, samples, seed)
+        self.key = (samples, seed)
+        self._block: RobustBlock | None = None
+        self.cache: dict[str, Any] = {}  # answers already computed on these worlds
+
+    @property
+    def block(self) -> RobustBlock:
+        if self._block is None:
+            self._block = build_robust(self.search, self.worlds)
+        return self._block
+
+    @contextmanager
+    def switched_on(self) -> Iterator[None]:
+        """Keep the robust block on for several questions (see :func:`~bargaining.engine.robust.switch_on`)."""
+        with self.search.changes() as edit:
+            switch_on(edit, self.block)
+            yield
+
+    def close(self) -> None:
+        if self._block is not None:
+            remove(self.search, self._block)
+            self._block = None
+
+
+def most_robust(study: Study, parties: Sequence[str], among: np.ndarray | None = None, time_limit: float | None = None,
+                tie_break: bool = True) -> RobustPackage | None:
+    """The package acceptable in the most worlds (of ``among``, a boolean mask; default all), ties to
+    the largest smallest stated gain of ``parties``; None if no package is acceptable in any of them."""
+    search, worlds = study.search, study.worlds
+    chosen = np.arange(len(worlds)) if among is None else np.flatnonzero(among)
+    if not len(chosen):
+        return None
+    block = study.block  # built before the clock starts
+    with search.limited(time_limit):
+        choices, outcome = most_robust_choices(search, block, block.counts(chosen), parties if tie_break else ())
+    if choices is None:
+        if outcome.status == "time_limit":
+            raise TimeLimitReached("stopped at the time limit before finding a package acceptable in any world")
+        return None
+    accepted = verdicts(search.scenario, [choices], worlds).accepted[0][chosen]
+    wins = int(accepted.sum())
+    if not wins:
+        return None
+    claimed = round(outcome.objective or 0)
+    optimal = outcome.status == "optimal" and wins >= claimed
+    bound = wins if optimal else max(wins, math.floor((outcome.bound if outcome.bound is not None else len(chosen)) + 1e-6))
+    package = search.package(choices)
+    return RobustPackage(**{f.name: getattr(package, f.name) for f in fields(Package)}, wins=wins, samples=len(chosen),
+                         bound=bound).with_(optimal=optimal, criterion="most robust")
+
+
+def robustness(study: Study, packages: Sequence[tuple[str, Mapping[str, Any]]]) -> pd.DataFrame:
+    """One row per (label, choices): a column per issue, the share of worlds in which the package is
+    acceptable with its 95% interval, the share in which each party accepts it, and the requirement
+    that most often blocks it."""
+    scenario, worlds = study.search.scenario, study.worlds
+    found = verdicts(scenario, [choices for _, choices in packages], worlds)
+    n = len(worlds)
+    rows = []
+    for x, (label, choices) in enumerate(packages):
+        wins = int(found.accepted[x].sum())
+        low, high = wilson(wins, n)
+        row: dict[str, Any] = {"package": label, **{i.id: _plain(choices[i.id]) for i in scenario.issues},
+                               "share": wins / n, "low": low, "high": high}
+        row.update({f"{p} accepts": float(found.accepts[x, :, q].mean()) for q, p in enumerate(scenario.party_ids)})
+        blocker = max(found.blockers[x].items(), key=lambda item: item[1], default=None)
+        row["blocked most by"] = blocker[0] if blocker else None
+        row["blocked share"] = blocker[1] / n if blocker else 0.0
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame.attrs.update(samples=n, seed=worlds.seed)
+    return frame
+
+
+def _plain(choice: Any) -> Any:
+    return choice if isinstance(choice, str) else float(choice)
+
+
+VOI_COLUMNS = ["question", "kind", "label", "yes means", "p yes", "deal if yes", "deal if no", "robust now",
+               "robust if yes", "robust if no", "rise"]
+
+
+def value_of_information(study: Study, deal: DealProbability, now: RobustPackage | None,
+                         progress: bool | None = None) -> pd.DataFrame:
+    """For each uncertain red line (yes: it is real) and each reservation range (yes: the reservation is
+    at or above the stated one): the chance of a deal either way, the share of worlds the most robust
+    package then chosen wins either way, and the rise over choosing now.  Ranked, largest rise first."""
+    scenario, worlds = study.search.scenario, study.worlds
+    n = len(worlds)
+    deals = np.array([w.deal for w in deal.worlds], dtype=bool)
+    questions: list[tuple[str, str, str, str, np.ndarray]] = []
+    for j, k in enumerate(worlds.lines):
+        questions.append((worlds.line_ids[j], "red line", scenario.describe_red_line(k), "it is real", worlds.real[:, j]))
+    for j, p in enumerate(worlds.ranged):
+        party = scenario.party[p]
+        questions.append((p, "reservation", f"{party.possessive} reservation (stated {party.reservation:g})",
+                          f"at least {party.reservation:g}", worlds.reservations[:, j] >= party.reservation))
+    rows = []
+    base = now.wins if now is not None else 0
+    accepted = verdicts(scenario, [now.exact_choices], worlds).accepted[0] if now is not None else np.zeros(n, dtype=bool)
+
+    def best_on(side: np.ndarray) -> int:
+        """The most worlds of ``side`` any package wins.  No package wins a world without a deal, so when
+        the package chosen now wins every world of ``side`` that has one, it is the best there: no solve."""
+        if int((accepted & side).sum()) == int((deals & side).sum()):
+            return int((accepted & side).sum())
+        found = most_robust(study, (), side, tie_break=False)
+        return found.wins if found is not None else 0
+
+    with study.switched_on(), Progress("value of information", enabled=progress, total=2 * len(questions), unit=" answers") as bar:
+        answers = []
+        for *_, yes in questions:
+            answers.append([best_on(yes), best_on(~yes)])
+            bar.update(2)
+    for (question, kind, label, meaning, yes), parts in zip(questions, answers):
+        after = sum(parts)
+        rows.append({"question": question, "kind": kind, "label": label, "yes means": meaning, "p yes": float(yes.mean()),
+                     "deal if yes": _share(deals, yes), "deal if no": _share(deals, ~yes), "robust now": base / n,
+                     "robust if yes": _share_of(parts[0], yes), "robust if no": _share_of(parts[1], ~yes),
+                     "rise": (after - base) / n})
+    frame = pd.DataFrame(rows, columns=VOI_COLUMNS)
+    if len(frame):
+        frame["swing"] = (frame["deal if yes"] - frame["deal if no"]).abs().fillna(0)
+        frame = frame.sort_values(["rise", "swing"], ascending=False, kind="stable").drop(columns="swing").reset_index(drop=True)
+    frame.attrs.update(samples=n, seed=worlds.seed)
+    return frame
+
+
+def _share(values: np.ndarray, mask: np.ndarray) -> float:
+    return float(values[mask].mean()) if mask.any() else float("nan")
+
+
+def _share_of(wins: int, mask: np.ndarray) -> float:
+    return wins / int(mask.sum()) if mask.any() else float("nan")
+
+
+def default_packages(study: Study, parties: Sequence[str], frontier: int = 50, frontier_seconds: float = 10.0
+                     ) -> list[tuple[str, Mapping[str, Any]]]:
+    """The four bargaining solutions of the stated world (one row per distinct package, labelled with
+    every criterion that picks it), the most robust package, and up to ``frontier`` points of the
+    stated world's frontier found within ``frontier_seconds`` (evenly spread along it)."""
+    from ..results import CRITERIA
+    from .frontier_mip import pareto_frontier
+    from .solutions import best_package
+
+    search = study.search
+    found: dict[tuple, list[str]] = {}
+    choices: dict[tuple, Mapping[str, Any]] = {}
+
+    def add(label: str, package: Package | None) -> None:
+        if package is not None:
+            found.setdefault(package.key(), []).append(label)
+            choices[package.key()] = package.exact_choices
+
+    for criterion in CRITERIA:
+        add(criterion, best_package(search, criterion, parties))
+    stated = bool(found)
+    if "robust" not in study.cache:
+        study.cache["robust"] = most_robust(study, parties)
+    add("most robust", study.cache["robust"])
+    if frontier and stated:
+        everyone = search.scenario.party_ids
+        points = sorted(pareto_frontier(search, everyone, frontier_seconds, False, None, 1).packages,
+                        key=lambda x: tuple(-u for u in x.vector(everyone)))
+        step = max(1, math.ceil(len(points) / frontier))
+        for k, package in enumerate(points[::step][:frontier]):
+            add(f"frontier {k + 1}", package)
+    return [(", ".join(labels), choices[key]) for key, labels in found.items()]

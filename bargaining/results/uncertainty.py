@@ -1,0 +1,126 @@
+"""Results of the uncertainty analyses: the deal in each sampled world, the chance of a deal,
+the package acceptable in the most worlds."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Sequence
+
+import pandas as pd
+
+from ..scenario import Scenario
+from .package import Package, number
+
+#: z for a 95% interval.
+Z95 = 1.959963984540054
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval (95% by default) for a share of ``successes`` in ``n`` trials."""
+    if n <= 0:
+        return (0.0, 1.0)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+@dataclass(frozen=True)
+class WorldDeal:
+    """One sampled world: whether some package is acceptable, and the maxmin package's choices
+    and gains there (each gain over the party's reservation in that world)."""
+
+    world: int
+    deal: bool
+    choices: dict[str, Any] | None = None
+    gains: dict[str, Fraction] | None = None
+
+
+@dataclass(frozen=True)
+class DealProbability:
+    """The share of sampled worlds in which some package is acceptable.
+
+    ``probability`` and ``interval`` (95%, Wilson); ``worlds`` holds each world's
+    :class:`WorldDeal`; :meth:`to_frame` is the distribution of each veto party's gain in the
+    maxmin package over the worlds that have a deal (one row per such world).
+    """
+
+    scenario: Scenario = field(repr=False)
+    parties: tuple[str, ...]
+    worlds: tuple[WorldDeal, ...] = field(repr=False)
+    seed: int = 0
+
+    @property
+    def samples(self) -> int:
+        return len(self.worlds)
+
+    @property
+    def deals(self) -> int:
+        return sum(w.deal for w in self.worlds)
+
+    @property
+    def probability(self) -> float:
+        return self.deals / max(1, self.samples)
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return wilson(self.deals, self.samples)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per world with a deal (index: the world's number in ``space.worlds()``): each
+        criteria party's gain in that world's maxmin package."""
+        rows = {w.world: {p: float((w.gains or {})[p]) for p in self.parties} for w in self.worlds if w.deal}
+        frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(self.parties))
+        frame.index.name = "world"
+        frame.attrs.update(probability=self.probability, interval=self.interval, samples=self.samples, seed=self.seed)
+        return frame
+
+    def summary(self) -> pd.DataFrame:
+        """Per criteria party: the mean and the 5th, 25th, 50th, 75th and 95th percentiles of its maxmin gain."""
+        frame = self.to_frame()
+        rows = [{"party": p, "mean": frame[p].mean(), **{f"p{q}": frame[p].quantile(q / 100) for q in (5, 25, 50, 75, 95)}}
+                for p in self.parties] if len(frame) else []
+        return pd.DataFrame(rows, columns=["party", "mean", "p5", "p25", "p50", "p75", "p95"])
+
+    def __repr__(self) -> str:
+        low, high = self.interval
+        return (f"<DealProbability: a deal in {self.deals} of {self.samples} worlds, {self.probability:.1%} "
+                f"(95% interval {low:.1%} to {high:.1%})>")
+
+
+@dataclass(frozen=True, repr=False)
+class RobustPackage(Package):
+    """The package acceptable in the most sampled worlds (utilities and gains: the stated world's).
+
+    ``wins`` worlds of ``samples``; ``bound`` is the solver's proven bound on the number of
+    worlds any package can win (equal to ``wins`` when ``optimal``)."""
+
+    wins: int = 0
+    samples: int = 0
+    bound: int = 0
+
+    @property
+    def share(self) -> float:
+        return self.wins / max(1, self.samples)
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return wilson(self.wins, self.samples)
+
+    def __repr__(self) -> str:
+        status = "" if self.optimal else f", not proven best (no package wins more than {self.bound})"
+        choices = ", ".join(f"{i}: {self.label(i)}" for i in self.exact_choices)
+        return f"<most robust package: acceptable in {self.wins} of {self.samples} worlds ({self.share:.1%}){status}: {choices}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "wins": self.wins, "samples": self.samples, "share": self.share, "bound": self.bound}
+
+
+def share_text(share: float, interval: Sequence[float]) -> str:
+    """"62.0% (58.9% to 65.0%)"."""
+    return f"{share:.1%} ({interval[0]:.1%} to {interval[1]:.1%})"
+
+
+__all__ = ["DealProbability", "RobustPackage", "WorldDeal", "Z95", "number", "share_text", "wilson"]

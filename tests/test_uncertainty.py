@@ -1,0 +1,294 @@
+"""Uncertainty analyses against brute force: the same sampled worlds, every package in every world."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from oracle import enumerate_worlds
+from strategies import uncertain_scenarios
+
+from bargaining import BargainingSpace, Scenario, ScenarioError, TimeLimitReached
+from bargaining.cli import main
+from bargaining.scenario import STATED, Worlds
+
+SAMPLES = 24
+
+
+def _space(scenario: Scenario) -> BargainingSpace:
+    return BargainingSpace(scenario, progress=False)
+
+
+@settings(max_examples=25)
+@given(uncertain_scenarios())
+def test_everything_equals_brute_force_over_the_same_worlds(scenario):
+    space = _space(scenario)
+    worlds = space.worlds(SAMPLES, seed=3)
+    oracle = enumerate_worlds(scenario, worlds)
+    parties = scenario.criteria_party_ids
+
+    deal = space.deal_probability(SAMPLES, seed=3, scheduler="serial")
+    deals = oracle.deals()
+    assert [w.deal for w in deal.worlds] == deals.tolist()
+    assert deal.probability == deals.mean()
+    for w in deal.worlds:
+        if w.deal:
+            assert tuple(w.gains[p] for p in parties) in oracle.maxmin_gains(w.world, parties)
+    assert list(deal.to_frame().index) == [int(w) for w in np.flatnonzero(deals)]
+
+    best, winners = oracle.most_robust(parties)
+    robust = space.most_robust(SAMPLES, seed=3)
+    if best == 0:
+        assert robust is None
+    else:
+        assert robust is not None and robust.optimal
+        assert robust.wins == best
+        assert robust.choices in winners
+
+    sampled = Worlds.sample(scenario, SAMPLES, 3)
+    for k, x in enumerate(oracle.packages):
+        assert [scenario.is_acceptable(x, sampled[w]) for w in range(SAMPLES)] == oracle.accepted[k].tolist()
+
+    table = space.robustness([dict(x) for x in oracle.packages], SAMPLES, seed=3)
+    assert table["share"].tolist() == pytest.approx(oracle.accepted.mean(axis=1).tolist(), abs=0)
+    for q, p in enumerate(oracle.parties):
+        assert table[f"{p} accepts"].tolist() == pytest.approx(oracle.accepts[:, :, q].mean(axis=1).tolist(), abs=0)
+
+    voi = space.value_of_information(SAMPLES, seed=3)
+    frame = worlds
+    for row in voi.itertuples():
+        yes = frame[row.question].to_numpy() if row.kind == "red line" else \
+            frame[row.question].to_numpy() >= scenario.party[row.question].reservation
+        after = sum(oracle.most_robust(parties, side)[0] for side in (yes, ~yes))
+        assert row.rise == pytest.approx((after - best) / SAMPLES, abs=1e-12)
+        if yes.any():
+            assert row._6 == pytest.approx(deals[yes].mean())
+    assert list(voi["rise"]) == sorted(voi["rise"], reverse=True)
+
+
+# --------------------------------------------------------------------------- a hand-made case with every kind of line
+
+CASE = {
+    "format": 1, "name": "Two sides and a broker",
+    "parties": [
+        {"id": "a", "reservation": 6, "reservation_range": [3, 9]},
+        {"id": "b", "reservation": 5, "points_spread": 0.25},
+        {"id": "c", "reservation": 1, "veto": False},
+    ],
+    "issues": [
+        {"id": "land", "options": [{"id": "keep", "status_quo": True}, {"id": "split"}, {"id": "cede"}]},
+        {"id": "money", "options": [{"id": "none", "status_quo": True}, {"id": "some"}, {"id": "lots"}], "controlled_by": ["c"]},
+        {"id": "troops", "options": [{"id": "stay", "status_quo": True}, {"id": "leave"}]},
+    ],
+    "utilities": {"a": {"land": {"keep": 5, "split": 3}, "money": {"some": 2, "lots": 4}, "troops": {"leave": 2}},
+                  "b": {"land": {"split": 3, "cede": 6}, "money": {"none": 2, "some": 1}, "troops": {"stay": 2}},
+                  "c": {"money": {"some": 1, "lots": 2}, "troops": {"leave": 1}}},
+    "interactions": [{"party": "b", "when": {"land": "split", "troops": "leave"}, "value": 1.5}],
+    "red_lines": [
+        {"id": "a_land", "party": "a", "forbid": {"land": "cede"}, "real": 0.6},
+        {"id": "b_land", "party": "b", "require": {"land": ["split", "cede"]}, "real": 0.5, "price": 2},
+        {"id": "b_troops", "party": "b", "if": {"troops": "leave"}, "then": {"money": ["none", "some"]}, "price": 1},
+        {"id": "c_money", "party": "c", "forbid": {"money": "lots"}, "real": 0.3},
+        {"party": "a", "require": {"troops": "leave"}},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def case_space():
+    return _space(Scenario.from_dict(CASE))
+
+
+def test_worlds_follow_the_sampling_rules_and_the_seed(case_space):
+    frame = case_space.worlds(4000, seed=5)
+    assert list(frame.columns[:4]) == ["a_land", "b_land", "c_money", "a"]
+    assert frame.index.name == "world" and len(frame) == 4000
+    assert frame.equals(case_space.worlds(4000, seed=5))
+    assert not frame.equals(case_space.worlds(4000, seed=6))
+    assert frame["a_land"].mean() == pytest.approx(0.6, abs=0.03)
+    assert frame["b_land"].mean() == pytest.approx(0.5, abs=0.03)
+    assert frame["a"].between(3, 9).all() and frame["a"].mean() == pytest.approx(6, abs=0.1)
+    factors = frame[[c for c in frame.columns if c.startswith("factor:b:")]]
+    assert factors.shape[1] == 8 and factors.stack().between(0.75, 1.25).all()
+    assert factors.corr().abs().where(~np.eye(8, dtype=bool)).max().max() < 0.1  # independent
+    # the first worlds do not depend on how many are drawn
+    assert frame.head(100).equals(case_space.worlds(100, seed=5))
+    world = Worlds.sample(case_space.scenario, 100, 5)[7]
+    x = {"land": "split", "money": "some", "troops": "leave"}
+    expected = Fraction(3) * Fraction(frame.loc[7, "factor:b:land:split"]) + Fraction(frame.loc[7, "factor:b:money:some"]) + Fraction(3, 2)
+    assert case_space.scenario.utility("b", x, world) == expected
+    assert case_space.scenario.reservation("a", world) == Fraction(frame.loc[7, "a"])
+    assert case_space.scenario.utility("b", x) == Fraction(11, 2)
+    assert STATED.status(0, case_space.scenario.red_lines[0]) == "hard"
+
+
+def test_hand_made_case_equals_brute_force(case_space):
+    scenario = case_space.scenario
+    before = case_space.best("maxmin")
+    worlds = case_space.worlds(200, seed=1)
+    oracle = enumerate_worlds(scenario, worlds)
+    deal = case_space.deal_probability(200, seed=1, scheduler="serial")
+    assert deal.deals == int(oracle.deals().sum()) and 0 < deal.probability < 1
+    low, high = deal.interval
+    assert low < deal.probability < high
+    best, winners = oracle.most_robust(scenario.criteria_party_ids)
+    robust = case_space.most_robust(200, seed=1)
+    assert robust.wins == best and robust.choices in winners and robust.bound == best
+    table = case_space.robustness(samples=200, seed=1)
+    assert "most robust" in " ".join(table["package"])
+    row = table[table["package"].str.contains("most robust")].iloc[0]
+    assert row["share"] == best / 200 and row["low"] < row["share"] < row["high"]
+    voi = case_space.value_of_information(200, seed=1)
+    assert set(voi["question"]) == {"a_land", "b_land", "c_money", "a"}
+    assert voi["rise"].iloc[0] == voi["rise"].max() >= 0
+    assert case_space.best("maxmin") == before  # the robust block and the worlds leave the stated model as it was
+    assert case_space.worlds(10, seed=np.int64(1)).equals(case_space.worlds(200, seed=1).head(10))
+
+
+BAD = [
+    ({"red_lines": 0, "real": 1.5, "id": "x"}, "red_lines[0]", "must be a probability in (0, 1]"),
+    ({"red_lines": 0, "real": 0, "id": "x"}, "red_lines[0]", "must be a probability in (0, 1]"),
+    ({"red_lines": 0, "price": "a lot"}, "red_lines[0].price", "expected a number"),
+    ({"red_lines": 0, "real": 0.5}, "red_lines[0]", "needs an 'id'"),
+    ({"parties": 0, "reservation_range": [9, 3]}, "parties[0]", "is inverted; write [3, 9]"),
+    ({"parties": 0, "reservation_range": [7, 9]}, "parties[0]", "does not contain the stated reservation 6; widen it"),
+    ({"parties": 1, "points_spread": 1.0}, "parties[1]", "outside [0, 1)"),
+]
+
+
+@pytest.mark.parametrize("change, place, words", BAD)
+def test_bad_uncertainty_fields_name_the_file_the_place_and_the_fix(change, place, words, tmp_path):
+    import copy
+
+    import yaml
+
+    data = copy.deepcopy(CASE)
+    (where, k), = [(key, value) for key, value in change.items() if key in ("red_lines", "parties")]
+    data[where][k] = {key: value for key, value in data[where][k].items() if key not in ("real", "id", "price")} \
+        if where == "red_lines" else dict(data[where][k])
+    data[where][k].update({key: value for key, value in change.items() if key != where})
+    file = tmp_path / "bad.yaml"
+    file.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ScenarioError) as caught:
+        Scenario.from_yaml(file)
+    message = str(caught.value)
+    assert str(file) in message and place in message and words in message
+
+
+def test_bad_arguments(case_space):
+    with pytest.raises(ValueError, match="samples"):
+        case_space.worlds(0)
+    with pytest.raises(ValueError, match="seed"):
+        case_space.deal_probability(10, seed=-1)
+    with pytest.raises(ValueError, match="scheduler"):
+        case_space.deal_probability(11, scheduler=3)  # type: ignore[arg-type]
+    with pytest.raises(ScenarioError, match="unknown option"):
+        case_space.robustness([{"land": "nowhere", "money": "none", "troops": "stay"}], samples=10)
+
+
+def test_without_uncertainty_every_world_is_the_stated_one():
+    space = _space(Scenario.from_yaml("data/logrolling.yaml"))
+    assert space.worlds(5).shape == (5, 0)
+    deal = space.deal_probability(5, scheduler="serial")
+    assert deal.probability == 1 and len({tuple(sorted(w.gains.items())) for w in deal.worlds}) == 1
+    assert deal.worlds[0].gains == space.best("maxmin").exact_gains
+    robust = space.most_robust(5)
+    assert robust.wins == 5 and robust.exact_gains == space.best("maxmin").exact_gains
+    assert space.value_of_information(5).empty
+
+
+def test_amounts_and_uncertain_reservations():
+    """With a continuous issue (Adjusted Winner) and a reservation range: the most robust package's
+    count is checked exactly, and it is acceptable in exactly the worlds where the evaluator says so."""
+    data = Scenario.from_yaml("data/adjusted_winner.yaml").to_dict()
+    for party in data["parties"]:
+        party["reservation_range"] = [party["reservation"], party["reservation"] + 70]
+    scenario = Scenario.from_dict(data)
+    space = _space(scenario)
+    robust = space.most_robust(60, seed=2)
+    deal = space.deal_probability(60, seed=2, scheduler="serial")
+    worlds = Worlds.sample(scenario, 60, 2)
+    won = [scenario.is_acceptable(robust.exact_choices, worlds[w]) for w in range(60)]
+    assert sum(won) == robust.wins and robust.optimal
+    assert all(deal.worlds[w].deal for w in range(60) if won[w])
+    assert robust.wins <= deal.deals
+
+
+def test_time_limit_returns_the_best_found_with_a_bound():
+    import sys
+    sys.path.insert(0, "benchmarks")
+    from scenarios import uncertain_random_scenario
+
+    scenario = uncertain_random_scenario(30, 5, 4, seed=0, uncertain=10)
+    exact = _space(scenario).most_robust(1000, seed=0)
+    assert exact.optimal and exact.bound == exact.wins
+    space = _space(scenario)
+    try:
+        found = space.most_robust(1000, seed=0, time_limit=0.3)
+    except TimeLimitReached:
+        return  # stopped before any package was found: also a documented outcome
+    finished = space.most_robust(1000, seed=0)  # without a limit, the search is finished
+    assert finished.optimal and finished.wins == exact.wins
+    if found.optimal:
+        assert found.wins == exact.wins
+    else:
+        assert found.bound >= exact.wins >= found.wins >= 1
+
+
+def test_robustness_command(tmp_path, capsys):
+    import json
+
+    import yaml
+
+    file = tmp_path / "case.yaml"
+    file.write_text(yaml.safe_dump(CASE, sort_keys=False))
+    assert main(["robustness", str(file), "--samples", "60", "--scheduler", "serial"]) == 0
+    out = capsys.readouterr().out
+    for words in ("Chance of a deal", "How often each package is acceptable", "Most robust package", "What learning"):
+        assert words in out
+    assert main(["robustness", str(file), "--samples", "60", "--seed", "2", "--scheduler", "serial", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["samples"] == 60 and 0 <= data["deal_probability"]["probability"] <= 1
+    assert data["most_robust"]["wins"] >= 1 and len(data["value_of_information"]) == 4
+    assert main(["robustness", str(file), "--samples", "0"]) == 2
+
+
+def test_report_says_how_sure_the_deal_is_only_with_uncertainty_fields(tmp_path):
+    from bargaining import report
+
+    page = report(_space(Scenario.from_dict(CASE)), tmp_path / "case.html", uncertainty_samples=60).read_text()
+    assert "How sure is this deal?" in page and "What learning each uncertainty would be worth" in page
+    assert "How often each package is acceptable" in page and "The most robust package" in page
+    plain = report(_space(Scenario.from_yaml("data/logrolling.yaml")), tmp_path / "plain.html").read_text()
+    assert "How sure is this deal?" not in plain
+
+
+def test_json_has_null_for_a_side_that_never_happens(tmp_path, capsys):
+    import copy
+    import json
+
+    import yaml
+
+    data = copy.deepcopy(CASE)
+    data["red_lines"][0]["real"] = 1.0  # never a bluff: "if no" has no worlds
+    file = tmp_path / "sure.yaml"
+    file.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert main(["robustness", str(file), "--samples", "30", "--scheduler", "serial", "--json"]) == 0
+    text = capsys.readouterr().out
+    row = next(r for r in json.loads(text)["value_of_information"] if r["question"] == "a_land")
+    assert "NaN" not in text and row["deal if no"] is None and row["p yes"] == 1.0
+
+
+def test_the_section_escapes_scenario_text(tmp_path):
+    import copy
+
+    from bargaining import report
+
+    data = copy.deepcopy(CASE)
+    evil = "<img src=x onerror=window.__pwned=1>"
+    data["parties"][0]["name"] = evil
+    data["red_lines"][0]["name"] = evil
+    text = report(_space(Scenario.from_dict(data)), tmp_path / "evil.html", uncertainty_samples=40).read_text()
+    assert "How sure is this deal?" in text and "<img" not in text

@@ -1,0 +1,58 @@
+"""Longer uncertainty checks (``pytest -m slow``): more and larger random scenarios against brute force,
+the most robust package's target on a 30 x 5 x 4 scenario, the seed's case on a local cluster."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from oracle import enumerate_worlds
+from strategies import uncertain_scenarios
+
+from bargaining import BargainingSpace
+from bargaining.scenario import Worlds
+from bargaining.scenario.acceptance import verdicts
+
+pytestmark = pytest.mark.slow
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+
+@settings(max_examples=150)
+@given(uncertain_scenarios(max_parties=4, max_issues=4, max_options=3))
+def test_larger_scenarios_equal_brute_force(scenario):
+    space = BargainingSpace(scenario, progress=False)
+    oracle = enumerate_worlds(scenario, space.worlds(40, seed=9))
+    parties = scenario.criteria_party_ids
+    deal = space.deal_probability(40, seed=9, scheduler="serial")
+    assert [w.deal for w in deal.worlds] == oracle.deals().tolist()
+    for w in deal.worlds:
+        if w.deal:
+            assert tuple(w.gains[p] for p in parties) in oracle.maxmin_gains(w.world, parties)
+    best, winners = oracle.most_robust(parties)
+    robust = space.most_robust(40, seed=9)
+    assert (robust is None) if best == 0 else (robust.wins == best and robust.choices in winners)
+
+
+def test_most_robust_on_30_issues_5_options_4_parties_within_30_seconds():
+    from scenarios import uncertain_random_scenario
+
+    scenario = uncertain_random_scenario(30, 5, 4, seed=0, uncertain=10)
+    space = BargainingSpace(scenario, progress=False)
+    start = time.perf_counter()
+    robust = space.most_robust(1000, seed=0)
+    assert time.perf_counter() - start < 30
+    assert robust.optimal and robust.wins == int(verdicts(scenario, [robust.exact_choices], Worlds.sample(scenario, 1000, 0)).wins()[0])
+
+
+def test_seed_case_on_a_local_cluster_equals_serial():
+    from robustness import annotated_seed
+
+    from bargaining import Scenario
+
+    scenario = Scenario.from_dict(annotated_seed())
+    serial = BargainingSpace(scenario, progress=False).deal_probability(300, seed=1, scheduler="serial")
+    local = BargainingSpace(scenario, progress=False).deal_probability(300, seed=1, scheduler="local")
+    assert local.worlds == serial.worlds and 0 < serial.probability < 1
