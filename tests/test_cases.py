@@ -565,3 +565,39 @@ def test_eru_findings_survive_a_20_percent_perturbation(eru):
         assert len({d[world]["fund"] for d in draws}) > 1
     ukraine = [d[w]["gains"][0] for d in draws for w in ("no_admin", "no_handover")]
     assert (round(min(ukraine)), round(max(ukraine))) == ERU_FACTS["sensitivity_ukraine_gains"], (min(ukraine), max(ukraine))
+
+
+def test_eru_uncertainty_findings_in_brief(eru):
+    """The description's public-versus-real paragraph, in the default run on 100 worlds: the two Donbas
+    lines are the questions worth asking first, and a deal exists in a clear share but not all worlds."""
+    space = BargainingSpace(eru, progress=False)
+    information = space.value_of_information(samples=100, seed=0, scheduler="serial")
+    assert list(information["question"][:2]) == ["ru_donbas_admin", "ua_no_handover"]
+    assert (information["rise"][2:] == 0).all() and (information["rise"][:2] > 0).all()
+    deal = space.deal_probability(samples=100, seed=0, scheduler="serial")
+    assert 0.4 < deal.probability < 0.8
+
+
+@pytest.mark.slow
+def test_eru_uncertainty_findings_as_stated(eru):
+    """The numbers of the description's public-versus-real paragraph (1,000 worlds, seed 0)."""
+    space = BargainingSpace(eru, progress=False)
+    deal = space.deal_probability(samples=1000, seed=0)
+    assert f"{deal.probability:.1%}" == "60.8%" and [f"{x:.1%}" for x in deal.interval] == ["57.7%", "63.8%"]
+    robust = space.most_robust(samples=1000, seed=0)
+    assert robust is not None and robust.wins == 489
+    assert robust.choices["donbas"] == "free_economic_zone"
+    assert all(robust.choices[i] == eru.issue[i].status_quo_choice for i in ("sanctions", "energy"))
+    table = space.robustness([robust], samples=1000, seed=0)
+    assert table["blocked most by"].iloc[0].startswith("Russia: Russian administration") and f"{table['blocked share'].iloc[0]:.1%}" == "51.1%"
+    information = space.value_of_information(samples=1000, seed=0)
+    top = information.head(2)
+    assert list(top["question"]) == ["ru_donbas_admin", "ua_no_handover"]
+    assert [round(x * 100) for x in top["deal if yes"]] == [23, 48] and list(top["deal if no"]) == [1.0, 1.0]
+    assert [f"{x:.3f}" for x in top["rise"]] == ["0.119", "0.119"] and (information["rise"][2:] == 0).all()
+    readme = " ".join((DATA.parent / "README.md").read_text().split())
+    assert "a deal exists in 60.8% of the worlds" in readme and "(a deal in 23% of the worlds where it is, in all where it is not)" in readme
+    flat = " ".join(eru.description.split())
+    for phrase in ("A deal exists in 60.8% of the worlds (95% interval 57.7% to 63.8%)", "acceptable in 48.9% of the worlds",
+                   "(51.1% of the worlds)", "raises the chosen package's acceptance by 11.9 points"):
+        assert phrase in flat, phrase
