@@ -125,3 +125,16 @@ def test_a_red_line_holds_after_every_phase_unless_final_only():
     relaxed = BargainingSpace(_zone_case(final_only=True)).phased(2)
     assert relaxed.package is not None and relaxed.package.choices == {"dmz": "zone", "ceasefire": "monitored"}
     assert relaxed.phase_of == {"dmz": 1, "ceasefire": 2}
+
+
+def test_the_exact_check_of_a_plan_names_a_red_line_broken_midway():
+    from bargaining.algorithms.phasing import check_plan
+    from bargaining.results import Package, PhasePlan
+
+    scenario = _zone_case(final_only=False)
+    package = Package.evaluate(scenario, {"dmz": "zone", "ceasefire": "monitored"})
+    broken = PhasePlan(scenario, 2, "maxmin", package, {"dmz": 1, "ceasefire": 2})
+    assert check_plan(broken) == ["after phase 1, a: zone only under monitoring is broken"]
+    assert check_plan(PhasePlan(_zone_case(final_only=True), 2, "maxmin", package, {"dmz": 1, "ceasefire": 2})) == []
+    together = PhasePlan(scenario, 2, "maxmin", package, {"dmz": 1, "ceasefire": 1})
+    assert check_plan(together) == ["ceasefire moves in phase 1, not after dmz"]

@@ -18,15 +18,23 @@ from .solutions import best_package
 
 
 def check_plan(plan: PhasePlan) -> list[str]:
-    """Everything wrong with a phase plan, checked exactly (empty when it is sound)."""
+    """Everything wrong with a phase plan, checked exactly (empty when it is sound): after every phase
+    but the last, each veto party at its reservation or above (a final_only soft line costs nothing on
+    the way) and every hard red line of a party taking part holding unless final_only; every after: order."""
     scenario, package = plan.scenario, plan.package
     assert package is not None
     problems = []
     for t in range(1, plan.phases):
         state = plan.state_after(t)
         for party in scenario.veto_party_ids:
-            if scenario.utility(party, state) < exact(scenario.party[party].reservation):
+            refund = sum((exact(r.price or 0) for r in scenario.red_lines
+                          if r.party == party and r.soft and r.final_only and not scenario.red_line_holds(r, state)), exact(0))
+            if scenario.utility(party, state) + refund < exact(scenario.party[party].reservation):
                 problems.append(f"after phase {t}, {party} is below its reservation")
+        for k, red_line in enumerate(scenario.red_lines):
+            if (red_line.party in package.signers and not red_line.soft and not red_line.final_only
+                    and not scenario.red_line_holds(red_line, state)):
+                problems.append(f"after phase {t}, {scenario.describe_red_line(k)} is broken")
     for issue in scenario.issues:
         for earlier in issue.after or []:
             if issue.id in plan.phase_of and plan.phase_of.get(earlier, plan.phases + 1) >= plan.phase_of[issue.id]:
