@@ -44,10 +44,11 @@ def conditions(draw: st.DrawFn, issues: list[dict], max_issues: int = 3) -> dict
 
 @st.composite
 def dp_scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 6, max_issues: int = 5, max_options: int = 4,
-                 max_interactions: int = 4, max_red_lines: int = 5) -> Scenario:
+                 max_interactions: int = 4, max_red_lines: int = 5,
+                 kinds: tuple[str, ...] = ("integer", "fraction", "precise", "mixed")) -> Scenario:
     n_parties = draw(st.integers(min_parties, max_parties))
     n_issues = draw(st.sampled_from([k for k in (1, 2, 3, 3, 4, 4, 5, 5, 6) if k <= max_issues]))
-    kind = draw(st.sampled_from(["integer", "fraction", "precise", "mixed"]))
+    kind = draw(st.sampled_from(list(kinds)))
     issues = []
     for i in range(n_issues):
         n_options = draw(st.sampled_from([k for k in (1, 2, 3, 3, 4, 4) if k <= max_options]))

@@ -14,12 +14,29 @@ that opened the space would contain no earlier answer either and be smaller.
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from ..engine.search import Search
+from .exact import exists
+
+#: The programme tries at most this many coalitions (2 ** optional parties); beyond, the model's search runs.
+MAX_COALITIONS_TRIED = 1024
 
 
 def minimal_coalitions(search: Search, limit: int = 50) -> list[frozenset[str]]:
-    """Every minimal opening coalition (veto parties included), smallest first, at most ``limit``."""
+    """Every minimal opening coalition (veto parties included), smallest first, at most ``limit``.
+
+    Where the exact programme applies (and there are at most 10 optional parties): each
+    coalition containing no smaller opening one is tried, smallest first, exactly.  Otherwise
+    on the model, as above."""
     veto = frozenset(search.scenario.veto_party_ids)
+    optional = search.optional_parties
+    if 2 ** len(optional) <= MAX_COALITIONS_TRIED:
+        with search.changes() as edit:
+            edit.impose(veto)
+            answer = exists(search)
+        if answer is not None:
+            return _by_programme(search, veto, optional, limit)
     found: list[frozenset[str]] = []
     with search.changes() as edit:
         while len(found) < limit:
@@ -34,4 +51,21 @@ def minimal_coalitions(search: Search, limit: int = 50) -> list[frozenset[str]]:
             if not members:
                 break  # the veto parties alone open the space: every other coalition contains it
             edit.row(search.joining(sorted(members)) <= len(members) - 1)
+    return found
+
+
+def _by_programme(search: Search, veto: frozenset[str], optional: list[str], limit: int) -> list[frozenset[str]]:
+    found: list[frozenset[str]] = []
+    for size in range(len(optional) + 1):
+        for joining in combinations(optional, size):
+            coalition = veto | frozenset(joining)
+            if any(f <= coalition for f in found):
+                continue
+            with search.changes() as edit:
+                edit.impose(coalition)
+                opened = exists(search)
+            if opened:
+                found.append(coalition)
+                if len(found) >= limit:
+                    return found
     return found

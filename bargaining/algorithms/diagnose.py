@@ -9,11 +9,14 @@ members opens the bargaining space.  One solve per requirement, on the same mode
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
+from itertools import combinations
 
 from ..engine.search import Search
 from ..results import Diagnosis, ReservationCut
 from ..scenario import Requirement
+from .exact import best_gain, best_utility, exists, opens
 
 
 def minimal_conflict(search: Search) -> list[Requirement]:
@@ -23,8 +26,8 @@ def minimal_conflict(search: Search) -> list[Requirement]:
         for requirement in search.requirements:
             with search.changes() as trial:
                 trial.waive([requirement])
-                opens = search.feasible() is not None
-            if opens:
+                opened = opens(search)
+            if opened:
                 conflict.append(requirement)
             else:
                 dropped.waive([requirement])
@@ -42,6 +45,10 @@ def minimal_relaxations(search: Search, max_size: int = 3, limit: int = 100,
     subset that opened the space would contain no earlier answer and be smaller.
     """
     requirements = search.requirements
+    candidates = [r for r in requirements if r.kind in kinds]
+    sets = sum(math.comb(len(candidates), k) for k in range(1, max_size + 1))
+    if sets <= MAX_SETS_TRIED and exists(search) is not None:  # the exact programme applies: try the sets, smallest first
+        return _relaxations_by_programme(search, candidates, max_size, limit)
     found: list[list[Requirement]] = []
     with search.changes() as edit:
         edit.free(kinds)
@@ -55,6 +62,30 @@ def minimal_relaxations(search: Search, max_size: int = 3, limit: int = 100,
                 break
             found.append(chosen)
             edit.row(search.switched_off(chosen) <= len(chosen) - 1)
+    return found
+
+
+#: The programme tries at most this many sets of requirements; beyond, the model's search runs.
+MAX_SETS_TRIED = 3000
+
+
+def _relaxations_by_programme(search: Search, candidates: list[Requirement], max_size: int, limit: int) -> list[list[Requirement]]:
+    """Every minimal opening set, by trying each set of up to ``max_size`` requirements that contains no
+    smaller opening set, smallest first (each try an exact question to the programme)."""
+    found: list[list[Requirement]] = []
+    if exists(search):
+        return found
+    for size in range(1, max_size + 1):
+        for group in combinations(candidates, size):
+            if any(set(g) <= set(group) for g in found):
+                continue
+            with search.changes() as edit:
+                edit.waive(list(group))
+                opened = exists(search)
+            if opened:
+                found.append(list(group))
+                if len(found) >= limit:
+                    return found
     return found
 
 
@@ -72,15 +103,16 @@ def reservation_reductions(search: Search) -> dict[str, Fraction | None]:
             continue
         with search.changes() as edit:
             edit.waive([requirement])
-            outcome, package = search.maximize(search.gain(party), search.granularity([party]))
-        needed[party] = None if package is None else max(Fraction(0), -package.exact_gains[party])
+            gain = best_gain(search, party)
+        needed[party] = None if gain is None else max(Fraction(0), -gain)
     return needed
 
 
 def diagnose(search: Search, relaxations: bool = True) -> Diagnosis:
     """Is any package acceptable?  If not: a minimal conflict and (with ``relaxations``) what would open the space."""
     name = search.scenario.name
-    example = search.feasible()
+    answer = best_utility(search, search.scenario.party_ids[0])  # exact where the programme applies
+    example = search.feasible() if answer is None else answer[0]
     if example is not None:
         return Diagnosis(name, True, example=example)
     conflict = minimal_conflict(search)

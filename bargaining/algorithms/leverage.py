@@ -7,11 +7,13 @@ the issue on the one model; every measure is then computed twice with the same c
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Sequence
 
 from ..engine.search import Search
 from ..results import CRITERIA, Leverage, Package, SpaceMeasures
 from .acceptable import acceptable_packages
+from .exact import best_gain, opens
 from .frontier import best, find_frontier
 
 
@@ -39,10 +41,10 @@ def leverage(search: Search, issue_id: str, criteria_parties: Sequence[str], lim
 
 
 def _measure(search: Search, criteria_parties: Sequence[str], limit: int, frontier: bool, time_limit: float | None) -> SpaceMeasures:
-    exists = search.feasible() is not None
+    exists = opens(search)
     found = acceptable_packages(search, limit, progress=False) if exists else None
     count = 0 if found is None else found.count if found.count is not None else (len(found.packages) if found.complete else None)
-    best_gains = {p: _best_gain(search, p) if exists else None for p in search.scenario.party_ids}
+    best_gains = {p: _float(best_gain(search, p)) if exists else None for p in search.scenario.party_ids}
     solutions = {c: best(search, c, criteria_parties) if exists else None for c in CRITERIA}
     points: tuple[Package, ...] | None = None
     points_complete = True
@@ -52,9 +54,8 @@ def _measure(search: Search, criteria_parties: Sequence[str], limit: int, fronti
     return SpaceMeasures(exists, count, best_gains, solutions, points, points_complete)
 
 
-def _best_gain(search: Search, party: str) -> float | None:
-    _, package = search.maximize(search.gain(party), search.granularity([party]))
-    return None if package is None else package.gains[party]
+def _float(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _improved_share(frozen: Sequence[Package] | None, opened: Sequence[Package] | None, parties: list[str]) -> float | None:

@@ -8,7 +8,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Literal
+from typing import Any, Iterator, Literal
 
 import highspy
 import pyomo.environ as pyo
@@ -97,6 +97,7 @@ class Solver:
     """
 
     def __init__(self, model: pyo.ConcreteModel):
+        self._primals: Any = {}
         self.highs = Highs()
         if not self.highs.available():
             raise SolverUnavailable("HiGHS is not available: pip install highspy")
@@ -168,6 +169,8 @@ class Solver:
         condition = result.termination_condition
         self.log.append((wall, highs, condition.name))
         has_solution = result.best_feasible_objective is not None
+        # the solution's values, kept: a later change to the model (a row removed) makes APPSI forget them
+        self._primals = self.highs.get_primals() if has_solution else {}
         bound = result.best_objective_bound
         bound = None if bound is None or abs(bound) == float("inf") else float(bound)
         if condition == TerminationCondition.optimal:
@@ -196,7 +199,5 @@ class Solver:
         A fixed variable's value is its fixed value; a variable no constraint mentions (so the
         solver never saw it, e.g. a switch with nothing to switch) counts as 0.
         """
-        known = self.highs._vars  # APPSI's map of the variables it passed to HiGHS
-        free = [v for v in variables if not v.fixed and id(v) in known]
-        primals = self.highs.get_primals(vars_to_load=free) if free else {}
-        return [v.value if v.fixed else primals[v] if id(v) in known else 0.0 for v in variables]
+        primals = self._primals  # the last solve's values of every variable HiGHS saw
+        return [v.value if v.fixed else primals.get(v, 0.0) for v in variables]

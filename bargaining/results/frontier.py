@@ -88,7 +88,7 @@ class Frontier:
         """Every point's utilities as floats (points x all parties)."""
         if not len(self):
             return np.zeros((0, len(self.denominators)))
-        return np.column_stack([self.scaled[:, j].astype(float) / d for j, d in enumerate(self.denominators)])
+        return np.column_stack([np.array([int(v) / d for v in self.scaled[:, j]], dtype=float) for j, d in enumerate(self.denominators)])
 
     def to_frame(self, solutions: Mapping[str, Package | None] | None = None) -> pd.DataFrame:
         """The frontier table (see :meth:`BargainingSpace.frontier`); ``solutions`` are marked in column ``solution``."""
