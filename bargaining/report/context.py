@@ -51,7 +51,7 @@ class ReportContext:
     space: BargainingSpace
     frontier_time_limit: float | None = 60.0
     acceptable_limit: int | None = 300
-    uncertainty_samples: int = 1000
+    uncertainty_samples: int = 200
     timings: dict[str, float] = field(default_factory=dict)
     figures: int = 0
     nonce: str = field(default_factory=lambda: secrets.token_urlsafe(18))
