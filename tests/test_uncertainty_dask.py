@@ -12,7 +12,7 @@ from test_uncertainty import CASE
 from bargaining import BargainingSpace, Scenario
 from bargaining.cli import main
 
-distributed = pytest.importorskip("distributed")
+import distributed  # noqa: E402  (a dependency of the package: never skipped)
 
 
 @pytest.fixture(scope="module")
