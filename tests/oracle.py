@@ -139,10 +139,10 @@ def enumerate_packages(scenario: Scenario, coalition: frozenset[str] | None = No
             scaled[:, j] += table[index[:, col]]
         for x in raw.get("interactions", []):
             if x["party"] == party:
-                scaled[:, j] += holds(x["when"]) * int(_frac(x["value"]) * d)
+                scaled[:, j] += holds(x["when"]).astype(dtype) * int(_frac(x["value"]) * d)
         for r in raw.get("red_lines", []):
             if r["party"] == party and soft(r):  # breaking a soft red line costs its party the price
-                scaled[:, j] -= ~line_holds(r) * int(_frac(r["price"]) * d)
+                scaled[:, j] -= (~line_holds(r)).astype(dtype) * int(_frac(r["price"]) * d)
 
     def accepts(j: int) -> np.ndarray:
         party = parties[j]
