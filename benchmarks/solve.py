@@ -1,18 +1,27 @@
-"""Build and solve maxmin on seeded random scenarios; print build, solve and HiGHS times.
+"""One bargaining solution (maxmin): best() as it is now (the exact programme first, within a small
+budget) against the mixed-integer search alone, on seeded random scenarios.
 
-    python benchmarks/solve.py [--seeds 3]
+    python benchmarks/solve.py [--seeds 3] [--criterion maxmin]
+    python benchmarks/solve.py --dp-seconds 2 --dp-states 1000000 --no-estimate   # the first budget
 
-For each size and seed: model build (Scenario -> Pyomo model -> persistent HiGHS instance),
-the maxmin criterion solve (largest smallest gain), the tie-break solve (largest total among
-maxmin-optimal packages, which makes the answer Pareto-optimal), HiGHS's own run time over
-both, the end-to-end total, and total / HiGHS: the modelling overhead (1.0 = none).
-Scenarios: benchmarks/scenarios.py (integer points 0-20, reservations at 45% of each
-party's best total, one forbidden option per party).
+For each size and seed (model build, ``BargainingSpace(scenario)``, printed apart):
+
+* mip:  ``solutions.best_package(search, criterion, parties)``: the criterion's solve and the
+        tie-break (largest total among optimal packages, so the answer is Pareto-optimal);
+* best: ``space.best(criterion)`` on a second model of its own: the programme first (``frontier.BEST_DP_SECONDS`` and
+        ``BEST_DP_STATES``, with the cheap size estimate ``frontier.BEST_DP_ESTIMATE``); the
+        package read off the exact frontier when it answers, else the MIP as above.
+
+Printed: both times, which path answered best() and what the programme cost when it gave up,
+best - mip (the target: never more than about 0.5 s where the programme does not answer), and
+whether both found the same smallest gain.  Scenarios: benchmarks/scenarios.py (integer points
+0-20, reservations at 45% of each party's best total, one forbidden option per party).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -23,45 +32,84 @@ sys.path.insert(0, str(Path(__file__).parent))
 from scenarios import random_scenario  # noqa: E402
 
 from bargaining import BargainingSpace  # noqa: E402
+from bargaining.algorithms import frontier as frontier_module  # noqa: E402
+from bargaining.algorithms.solutions import best_package  # noqa: E402
 
 SIZES = [(10, 3, 2), (20, 4, 3), (40, 5, 4), (60, 5, 6)]
 TARGET = (60, 5, 6)
 
 
-def run(size: tuple[int, int, int], seed: int) -> dict[str, float]:
+class ProgrammeLog:
+    """Wraps the programme as best() calls it: how long each call took and how it ended."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, str]] = []
+        self.original = frontier_module.dp_frontier
+
+    def __call__(self, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            found = self.original(*args, **kwargs)
+        except Exception as error:
+            self.calls.append((time.perf_counter() - started, getattr(error, "reason", type(error).__name__)))
+            raise
+        self.calls.append((time.perf_counter() - started, f"answered ({len(found):,} points)"))
+        return found
+
+
+def run(size: tuple[int, int, int], seed: int, criterion: str, log: ProgrammeLog) -> dict:
     scenario = random_scenario(*size, seed=seed)
-    start = time.perf_counter()
+    started = time.perf_counter()
     space = BargainingSpace(scenario)
     built = time.perf_counter()
-    package = space.best("maxmin")
-    done = time.perf_counter()
-    log = space.search.solver.log
+    mip = best_package(space.search, criterion, space.criteria_parties)
+    mip_seconds = time.perf_counter() - built
+    fresh = BargainingSpace(random_scenario(*size, seed=seed))  # its own model and solver: no state carried over
+    log.calls.clear()
+    best_started = time.perf_counter()
+    exact = fresh.best(criterion)
+    best_seconds = time.perf_counter() - best_started
+    programme, how = log.calls[-1] if log.calls else (0.0, "not tried")
     return {
-        "build": built - start,
-        "criterion": log[0][0],
-        "tie_break": sum(x[0] for x in log[1:]),
-        "highs": sum(x[1] for x in log),
-        "total": done - start,
-        "solves": len(log),
-        "min_gain": min(package.gains.values()) if package else float("nan"),
+        "build": built - started, "mip": mip_seconds, "best": best_seconds, "programme": programme, "how": how,
+        "same": (mip is None and exact is None) or (mip is not None and exact is not None
+                                                      and min(mip.exact_gains.values()) == min(exact.exact_gains.values())),
+        "min_gain": min(exact.gains.values()) if exact else float("nan"),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="random scenarios per size (default 3)")
-    seeds = range(1, parser.parse_args().seeds + 1)
-    header = f"{'issues x options x parties':>27} {'seed':>4} {'build s':>8} {'maxmin s':>8} {'tie s':>7} {'HiGHS s':>8} {'total s':>8} {'total/HiGHS':>11} {'solves':>6} {'min gain':>8}"
-    print(header)
+    parser.add_argument("--criterion", default="maxmin")
+    parser.add_argument("--dp-seconds", type=float, help="best()'s programme budget instead of frontier.BEST_DP_SECONDS")
+    parser.add_argument("--dp-states", type=int, help="instead of frontier.BEST_DP_STATES")
+    parser.add_argument("--no-estimate", action="store_true", help="best() without the programme's size estimate")
+    args = parser.parse_args()
+    if args.dp_seconds is not None:
+        frontier_module.BEST_DP_SECONDS = args.dp_seconds
+    if args.dp_states is not None:
+        frontier_module.BEST_DP_STATES = args.dp_states
+    if args.no_estimate:
+        frontier_module.BEST_DP_ESTIMATE = False
+    log = ProgrammeLog()
+    frontier_module.dp_frontier = log
+    BargainingSpace(random_scenario(3, 3, 2, seed=0)).best(args.criterion)  # imports and first calls out of the timings
+    print(f"# {args.criterion}; best() budget: {frontier_module.BEST_DP_SECONDS:g} s, {frontier_module.BEST_DP_STATES:,} states, "
+          f"size estimate {frontier_module.BEST_DP_ESTIMATE}; load average at start {os.getloadavg()[0]:.2f}")
+    print(f"| issues x options x parties | seed | build s | MIP s | best() s | best - MIP s | programme | same answer | min gain |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for size in SIZES:
-        totals = []
-        for seed in seeds:
-            r = run(size, seed)
-            totals.append(r["total"])
-            print(f"{' x '.join(map(str, size)):>27} {seed:>4} {r['build']:>8.3f} {r['criterion']:>8.3f} {r['tie_break']:>7.3f} {r['highs']:>8.3f} "
-                  f"{r['total']:>8.3f} {r['total'] / max(r['highs'], 1e-9):>11.2f} {r['solves']:>6} {r['min_gain']:>8g}")
-        note = "   <- target: under 1 s end to end" if size == TARGET else ""
-        print(f"{'':>27} median total {statistics.median(totals):.3f} s{note}")
+        mips, bests = [], []
+        for seed in range(1, args.seeds + 1):
+            r = run(size, seed, args.criterion, log)
+            mips.append(r["mip"])
+            bests.append(r["best"])
+            print(f"| {' x '.join(map(str, size))} | {seed} | {r['build']:.3f} | {r['mip']:.3f} | {r['best']:.3f} | {r['best'] - r['mip']:+.3f} | "
+                  f"{r['how']} in {r['programme']:.3f} s | {'yes' if r['same'] else 'NO'} | {r['min_gain']:g} |", flush=True)
+        note = " (target: under 1 s)" if size == TARGET else ""
+        print(f"| {' x '.join(map(str, size))} | median | | {statistics.median(mips):.3f} | {statistics.median(bests):.3f}{note} | | | | |")
+    print(f"# load average at end {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -119,3 +119,62 @@ def uncertain_scenarios(draw: st.DrawFn, max_parties: int = 4, max_issues: int =
         if draw(st.integers(0, 2)) == 0:
             party["points_spread"] = draw(st.sampled_from([0.0, 0.1, 0.5]))
     return Scenario.from_dict(data)
+
+
+@st.composite
+def coupled_scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 4, min_issues: int = 4, max_issues: int = 7,
+                      max_options: int = 3) -> Scenario:
+    """A random discrete scenario in the shape of the benchmarks' coupled ones, small enough to
+    enumerate (at most 3**7 = 2,187 packages): wide point ranges (integer or fractional, some
+    negative), at least two interactions over two or three issues (positive and negative values),
+    red lines of every kind (forbid, require, if-then; one or two issues; some with a price), some
+    non-veto parties with issues under their control (any, all, at_least), and reservations at
+    20-60% of each party's best total, so the frontier has many points and few packages are trivial."""
+    n_parties = draw(st.integers(min_parties, max_parties))
+    n_issues = draw(st.integers(min_issues, max_issues))
+    fractional = draw(st.booleans())
+    scale = draw(st.sampled_from([1, 0.25, 0.1])) if fractional else 1
+
+    def value(low: int, high: int) -> float:
+        v = draw(st.integers(low, high)) * scale
+        return round(v, 2) if fractional else float(v)
+
+    issues = []
+    for i in range(n_issues):
+        n_options = draw(st.integers(2, max_options))
+        sq = draw(st.integers(0, n_options - 1))
+        issues.append({"id": f"i{i}", "options": [{"id": f"o{k}", **({"status_quo": True} if k == sq else {})} for k in range(n_options)]})
+    ids = [f"p{p}" for p in range(n_parties)]
+    utilities = {p: {issue["id"]: {o["id"]: value(-4, 20) for o in issue["options"]} for issue in issues} for p in ids}
+    interactions = [{"party": draw(st.sampled_from(ids)), "when": draw(conditions(issues)),
+                     "value": value(1, 10) * draw(st.sampled_from([1, -1]))} for _ in range(draw(st.integers(2, 8)))]
+    parties = []
+    for j, p in enumerate(ids):
+        best = sum(max(table.values()) for table in utilities[p].values())
+        party = {"id": p, "reservation": round(best * draw(st.sampled_from([0.2, 0.35, 0.45, 0.6])), 2)}
+        if j > 0 and draw(st.integers(0, 2)) == 0:
+            party["veto"] = False
+        parties.append(party)
+    optional = [p["id"] for p in parties if p.get("veto") is False]
+    for issue in issues:
+        if optional and draw(st.integers(0, 2)) == 0:
+            controllers = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
+            if not set(controllers) & set(optional):
+                controllers.append(draw(st.sampled_from(optional)))
+            rule = draw(st.sampled_from(["any", "all", "at_least"]))
+            issue["controlled_by"] = (controllers if rule == "any" else {"all": controllers} if rule == "all"
+                                      else {"at_least": draw(st.integers(1, len(controllers))), "of": controllers})
+    red_lines = []
+    for kind in draw(st.lists(st.sampled_from(["forbid", "require", "if"]), min_size=1, max_size=6)):
+        party = draw(st.sampled_from(ids))
+        if kind == "if":
+            line = {"party": party, "if": draw(conditions(issues)), "then": draw(conditions(issues))}
+        else:
+            line = {"party": party, kind: draw(conditions(issues))}
+        if draw(st.integers(0, 4)) == 0:
+            line["price"] = value(1, 8)
+        red_lines.append(line)
+    return Scenario.from_dict({
+        "format": 1, "name": "random coupled", "parties": parties, "issues": issues,
+        "utilities": utilities, "interactions": interactions, "red_lines": red_lines,
+    })

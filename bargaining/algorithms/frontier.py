@@ -14,8 +14,9 @@ Methods:
 from __future__ import annotations
 
 import time
+from collections import abc
 from dataclasses import replace
-from typing import Literal, Sequence
+from typing import Literal, Mapping, Sequence
 
 from ..engine.numerics import require_trust
 from ..engine.search import Search
@@ -29,9 +30,12 @@ Method = Literal["auto", "dp", "mip"]
 #: With a time limit, the programme gets this share of it (the rest is left for the MIP if it gives up).
 DP_SHARE = 0.5
 #: best() reads the criterion's package off the exact frontier when the programme finds it within
-#: this budget (seconds, candidate states per stage); otherwise it searches the model.
-BEST_DP_SECONDS = 2.0
-BEST_DP_STATES = 1_000_000
+#: this budget (seconds, candidate states per stage, and the programme gives up at once when the
+#: growth of its state sets projects a stage past that many: ``estimate``); otherwise it searches
+#: the model.  Measured with benchmarks/solve.py: see benchmarks/README.md.
+BEST_DP_SECONDS = 0.4
+BEST_DP_STATES = 250_000
+BEST_DP_ESTIMATE = True
 #: Frontiers up to this many points are re-checked package by package with Scenario.signers
 #: (larger ones by the programme's own vectorised re-evaluation of every package's utilities).
 RECHECK_UP_TO = 20_000
@@ -70,16 +74,37 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
     return replace(result, reason=reason)
 
 
-def _from_programme(search: Search, found: DPFrontier, seconds: float) -> Frontier:
+def _from_programme(search: Search, found: DPFrontier, seconds: float, recheck: bool = True) -> Frontier:
     scenario = search.scenario
-    frontier = Frontier(scenario, found.parties, tuple(found.choices), found.scaled, found.denominators, complete=True,
+    choices = tuple(found.choices) if recheck else _Choices(found)
+    frontier = Frontier(scenario, found.parties, choices, found.scaled, found.denominators, complete=True,  # type: ignore[arg-type]
                         exact=True, method="dp", reason="exact dynamic programme over the issues", solver_calls=0,
                         seconds=seconds, largest_state_set=found.largest_state_set)
-    if len(frontier) <= RECHECK_UP_TO:
-        for k, choices in enumerate(frontier.choices):
-            if scenario.signers(choices, search.waived, search.coalition) is None:
-                raise AssertionError(f"the dynamic programme returned an unacceptable package {dict(choices)}; please report this scenario")
+    if recheck and len(frontier) <= RECHECK_UP_TO:
+        for package in frontier.choices:
+            _recheck(search, package)
     return frontier
+
+
+def _recheck(search: Search, choices: Mapping[str, str]) -> None:
+    if search.scenario.signers(choices, search.waived, search.coalition) is None:
+        raise AssertionError(f"the dynamic programme returned an unacceptable package {dict(choices)}; please report this scenario")
+
+
+class _Choices(abc.Sequence):
+    """A programme's frontier packages, each built when it is asked for (best() reads one or two)."""
+
+    def __init__(self, found: DPFrontier):
+        self.found = found
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        row = self.found.index[k].tolist()
+        return {i: self.found.option_ids[n][j] for n, (i, j) in enumerate(zip(self.found.issues, row))}
 
 
 def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Package | None:
@@ -94,12 +119,18 @@ def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Packag
         remaining = search.remaining()
         budget = BEST_DP_SECONDS if remaining is None else min(BEST_DP_SECONDS, remaining)
         try:
-            found = dp_frontier(search.scenario, None, waived=search.waived, coalition=search.coalition,
-                                fixed=search.fixed or None, deadline=started + budget, max_states=BEST_DP_STATES)
+            found = dp_frontier(search.scenario, None, waived=search.waived, coalition=search.coalition, fixed=search.fixed or None,
+                                deadline=started + budget, max_states=BEST_DP_STATES, estimate=BEST_DP_ESTIMATE)
         except NotApplicable:
             pass
         else:
-            return best_on_frontier(_from_programme(search, found, time.perf_counter() - started), criterion, parties)
+            # Only the package returned is checked with Scenario.signers (the programme has checked every
+            # vector against its packages): a better unacceptable point would have been the one chosen,
+            # since every criterion is monotone in the utilities.
+            package = best_on_frontier(_from_programme(search, found, time.perf_counter() - started, recheck=False), criterion, parties)
+            if package is not None:
+                _recheck(search, package.exact_choices)
+            return package
     return best_package(search, criterion, parties)
 
 

@@ -28,7 +28,9 @@ Exactness: every utility is a multiple of the party's *unit* (the gcd of its poi
 "strictly above l_j" is "at least l_j + unit": no epsilon.  Bounds are kept as integer
 lattice coordinates (utility / unit), the lexicographic weight is exact on that lattice,
 every package is checked exactly, and the final set is filtered for dominance in exact
-arithmetic.  With a continuous issue in a party's utility, its coordinate is
+arithmetic.  A box is recorded empty only on an answer found without presolve (HiGHS 1.14-1.16's
+presolve called feasible boxes infeasible here: :meth:`..engine.solver.Solver.solve`).  With a
+continuous issue in a party's utility, its coordinate is
 ``floor(utility / resolution)``: the frontier is then exact on that grid (at most one point
 per grid cell, none dominated), not the continuum.
 """

@@ -106,13 +106,18 @@ class Solver:
         # One thread, fixed seed: deterministic answers.  The feasibility-jump heuristic costs
         # about 6 ms per run even on tiny models (measured: 8.7 -> 2.1 ms on a 40-binary MIP)
         # and the frontier makes thousands of small solves, so it is off.
+        # HiGHS's log goes to :meth:`_read_log` only (never to the console): it is where HiGHS says
+        # that its presolve went wrong (see :meth:`solve`).
         self.highs.highs_options = {
-            "mip_abs_gap": 1e-9, "random_seed": 0, "threads": 1, "output_flag": False,
+            "mip_abs_gap": 1e-9, "random_seed": 0, "threads": 1, "output_flag": True, "log_to_console": False,
             "mip_heuristic_run_feasibility_jump": False,
         }
         self.model = model
         self.calls = 0
         self.retries = 0  # solves repeated without presolve after a HiGHS error
+        self.rechecks = 0  # solves repeated without presolve to check an answer found with it (see solve)
+        self.presolve_faults = 0  # rechecks whose answer differed: HiGHS's presolve had been wrong
+        self._untransformed = False  # HiGHS logged a solution of its presolved model that violates the model
         self.highs_seconds = 0.0
         self.seconds = 0.0
         self.log: list[tuple[float, float, str]] = []  # per solve: wall seconds, HiGHS seconds, status
@@ -124,6 +129,12 @@ class Solver:
         core = self.highs._solver_model
         for event in (core.cbMipInterrupt, core.cbSimplexInterrupt, core.cbIpmInterrupt):
             event.subscribe(self._stop_check)
+        core.cbLogging.subscribe(self._read_log)
+
+    def _read_log(self, event: object) -> None:
+        """HiGHS's logging callback: note the warning that a presolved solution is wrong for the model."""
+        if "untransformed violations" in event.message:  # type: ignore[attr-defined]
+            self._untransformed = True
 
     def _stop_check(self, event: object) -> None:
         """HiGHS's interrupt callback: stop on Ctrl-C, or when the time limit has long passed."""
@@ -131,21 +142,47 @@ class Solver:
             event.interrupt()  # type: ignore[attr-defined]
 
     def solve(self, time_limit: float | None = None, granularity: float | None = None) -> Outcome:
-        """Solve the model as it stands now (see :meth:`_solve_once`).
+        """Solve the model as it stands now (see :meth:`_solve_once`), never on presolve's word alone.
 
-        HiGHS 1.16's presolve occasionally reduces a small model to nothing and then reports a
-        "Solve error" with a violated row (seen on a 19-column model in the tests); such a solve
-        is retried once without presolve before the error is reported.
+        HiGHS's MIP presolve is sometimes wrong (measured here on the frontier's box problems):
+        its reduced model loses the solutions it should keep, so every solution HiGHS finds there
+        violates the real model once mapped back ("untransformed violations" in its log), and it
+        then reports the model *infeasible* -- HiGHS 1.14 to 1.16; 1.13 solved the same models --
+        or *optimal* with a worse solution -- 1.16.  HiGHS's own issues #2204 and #3296 are of
+        this kind.  So a solve that HiGHS calls infeasible, or during which it logged that warning,
+        is solved again without presolve and that answer is the one returned (the time left of
+        ``time_limit`` applies; when it runs out, the outcome is a time limit: unproven).  Also,
+        presolve occasionally reduces a small model to nothing and then reports a "Solve error"
+        with a violated row (seen on a 19-column model in the tests): such a solve is retried
+        once without presolve before the error is reported.
         """
-        try:
+        started = time.perf_counter()
+        if self.highs.highs_options.get("presolve") == "off":
             return self._solve_once(time_limit, granularity)
+        self._untransformed = False
+        try:
+            outcome = self._solve_once(time_limit, granularity)
         except SolverError:
             self.retries += 1
-            self.highs.highs_options["presolve"] = "off"
-            try:
-                return self._solve_once(time_limit, granularity)
-            finally:
-                self.highs.highs_options["presolve"] = "choose"
+            return self._without_presolve(time_limit, granularity, started)
+        if outcome.status != "infeasible" and not self._untransformed:
+            return outcome
+        self.rechecks += 1
+        checked = self._without_presolve(time_limit, granularity, started)
+        if checked.status != "time_limit" and (checked.status != outcome.status or checked.objective != outcome.objective):
+            self.presolve_faults += 1
+        return checked
+
+    def _without_presolve(self, time_limit: float | None, granularity: float | None, started: float) -> Outcome:
+        """The solve again with presolve off, within what is left of ``time_limit`` since ``started``."""
+        left = None if time_limit is None else time_limit - (time.perf_counter() - started)
+        if left is not None and left <= 0:
+            return Outcome("time_limit", None, False)
+        self.highs.highs_options["presolve"] = "off"
+        try:
+            return self._solve_once(left, granularity)
+        finally:
+            self.highs.highs_options["presolve"] = "choose"
 
     def _solve_once(self, time_limit: float | None = None, granularity: float | None = None) -> Outcome:
         """Solve the model as it stands now.

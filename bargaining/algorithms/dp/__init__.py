@@ -170,7 +170,7 @@ class DPFrontier:
 def dp_frontier(scenario: Scenario, parties: Sequence[str] | None = None, *, waived: Collection[Waiver] = (),
                 coalition: Collection[str] | None = None, fixed: Mapping[str, str] | None = None,
                 deadline: float | None = None, max_states: int = DEFAULT_MAX_STATES,
-                max_carried: int = DEFAULT_MAX_CARRIED, order: Sequence[str] | None = None,
+                max_carried: int = DEFAULT_MAX_CARRIED, order: Sequence[str] | None = None, estimate: bool = False,
                 _soft: Mapping[int, Any] | None = None) -> DPFrontier:
     """The exact Pareto frontier over ``parties`` (default all) among acceptable packages.
 
@@ -179,8 +179,10 @@ def dp_frontier(scenario: Scenario, parties: Sequence[str] | None = None, *, wai
     package is at least as good for every party in ``parties`` and better for one; one package
     per vector.  ``deadline`` is a ``time.perf_counter()`` value; ``max_states`` caps the
     candidate states of a stage, ``max_carried`` the product of carried class counts (checked
-    before the DP starts); ``order`` forces the issue order.  Raises NotApplicable (and its
-    subclass LimitReached) when the DP cannot answer exactly.
+    before the DP starts); ``order`` forces the issue order.  ``estimate``: give up (LimitReached)
+    as soon as the state sets' growth so far projects a later stage past ``max_states`` (a cheap
+    size estimate for a caller on a small budget).  Raises NotApplicable (and its subclass
+    LimitReached) when the DP cannot answer exactly.
     """
     started = time.perf_counter()
     soft = stated_soft(scenario) if _soft is None else dict(_soft)
@@ -191,7 +193,7 @@ def dp_frontier(scenario: Scenario, parties: Sequence[str] | None = None, *, wai
     objectives = [c.parties.index(p) for p in chosen]
     waived_set = _check_waived(c, waived)
     fixed_index = _fixed_index(c, fixed)
-    limits = _Limits(deadline, max_states)
+    limits = _Limits(deadline, max_states, estimate=estimate)
     runs = _cover_runs(c, coalition)
     planned = []  # every run planned (and refused if too coupled) before any DP starts
     for run in runs:

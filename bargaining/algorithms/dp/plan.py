@@ -120,6 +120,12 @@ def _instance(c: _Compiled, run: _Run, objectives: Sequence[int], waived: Collec
                 break
         else:
             merged.append(f)
+    for f in merged:  # a merge can leave a constant factor (e.g. a soft forbid and a soft require of one condition)
+        if not f.scope:
+            if f.allowed is not None and not bool(f.allowed):
+                return _Instance(coords, bounded, capped, reservation, domains, tables, [], offset, True)
+            if f.delta is not None:
+                offset = offset + f.delta
     return _Instance(coords, bounded, capped, reservation, domains, tables, [f for f in merged if f.scope], offset, False)
 
 

@@ -1,0 +1,200 @@
+"""The mixed-integer frontier (method="mip") equals the dynamic programme's and brute force's exactly,
+on coupled scenarios too; HiGHS's answers found with presolve are checked before they are used."""
+
+from __future__ import annotations
+
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, note, settings
+from hypothesis import strategies as st
+
+from bargaining import BargainingSpace
+from bargaining.algorithms.dp import dp_frontier
+from bargaining.algorithms.frontier import find_frontier
+from bargaining.engine import solver as solver_module
+from bargaining.engine.solver import Outcome
+from oracle import enumerate_packages
+from strategies import coupled_scenarios
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+from scenarios import coupled_scenario, random_scenario  # noqa: E402
+
+
+def mip_vectors(scenario, parties=None, **kwargs):
+    """The MIP frontier's vectors, each recomputed from its package with Scenario.utility after Scenario.signers accepts it."""
+    parties = list(parties or scenario.party_ids)
+    space = BargainingSpace(scenario)
+    result = find_frontier(space.search, parties, method="mip", workers=1, **kwargs)
+    found = []
+    for package in result.packages:
+        assert scenario.signers(package.exact_choices) is not None
+        found.append(tuple(Fraction(scenario.utility(p, package.exact_choices)) for p in parties))
+    assert len(found) == len(set(found)), "one package per vector"
+    return result, set(found), space.search.solver
+
+
+def assert_all_agree(scenario, parties=None):
+    truth = enumerate_packages(scenario).frontier(parties)
+    assert dp_frontier(scenario, parties).vectors() == truth
+    result, found, _ = mip_vectors(scenario, parties)
+    assert result.complete and result.exact
+    assert found == truth, f"MIP misses {sorted(truth - found)[:3]}, has extra {sorted(found - truth)[:3]}"
+    return found
+
+
+# ------------------------------------------------------------------- the case of the frontier issue
+
+
+def test_the_issue_case_gets_every_point():
+    """coupled_scenario(8, 3, 4, seed=7, ...): the MIP used to return 78 of the 81 points.  HiGHS 1.16's
+    presolve turned one box problem (f2 >= 108) into a model whose solutions all violate the real one
+    ("untransformed violations") and then called the box infeasible; HiGHS 1.13 solves it."""
+    scenario = coupled_scenario(8, 3, 4, seed=7, interactions=8, forbids=3, if_thens=2)
+    frame = BargainingSpace(scenario).frontier(method="mip", workers=1, solutions=False)
+    assert frame.attrs["complete"] and frame.attrs["method"] == "mip"
+    issues = [i.id for i in scenario.issues]
+    found = {tuple(scenario.utility(p, {i: row[i] for i in issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
+    truth = enumerate_packages(scenario).frontier()
+    assert len(truth) == 81 and dp_frontier(scenario).vectors() == truth
+    assert found == truth
+    missing = dict(zip(issues, "o0 o1 o1 o0 o0 o0 o2 o1".split()))
+    assert scenario.signers(missing) is not None
+    assert tuple(scenario.utility(p, missing) for p in scenario.party_ids) == (92, 110, 109, 69)
+    assert (92, 110, 109, 69) in found
+
+
+#: Cases of the same generator where HiGHS 1.16 with presolve answered box problems wrongly, found
+#: by scanning seeds (8x3x4: 0-99, 7x3x5: 0-26) with each answer checked without presolve.  Before
+#: the check the MIP missed frontier points in 8x3x4 seeds 7 (3), 56 (3), 86 (1) and 7x3x5 seed 14
+#: (3); in 8x3x4 seed 10 and 7x3x4 seed 1 HiGHS returned worse packages as "optimal" (no point
+#: happened to be lost).  The last two are cases it got right.
+COUPLED_CASES = [
+    (8, 3, 4, 7, 8, 3, 2), (8, 3, 4, 56, 8, 3, 2), (8, 3, 4, 86, 8, 3, 2), (7, 3, 5, 14, 10, 3, 3),
+    (8, 3, 4, 10, 8, 3, 2), (7, 3, 4, 1, 10, 2, 2), (8, 3, 3, 1, 10, 4, 2), (6, 3, 3, 2, 10, 2, 2),
+]
+
+
+@pytest.mark.parametrize("issues, options, parties, seed, interactions, forbids, if_thens", COUPLED_CASES)
+def test_coupled_cases_agree(issues, options, parties, seed, interactions, forbids, if_thens):
+    scenario = coupled_scenario(issues, options, parties, seed=seed, interactions=interactions, forbids=forbids, if_thens=if_thens)
+    assert_all_agree(scenario)
+
+
+def test_the_issue_case_without_interactions_and_over_some_parties():
+    scenario = coupled_scenario(8, 3, 4, seed=7, interactions=8, forbids=3, if_thens=2)
+    assert_all_agree(scenario, ["p0", "p2", "p3"])
+    raw = scenario.to_dict()
+    raw["interactions"] = []
+    assert_all_agree(type(scenario).from_dict(raw))
+
+
+@settings(max_examples=25, deadline=None)
+@given(coupled_scenarios(), st.data())
+def test_mip_dp_and_brute_force_agree(scenario, data):
+    """Interactions (integer and fractional values, positive and negative), every red-line kind,
+    non-veto parties in control of issues: three methods, one frontier."""
+    note(scenario.to_yaml())
+    parties = data.draw(st.one_of(st.none(), st.lists(st.sampled_from(scenario.party_ids), min_size=2, unique=True)))
+    assert_all_agree(scenario, parties)
+
+
+# ------------------------------------------------------------------- the solver's checks
+
+
+def test_an_infeasible_answer_is_checked_without_presolve(monkeypatch):
+    """Every box HiGHS calls empty with presolve on is solved again without it before it counts."""
+    scenario = random_scenario(6, 3, 3, seed=2)
+    truth = enumerate_packages(scenario).frontier()
+    original = solver_module.Solver._solve_once
+    lied = []
+
+    def presolve_says_infeasible(self, time_limit=None, granularity=None):
+        outcome = original(self, time_limit, granularity)
+        if self.highs.highs_options.get("presolve") != "off":
+            lied.append(outcome.status)
+            return Outcome("infeasible", None, False)
+        return outcome
+
+    monkeypatch.setattr(solver_module.Solver, "_solve_once", presolve_says_infeasible)
+    result, found, solver = mip_vectors(scenario)
+    assert result.complete and found == truth
+    assert solver.rechecks == len(lied) > 0
+    assert solver.presolve_faults == lied.count("optimal") > 0
+
+
+def test_a_warning_of_untransformed_violations_is_checked_without_presolve(monkeypatch):
+    """HiGHS's log saying a presolved solution violates the model makes an 'optimal' answer suspect too."""
+    scenario = random_scenario(6, 3, 3, seed=2)
+    space = BargainingSpace(scenario)
+    solver = space.search.solver
+    original = solver_module.Solver._solve_once
+
+    def warned(self, time_limit=None, granularity=None):
+        outcome = original(self, time_limit, granularity)
+        if self.highs.highs_options.get("presolve") != "off":
+            self._untransformed = True
+            return Outcome("optimal", -1.0, True)
+        return outcome
+
+    monkeypatch.setattr(solver_module.Solver, "_solve_once", warned)
+    outcome, package = space.search.maximize(space.search.utility("p0"))
+    assert package is not None and outcome.objective == max(row[0] for row in enumerate_packages(scenario).frontier(["p0"]))
+    assert solver.rechecks == 1 and solver.presolve_faults == 1
+
+
+def test_the_warning_is_read_from_highs_log():
+    solver = BargainingSpace(random_scenario(3, 2, 2, seed=1)).search.solver
+
+    class Event:
+        message = "WARNING: Solution with objective 105 has untransformed violations: variable bound = 1; constraint bound = 1\n"
+
+    solver._untransformed = False
+    solver._read_log(Event())
+    assert solver._untransformed
+
+
+def test_an_answer_that_cannot_be_checked_in_time_leaves_the_frontier_incomplete(monkeypatch):
+    scenario = random_scenario(6, 3, 3, seed=2)
+    original = solver_module.Solver._solve_once
+
+    def slow_infeasible(self, time_limit=None, granularity=None):
+        if self.highs.highs_options.get("presolve") != "off" and self.calls >= 4:
+            time.sleep(max(time_limit or 0.0, 0.0) + 0.01)
+            return Outcome("infeasible", None, False)
+        return original(self, time_limit, granularity)
+
+    monkeypatch.setattr(solver_module.Solver, "_solve_once", slow_infeasible)
+    space = BargainingSpace(scenario)
+    frame = space.frontier(method="mip", workers=1, solutions=False, time_limit=1.0)
+    assert frame.attrs["complete"] is False
+    assert len(frame) < len(enumerate_packages(scenario).frontier())
+
+
+# ------------------------------------------------------------------- larger cases (slow)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None)
+@given(coupled_scenarios(max_parties=5), st.data())
+def test_thorough_mip_dp_and_brute_force_agree(scenario, data):
+    note(scenario.to_yaml())
+    parties = data.draw(st.one_of(st.none(), st.lists(st.sampled_from(scenario.party_ids), min_size=2, unique=True)))
+    assert_all_agree(scenario, parties)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [
+    ("random", 10, 4, 3, 1), ("random", 10, 3, 4, 1), ("random", 8, 3, 5, 1),
+    ("coupled", 10, 3, 4, 3), ("coupled", 12, 3, 3, 2), ("coupled", 10, 4, 3, 5),
+])
+def test_dp_and_mip_agree_on_larger_cases(case):
+    kind, issues, options, parties, seed = case
+    scenario = (random_scenario(issues, options, parties, seed) if kind == "random"
+                else coupled_scenario(issues, options, parties, seed=seed, interactions=10, forbids=4, if_thens=2))
+    result, found, _ = mip_vectors(scenario)
+    assert result.complete
+    assert found == dp_frontier(scenario).vectors()
