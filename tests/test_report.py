@@ -95,19 +95,25 @@ def test_report_of_a_feasible_scenario(tmp_path: Path, parties: int, figures: in
     assert '<script src=' not in text and '<link ' not in text
 
 
-def test_report_of_an_infeasible_scenario_shows_the_diagnosis_not_plots(tmp_path: Path) -> None:
-    scenario = small_scenario(3, infeasible=True)
+@pytest.mark.parametrize("parties, figures", [(2, 2), (3, 3), (4, 2)])
+def test_report_of_an_infeasible_scenario_draws_the_conflict_and_what_each_concession_opens(
+        tmp_path: Path, parties: int, figures: int) -> None:
+    # figures: the conflict, then the frontiers the concessions open (2-D; 3-D and pairs; parallel coordinates)
+    scenario = small_scenario(parties, infeasible=True)
     _, text = write_report(tmp_path, scenario)
     assert "No:" in text
     assert "<h2>Why no package is acceptable</h2>" in text
     assert "Issue 1 must be option 1" in text  # the red line's name, in the conflict list
     assert "Because." in text  # with its rationale
     assert "<h2>The deal each concession would open</h2>" in text
-    assert text.count("<th class=\"wrap\">Drop ") == len(BargainingSpace(scenario).opened())
-    assert plot_divs(text) == 0
-    assert not PLOTLY_HEADER.search(text)  # no figure, no plotly.js
+    opened = BargainingSpace(scenario).opened()
+    assert len(opened) == 2 and text.count('<th class="wrap">If Party ') == len(opened)
+    assert "If Party A drops: Issue 1 must be option 1" in text and "Drop " not in text  # the party concedes; it is not dropped
+    assert plot_divs(text) == figures
+    assert len(PLOTLY_HEADER.findall(text)) == 1
+    assert "The conflict: what each requirement rules out" in text and "What each concession would open" in text
     assert "The Pareto frontier" not in text and "Concession map" not in text
-    assert len(text) < 200_000
+    assert len(text) < MAX_BYTES
 
 
 def test_acceptable_count_says_at_least_when_the_limit_stops_it(tmp_path: Path) -> None:

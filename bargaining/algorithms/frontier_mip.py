@@ -52,7 +52,7 @@ import numpy as np
 from ..engine.search import Edit, Search
 from ..progress import Progress
 from ..results import Frontier, Package
-from ..scenario import exact
+from ..scenario import STATED, exact
 
 #: Lattice coordinate standing for "no bound" (minus infinity).
 _UNBOUNDED = np.iinfo(np.int64).min // 4
@@ -74,6 +74,8 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
     parties = list(parties)
     step = _steps(search, parties, resolution)
     workers = min(os.cpu_count() or 1, 4) if workers is None else max(1, workers)
+    if search.world is not STATED:
+        workers = 1  # a helper builds the stated model; a sampled world stays in this process
     points: list[Package] = []
     complete = True
     helpers: list[_Helper] = []
@@ -101,7 +103,9 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
         try:
             while True:
                 if not helpers and workers > 1 and time.perf_counter() - started > parallel_after:
-                    helpers = [_Helper(search.scenario.to_dict(), boxes.spec()) for _ in range(workers - 1)]
+                    changes = (sorted(search.waived, key=str), None if search.coalition is None else sorted(search.coalition),
+                               {i: c for i, c in search.fixed.items()})
+                    helpers = [_Helper(search.scenario.to_dict(), boxes.spec(), changes) for _ in range(workers - 1)]
                     busy = {k: [] for k in range(len(helpers))}
                 for k, helper in enumerate(helpers):
                     # two boxes queued per helper: it starts the next as soon as it finishes one,
@@ -252,12 +256,12 @@ class _Helper:
     multiprocessing), so it works from scripts and notebooks without a ``__main__`` guard.
     """
 
-    def __init__(self, scenario: dict, spec: tuple):
+    def __init__(self, scenario: dict, spec: tuple, changes: tuple):
         self.process = subprocess.Popen([sys.executable, "-m", "bargaining.algorithms.frontier_mip"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.answers: queue.Queue = queue.Queue()
         self.alive = True
-        self._write((scenario, spec))
+        self._write((scenario, spec, changes))
         threading.Thread(target=self._read, daemon=True).start()
 
     def _write(self, message: object) -> None:
@@ -303,10 +307,14 @@ def _serve() -> None:
     os.dup2(2, 1)  # anything printed by libraries goes to stderr, not into the channel
     from ..scenario import Scenario
 
-    scenario, (parties, step, weight) = pickle.load(channel_in)
+    scenario, (parties, step, weight), (waived, coalition, fixed) = pickle.load(channel_in)
     search = Search.of(Scenario.from_dict(scenario))
     problem = _BoxProblem.of(search, parties, {p: Fraction(*v) for p, v in step.items()}, weight)
     with search.changes() as edit:
+        # the same model as the caller's: its waived requirements, imposed coalition and frozen issues
+        edit.waive([r for r in search.requirements if r.waiver in set(map(tuple, waived))])
+        edit.impose(None if coalition is None else frozenset(coalition))
+        edit.fix_package(fixed)
         while True:
             try:
                 message = pickle.load(channel_in)

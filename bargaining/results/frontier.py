@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario
-from .package import Package, package_columns
+from .package import Package, number, package_columns
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +41,8 @@ class Frontier:
     seconds: float
     resolution: dict[str, Fraction] = field(default_factory=dict)
     largest_state_set: int | None = None
+    #: the bargaining solutions placed on this frontier (criterion -> package), when they were asked for
+    solutions: Mapping[str, Package] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of_packages(cls, scenario: Scenario, parties: Sequence[str], packages: Sequence[Package], **how: Any) -> "Frontier":
@@ -55,6 +57,34 @@ class Frontier:
 
     def __len__(self) -> int:
         return len(self.choices)
+
+    @property
+    def state(self) -> str:
+        """"complete and exact", "complete on a grid (...)", or "incomplete: ..." in words."""
+        if not self.complete:
+            return "incomplete: the time limit stopped the search; these are the points found so far"
+        if self.exact:
+            return "complete and exact"
+        return f"complete on a grid of {self.grid_text()} (at most one point per grid cell)"
+
+    def grid_text(self) -> str:
+        """The grid step on each continuous utility axis: "Ann 0.5, Bob 0.5" (empty when exact)."""
+        return ", ".join(f"{self.scenario.party[p].label} {number(v)}" for p, v in self.resolution.items()
+                         if p in self.scenario.party and not self.exact)
+
+    def __repr__(self) -> str:
+        parties = ", ".join(self.parties)
+        solutions = f"; solutions: {', '.join(self.solutions)}" if self.solutions else ""
+        return (f"<Frontier over {parties}: {len(self)} point{'' if len(self) == 1 else 's'}, {self.state}; method {self.method}, "
+                f"{self.solver_calls:,} solver calls, {self.seconds:.2f} s{solutions}>")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        head = f"<p>{html.escape(repr(self)[1:-1])}</p>"
+        frame = self.to_frame()
+        more = f"<p>the first 50 of {len(frame):,} rows</p>" if len(frame) > 50 else ""
+        return head + frame.head(50).to_html(index=False) + more
 
     def vector(self, k: int, parties: Sequence[str] | None = None) -> tuple[Fraction, ...]:
         """Point k's exact utilities (of ``parties``, default the frontier's)."""
@@ -91,7 +121,9 @@ class Frontier:
         return np.column_stack([self.scaled[:, j].astype(float) / d for j, d in enumerate(self.denominators)])
 
     def to_frame(self, solutions: Mapping[str, Package | None] | None = None) -> pd.DataFrame:
-        """The frontier table (see :meth:`BargainingSpace.frontier`); ``solutions`` are marked in column ``solution``."""
+        """The frontier table (see :meth:`BargainingSpace.frontier`); ``solutions`` (default: the frontier's own)
+        are marked in column ``solution``."""
+        solutions = self.solutions if solutions is None else solutions
         issues = [i.id for i in self.scenario.issues]
         frame = pd.DataFrame.from_records([{i: (c if isinstance(c, str) else float(c)) for i, c in row.items()}
                                            for row in self.choices], columns=issues)
