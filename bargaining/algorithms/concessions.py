@@ -64,8 +64,8 @@ def _opened(search: Search, stated: Scenario, criterion: Criterion, parties: Seq
     assert package is not None, "a concession that opens the space leaves some package acceptable"
     if not frontiers:
         return Concession(dropped, _stated(package, stated), lowered)
-    solutions = {c: package if c == criterion else best(search, c, parties) for c in CRITERIA}
-    found = {c: _stated(p, stated) for c, p in solutions.items() if p is not None}
+    solutions: dict[str, Package | None] = {c: package if c == criterion else best(search, c, parties) for c in CRITERIA}
+    found: dict[str, Package] = {c: _stated(p, stated) for c, p in solutions.items() if p is not None}
     frontier = find_frontier(search, parties, time_limit=time_limit, progress=False)
     frontier = replace(frontier, scenario=stated, solutions=found)
     return Concession(dropped, found[criterion], lowered, frontier, found)

@@ -82,11 +82,11 @@ def diagnose(search: Search, relaxations: bool = True) -> Diagnosis:
     name = search.scenario.name
     example = search.feasible()
     if example is not None:
-        return Diagnosis(name, True, example=example)
+        return Diagnosis(name, True, example=example, scenario=search.scenario)
     conflict = minimal_conflict(search)
     if not relaxations:
-        return Diagnosis(name, False, conflict=conflict)
+        return Diagnosis(name, False, conflict=conflict, scenario=search.scenario)
     cuts = [ReservationCut(party, search.scenario.party[party].possessive, search.scenario.party[party].reservation, cut)
             for party, cut in reservation_reductions(search).items() if cut is None or cut > 0]
     return Diagnosis(name, False, conflict=conflict, relaxations=minimal_relaxations(search, max_size=2, limit=10),
-                     reservation_cuts=cuts)
+                     reservation_cuts=cuts, scenario=search.scenario)

@@ -17,7 +17,8 @@ from ..criteria import CRITERIA
 from ..errors import SolverFailed, TimeLimitReached
 from ..scenario import ScenarioError
 from ..version import __version__
-from .common import DEFAULT_TIME_LIMIT, EXIT_BAD_INPUT, EXIT_TIME_LIMIT, FORMAT_HELP, UsageError, seconds
+from . import common
+from .common import EXIT_BAD_INPUT, EXIT_TIME_LIMIT, FORMAT_HELP, UsageError, seconds
 
 __all__ = ["main"]
 
@@ -30,8 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         return int(args.run(args))
-    except ScenarioError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except ScenarioError as error:  # one line per problem, each marked; then where the format is described
+        print("\n".join(line if line.startswith("(") else f"error: {line}" for line in str(error).splitlines()), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (UsageError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -68,8 +69,9 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     def time_limit(sub: argparse.ArgumentParser, what: str) -> None:
-        sub.add_argument("--time-limit", type=seconds, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
-                         help=f"stop {what} after this long (default {DEFAULT_TIME_LIMIT:g}; 0: no limit)")
+        default = common.DEFAULT_TIME_LIMIT
+        sub.add_argument("--time-limit", type=seconds, default=default, metavar="SECONDS",
+                         help=f"stop {what} after this long (default {default:g}; 0: no limit)")
 
     command("check", commands.check, "validate a scenario file and summarise it, with warnings for what looks wrong")
     command("init", commands.init, "write a commented starter scenario to FILE (to edit; never over an existing file)")

@@ -63,7 +63,7 @@ def import_genius(args: argparse.Namespace) -> int:
     return 0
 
 
-def _resolved(path: str) -> Path:
+def _resolved(path: str | Path) -> Path:
     try:
         return Path(path).resolve()
     except OSError:

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from ..results import Concession, Concessions
 from ..scenario import Scenario
+from .frontier_figures import solution_headings
 from .labels import CRITERION_STYLE, MAX_LINES, MAX_POINTS, esc, layout, package_hover, wrap
 
 #: One colour per concession (ColorBrewer Dark2): apart from the party colours, readable on white.
@@ -62,12 +63,10 @@ def _gains(scenario: Scenario, concession: Concession, parties: Sequence[str], l
 def _solutions(scenario: Scenario, concession: Concession, parties: Sequence[str]) -> list[tuple[str, list[float], str]]:
     """(criterion, gains, hover) per bargaining solution; the hover of solutions that coincide names them all."""
     points = {c: p for c, p in concession.solutions.items() if p is not None}
-    key = {c: tuple(round(p.gains[q], 9) for q in parties) for c, p in points.items()}
+    headings = solution_headings({c: (p.choices, {q: p.gains[q] for q in parties}) for c, p in points.items()})
     found = []
     for criterion, package in points.items():
-        same = [CRITERION_STYLE[c][0] for c in points if key[c] == key[criterion]]
-        names = " and ".join(same) + (" solutions (they coincide)" if len(same) > 1 else " solution")
-        hover = f"<b>{wrap(concession.label, 60, 4)}</b><br><b>{esc(names)}</b><br>" + package_hover(
+        hover = f"<b>{wrap(concession.label, 60, 4)}</b><br><b>{esc(headings[criterion])}</b><br>" + package_hover(
             package.choices, package.utilities, scenario)
         found.append((criterion, [package.gains[q] for q in parties], hover))
     return found

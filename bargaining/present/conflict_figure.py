@@ -46,7 +46,7 @@ def conflict_figure(diagnosis: Diagnosis, scenario: Scenario) -> go.Figure | Non
         names.append(wrap(label, 44, 2))
         cells = [_cell(scenario, requirement, issue, choice) for requirement in columns]
         left = max((v for v, _ in cells if v != POINTS), default=OPEN)
-        z.append([v for v, _ in cells] + [left])
+        z.append([*(v for v, _ in cells), left])
         text.append([t for _, t in cells] + [WORDS[left]])
         where = f"{esc(issue.label)}: <b>{esc(label)}</b>"
         hover.append([f"<b>{esc(r.label)}</b><br>{where}<br>{why}" for r, (_, why) in zip(columns, cells)]

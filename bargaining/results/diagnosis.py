@@ -50,6 +50,7 @@ class Diagnosis:
     example: Package | None = None
     relaxations: list[list[Requirement]] = field(default_factory=list)
     reservation_cuts: list[ReservationCut] = field(default_factory=list)
+    scenario: Scenario | None = field(default=None, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return self.feasible
@@ -117,8 +118,8 @@ class Concession:
     @property
     def label(self) -> str:
         """"If Russia drops: <red line>", "If Ukraine's reservation falls from 20 to 15"."""
-        if self.lowered is not None:
-            cut = self.lowered
+        cut = self.lowered
+        if cut is not None and cut.lowered_to is not None:
             return f"If {cut.label} reservation falls from {number(cut.reservation)} to {number(cut.lowered_to)}"
         return concession_label(self.dropped)
 
@@ -159,7 +160,7 @@ class Concessions:
     def to_frame(self) -> pd.DataFrame:
         """One row per concession: "concession" (in words), "whose", then the package's columns; with frontiers,
         "frontier points" and "frontier complete" too."""
-        leading = [{"concession": c.label, "whose": ", ".join(c.whose)} for c in self.items]
+        leading: list[dict[str, object]] = [{"concession": c.label, "whose": ", ".join(c.whose)} for c in self.items]
         columns = ["concession", "whose"]
         if any(c.frontier is not None for c in self.items):
             for row, c in zip(leading, self.items):

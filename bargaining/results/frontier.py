@@ -118,7 +118,9 @@ class Frontier:
         """Every point's utilities as floats (points x all parties)."""
         if not len(self):
             return np.zeros((0, len(self.denominators)))
-        return np.column_stack([self.scaled[:, j].astype(float) / d for j, d in enumerate(self.denominators)])
+        return np.column_stack([self.scaled[:, j].astype(float) / d if d < 2**53  # else d is no float: divide exactly
+                                else np.array([float(Fraction(int(x), d)) for x in self.scaled[:, j]], dtype=float)
+                                for j, d in enumerate(self.denominators)])
 
     def to_frame(self, solutions: Mapping[str, Package | None] | None = None) -> pd.DataFrame:
         """The frontier table (see :meth:`BargainingSpace.frontier`); ``solutions`` (default: the frontier's own)
