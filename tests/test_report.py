@@ -304,3 +304,45 @@ def test_gains_by_solution_uses_party_colours(spaces) -> None:
     fig = plots.gains_by_solution({c: space.best(c) for c in ("maxmin", "utilitarian")}, space.scenario)
     colors = plots.party_colors(space.scenario)
     assert [t.marker.color for t in fig.data] == [colors[p] for p in space.scenario.party_ids]
+
+
+# --------------------------------------------------------------------------- what the figures were seen to get wrong
+
+
+def test_figures_seen_at_1400_px(spaces, tmp_path: Path) -> None:
+    """Each point below was seen on a screenshot: no line between discrete frontier points, every coinciding solution
+    named on hover, padded 3-D axes with few ticks, no coloured axis text, headroom over the gains bars, amounts as the
+    issue's choice labels, no empty rationale column."""
+    logroll = BargainingSpace(Scenario.from_yaml(Path(__file__).parents[1] / "data" / "logrolling.yaml"), progress=False)
+    two = plots.frontier_figure(logroll.pareto_frontier(), acceptable=logroll.acceptable())
+    assert next(t for t in two.data if t.name == "Pareto frontier").mode == "markers"
+    hovers = [t.hovertext[0] for t in two.data if t.name in ("Maxmin (egalitarian)", "Nash")]
+    assert all("Maxmin (egalitarian), Utilitarian, Nash and Kalai-Smorodinsky solutions (they coincide)" in h for h in hovers)
+
+    three = plots.frontier_figure(spaces[3])
+    for axis in (three.layout.scene.xaxis, three.layout.scene.yaxis, three.layout.scene.zaxis):
+        found = [getattr(t, axis.plotly_name[0]) for t in three.data]
+        values = [v for column in found if column is not None for v in column if v is not None]
+        assert axis.nticks == 6 and axis.range[0] < min(values) and axis.range[1] > max(values)
+
+    many = plots.frontier_figure(spaces[5])
+    assert all("<span style=\"color:" in tick and "\u25a0</span> <b>" in tick for tick in many.layout.xaxis.ticktext)
+
+    gains = plots.gains_by_solution({c: spaces[3].best(c) for c in ("maxmin", "utilitarian")})
+    assert gains.layout.yaxis.range[1] > max(max(t.y) for t in gains.data) * 1.05
+
+    scenario = small_scenario(2, continuous=True)
+    data = scenario.to_dict()
+    data["issues"][-1]["range"] = [0, 300]
+    scenario = Scenario.from_dict(data)
+    frame = BargainingSpace(scenario, progress=False).frontier(solutions=False)
+    cells = [c for row in plots.concession_map(frame, scenario).data[0].text for c in row]
+    assert any("0 to 60 bn" in c for c in cells) and not any("60.0" in c or "e+" in c for c in cells)
+
+    _, text = write_report(tmp_path, small_scenario(2))  # its parties have rationales
+    assert "Why (the scenario's rationale)" in text
+    bare = small_scenario(2).to_dict()
+    for party in bare["parties"]:
+        party.pop("rationale")
+    _, text = write_report(tmp_path, Scenario.from_dict(bare), name="bare.html")
+    assert "rationale)" not in text

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from ..results import Concession, Concessions
 from ..scenario import Scenario
 from .frontier_figures import solution_headings
-from .labels import CRITERION_STYLE, MAX_LINES, MAX_POINTS, esc, layout, package_hover, wrap
+from .labels import CRITERION_STYLE, MAX_LINES, MAX_POINTS, esc, layout, package_hover, scene_axis, wrap
 
 #: One colour per concession (ColorBrewer Dark2): apart from the party colours, readable on white.
 CONCESSION_PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#666666", "#1f78b4")
@@ -108,10 +108,10 @@ def _scatter(scenario: Scenario, items: Sequence[Concession], parties: Sequence[
     titles = [f"{scenario.party[p].possessive} gain" for p in parties]
     if three:
         # WebGL axis titles are plain text (no markup is read there): the names as they are
-        axis = dict(nticks=6, tickfont=dict(size=11), title_font=dict(size=13), zeroline=True, zerolinecolor="#888")
-        fig.update_layout(scene=dict(xaxis=dict(title=titles[0], **axis), yaxis=dict(title=titles[1], **axis),
-                                     zaxis=dict(title=titles[2], **axis), aspectmode="cube",
-                                     camera=dict(eye=dict(x=1.55, y=1.55, z=0.9)), domain=dict(x=[0.0, 0.66], y=[0, 1])),
+        shown = [t for t in fig.data if t.x is not None and len(t.x) and t.x[0] is not None]
+        axes = [scene_axis(title, [v for t in shown for v in getattr(t, k)]) for title, k in zip(titles, "xyz")]
+        fig.update_layout(scene=dict(xaxis=axes[0], yaxis=axes[1], zaxis=axes[2], aspectmode="cube",
+                                     camera=dict(eye=dict(x=1.6, y=1.6, z=1.05)), domain=dict(x=[0.0, 0.66], y=[0, 1])),
                           legend=dict(x=0.68, xanchor="left", y=1.0, font=dict(size=12), itemsizing="constant"))
         return layout(fig, "What each concession would open: gains on its Pareto frontier (drag to rotate)", height=720,
                       margin=dict(l=0, r=0, t=60, b=0))

@@ -30,6 +30,7 @@ from .labels import (
     possessive,
     row_choices,
     row_utilities,
+    scene_axis,
     wrap,
 )
 
@@ -175,7 +176,8 @@ def solution_headings(points: Mapping[str, tuple[Mapping[str, Any], Mapping[str,
     headings = {}
     for criterion in points:
         same = [CRITERION_STYLE.get(c, (c,))[0] for c in points if key[c] == key[criterion]]
-        headings[criterion] = " and ".join(same) + (" solutions (they coincide)" if len(same) > 1 else " solution")
+        names = same[0] if len(same) == 1 else ", ".join(same[:-1]) + " and " + same[-1]
+        headings[criterion] = names + (" solutions (they coincide)" if len(same) > 1 else " solution")
     return headings
 
 
@@ -218,11 +220,12 @@ def frontier_3d(frontier: pd.DataFrame, scenario: Scenario, *, acceptable: pd.Da
                                hoverinfo="text"))
     # 3-D axis titles are drawn as plain text inside the WebGL scene: no markup is interpreted
     # there, and no entity decoded, so they take the names as they are (escaping would show "&lt;").
-    fig.update_layout(scene=dict(xaxis_title=plain_axis_title(scenario, a), yaxis_title=plain_axis_title(scenario, b),
-                                 zaxis_title=plain_axis_title(scenario, c), aspectmode="cube",
-                                 camera=dict(eye=dict(x=1.45, y=1.45, z=0.95)), domain=dict(x=[0.18, 0.92], y=[0, 1])),
+    shown = [t for t in fig.data if t.x is not None]
+    axes = [scene_axis(plain_axis_title(scenario, p), [v for t in shown for v in getattr(t, k)]) for p, k in zip((a, b, c), "xyz")]
+    fig.update_layout(scene=dict(xaxis=axes[0], yaxis=axes[1], zaxis=axes[2], aspectmode="cube",
+                                 camera=dict(eye=dict(x=1.6, y=1.6, z=1.05)), domain=dict(x=[0.2, 0.9], y=[0, 1])),
                       legend=dict(x=0, y=1))
-    return layout(fig, "Acceptable packages and the Pareto frontier (drag to rotate)", height=680,
+    return layout(fig, "Acceptable packages and the Pareto frontier (drag to rotate)", height=700,
                    margin=dict(l=10, r=10, t=60, b=10))
 
 

@@ -128,6 +128,12 @@ class Concession:
             "" if self.frontier.complete else " (incomplete)")
         return f"<Concession {self.label!r}: {self.package!r}{points}>"
 
+    def _repr_html_(self) -> str:
+        import html
+
+        points = "" if self.frontier is None else f"<p>{html.escape(repr(self.frontier)[1:-1])}</p>"
+        return f"<p><b>{html.escape(self.label)}</b></p>" + self.package._repr_html_() + points
+
 
 @dataclass(frozen=True)
 class Concessions:

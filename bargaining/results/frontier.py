@@ -65,7 +65,8 @@ class Frontier:
             return "incomplete: the time limit stopped the search; these are the points found so far"
         if self.exact:
             return "complete and exact"
-        return f"complete on a grid of {self.grid_text()} (at most one point per grid cell)"
+        added = ", and the bargaining solutions added exactly" if self.solutions else ""
+        return f"complete on a grid of {self.grid_text()} (at most one point per grid cell{added})"
 
     def grid_text(self) -> str:
         """The grid step on each continuous utility axis: "Ann 0.5, Bob 0.5" (empty when exact)."""
