@@ -188,7 +188,7 @@ def test_long_work_says_so_with_its_time_limit(capsys, monkeypatch):
     monkeypatch.setattr(common, "ANNOUNCE_AFTER", 0.0)
     assert main(["frontier", str(DATA / "logrolling.yaml"), "--time-limit", "7"]) == 0
     err = capsys.readouterr().err
-    assert "bargaining frontier: working (time limit 7 s; --time-limit S to change it, 0 for none)" in err
+    assert "bargaining frontier: working (time limit 7 s for the search; --time-limit S to change it, 0 for none)" in err
 
 
 def test_the_default_limit_stops_a_long_frontier(tmp_path, capsys, monkeypatch):
@@ -228,3 +228,10 @@ def test_json_keys_are_the_apis_names(case, capsys):
     assert main(["solve", case, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {"criterion", "optimal", "choices", "utilities", "gains", "signers"} <= set(data)
+
+
+def test_robustness_json_uses_the_apis_names(capsys):
+    assert main(["robustness", str(DATA / "logrolling.yaml"), "--samples", "20", "--scheduler", "serial", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data["deal_probability"]) == {"probability", "interval", "deals", "samples", "summary"}
+    assert {"wins", "samples", "share", "bound", "interval", "signers"} <= set(data["most_robust"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import random
 import re
@@ -346,3 +347,19 @@ def test_figures_seen_at_1400_px(spaces, tmp_path: Path) -> None:
         party.pop("rationale")
     _, text = write_report(tmp_path, Scenario.from_dict(bare), name="bare.html")
     assert "rationale)" not in text
+
+
+def test_a_concession_frontier_the_time_limit_cut_short_is_said_to_be(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bargaining.algorithms import concessions
+
+    real = concessions.find_frontier
+
+    def stopped(search, parties, **options):  # as if the limit ran out after the first point of each frontier
+        found = real(search, parties, **options)
+        return dataclasses.replace(found, choices=found.choices[:1], scaled=found.scaled[:1], complete=False)
+
+    monkeypatch.setattr(concessions, "find_frontier", stopped)
+    _, text = write_report(tmp_path, small_scenario(2, infeasible=True))
+    assert "The time limit (20 s for the frontier searches together) stopped the search of" in text
+    assert "drawn as far as found (1 points, 1 points), not whole" in text
+    assert text.count("(frontier incomplete)") >= 2  # in the figure's legend, for each

@@ -110,8 +110,8 @@ def report(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else Path(Path(args.file).stem + ".html")
     check_output(output, [args.file], create_folders=True)
     space = open_space(args.file)
-    with announced("bargaining report", args.time_limit):
-        path = write_report(space, output, frontier_time_limit=args.time_limit)
+    with announced("bargaining report", args.time_limit, " for the frontier searches and the most robust package's search"):
+        path = write_report(space, output, frontier_time_limit=args.time_limit, progress=None)
     print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
 
@@ -136,7 +136,7 @@ def frontier(args: argparse.Namespace) -> int:
     writable(args.csv, args.file)
     space = open_space(args.file)
     parties = [p.strip() for p in args.parties.split(",")] if args.parties else None
-    with announced("bargaining frontier", args.time_limit):
+    with announced("bargaining frontier", args.time_limit, " for the search"):
         found = space.pareto_frontier(parties=parties, time_limit=args.time_limit, method=args.method)
     if not len(found) and found.complete:
         with space.deadline(args.time_limit):
@@ -226,7 +226,7 @@ def robustness(args: argparse.Namespace) -> int:
     if args.seed < 0:
         raise UsageError(f"--seed must be 0 or more, not {args.seed}")
     space = open_space(args.file)
-    with announced(f"bargaining robustness ({plural(args.samples, 'world')}; the most robust package's search)", args.time_limit):
+    with announced(f"bargaining robustness ({plural(args.samples, 'world')})", args.time_limit, " for the most robust package's search"):
         deal = space.deal_probability(args.samples, args.seed, scheduler=args.scheduler)
         robust = space.most_robust(args.samples, args.seed, time_limit=args.time_limit)
         table = space.robustness(samples=args.samples, seed=args.seed, frontier_seconds=0)

@@ -44,11 +44,12 @@ def limit_text(limit: float | None) -> str:
 
 
 @contextmanager
-def announced(what: str, limit: float | None) -> Iterator[None]:
+def announced(what: str, limit: float | None, scope: str = "") -> Iterator[None]:
     """Long work says so: after :data:`ANNOUNCE_AFTER` seconds, one line on stderr naming the work and its
-    time limit (a progress bar follows on a terminal, where the work has one)."""
+    time limit (``scope``: what the limit bounds, when not the whole command); a progress bar follows on
+    a terminal, where the work has one."""
     change = "--time-limit S to change it, 0 for none" if limit is not None else "--time-limit S to set one"
-    timer = threading.Timer(ANNOUNCE_AFTER, lambda: print(f"{what}: working ({limit_text(limit)}; {change})",
+    timer = threading.Timer(ANNOUNCE_AFTER, lambda: print(f"{what}: working ({limit_text(limit)}{scope}; {change})",
                                                          file=sys.stderr, flush=True))
     timer.daemon = True
     timer.start()
