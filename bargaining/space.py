@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ContextManager, Mapping, Sequence
 
 import pandas as pd
@@ -9,6 +10,7 @@ import pandas as pd
 from .algorithms.acceptable import acceptable_packages
 from .algorithms.deal import deal_probability
 from .algorithms.coalitions import minimal_coalitions
+from .algorithms.concessions import concessions
 from .algorithms.diagnose import diagnose, minimal_relaxations, reservation_reductions
 from .algorithms.frontier import Method, best, find_frontier, solutions_on
 from .algorithms.leverage import leverage
@@ -18,10 +20,10 @@ from .algorithms.robust import Study, default_packages, most_robust, robustness,
 from .engine.search import Search
 from .results import (
     Coalition,
-    Concession,
     Concessions,
     DealProbability,
     Diagnosis,
+    Frontier,
     Leverage,
     Package,
     PhasePlan,
@@ -130,21 +132,32 @@ class BargainingSpace:
     def frontier(self, parties: Sequence[str] | None = None, time_limit: float | None = None,
                  progress: bool | None = None, resolution: float | None = None, solutions: bool = True,
                  workers: int | None = None, method: Method = "auto") -> pd.DataFrame:
-        """The Pareto frontier: one row per non-dominated utility vector among acceptable packages.
+        """The Pareto frontier as a table: one row per non-dominated utility vector among acceptable packages
+        (:meth:`pareto_frontier` as a result object; the same frontier, the same rows).
 
         Columns as in :meth:`acceptable` (a package attaining the vector: one column per
         issue, one per party), plus ``solution``: the bargaining solutions ("maxmin",
         "utilitarian", "nash", "kalai") located at that row -- the row whose utilities are
         those of :meth:`best`'s package (marked when the frontier covers every party and is
-        complete; ``solutions=False`` skips them).  ``parties`` restricts the frontier to
-        some parties' utilities.
+        complete; ``solutions=False`` skips them).  ``df.attrs`` holds ``complete``,
+        ``exact``, ``method``, ``method_reason``, ``solver_calls``, ``seconds``,
+        ``calls_per_point`` and ``resolution``.
+        """
+        return self.pareto_frontier(parties, time_limit, progress, resolution, solutions, workers, method).to_frame()
+
+    def pareto_frontier(self, parties: Sequence[str] | None = None, time_limit: float | None = None,
+                        progress: bool | None = None, resolution: float | None = None, solutions: bool = True,
+                        workers: int | None = None, method: Method = "auto") -> Frontier:
+        """The Pareto frontier: every non-dominated utility vector among acceptable packages, one package each,
+        as a :class:`~bargaining.results.Frontier` (``len``, ``.packages``, ``.solutions``, ``.complete``,
+        ``.exact``, ``.state``, ``.to_frame()``).  ``parties`` restricts it to some parties' utilities.
 
         Exact for discrete scenarios.  When a party's utility has a continuous part, its
         axis is cut into a grid (``resolution`` points, default 1/200 of its range): at most
-        one point per grid cell, none dominated.  ``df.attrs`` holds ``complete`` (False if
-        the time limit stopped the search: the rows are then the frontier found so far),
-        ``exact``, ``method`` (and ``method_reason``), ``solver_calls``, ``seconds`` and
-        ``calls_per_point``.
+        one point per grid cell, none dominated.  ``complete`` is False if ``time_limit``
+        stopped the search (the points are then those found so far).  With ``solutions``
+        (on a complete frontier over every party) the four bargaining solutions are placed on
+        it (``.solutions``); on a grid they are added to it, and whatever they dominate dropped.
 
         A search still running after two seconds is joined by helper processes (``workers``,
         default: the machine's cores, at most 4; 1 keeps it in this process), each with its
@@ -154,10 +167,10 @@ class BargainingSpace:
         progress = self.progress if progress is None else progress
         result = find_frontier(self.search, chosen, time_limit=time_limit, progress=progress, resolution=resolution,
                                workers=workers, method=method)
-        bests: dict[str, Package | None] = {}
-        if solutions:
-            result, bests = solutions_on(self.search, result, self.criteria_parties)
-        return result.to_frame(bests)
+        if not solutions:
+            return result
+        result, bests = solutions_on(self.search, result, self.criteria_parties)
+        return replace(result, solutions={c: p for c, p in bests.items() if p is not None})
 
     # ---- when no package is acceptable
     def diagnose(self, relaxations: bool = True) -> Diagnosis:
@@ -190,25 +203,24 @@ class BargainingSpace:
                              "reservation_cut": float(cut)})
         return pd.DataFrame(rows, columns=columns)
 
-    def opened(self, criterion: str = "maxmin", max_size: int = 1, limit: int = 10) -> Concessions:
-        """What a deal would look like after each concession on red lines that opens the space.
+    def opened(self, criterion: str = "maxmin", max_size: int = 1, limit: int = 10, *, reservations: bool = True,
+               frontiers: bool = False, time_limit: float | None = None) -> Concessions:
+        """What a deal would look like after each minimal concession that opens a closed space.
 
-        For every minimal set of at most ``max_size`` red lines whose removal makes some
-        package acceptable (reservations stay as written, so every veto party still gains),
-        the package ``criterion`` picks with those red lines dropped, smallest concessions
-        first.  Empty when the space is already open.  ``.to_frame()``: one row per
-        concession ("dropped", "whose", then the package's columns).
+        The concessions: every minimal set of at most ``max_size`` red lines whose removal
+        makes some package acceptable (reservations as written, so every veto party still
+        gains), smallest first; then, with ``reservations``, each veto party's smallest
+        reservation cut that opens the space alone.  For each, ``.package``: the package
+        ``criterion`` picks with the concession made.  With ``frontiers``, also ``.frontier``
+        (a :class:`~bargaining.results.Frontier` over the criteria parties, complete unless
+        ``time_limit`` -- seconds for all the frontier searches together -- stopped it) and
+        ``.solutions`` (the four bargaining solutions).  Gains are over the stated
+        reservations.  Empty when the space is already open.  ``.to_frame()``: one row per
+        concession ("concession" in words, "whose", then the package's columns).
         """
         chosen = check_criterion(criterion)
-        items: list[Concession] = []
-        if self.search.feasible() is None:
-            for group in minimal_relaxations(self.search, max_size, limit, kinds=("red_line",)):
-                with self.search.changes() as edit:
-                    edit.waive(group)
-                    package = best(self.search, chosen, self.criteria_parties)
-                assert package is not None, "a set that opens the space leaves some package acceptable"
-                items.append(Concession(tuple(group), package))
-        return Concessions(self.scenario, chosen, tuple(items))
+        found = concessions(self.search, chosen, self.criteria_parties, max_size, limit, reservations, frontiers, time_limit)
+        return Concessions(self.scenario, chosen, tuple(found), tuple(self.criteria_parties))
 
     def minimal_coalitions(self, limit: int = 50) -> list[Coalition]:
         """Every minimal coalition that opens the bargaining space, smallest first, with its best maxmin package."""

@@ -114,16 +114,64 @@ def test_report_renders_without_errors_and_stays_inert(browser, reports, tmp_pat
         page.close()
 
 
-def test_infeasible_report_shows_the_conflict(browser, reports, tmp_path: Path) -> None:
-    page, errors, requests = open_report(browser, reports["infeasible"], 0)
+def test_infeasible_report_shows_the_conflict_and_what_each_concession_opens(browser, reports, tmp_path: Path) -> None:
+    # three parties: the conflict, then the concessions' frontiers in 3-D and pair by pair
+    page, errors, requests = open_report(browser, reports["infeasible"], 3)
     try:
         assert errors == [] and requests == []
-        assert page.locator(".js-plotly-plot").count() == 0
+        assert page.locator(".js-plotly-plot").count() == 3
         conflict = page.locator("ol.conflict li")
         assert conflict.count() == 2
         assert INJECTED in conflict.first.inner_text()
+        assert INJECTED in page.locator(".js-plotly-plot").first.inner_text()  # the conflict's column heads, as text
         assert page.evaluate("window.__pwned") is None
+        assert page.locator("img").count() == 0
         page.screenshot(path=str(tmp_path / "report-infeasible.png"), full_page=True)
         print(f"screenshot: {tmp_path / 'report-infeasible.png'}")
     finally:
         page.close()
+
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "europe_russia_ukraine.yaml"
+
+
+def check_seed_report(browser, path: Path, tmp_path: Path) -> None:
+    """The bundled case (no package acceptable): at least three figures -- the conflict and what each
+    concession would open -- render with no console error, and hovering a concession's point names it."""
+    page, errors, requests = open_report(browser, path, 3)
+    try:
+        assert errors == [] and requests == []
+        assert page.locator(".js-plotly-plot").count() >= 3
+        text = page.locator("main").inner_text()
+        assert "If Russia drops: Russian administration follows the withdrawal" in text
+        assert "The conflict: what each requirement rules out" in page.locator(".js-plotly-plot").first.inner_text()
+        hover = page.evaluate("""() => {
+            const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g.data.some(t => t.type === 'scatter3d'));
+            const trace = gd.data.find(t => t.type === 'scatter3d' && (t.name || '').startsWith('If '));
+            return [trace.name, trace.hovertext[0]];
+        }""")
+        assert hover[0].replace("<br>", " ").startswith("If ") and "on the Pareto frontier it opens" in hover[1]
+        page.screenshot(path=str(tmp_path / "report-seed.png"), full_page=True)
+        print(f"screenshot: {tmp_path / 'report-seed.png'}")
+    finally:
+        page.close()
+
+
+def test_seed_report_renders_its_figures(browser, tmp_path: Path) -> None:
+    """Quick: fewer sampled worlds and a short frontier limit than the command's defaults (same sections)."""
+    from bargaining import Scenario
+
+    path = report(BargainingSpace(Scenario.from_yaml(SEED), progress=False), tmp_path / "seed.html",
+                  frontier_time_limit=10, uncertainty_samples=100)
+    check_seed_report(browser, path, tmp_path)
+
+
+@pytest.mark.slow
+def test_the_readme_report_command_renders_its_figures(browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's first command, as written (default time limit and worlds)."""
+    from bargaining.cli import main
+
+    monkeypatch.chdir(SEED.parents[1])
+    out = tmp_path / "europe_russia_ukraine.html"
+    assert main(["report", "data/europe_russia_ukraine.yaml", "-o", str(out)]) == 0
+    check_seed_report(browser, out, tmp_path)

@@ -150,6 +150,30 @@ def test_empty_space_diagnosis_names_the_known_minimal_conflict():
     assert str(diagnosis)
 
 
+def test_empty_space_worked_by_hand_as_its_description_and_data_readme_say():
+    """Dropping site line 0 leaves only east with the high budget (A 3, B 15, C 10); 1, north with it (10, 5, 10);
+    2, south with it (6, 13, 4).  C's reservation rules out south with the low budget (C 2), B's north with the
+    low budget (B 0), and neither ever rules out all that a pair of site lines leaves; A's rules out nothing
+    (its worst package, east with the high budget, gives it 3)."""
+    scenario = load("empty_space")
+    everything = all_packages(scenario)
+    left = {k: [p for p in everything if scenario.is_acceptable(p) or scenario.signers(p, [("red_line", k)]) is not None]
+            for k in (0, 1, 2)}
+    expected = {0: ("east", (3, 15, 10)), 1: ("north", (10, 5, 10)), 2: ("south", (6, 13, 4))}
+    for k, (site, utilities) in expected.items():
+        assert left[k] == [{"site": site, "budget": "high"}], k
+        assert tuple(scenario.utility(p, left[k][0]) for p in "abc") == utilities
+    assert scenario.utility("c", {"site": "south", "budget": "low"}) == 2 < scenario.party["c"].reservation
+    assert scenario.utility("b", {"site": "north", "budget": "low"}) == 0 < scenario.party["b"].reservation
+    assert min(scenario.utility("a", p) for p in everything) == 3 == scenario.utility("a", {"site": "east", "budget": "high"})
+    assert 3 > scenario.party["a"].reservation
+    readme = " ".join((DATA / "README.md").read_text().split())
+    assert ("a fourth red line and the reservations are not part of it (A's reservation is irrelevant; B's and C's cut some "
+            "packages but never all that a pair of site lines leaves)") in readme
+    for words in ("(A 3, B 15, C 10,", "(with the high budget: A 10, B 5, C 10)", "(with the high budget: A 6, B 13, C 4)"):
+        assert words in " ".join(scenario.description.split())
+
+
 @pytest.mark.parametrize("index", sorted(i for _, _, i in KNOWN_CONFLICT))
 def test_dropping_one_conflicting_red_line_opens_the_space(index):
     scenario = without_red_line(load("empty_space"), index)

@@ -5,7 +5,7 @@ from itertools import combinations
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from bargaining import BargainingSpace
+from bargaining import BargainingSpace, Scenario
 from oracle import enumerate_packages
 from strategies import scenarios
 
@@ -114,13 +114,26 @@ def test_opened_gives_the_best_package_after_each_single_red_line_concession(sce
         assert len(opened) == 0
         return
     opening = {k for k in range(len(scenario.red_lines)) if opens(scenario, {("red_line", k)})}
-    dropped = [[r.index for r in concession.dropped] for concession in opened]
+    lines = [c for c in opened if c.lowered is None]
+    dropped = [[r.index for r in concession.dropped] for concession in lines]
     assert sorted(k for (k,) in dropped) == sorted(opening)
     event(f"closed space, {len(opening)} single concessions open it")
     veto = [p.id for p in scenario.parties if p.veto]
-    for (k,), package in zip(dropped, [c.package for c in opened]):
+    for (k,), package in zip(dropped, [c.package for c in lines]):
         truth = enumerate_packages(scenario, waived=frozenset({("red_line", k)}))
         assert tuple(package.exact_utilities[p] for p in scenario.party_ids) in truth.best("maxmin", veto)
+    # then each veto party's reservation cut that opens the space alone: the deal with that reservation lowered
+    cuts = {c.lowered.party: c for c in opened if c.lowered is not None}
+    assert set(cuts) == {cut.party for cut in space.diagnose().reservation_cuts if cut.cut is not None}
+    for party, concession in cuts.items():
+        data = scenario.to_dict()
+        lowered = concession.lowered.lowered_to
+        next(p for p in data["parties"] if p["id"] == party)["reservation"] = float(lowered)
+        truth = enumerate_packages(Scenario.from_dict(data))
+        assert truth.acceptable.any()  # the smallest cut opens it
+        package = concession.package
+        assert tuple(package.exact_utilities[p] for p in scenario.party_ids) in truth.best("maxmin", veto)
+        assert package.exact_gains[party] < 0 and package.exact_utilities[party] >= lowered  # gains over the stated reservation
 
 
 def test_opened_on_the_seed_case_names_both_donbas_concessions():

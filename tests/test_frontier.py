@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bargaining import BargainingSpace
+from bargaining import BargainingSpace, Scenario
 from oracle import enumerate_packages
 from strategies import scenarios
 
@@ -122,13 +122,14 @@ def test_a_helper_process_that_dies_leaves_its_boxes_to_the_search(monkeypatch):
     import sys
     from pathlib import Path
 
+    from bargaining.algorithms import frontier_boxes
     from bargaining.algorithms import frontier_mip as module
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
     from scenarios import random_scenario
 
     sends = []
-    send = module._Helper.send
+    send = frontier_boxes.Helper.send
 
     def send_then_die(self, box, seconds):
         send(self, box, seconds)
@@ -136,10 +137,43 @@ def test_a_helper_process_that_dies_leaves_its_boxes_to_the_search(monkeypatch):
         if len(sends) == 3:  # with boxes still queued on it
             self.process.kill()
 
-    monkeypatch.setattr(module._Helper, "send", send_then_die)
+    monkeypatch.setattr(frontier_boxes.Helper, "send", send_then_die)
     scenario = random_scenario(8, 3, 3, seed=3)
     space = BargainingSpace(scenario)
     result = module.pareto_frontier(space.search, scenario.party_ids, workers=2, parallel_after=0.0)
     found = {tuple(x.exact_utilities[p] for p in scenario.party_ids) for x in result.packages}
     assert len(sends) >= 3
     assert result.complete and found == enumerate_packages(scenario).frontier()
+
+
+def test_helper_processes_search_the_same_model_as_the_caller():
+    """A concession's frontier (a red line waived, an issue frozen) searched with helpers from the start: they
+    waive and freeze the same (they used to search the scenario as written, found nothing, and cut it short)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from scenarios import random_scenario
+
+    from bargaining.algorithms.frontier_mip import pareto_frontier
+
+    data = random_scenario(8, 3, 3, seed=3).to_dict()
+    first = data["issues"][0]
+    data["red_lines"] = [*data.get("red_lines", []), {"party": data["parties"][0]["id"], "forbid": {first["id"]: first["options"][0]["id"]}},
+                         {"party": data["parties"][1]["id"], "require": {first["id"]: first["options"][0]["id"]}}]
+    scenario = Scenario.from_dict(data)
+    space = BargainingSpace(scenario)
+    assert space.best("maxmin") is None  # closed: the two new lines conflict
+    waived = [r for r in space.search.requirements if r.index == len(scenario.red_lines) - 1]
+    frozen = data["issues"][1]["id"]
+    with space.search.changes() as edit:
+        edit.waive(waived)
+        choice = space.best("maxmin").choices[frozen]  # an option some acceptable package has
+        edit.freeze(frozen, choice)
+        result = pareto_frontier(space.search, scenario.party_ids, workers=2, parallel_after=0.0)
+    truth = enumerate_packages(scenario, waived=frozenset(r.waiver for r in waived))
+    column = truth.issues.index(frozen)
+    truth.acceptable &= truth.index[:, column] == truth.options[column].index(choice)
+    found = {tuple(x.exact_utilities[p] for p in scenario.party_ids) for x in result.packages}
+    assert len(truth.frontier()) > 10 and result.complete and found == truth.frontier()
+    assert all(x.signers for x in result.packages)  # read with the waiver, helpers' answers included

@@ -135,9 +135,9 @@ def test_frontier_csv_says_whether_it_is_complete(lr, capsys):
 
 
 def test_incomplete_frontier_csv_is_marked(lr, capsys, monkeypatch):
-    from bargaining.algorithms import frontier_mip
+    from bargaining.algorithms import frontier_boxes
 
-    real = frontier_mip._BoxProblem.solve
+    real = frontier_boxes.BoxProblem.solve
     calls = []
 
     def stop_after_one(self, search, edit, box):  # a deterministic "time limit": the second box runs out
@@ -146,7 +146,7 @@ def test_incomplete_frontier_csv_is_marked(lr, capsys, monkeypatch):
             search.deadline = time.perf_counter() - 1
         return real(self, search, edit, box)
 
-    monkeypatch.setattr(frontier_mip._BoxProblem, "solve", stop_after_one)
+    monkeypatch.setattr(frontier_boxes.BoxProblem, "solve", stop_after_one)
     assert main(["frontier", "lr.yaml", "--csv", "cut.csv", "--time-limit", "60", "--method", "mip"]) == 0
     text = (lr.parent / "cut.csv").read_text()
     assert text.startswith("# bargaining frontier: Logrolling")

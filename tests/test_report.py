@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import random
 import re
@@ -95,19 +96,25 @@ def test_report_of_a_feasible_scenario(tmp_path: Path, parties: int, figures: in
     assert '<script src=' not in text and '<link ' not in text
 
 
-def test_report_of_an_infeasible_scenario_shows_the_diagnosis_not_plots(tmp_path: Path) -> None:
-    scenario = small_scenario(3, infeasible=True)
+@pytest.mark.parametrize("parties, figures", [(2, 2), (3, 3), (4, 2)])
+def test_report_of_an_infeasible_scenario_draws_the_conflict_and_what_each_concession_opens(
+        tmp_path: Path, parties: int, figures: int) -> None:
+    # figures: the conflict, then the frontiers the concessions open (2-D; 3-D and pairs; parallel coordinates)
+    scenario = small_scenario(parties, infeasible=True)
     _, text = write_report(tmp_path, scenario)
     assert "No:" in text
     assert "<h2>Why no package is acceptable</h2>" in text
     assert "Issue 1 must be option 1" in text  # the red line's name, in the conflict list
     assert "Because." in text  # with its rationale
     assert "<h2>The deal each concession would open</h2>" in text
-    assert text.count("<th class=\"wrap\">Drop ") == len(BargainingSpace(scenario).opened())
-    assert plot_divs(text) == 0
-    assert not PLOTLY_HEADER.search(text)  # no figure, no plotly.js
+    opened = BargainingSpace(scenario).opened()
+    assert len(opened) == 2 and text.count('<th class="wrap">If Party ') == len(opened)
+    assert "If Party A drops: Issue 1 must be option 1" in text and "Drop " not in text  # the party concedes; it is not dropped
+    assert plot_divs(text) == figures
+    assert len(PLOTLY_HEADER.findall(text)) == 1
+    assert "The conflict: what each requirement rules out" in text and "What each concession would open" in text
     assert "The Pareto frontier" not in text and "Concession map" not in text
-    assert len(text) < 200_000
+    assert len(text) < MAX_BYTES
 
 
 def test_acceptable_count_says_at_least_when_the_limit_stops_it(tmp_path: Path) -> None:
@@ -298,3 +305,61 @@ def test_gains_by_solution_uses_party_colours(spaces) -> None:
     fig = plots.gains_by_solution({c: space.best(c) for c in ("maxmin", "utilitarian")}, space.scenario)
     colors = plots.party_colors(space.scenario)
     assert [t.marker.color for t in fig.data] == [colors[p] for p in space.scenario.party_ids]
+
+
+# --------------------------------------------------------------------------- what the figures were seen to get wrong
+
+
+def test_figures_seen_at_1400_px(spaces, tmp_path: Path) -> None:
+    """Each point below was seen on a screenshot: no line between discrete frontier points, every coinciding solution
+    named on hover, padded 3-D axes with few ticks, no coloured axis text, headroom over the gains bars, amounts as the
+    issue's choice labels, no empty rationale column."""
+    logroll = BargainingSpace(Scenario.from_yaml(Path(__file__).parents[1] / "data" / "logrolling.yaml"), progress=False)
+    two = plots.frontier_figure(logroll.pareto_frontier(), acceptable=logroll.acceptable())
+    assert next(t for t in two.data if t.name == "Pareto frontier").mode == "markers"
+    hovers = [t.hovertext[0] for t in two.data if t.name in ("Maxmin (egalitarian)", "Nash")]
+    assert all("Maxmin (egalitarian), Utilitarian, Nash and Kalai-Smorodinsky solutions (they coincide)" in h for h in hovers)
+
+    three = plots.frontier_figure(spaces[3])
+    for axis in (three.layout.scene.xaxis, three.layout.scene.yaxis, three.layout.scene.zaxis):
+        found = [getattr(t, axis.plotly_name[0]) for t in three.data]
+        values = [v for column in found if column is not None for v in column if v is not None]
+        assert axis.nticks == 6 and axis.range[0] < min(values) and axis.range[1] > max(values)
+
+    many = plots.frontier_figure(spaces[5])
+    assert all("<span style=\"color:" in tick and "\u25a0</span> <b>" in tick for tick in many.layout.xaxis.ticktext)
+
+    gains = plots.gains_by_solution({c: spaces[3].best(c) for c in ("maxmin", "utilitarian")})
+    assert gains.layout.yaxis.range[1] > max(max(t.y) for t in gains.data) * 1.05
+
+    scenario = small_scenario(2, continuous=True)
+    data = scenario.to_dict()
+    data["issues"][-1]["range"] = [0, 300]
+    scenario = Scenario.from_dict(data)
+    frame = BargainingSpace(scenario, progress=False).frontier(solutions=False)
+    cells = [c for row in plots.concession_map(frame, scenario).data[0].text for c in row]
+    assert any("0 to 60 bn" in c for c in cells) and not any("60.0" in c or "e+" in c for c in cells)
+
+    _, text = write_report(tmp_path, small_scenario(2))  # its parties have rationales
+    assert "Why (the scenario's rationale)" in text
+    bare = small_scenario(2).to_dict()
+    for party in bare["parties"]:
+        party.pop("rationale")
+    _, text = write_report(tmp_path, Scenario.from_dict(bare), name="bare.html")
+    assert "rationale)" not in text
+
+
+def test_a_concession_frontier_the_time_limit_cut_short_is_said_to_be(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bargaining.algorithms import concessions
+
+    real = concessions.find_frontier
+
+    def stopped(search, parties, **options):  # as if the limit ran out after the first point of each frontier
+        found = real(search, parties, **options)
+        return dataclasses.replace(found, choices=found.choices[:1], scaled=found.scaled[:1], complete=False)
+
+    monkeypatch.setattr(concessions, "find_frontier", stopped)
+    _, text = write_report(tmp_path, small_scenario(2, infeasible=True))
+    assert "The time limit (20 s for the frontier searches together) stopped the search of" in text
+    assert "drawn as far as found (1 points, 1 points), not whole" in text
+    assert text.count("(frontier incomplete)") >= 2  # in the figure's legend, for each

@@ -114,11 +114,11 @@ def diagnose(search: Search, relaxations: bool = True) -> Diagnosis:
     answer = best_utility(search, search.scenario.party_ids[0])  # exact where the programme applies
     example = search.feasible() if answer is None else answer[0]
     if example is not None:
-        return Diagnosis(name, True, example=example)
+        return Diagnosis(name, True, example=example, scenario=search.scenario)
     conflict = minimal_conflict(search)
     if not relaxations:
-        return Diagnosis(name, False, conflict=conflict)
+        return Diagnosis(name, False, conflict=conflict, scenario=search.scenario)
     cuts = [ReservationCut(party, search.scenario.party[party].possessive, search.scenario.party[party].reservation, cut)
             for party, cut in reservation_reductions(search).items() if cut is None or cut > 0]
     return Diagnosis(name, False, conflict=conflict, relaxations=minimal_relaxations(search, max_size=2, limit=10),
-                     reservation_cuts=cuts)
+                     reservation_cuts=cuts, scenario=search.scenario)

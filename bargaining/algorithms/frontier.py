@@ -49,7 +49,8 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
     reason = "method='mip' was asked for"
     if method != "mip":
         started = time.perf_counter()
-        budget = search.remaining() if time_limit is None else min(time_limit, search.remaining() or time_limit)
+        remaining = search.remaining()
+        budget = remaining if time_limit is None else time_limit if remaining is None else min(time_limit, remaining)
         try:
             found = dp_frontier(search.scenario, list(parties), waived=search.waived, coalition=search.coalition,
                                 fixed=search.fixed or None,

@@ -39,25 +39,21 @@ from __future__ import annotations
 
 import math
 import os
-import pickle
-import queue
-import subprocess
-import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from ..engine.search import Edit, Search
+from ..engine.search import Search
 from ..progress import Progress
 from ..results import Frontier, Package
-from ..scenario import exact
+from ..scenario import STATED, exact
+from .frontier_boxes import UNBOUNDED, BoxProblem, Helper
 
 #: Lattice coordinate standing for "no bound" (minus infinity).
-_UNBOUNDED = np.iinfo(np.int64).min // 4
+_UNBOUNDED = UNBOUNDED
 #: Default grid for parties whose utility has a continuous part: this many steps over its range.
 GRID_STEPS = 200
 
@@ -76,9 +72,11 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
     parties = list(parties)
     step = _steps(search, parties, resolution)
     workers = min(os.cpu_count() or 1, 4) if workers is None else max(1, workers)
+    if search.world is not STATED:
+        workers = 1  # a helper builds the stated model; a sampled world stays in this process
     points: list[Package] = []
     complete = True
-    helpers: list[_Helper] = []
+    helpers: list[Helper] = []
     with search.changes() as edit, search.limited(time_limit), Progress("frontier", enabled=progress) as bar:
         ideal: list[int] = []
         for p in parties:
@@ -88,7 +86,7 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
                 complete = outcome.status != "time_limit"
                 return _result(search, points, parties, complete, calls_before, started, step)
             ideal.append(_coordinate(top, parties, step)[parties.index(p)])
-        boxes = _BoxProblem.of(search, parties, step)
+        boxes = BoxProblem.of(search, parties, step)
         region = _Region.start(np.array(ideal, dtype=np.int64))
         busy: dict[int, list[np.ndarray]] = {}  # helper index -> the boxes sent to it, oldest first
         helper_calls = 0
@@ -103,7 +101,9 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
         try:
             while True:
                 if not helpers and workers > 1 and time.perf_counter() - started > parallel_after:
-                    helpers = [_Helper(search.scenario.to_dict(), boxes.spec()) for _ in range(workers - 1)]
+                    changes = (sorted(search.waived, key=str), None if search.coalition is None else sorted(search.coalition),
+                               {i: c for i, c in search.fixed.items()})
+                    helpers = [Helper(search.scenario.to_dict(), boxes.spec(), changes) for _ in range(workers - 1)]
                     busy = {k: [] for k in range(len(helpers))}
                 for k, helper in enumerate(helpers):
                     # two boxes queued per helper: it starts the next as soon as it finishes one,
@@ -159,39 +159,6 @@ def _coordinate(package: Package, parties: Sequence[str], step: dict[str, Fracti
 
 
 @dataclass
-class _BoxProblem:
-    """One box's solve: f_0 free, f_j above the box's bound (j >= 1), lexicographic objective."""
-
-    parties: list[str]
-    step: dict[str, Fraction]
-    weight: int
-    objective: Any
-    granularity: Fraction | None
-
-    @classmethod
-    def of(cls, search: Search, parties: list[str], step: dict[str, Fraction], weight: int | None = None) -> "_BoxProblem":
-        others = parties[1:]
-        if weight is None:  # one step of f_0 outweighs any change of the others: exact lexicographic order
-            spans = [search.utility_range(p) for p in others]
-            weight = sum(math.ceil((high - low) / float(step[p])) for p, (low, high) in zip(others, spans)) + 1
-        objective = weight * search.utility(parties[0]) / float(step[parties[0]]) + sum(search.utility(p) / float(step[p]) for p in others)
-        granularity = Fraction(1) if all(search.unit(p) is not None for p in parties) else None
-        return cls(parties, step, weight, objective, granularity)
-
-    def spec(self) -> tuple:
-        return self.parties, {p: (v.numerator, v.denominator) for p, v in self.step.items()}, self.weight
-
-    def solve(self, search: Search, edit: Edit, box: np.ndarray) -> tuple[str, Package | None]:
-        """Solve one box; the bounds stay set in ``edit`` (the next box overwrites them, the edit's end undoes them)."""
-        edit.gain_at_least(self.parties[0], None)
-        for p, low in zip(self.parties[1:], box[1:]):
-            reservation = exact(search.scenario.party[p].reservation)
-            edit.gain_at_least(p, None if low == _UNBOUNDED else (int(low) + 1) * self.step[p] - reservation)
-        outcome, package = search.maximize(self.objective, self.granularity)
-        return outcome.status, package
-
-
-@dataclass
 class _Region:
     """The search region's bookkeeping: local lower bounds, empty boxes, and f_0 certificates.
 
@@ -230,97 +197,23 @@ class _Region:
         """Take in one box's answer (z: the point found, None: the region is empty); True if z is new."""
         self.regions = np.vstack([self.regions, box[1:]])
         self.tops = np.append(self.tops, _UNBOUNDED if z is None else z[0])
+        if z is not None and z[0] > box[0]:
+            # on a grid axis a point the solver put in the box may fall a hair below its bound when read
+            # exactly: count it in the box, so that the box splits (else it would be solved forever)
+            z = np.maximum(z, np.concatenate([z[:1], box[1:] + 1]))
         new = z is not None and tuple(z) not in self.known
         if new:
             self.known.add(tuple(z))
             self.bounds = _split(self.bounds, z, self.ideal, self.empty)
         if z is None or z[0] <= box[0]:  # the box's f_0 bound is above the best f_0 in its region
             self._drop(box)
+        elif not new:  # a point already known (a stale box): never solve it again, but it is not proven empty
+            self.bounds = self.bounds[~np.all(self.bounds == box, axis=1)]
         return new
 
     def _drop(self, box: np.ndarray) -> None:
         self.bounds = self.bounds[~np.all(self.bounds == box, axis=1)]
         self.empty = np.vstack([self.empty, box])
-
-
-# ---- helper processes: each builds the model once and solves the boxes it is sent
-
-
-class _Helper:
-    """A helper process (``python -m bargaining.algorithms.frontier_mip``) solving boxes on its own model.
-
-    Messages are pickles over a pipe; a reader thread queues the answers, so this process
-    can keep solving while the helper works.  Started as a plain subprocess (not with
-    multiprocessing), so it works from scripts and notebooks without a ``__main__`` guard.
-    """
-
-    def __init__(self, scenario: dict, spec: tuple):
-        self.process = subprocess.Popen([sys.executable, "-m", "bargaining.algorithms.frontier_mip"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.answers: queue.Queue = queue.Queue()
-        self.alive = True
-        self._write((scenario, spec))
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _write(self, message: object) -> None:
-        try:
-            pickle.dump(message, self.process.stdin)  # type: ignore[arg-type]
-            self.process.stdin.flush()  # type: ignore[union-attr]
-        except (BrokenPipeError, OSError):
-            self.alive = False
-
-    def _read(self) -> None:
-        try:
-            while True:
-                self.answers.put(pickle.load(self.process.stdout))  # type: ignore[arg-type]
-        except (EOFError, OSError, pickle.UnpicklingError):
-            self.alive = False
-            self.answers.put(("lost", None))
-
-    def send(self, box: np.ndarray, seconds: float | None) -> None:
-        self._write((box.tolist(), seconds))
-
-    def receive(self, block: bool = False, peek: bool = False) -> tuple[str, dict | None] | None:
-        if peek:
-            return None if self.answers.empty() else ("", None)
-        try:
-            return self.answers.get(timeout=60) if block else self.answers.get_nowait()
-        except queue.Empty:
-            return None
-
-    def close(self) -> None:
-        self._write(None)
-        try:
-            self.process.stdin.close()  # type: ignore[union-attr]
-        except OSError:
-            pass
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait()  # reaped here: no zombie or orphan outlives the search (Ctrl-C included)
-
-
-def _serve() -> None:
-    """The helper's side: build the model once, then answer boxes until told to stop."""
-    channel_in, channel_out = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything printed by libraries goes to stderr, not into the channel
-    from ..scenario import Scenario
-
-    scenario, (parties, step, weight) = pickle.load(channel_in)
-    search = Search.of(Scenario.from_dict(scenario))
-    problem = _BoxProblem.of(search, parties, {p: Fraction(*v) for p, v in step.items()}, weight)
-    with search.changes() as edit:
-        while True:
-            try:
-                message = pickle.load(channel_in)
-            except EOFError:
-                return
-            if message is None:
-                return
-            box, seconds = message
-            search.time_limit = seconds
-            status, package = problem.solve(search, edit, np.array(box, dtype=np.int64))
-            pickle.dump((status, None if package is None else package.exact_choices), channel_out)
-            channel_out.flush()
 
 
 def _split(bounds: np.ndarray, z: np.ndarray, ideal: np.ndarray, empty: np.ndarray) -> np.ndarray:
@@ -389,6 +282,3 @@ def _ranks(values: list[Fraction]) -> list[int]:
     order = {v: k for k, v in enumerate(sorted(set(values)))}
     return [order[v] for v in values]
 
-
-if __name__ == "__main__":
-    _serve()

@@ -10,7 +10,7 @@ fixed to read its phase plan, and checks the plan exactly in plain Python.
 
 from __future__ import annotations
 
-from ..engine.phasing import phase_of
+from ..engine.phasing import PhasingBlock, phase_of
 from ..engine.search import Search
 from ..results import Criterion, PhasePlan
 from ..scenario import exact
@@ -45,13 +45,15 @@ def check_plan(plan: PhasePlan) -> list[str]:
 def best_phased(search: Search, phases: int, criterion: Criterion, parties: list[str]) -> PhasePlan:
     """The criterion's best package among those that can be phased, and the phase of each issue."""
     scenario = search.scenario
+    if search.feasible() is None:
+        return PhasePlan(scenario, phases, criterion, None, reason=(
+            "the bargaining space is closed: no package is acceptable at all, phased or not, so there is nothing to "
+            "phase ('bargaining diagnose FILE' says what conflicts and what would open it)"))
     with search.changes() as edit:
         block = edit.phasing(phases)
         package = best_package(search, criterion, parties)
         if package is None:
-            return PhasePlan(scenario, phases, criterion, None,
-                             reason=f"no acceptable package can be delivered in {phases} phases without a veto party "
-                                    "falling below its reservation after some phase")
+            return PhasePlan(scenario, phases, criterion, None, reason=why_not_phased(search, block, phases))
         with search.changes() as fixed:  # solve once more with the package fixed, to read its phase plan
             fixed.fix_package(package.exact_choices)
             if search.feasible() is None:
@@ -61,3 +63,26 @@ def best_phased(search: Search, phases: int, criterion: Criterion, parties: list
     if problems:
         raise RuntimeError("the phase plan found fails the exact check (" + "; ".join(problems) + "); please report this scenario")
     return plan
+
+
+def why_not_phased(search: Search, block: PhasingBlock, phases: int) -> str:
+    """Why no acceptable package can be phased: the red lines that would break midway, the veto parties
+    that would pay up front (the fewest whose relaxation before the last phase lets a package through)."""
+    scenario = search.scenario
+    head = f"no acceptable package can be delivered in {phases} phase{'' if phases == 1 else 's'}"
+    blockers = search.midway_blockers(block)
+    if blockers is None:
+        return f"{head}: the 'after:' orders of the issues cannot all be met in that many phases"
+    lines, parties = blockers
+    reasons = []
+    if lines:
+        named = "; ".join(scenario.describe_red_line(k) for k in lines)
+        one = len(lines) == 1
+        reasons.append(f"{'this red line' if one else 'these red lines'} would break midway, before the whole package is in "
+                       f"place ({named}); if {'it is' if one else 'they are'} only about the final settlement, mark "
+                       f"{'it' if one else 'them'} final_only: true")
+    if parties:
+        who = ", ".join(scenario.party[p].label for p in parties)
+        reasons.append(f"{who} would fall below {'its reservation' if len(parties) == 1 else 'their reservations'} after "
+                       "some phase (paying up front)")
+    return f"{head}: " + "; and ".join(reasons)

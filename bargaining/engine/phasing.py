@@ -31,8 +31,14 @@ from .model import STRICT_GAP, BargainingModel, and_rows, bound_indicator, red_l
 
 @dataclass
 class PhasingBlock:
+    """The block, and its switches (fixed at 0): ``early[k]`` lets red line k break before the last
+    phase, ``owes[p]`` lets veto party p fall below its reservation before it (to ask why a package
+    cannot be phased)."""
+
     block: pyo.Block
     phases: int
+    early: dict[int, Any]
+    owes: dict[str, Any]
 
 
 def build_phasing(model: BargainingModel, phases: int) -> PhasingBlock:
@@ -126,13 +132,18 @@ def build_phasing(model: BargainingModel, phases: int) -> PhasingBlock:
     early = T[:-1]
     priced = [k for k, r in enumerate(scenario.red_lines) if r.price is not None]
     b.broken = pyo.Var(priced, early, domain=pyo.Binary)
+    b.early = pyo.Var([k for k, r in enumerate(scenario.red_lines) if not r.final_only], domain=pyo.Binary)
+    b.early.fix(0)
+    b.owes = pyo.Var(scenario.veto_party_ids, domain=pyo.Binary)
+    b.owes.fix(0)
     for k, red_line in enumerate(scenario.red_lines):
         for t in early:
             if k in priced and (red_line.final_only or not red_line.soft):
                 b.broken[k, t].fix(0)  # a final_only line costs nothing on the way; a hard one is never broken
             if red_line.final_only:
                 continue
-            switch = model.red_line_off(k) - (model.m.broken[k] if k in priced else 0) + (b.broken[k, t] if k in priced else 0)
+            switch = (model.red_line_off(k) - (model.m.broken[k] if k in priced else 0) + (b.broken[k, t] if k in priced else 0)
+                      + b.early[k])
             for expr, rhs in red_line_rows(red_line, lambda i, w: holds(i, w, t)):
                 add(expr >= rhs - switch)
 
@@ -141,14 +152,22 @@ def build_phasing(model: BargainingModel, phases: int) -> PhasingBlock:
         for t in early:
             utility = utility_expression(scenario, party, lambda i, o: in_place(i, o, t), lambda c: b.level[c, t],
                                          lambda j: b.together[j, t], lambda k: b.broken[k, t])
-            add(utility >= model.m.reservation[party])
+            low, high = model.utility_range[party]
+            slack = abs(low) + abs(high) + abs(scenario.party[party].reservation) + max(map(abs, party_range(scenario, party))) + 1
+            add(utility >= model.m.reservation[party] - slack * b.owes[party])
 
     for issue in scenario.issues:
         for earlier in issue.after or []:
             for t in T:
                 add(moved(issue.id, t) <= moved(earlier, t - 1))
     b.deactivate()
-    return PhasingBlock(b, phases)
+    return PhasingBlock(b, phases, {k: b.early[k] for k in b.early}, {p: b.owes[p] for p in b.owes})
+
+
+def party_range(scenario: Scenario, party: str) -> tuple[float, float]:
+    """The reservations the party may have in a sampled world (its range, or its stated reservation)."""
+    stated = scenario.party[party]
+    return tuple(stated.reservation_range or (stated.reservation, stated.reservation))  # type: ignore[return-value]
 
 
 def phase_of(phasing: PhasingBlock, scenario: Scenario, package: Package, values: Callable[[list[Any]], list[float]]) -> dict[str, int]:

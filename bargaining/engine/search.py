@@ -203,6 +203,21 @@ class Search(Reading):
             self._phasing[phases] = build_phasing(self.model, phases)
         return self._phasing[phases]
 
+    def midway_blockers(self, block: PhasingBlock) -> tuple[list[int], list[str]] | None:
+        """With the phasing block on and no package that can be phased: the fewest red lines (their indices)
+        and veto parties (their reservations) that, allowed to break before the last phase only, let a
+        package be phased; None when not even that helps (the ``after:`` orders, or a closed space)."""
+        switches = [*block.early.values(), *block.owes.values()]
+        with self.changes() as edit:
+            for switch in switches:
+                edit._unfix(switch)
+            _, package = self.maximize(-sum(switches), Fraction(1))
+            if package is None:
+                return None
+            values = self.values(switches)
+        on = {id(switch) for switch, value in zip(switches, values) if value > 0.5}
+        return [k for k, v in block.early.items() if id(v) in on], [p for p, v in block.owes.items() if id(v) in on]
+
     def doubt(self) -> Doubt | None:
         """Why the solver may rank utilities wrongly in this scenario (None: its word can be trusted)."""
         if not self._doubt:
@@ -333,7 +348,7 @@ class Search(Reading):
 
     def package(self, choices: Mapping[str, Any], signers: list[str] | None = None) -> Package:
         """The package with these choices, evaluated exactly (signers: who takes part; [] if unacceptable)."""
-        return Package.evaluate(self.scenario, choices, signers, self.coalition, self.world)
+        return Package.evaluate(self.scenario, choices, signers, self.coalition, self.world, self.waived)
 
     # ---- bounds on gains
     def step_above(self, party: str, gain: Fraction) -> Fraction:

@@ -30,6 +30,7 @@ from .labels import (
     possessive,
     row_choices,
     row_utilities,
+    scene_axis,
     wrap,
 )
 
@@ -132,9 +133,9 @@ def frontier_figure(frontier: pd.DataFrame, scenario: Scenario, *, acceptable: p
 def frontier_2d(frontier: pd.DataFrame, scenario: Scenario, *, acceptable: pd.DataFrame | None = None,
                 solutions: Mapping[str, "Package | None"] | None = None) -> go.Figure:
     """Two parties: each acceptable package off the frontier a grey dot at (utility of the first, of the second);
-    the frontier as dark markers joined by a dotted line (the line only guides the eye: points
-    between two packages are not packages); each party's reservation as a dashed line, the region
-    above both shaded; the bargaining solutions as nested open symbols."""
+    the frontier as dark markers (no line: nothing lies between two packages); each party's
+    reservation as a dashed line, the region above both shaded; the bargaining solutions as nested
+    open symbols, whose hover names every solution at that point."""
     x, y = frontier_parties(frontier, scenario)[:2]
     fig = go.Figure()
     rx, ry = scenario.party[x].reservation, scenario.party[y].reservation
@@ -143,8 +144,8 @@ def frontier_2d(frontier: pd.DataFrame, scenario: Scenario, *, acceptable: pd.Da
         fig.add_trace(go.Scatter(x=grey[x], y=grey[y], mode="markers", name="Other acceptable packages",
                                  marker=dict(color=ACCEPTABLE_COLOR, size=8), hovertext=grey["hover"], hoverinfo="text"))
     points = points.sort_values(x)
-    fig.add_trace(go.Scatter(x=points[x], y=points[y], mode="lines+markers", name="Pareto frontier",
-                             line=dict(color=FRONTIER_COLOR, width=1.5, dash="dot"),
+    # markers only: the frontier is a set of packages, and no package lies between two of them
+    fig.add_trace(go.Scatter(x=points[x], y=points[y], mode="markers", name="Pareto frontier",
                              marker=dict(color=FRONTIER_COLOR, size=9), hovertext=points["hover"], hoverinfo="text"))
     _add_solutions(fig, solutions, frontier, scenario, lambda u: dict(x=[u[x]], y=[u[y]]), go.Scatter)
     fig.add_trace(go.Scatter(x=[rx], y=[ry], mode="markers", name="No agreement (reservations)",
@@ -167,13 +168,28 @@ def _pad(values: Sequence[float]) -> float:
     return 0.04 * ((max(finite) - min(finite)) or 1.0) if finite else 1.0
 
 
+def solution_headings(points: Mapping[str, tuple[Mapping[str, Any], Mapping[str, float]]]) -> dict[str, str]:
+    """criterion -> the heading of its hover text, naming every solution at the same utilities
+    ("Maxmin (egalitarian) and Nash solutions (they coincide)"): whichever marker the pointer
+    finds, it says all of them."""
+    key = {c: tuple(round(float(v), 9) for v in u.values()) for c, (_, u) in points.items()}
+    headings = {}
+    for criterion in points:
+        same = [CRITERION_STYLE.get(c, (c,))[0] for c in points if key[c] == key[criterion]]
+        names = same[0] if len(same) == 1 else ", ".join(same[:-1]) + " and " + same[-1]
+        headings[criterion] = names + (" solutions (they coincide)" if len(same) > 1 else " solution")
+    return headings
+
+
 def _add_solutions(fig: go.Figure, solutions: Mapping[str, "Package | None"] | None, frontier: pd.DataFrame,
                    scenario: Scenario, coordinates: Any, trace: Any, symbols3d: bool = False) -> None:
-    for criterion, (choices, utilities) in _solution_points(solutions, frontier, scenario).items():
+    points = _solution_points(solutions, frontier, scenario)
+    headings = solution_headings(points)
+    for criterion, (choices, utilities) in points.items():
         title, symbol, color, size = CRITERION_STYLE.get(criterion, (criterion, "circle-open", "#000", 12))
         if symbols3d:
             symbol = {"diamond-open": "diamond-open", "square-open": "square-open", "circle-open": "circle-open"}.get(symbol, "cross")
-        hover = package_hover(choices, utilities, scenario, f"{title} solution")
+        hover = package_hover(choices, utilities, scenario, headings[criterion])
         marker = dict(symbol=symbol, color=color, size=size if not symbols3d else max(4, size // 2 + 2), line=dict(color=color, width=2.5))
         fig.add_trace(trace(mode="markers", name=title, marker=marker, hovertext=[hover], hoverinfo="text",
                             **coordinates(utilities)))
@@ -204,11 +220,12 @@ def frontier_3d(frontier: pd.DataFrame, scenario: Scenario, *, acceptable: pd.Da
                                hoverinfo="text"))
     # 3-D axis titles are drawn as plain text inside the WebGL scene: no markup is interpreted
     # there, and no entity decoded, so they take the names as they are (escaping would show "&lt;").
-    fig.update_layout(scene=dict(xaxis_title=plain_axis_title(scenario, a), yaxis_title=plain_axis_title(scenario, b),
-                                 zaxis_title=plain_axis_title(scenario, c), aspectmode="cube",
-                                 camera=dict(eye=dict(x=1.45, y=1.45, z=0.95)), domain=dict(x=[0.18, 0.92], y=[0, 1])),
+    shown = [t for t in fig.data if t.x is not None]
+    axes = [scene_axis(plain_axis_title(scenario, p), [v for t in shown for v in getattr(t, k)]) for p, k in zip((a, b, c), "xyz")]
+    fig.update_layout(scene=dict(xaxis=axes[0], yaxis=axes[1], zaxis=axes[2], aspectmode="cube",
+                                 camera=dict(eye=dict(x=1.6, y=1.6, z=1.05)), domain=dict(x=[0.2, 0.9], y=[0, 1])),
                       legend=dict(x=0, y=1))
-    return layout(fig, "Acceptable packages and the Pareto frontier (drag to rotate)", height=680,
+    return layout(fig, "Acceptable packages and the Pareto frontier (drag to rotate)", height=700,
                    margin=dict(l=10, r=10, t=60, b=10))
 
 
@@ -231,10 +248,12 @@ def frontier_splom(frontier: pd.DataFrame, scenario: Scenario, *, acceptable: pd
                                marker=dict(color=ACCEPTABLE_COLOR, size=6), **common))
     fig.add_trace(go.Splom(dimensions=dims(points), name="Pareto frontier", hovertext=points["hover"],
                            marker=dict(color=FRONTIER_COLOR, size=7), **common))
-    for criterion, (choices, utilities) in _solution_points(solutions, frontier, scenario).items():
+    points = _solution_points(solutions, frontier, scenario)
+    headings = solution_headings(points)
+    for criterion, (choices, utilities) in points.items():
         title, symbol, color, size = CRITERION_STYLE.get(criterion, (criterion, "circle-open", "#000", 12))
         fig.add_trace(go.Splom(dimensions=dims({p: [utilities[p]] for p in parties}), name=title,
-                               hovertext=[package_hover(choices, utilities, scenario, f"{title} solution")],
+                               hovertext=[package_hover(choices, utilities, scenario, headings[criterion])],
                                marker=dict(symbol=symbol, color=color, size=size, line=dict(color=color, width=2)), **common))
     fig.update_layout(showlegend=True, dragmode="select")
     return layout(fig, "The frontier seen pair by pair (utilities)", height=620)
@@ -269,9 +288,11 @@ def frontier_parallel(frontier: pd.DataFrame, scenario: Scenario, *,
     fig.add_trace(go.Scatter(x=mx, y=my, mode="markers", showlegend=False, name="", meta=list(points["hover"]),
                              hovertemplate=templates, hoverlabel=dict(namelength=0),
                              marker=dict(color=FRONTIER_COLOR, size=5, opacity=0.6)))
-    for criterion, (choices, utilities) in _solution_points(solutions, frontier, scenario).items():
+    points = _solution_points(solutions, frontier, scenario)
+    headings = solution_headings(points)
+    for criterion, (choices, utilities) in points.items():
         title, symbol, color, size = CRITERION_STYLE.get(criterion, (criterion, "circle-open", "#000", 12))
-        hover = package_hover(choices, utilities, scenario, f"{title} solution")
+        hover = package_hover(choices, utilities, scenario, headings[criterion])
         width = 2 + size / 5
         fig.add_trace(go.Scatter(x=positions, y=[utilities[p] for p in parties], mode="lines+markers", name=title,
                                  line=dict(color=color, width=width), marker=dict(symbol=symbol, color=color, size=size, line=dict(width=2, color=color)),
@@ -282,7 +303,8 @@ def frontier_parallel(frontier: pd.DataFrame, scenario: Scenario, *,
                              marker=dict(symbol="line-ew-open", size=34, color="#222", line=dict(width=3, color="#222")),
                              hovertext=[f"{esc(possessive(scenario, p))} reservation: {num(scenario.party[p].reservation)}" for p in parties],
                              hoverinfo="text"))
-    ticks = [f"<span style=\"color:{colors[p]}\"><b>{wrap(scenario.party[p].label, 14)}</b></span>" for p in parties]
+    # the party's colour as a swatch beside its name: coloured text (a light yellow) would be hard to read
+    ticks = [f"<span style=\"color:{colors[p]}\">\u25a0</span> <b>{wrap(scenario.party[p].label, 14)}</b>" for p in parties]
     fig.update_xaxes(tickmode="array", tickvals=positions, ticktext=ticks, range=[-0.3, len(parties) - 0.7],
                      showgrid=True, gridcolor="#bbb", gridwidth=1.5, zeroline=False)
     fig.update_yaxes(title="utility", zeroline=False)

@@ -22,10 +22,11 @@ PALETTE: tuple[str, ...] = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
 )
 #: Colours for the issues stacked in :func:`utility_breakdown`: light tones (ColorBrewer Set3,
-#: then Pastel1), so that issues are never mistaken for the saturated party colours.
+#: then Pastel1), so that issues are never mistaken for the saturated party colours; the palest
+#: yellows and greys darkened, so that every one shows on white.
 ISSUE_PALETTE: tuple[str, ...] = (
-    "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd",
-    "#ccebc5", "#ffed6f", "#fbb4ae", "#b3cde3", "#c2a5cf", "#decbe4", "#fed9a6", "#e5d8bd", "#fddaec", "#f2f2f2",
+    "#8dd3c7", "#e3d36b", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#c9c9c9", "#bc80bd",
+    "#ccebc5", "#d9c14f", "#fbb4ae", "#b3cde3", "#c2a5cf", "#decbe4", "#fed9a6", "#e5d8bd", "#fddaec", "#bdbdbd",
 )
 #: How each bargaining solution is marked: (title, marker symbol, colour, size).  Open symbols
 #: of decreasing size, so that solutions falling on the same package stay visible, nested.
@@ -119,6 +120,16 @@ def layout(fig: go.Figure, title: str, height: int = 560, **extra: Any) -> go.Fi
     if extra:
         fig.update_layout(**extra)
     return fig
+
+
+def scene_axis(title: str, values: Sequence[float]) -> dict[str, Any]:
+    """One axis of a 3-D scene: a few ticks, and its range padded so that no tick sits in a corner, where
+    two axes' first ticks would print over each other.  (The title is plain text: WebGL reads no markup.)"""
+    finite = [float(v) for v in values if v is not None and v == v]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    pad = 0.08 * ((high - low) or max(1.0, abs(high)))
+    return dict(title=dict(text=title, font=dict(size=13)), range=[low - pad, high + pad], nticks=6, tickfont=dict(size=11),
+                zeroline=False)
 
 
 # --------------------------------------------------------------------------- frontier

@@ -28,7 +28,7 @@ def _continuous_bins(issue: Issue, values: pd.Series, bins: int = 5) -> tuple[li
         k = min(bins - 1, max(0, int((float(v) - low) // width))) if high > low else 0
         counts[k] += 1
     unit = f" {issue.unit}" if issue.unit else ""
-    names = [f"{edges[k]:.4g} to {edges[k + 1]:.4g}{unit}" for k in range(bins)]
+    names = [f"{issue.choice_label(edges[k]).removesuffix(unit)} to {issue.choice_label(edges[k + 1])}" for k in range(bins)]
     return names, counts
 
 
@@ -84,11 +84,13 @@ def issue_contributions(package: "Package", scenario: Scenario, party: str) -> d
     return parts
 
 
-def utility_breakdown(package: "Package", scenario: Scenario, title: str | None = None) -> go.Figure:
+def utility_breakdown(package: "Package", scenario: Scenario | None = None, title: str | None = None) -> go.Figure:
     """One stacked bar per party: the points it gets from each issue of the package (negative
     points stack below zero), interactions on top; a black bar marks its reservation, so the
     distance from the bar's top to it is the party's gain.  Parties that stay out of the package
-    (non-veto parties whose reservation or red lines it fails) are labelled so."""
+    (non-veto parties whose reservation or red lines it fails) are labelled so.  ``scenario``: the
+    package's own unless given."""
+    scenario = _scenario_of(scenario, [package])
     parties = scenario.party_ids
     labels = [wrap(scenario.party[p].label, 14) + ("" if p in package.signers else "<br><i>(stays out)</i>") for p in parties]
     parts = {p: issue_contributions(package, scenario, p) for p in parties}
@@ -126,12 +128,14 @@ def utility_breakdown(package: "Package", scenario: Scenario, title: str | None 
     return fig
 
 
-def gains_by_solution(solutions: Mapping[str, "Package | None"], scenario: Scenario) -> go.Figure:
+def gains_by_solution(solutions: Mapping[str, "Package | None"], scenario: Scenario | None = None) -> go.Figure:
     """Grouped bars: for each bargaining solution, each party's gain (utility minus reservation)
     in the colour of the party; a bar below zero is a party that is better off without the deal
-    (possible only for parties without a veto, which then stay out)."""
-    colors = party_colors(scenario)
+    (possible only for parties without a veto, which then stay out).  ``scenario``: the packages' own
+    unless given."""
     found = {c: p for c, p in solutions.items() if p is not None}
+    scenario = _scenario_of(scenario, list(found.values()))
+    colors = party_colors(scenario)
     x = [esc(criterion_title(c)) for c in found]
     fig = go.Figure()
     for party in scenario.parties:
@@ -140,5 +144,17 @@ def gains_by_solution(solutions: Mapping[str, "Package | None"], scenario: Scena
                              hovertext=[f"<b>{esc(party.label)}</b><br>{t}: gain {num(g, sign=True)}" for t, g in zip(x, gains)],
                              hoverinfo="text"))
     fig.update_layout(barmode="group", bargap=0.25)
-    fig.update_yaxes(title="gain over reservation", zeroline=True, zerolinecolor="#999")
+    every = [g for p in found.values() for g in p.gains.values()] or [0.0]
+    low, high = min(0.0, *every), max(0.0, *every)
+    room = 0.12 * ((high - low) or 1.0)  # headroom: no bar runs into the figure's edge
+    fig.update_yaxes(title="gain over reservation", zeroline=True, zerolinecolor="#999",
+                     range=[low - (room if low < 0 else 0), high + room])
     return layout(fig, "Each party's gain under each bargaining solution", height=420)
+
+
+def _scenario_of(scenario: Scenario | None, packages: "list[Package]") -> Scenario:
+    """The scenario given, else the one the packages carry."""
+    found = scenario or next((p.scenario for p in packages if p.scenario is not None), None)
+    if found is None:
+        raise TypeError("these packages were made without their scenario; pass it")
+    return found

@@ -26,6 +26,7 @@ from typing import Any, Sequence
 from markupsafe import Markup
 
 from ..files import check_output, write_atomic
+from ..progress import Progress
 from ..scenario import Scenario
 from ..space import BargainingSpace
 from ..version import __version__
@@ -37,13 +38,14 @@ __all__ = ["SECTIONS", "ReportContext", "Section", "SectionBuilder", "render_pag
 
 def report(space: BargainingSpace, path: str | os.PathLike[str], *, frontier_time_limit: float | None = 60.0,
            acceptable_limit: int | None = 300, sections: Sequence[SectionBuilder] | None = None,
-           uncertainty_samples: int = 200) -> Path:
+           uncertainty_samples: int = 200, progress: bool | None = False) -> Path:
     """Write the report of ``space`` to ``path`` (one self-contained HTML file) and return its path.
 
     ``uncertainty_samples``: the worlds sampled (seed 0) for "How sure is this deal?", shown only
     for scenarios with uncertainty fields (200 by default, so that a report takes seconds, not
     minutes; ``bargaining robustness FILE --samples 1000`` gives tighter intervals).
-    ``frontier_time_limit`` bounds the frontier search (seconds); ``acceptable_limit`` the number
+    ``frontier_time_limit`` bounds the frontier searches (seconds: the frontier, and the frontiers the
+    concessions of a closed space open, together) and the most robust package's search; ``acceptable_limit`` the number
     of acceptable packages listed (the report then says "at least N").  ``sections`` replaces
     :data:`SECTIONS`.  Everything is computed before the file is opened; the file is written
     to a temporary name in the same folder and moved into place, so a failure leaves nothing.
@@ -56,7 +58,13 @@ def report(space: BargainingSpace, path: str | os.PathLike[str], *, frontier_tim
     start = time.perf_counter()
     ctx = ReportContext(space, frontier_time_limit=frontier_time_limit, acceptable_limit=acceptable_limit,
                         uncertainty_samples=uncertainty_samples)
-    built = [_section(builder(ctx)) for builder in (SECTIONS if sections is None else sections)]
+    builders = list(SECTIONS if sections is None else sections)
+    built = []
+    with Progress("report", enabled=progress, total=len(builders), unit=" sections") as bar:  # a bar on a terminal, after 2 s
+        for builder in builders:
+            bar.update(0, section=getattr(builder, "__name__", "section").removesuffix("_section"))
+            built.append(_section(builder(ctx)))
+            bar.update(1)
     html = render_page(ctx, [s for s in built if s is not None], time.perf_counter() - start)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, html)

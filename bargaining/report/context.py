@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from ..errors import NumericRangeError, TimeLimitReached
 from ..present import labels
-from ..results import CRITERIA, Diagnosis, Package, number, package_columns
+from ..results import CRITERIA, Concessions, Diagnosis, Frontier, Package, number, package_columns
 from ..scenario import Scenario
 from ..space import BargainingSpace
 
@@ -55,6 +55,7 @@ class ReportContext:
     timings: dict[str, float] = field(default_factory=dict)
     figures: int = 0
     nonce: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    refused: str = ""  # why the frontier was not computed (numbers the search cannot be trusted with)
 
     @property
     def scenario(self) -> Scenario:
@@ -78,10 +79,18 @@ class ReportContext:
 
     @cached_property
     def solutions(self) -> dict[str, Package | None]:
-        """criterion -> the package it recommends (None when nothing is acceptable)."""
+        """criterion -> the package it recommends (None when nothing is acceptable): those the frontier
+        search placed on the frontier, the others searched for."""
         if not self.feasible:
             return {c: None for c in CRITERIA}
-        return self._timed("solutions", lambda: {c: self.space.best(c) for c in CRITERIA})
+        placed = dict(self.pareto.solutions) if self.pareto is not None else {}
+        return {c: placed[c] if c in placed else self._timed("solutions", lambda: self.space.best(c)) for c in CRITERIA}
+
+    @cached_property
+    def opened(self) -> Concessions:
+        """When nothing is acceptable: what each minimal concession would open, with its frontier (within the time limit)."""
+        return self._timed("concessions", lambda: self.space.opened("maxmin", max_size=1, frontiers=True,
+                                                                      time_limit=self.frontier_time_limit))
 
     @cached_property
     def acceptable(self) -> pd.DataFrame:
@@ -98,17 +107,28 @@ class ReportContext:
             return frame
 
     @cached_property
-    def frontier(self) -> pd.DataFrame:
+    def pareto(self) -> Frontier | None:
+        """The frontier with the solutions placed on it: the same as ``bargaining frontier`` finds (None:
+        nothing is acceptable, or the numbers cannot be trusted to the search, see :attr:`frontier`)."""
         if not self.feasible:
-            frame = pd.DataFrame(columns=[*package_columns(self.scenario), "solution"])
-            frame.attrs.update(complete=True, exact=True, solver_calls=0, seconds=0.0)
-            return frame
+            return None
         try:
-            return self._timed("frontier", lambda: self.space.frontier(time_limit=self.frontier_time_limit, progress=False, solutions=False))
+            return self._timed("frontier", lambda: self.space.pareto_frontier(time_limit=self.frontier_time_limit, progress=False))
         except NumericRangeError as error:  # the search cannot be trusted on these numbers: say so, draw nothing
-            frame = pd.DataFrame(columns=[*package_columns(self.scenario), "solution"])
-            frame.attrs.update(complete=False, exact=True, refused=str(error).split(": ", 1)[-1])
-            return frame
+            self.refused = str(error).split(": ", 1)[-1]
+            return None
+
+    @cached_property
+    def frontier(self) -> pd.DataFrame:
+        """The frontier's table (empty when there is none; ``attrs["refused"]`` says why it was not computed)."""
+        if self.pareto is not None:
+            return self.pareto.to_frame()
+        frame = pd.DataFrame(columns=[*package_columns(self.scenario), "solution"])
+        if self.refused:
+            frame.attrs.update(complete=False, exact=True, refused=self.refused)
+        else:
+            frame.attrs.update(complete=True, exact=True, solver_calls=0, seconds=0.0)
+        return frame
 
     # ---- rendering helpers
     def render_template(self, name: str, **values: Any) -> Markup:

@@ -12,7 +12,8 @@ from typing import Any, Sequence
 import pandas as pd
 from markupsafe import Markup
 
-from ..present import frontier_figures, package_figures
+from ..present import concession_figures, frontier_figures, package_figures
+from ..present.conflict_figure import conflict_figure
 from ..present.labels import MAX_LINES, MAX_POINTS, criterion_title
 from ..results import FROZEN, OPEN, Package
 from .context import CRITERION_MEANING, ReportContext, Section, SectionBuilder, fmt
@@ -80,7 +81,14 @@ def diagnosis_section(ctx: ReportContext) -> Section | None:
             why = scenario.party[requirement.party].rationale if requirement.party in scenario.party else None
             kind = "reservation"
         rows.append(dict(label=requirement.label, kind=kind, party=requirement.party, why=why))
-    return Section("Why no package is acceptable", ctx.render_template("diagnosis", rows=rows), id="why-no-package-is-acceptable")
+    body = ctx.render_template("diagnosis", rows=rows)
+    figure = conflict_figure(ctx.diagnosis, scenario)
+    if figure is not None:
+        body += ctx.figure(figure, "Each column is a requirement of the conflict, each row an option of an issue its red lines "
+                                   "name. Red: the red line rules the option out whatever else is chosen; amber: only together "
+                                   "with other choices; a reservation's column shows the party's points for the option. The last "
+                                   "column is what the conflict leaves open: where every row is red, no package can meet them all.")
+    return Section("Why no package is acceptable", body, id="why-no-package-is-acceptable")
 
 
 def solutions_section(ctx: ReportContext) -> Section | None:
@@ -136,7 +144,9 @@ def frontier_section(ctx: ReportContext) -> Section | None:
         extra += f" {MAX_POINTS:,} of the {len(acceptable):,} acceptable packages listed are drawn."
     body = Markup("").join(ctx.figure(fig, caption + extra) for fig, caption in zip(figures, captions))
     if not frontier.attrs.get("complete", True):
-        body = ctx.render('<p class="note">The time limit stopped the frontier search: the points below are those found so far.</p>') + body
+        body = ctx.render('<p class="note">The time limit ({{ limit }} s) stopped the frontier search: the {{ n }} points below are '
+                          'those found so far, not the whole frontier. Run the report with a larger <code>--time-limit</code> to '
+                          'complete it.</p>', limit=fmt(ctx.frontier_time_limit), n=f"{n:,}") + body
     return Section("The Pareto frontier", body)
 
 
@@ -194,10 +204,32 @@ def opened_section(ctx: ReportContext) -> Section | None:
     """When nothing is acceptable: the maxmin deal each single red-line concession would open."""
     if ctx.feasible:
         return None
-    opened = ctx._timed("opened", lambda: ctx.space.opened("maxmin", max_size=1))
+    opened = ctx.opened
     if not len(opened):
         return None
-    body = ctx.render_template("opened") + packages_table(ctx, ["Drop " + c.label for c in opened], [c.package for c in opened])
+    body = ctx.render_template("opened", reservations=any(c.lowered is not None for c in opened))
+    body += packages_table(ctx, [c.label for c in opened], [c.package for c in opened])
+    figures = concession_figures.concession_figures(opened)
+    weighed = ", ".join(ctx.party_label[p] for p in opened.parties)
+    captions = [f"Each colour is one concession: its dots are the packages on the Pareto frontier it opens, placed by the gains "
+                f"of {weighed} over their stated reservations (0: no deal); its open symbols are the bargaining "
+                "solutions (legend). Further out is a bigger deal; nearer the diagonal, a more even one. Hover on a point for "
+                "its package. Click a legend entry to hide it.",
+                "The same frontiers two parties at a time, the solutions with the symbols above. Drag a box in one panel to "
+                "highlight those packages in the others."]
+    if len(figures) == 1 and len(opened.parties) != 2:
+        captions = [f"Each colour is one concession: each line is a package on the Pareto frontier it opens, across the gains of "
+                    f"{weighed} over their stated reservations; the thick lines are its bargaining solutions. Hover for the package."]
+    for fig, caption in zip(figures, captions):
+        body += ctx.figure(fig, caption)
+    cut = [c for c in opened if c.frontier is not None and not c.frontier.complete]
+    if cut:
+        body += ctx.render('<p class="note">The time limit ({{ limit }} s for the frontier searches together) stopped the search '
+                           'of {{ names }}: {{ "that frontier is" if one else "those frontiers are" }} drawn as far as found '
+                           '({{ counts }}), not whole; its bargaining solutions are exact. Run the report with a larger '
+                           '<code>--time-limit</code> to complete {{ "it" if one else "them" }}.</p>',
+                           limit=fmt(ctx.frontier_time_limit), names="; ".join(f"“{c.label}”" for c in cut),
+                           one=len(cut) == 1, counts=", ".join(f"{len(c.frontier or ())} points" for c in cut))
     return Section("The deal each concession would open", body)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -9,7 +10,7 @@ import pandas as pd
 
 from ..criteria import CRITERIA
 from ..scenario import Scenario
-from .package import Package, package_columns
+from .package import Package, number, package_columns
 
 # --------------------------------------------------------------------------- coalitions, leverage, phasing
 
@@ -25,6 +26,16 @@ class Coalition:
     @property
     def size(self) -> int:
         return len(self.members)
+
+    def __repr__(self) -> str:
+        joining = ", ".join(self.joining) or "nobody"
+        deal = "no package" if self.package is None else "maxmin gains " + ", ".join(
+            f"{p} {number(self.package.gains[p], sign=True)}" for p in self.members)
+        return f"<Coalition of {self.size}: the veto parties joined by {joining}; {deal}>"
+
+    def _repr_html_(self) -> str:
+        head = f"<p>{html.escape(repr(self)[1:-1])}</p>"
+        return head + ("" if self.package is None else self.package._repr_html_())
 
 
 def coalitions_frame(scenario: Scenario, coalitions: Sequence[Coalition]) -> pd.DataFrame:
@@ -61,8 +72,17 @@ class Leverage:
     criteria_parties: tuple[str, ...]
     improved_share: float | None = None
 
+    def __repr__(self) -> str:
+        def side(m: SpaceMeasures) -> str:
+            if not m.exists:
+                return "no package"
+            count = f"{m.acceptable:,}" if m.acceptable is not None else f"at least {self.count_limit:,}"
+            return f"{count} acceptable package{'' if m.acceptable == 1 else 's'}"
+        verdict = "opening it opens the space" if self.opens else "opening it does not change whether a deal exists"
+        return f"<Leverage of {self.issue}: frozen at its status quo, {side(self.frozen)}; open, {side(self.open)}; {verdict}>"
+
     def _repr_html_(self) -> str:
-        return self.to_frame().to_html(index=False)
+        return f"<p>{html.escape(repr(self)[1:-1])}</p>" + self.to_frame().to_html(index=False)
 
     @property
     def opens(self) -> bool:
@@ -124,7 +144,9 @@ class PhasePlan:
         return f"<PhasePlan ({self.criterion}, {self.phases} phases): {steps}>"
 
     def _repr_html_(self) -> str:
-        return self.to_frame().to_html(index=False)
+        if self.package is None:
+            return f"<p>{html.escape(repr(self)[1:-1])}</p>"
+        return f"<p>PhasePlan ({html.escape(self.criterion)}, {self.phases} phases)</p>" + self.to_frame().to_html(index=False)
 
     def state_after(self, t: int) -> dict[str, Any]:
         """The choices in place after phase t (issues not yet moved sit at their status quo)."""

@@ -8,8 +8,9 @@ from typing import Iterator, Sequence
 
 import pandas as pd
 
-from ..scenario import Requirement, Scenario
-from .package import Package, packages_frame
+from ..scenario import Requirement, Scenario, exact
+from .frontier import Frontier
+from .package import Package, number, packages_frame
 
 # --------------------------------------------------------------------------- why no package is acceptable
 
@@ -22,6 +23,11 @@ class ReservationCut:
     label: str
     reservation: float
     cut: Fraction | None
+
+    @property
+    def lowered_to(self) -> Fraction | None:
+        """The reservation after the cut (None: no cut alone opens the space)."""
+        return None if self.cut is None else exact(self.reservation) - self.cut
 
     def __str__(self) -> str:
         if self.cut is None:
@@ -44,6 +50,7 @@ class Diagnosis:
     example: Package | None = None
     relaxations: list[list[Requirement]] = field(default_factory=list)
     reservation_cuts: list[ReservationCut] = field(default_factory=list)
+    scenario: Scenario | None = field(default=None, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return self.feasible
@@ -63,6 +70,9 @@ class Diagnosis:
         lines += [f"  - {cut}" for cut in self.reservation_cuts]
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        return f"<Diagnosis: {self}>"
+
     def _repr_html_(self) -> str:
         import html
 
@@ -75,24 +85,54 @@ class Diagnosis:
 
 
 def concession_label(group: Sequence[Requirement]) -> str:
-    """What dropping a set of requirements is, in words."""
-    return "drop " + " and ".join(r.label for r in group)
+    """What giving up a set of requirements is, in words: "If Russia drops: <red line>"."""
+    return "If " + "; and ".join(r.concession or r.label for r in group)
 
 
 @dataclass(frozen=True)
 class Concession:
-    """A minimal set of red lines whose removal opens the space, and the deal a criterion picks then."""
+    """A minimal concession that opens the space, and what it would open.
+
+    Either ``dropped``: red lines given up (a minimal set), or ``lowered``: a veto party's
+    reservation lowered by the smallest cut that opens the space, all else as written.
+    ``package`` is the deal the criterion picks then.  With frontiers asked for
+    (``space.opened(frontiers=True)``): ``frontier``, the Pareto frontier of the criteria
+    parties' utilities with the concession made, and ``solutions``, each bargaining
+    solution's package then.  Gains are always over the *stated* reservations, so that
+    concessions compare on the same axes (a lowered reservation shows as a negative gain).
+    """
 
     dropped: tuple[Requirement, ...]
     package: Package
+    lowered: ReservationCut | None = None
+    frontier: Frontier | None = field(default=None, repr=False)
+    solutions: dict[str, Package] = field(default_factory=dict, repr=False)
 
     @property
     def whose(self) -> tuple[str, ...]:
+        """The parties that make the concession."""
+        if self.lowered is not None:
+            return (self.lowered.party,)
         return tuple(dict.fromkeys(r.party for r in self.dropped))
 
     @property
     def label(self) -> str:
-        return "; ".join(r.label for r in self.dropped)
+        """"If Russia drops: <red line>", "If Ukraine's reservation falls from 20 to 15"."""
+        cut = self.lowered
+        if cut is not None and cut.lowered_to is not None:
+            return f"If {cut.label} reservation falls from {number(cut.reservation)} to {number(cut.lowered_to)}"
+        return concession_label(self.dropped)
+
+    def __repr__(self) -> str:
+        points = "" if self.frontier is None else f"; {len(self.frontier)} frontier points" + (
+            "" if self.frontier.complete else " (incomplete)")
+        return f"<Concession {self.label!r}: {self.package!r}{points}>"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        points = "" if self.frontier is None else f"<p>{html.escape(repr(self.frontier)[1:-1])}</p>"
+        return f"<p><b>{html.escape(self.label)}</b></p>" + self.package._repr_html_() + points
 
 
 @dataclass(frozen=True)
@@ -102,6 +142,7 @@ class Concessions:
     scenario: Scenario = field(repr=False)
     criterion: str
     items: tuple[Concession, ...] = ()
+    parties: tuple[str, ...] = ()  # the parties whose utilities each frontier is over (the criteria parties)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -112,10 +153,24 @@ class Concessions:
     def __getitem__(self, k: int) -> Concession:
         return self.items[k]
 
+    def __repr__(self) -> str:
+        if not self.items:
+            return "<Concessions: none (the space is open, or no single concession opens it)>"
+        lines = [f"{c.label} -> " + ", ".join(f"{p} {number(g, sign=True)}" for p, g in c.package.gains.items()
+                                               if p in (self.parties or c.package.gains)) for c in self.items]
+        return f"<Concessions ({self.criterion}; gains over the stated reservations):\n  " + "\n  ".join(lines) + ">"
+
     def _repr_html_(self) -> str:
         return self.to_frame().to_html(index=False)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per concession: "dropped" (labels), "whose", then the package's columns."""
-        leading = [{"dropped": c.label, "whose": ", ".join(c.whose)} for c in self.items]
-        return packages_frame(self.scenario, [c.package for c in self.items], leading, ["dropped", "whose"])
+        """One row per concession: "concession" (in words), "whose", then the package's columns; with frontiers,
+        "frontier points" and "frontier complete" too."""
+        leading: list[dict[str, object]] = [{"concession": c.label, "whose": ", ".join(c.whose)} for c in self.items]
+        columns = ["concession", "whose"]
+        if any(c.frontier is not None for c in self.items):
+            for row, c in zip(leading, self.items):
+                row.update({"frontier points": None if c.frontier is None else len(c.frontier),
+                            "frontier complete": None if c.frontier is None else c.frontier.complete})
+            columns += ["frontier points", "frontier complete"]
+        return packages_frame(self.scenario, [c.package for c in self.items], leading, columns)

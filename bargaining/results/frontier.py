@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario
-from .package import Package, package_columns
+from .package import Package, number, package_columns
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +41,8 @@ class Frontier:
     seconds: float
     resolution: dict[str, Fraction] = field(default_factory=dict)
     largest_state_set: int | None = None
+    #: the bargaining solutions placed on this frontier (criterion -> package), when they were asked for
+    solutions: Mapping[str, Package] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of_packages(cls, scenario: Scenario, parties: Sequence[str], packages: Sequence[Package], **how: Any) -> "Frontier":
@@ -55,6 +57,35 @@ class Frontier:
 
     def __len__(self) -> int:
         return len(self.choices)
+
+    @property
+    def state(self) -> str:
+        """"complete and exact", "complete on a grid (...)", or "incomplete: ..." in words."""
+        if not self.complete:
+            return "incomplete: the time limit stopped the search; these are the points found so far"
+        if self.exact:
+            return "complete and exact"
+        added = ", and the bargaining solutions added exactly" if self.solutions else ""
+        return f"complete on a grid of {self.grid_text()} (at most one point per grid cell{added})"
+
+    def grid_text(self) -> str:
+        """The grid step on each continuous utility axis: "Ann 0.5, Bob 0.5" (empty when exact)."""
+        return ", ".join(f"{self.scenario.party[p].label} {number(v)}" for p, v in self.resolution.items()
+                         if p in self.scenario.party and not self.exact)
+
+    def __repr__(self) -> str:
+        parties = ", ".join(self.parties)
+        solutions = f"; solutions: {', '.join(self.solutions)}" if self.solutions else ""
+        return (f"<Frontier over {parties}: {len(self)} point{'' if len(self) == 1 else 's'}, {self.state}; method {self.method}, "
+                f"{self.solver_calls:,} solver calls, {self.seconds:.2f} s{solutions}>")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        head = f"<p>{html.escape(repr(self)[1:-1])}</p>"
+        frame = self.to_frame()
+        more = f"<p>the first 50 of {len(frame):,} rows</p>" if len(frame) > 50 else ""
+        return head + frame.head(50).to_html(index=False) + more
 
     def vector(self, k: int, parties: Sequence[str] | None = None) -> tuple[Fraction, ...]:
         """Point k's exact utilities (of ``parties``, default the frontier's)."""
@@ -88,10 +119,12 @@ class Frontier:
         """Every point's utilities as floats (points x all parties)."""
         if not len(self):
             return np.zeros((0, len(self.denominators)))
-        return np.column_stack([np.array([int(v) / d for v in self.scaled[:, j]], dtype=float) for j, d in enumerate(self.denominators)])
+        return np.column_stack([_floats(self.scaled[:, j], d) for j, d in enumerate(self.denominators)])
 
     def to_frame(self, solutions: Mapping[str, Package | None] | None = None) -> pd.DataFrame:
-        """The frontier table (see :meth:`BargainingSpace.frontier`); ``solutions`` are marked in column ``solution``."""
+        """The frontier table (see :meth:`BargainingSpace.frontier`); ``solutions`` (default: the frontier's own)
+        are marked in column ``solution``."""
+        solutions = self.solutions if solutions is None else solutions
         issues = [i.id for i in self.scenario.issues]
         frame = pd.DataFrame.from_records([{i: (c if isinstance(c, str) else float(c)) for i, c in row.items()}
                                            for row in self.choices], columns=issues)
@@ -112,3 +145,11 @@ class Frontier:
             largest_state_set=self.largest_state_set,
         )
         return frame
+
+
+def _floats(scaled: np.ndarray, d: int) -> np.ndarray:
+    """``scaled / d`` correctly rounded: in floats while both are exact in them (IEEE division rounds
+    correctly), else through Python's integer division (which also does)."""
+    if scaled.dtype != object and d < 2**53 and (not len(scaled) or int(np.abs(scaled).max()) < 2**53):
+        return scaled.astype(float) / d
+    return np.array([int(v) / d for v in scaled], dtype=float)

@@ -8,7 +8,7 @@ from typing import Any, Collection, Mapping, Sequence
 
 import pandas as pd
 
-from ..scenario import STATED, Scenario, World, exact
+from ..scenario import STATED, Scenario, Waiver, World, exact
 
 
 def package_columns(scenario: Scenario) -> list[str]:
@@ -43,12 +43,13 @@ class Package:
 
     @classmethod
     def evaluate(cls, scenario: Scenario, choices: Mapping[str, Any], signers: Sequence[str] | None = None,
-                 coalition: Collection[str] | None = None, world: World = STATED) -> "Package":
+                 coalition: Collection[str] | None = None, world: World = STATED, waived: Collection[Waiver] = ()) -> "Package":
         """The package with these choices, evaluated exactly from the scenario (in the stated world, or
         a sampled one: its points and reservations); ``signers`` (who takes part) computed with
-        :meth:`Scenario.signers` unless given (empty when it is not acceptable)."""
+        :meth:`Scenario.signers` unless given (empty when it is not acceptable; ``waived``
+        requirements do not count)."""
         if signers is None:
-            signers = scenario.signers(choices, (), coalition, world) or []
+            signers = scenario.signers(choices, waived, coalition, world) or []
         return cls(
             exact_choices={i: (c if isinstance(c, str) else exact(c)) for i, c in choices.items()},
             exact_utilities={p: scenario.utility(p, choices, world) for p in scenario.party_ids},

@@ -3,6 +3,7 @@ the package acceptable in the most worlds."""
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -89,6 +90,12 @@ class DealProbability:
         return (f"<DealProbability: a deal in {self.deals} of {self.samples} worlds, {self.probability:.1%} "
                 f"(95% interval {low:.1%} to {high:.1%})>")
 
+    def _repr_html_(self) -> str:
+        head = f"<p>{html.escape(repr(self)[1:-1])}</p>"
+        summary = self.summary()
+        return head + ("<p>Each veto party's maxmin gain over the worlds with a deal:</p>" + summary.to_html(index=False)
+                       if len(summary) else "")
+
 
 @dataclass(frozen=True, repr=False)
 class RobustPackage(Package):
@@ -114,8 +121,14 @@ class RobustPackage(Package):
         choices = ", ".join(f"{i}: {self.label(i)}" for i in self.exact_choices)
         return f"<most robust package: acceptable in {self.wins} of {self.samples} worlds ({self.share:.1%}){status}: {choices}>"
 
+    def _repr_html_(self) -> str:
+        status = "" if self.optimal else f", not proven best (no package wins more than {self.bound})"
+        head = f"<p><b>Most robust package</b>: acceptable in {self.wins} of {self.samples} worlds ({self.share:.1%}){status}</p>"
+        return head + super()._repr_html_()
+
     def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "wins": self.wins, "samples": self.samples, "share": self.share, "bound": self.bound}
+        return {**super().to_dict(), "wins": self.wins, "samples": self.samples, "share": self.share, "bound": self.bound,
+                "interval": list(self.interval)}
 
 
 def share_text(share: float, interval: Sequence[float]) -> str:

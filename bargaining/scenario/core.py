@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Mapping, Sequence
 
 import yaml
 from pydantic import ValidationError
 
-from .errors import Problem, ScenarioError, pydantic_problems
+from .errors import Problem, ScenarioError, pydantic_problems, render_problems
 from .evaluate import ExactEvaluation, Waiver
 from .loading import check_structure, read
 from .magnitudes import check_magnitudes
 from .references import check_references
+from .sanity import sanity_problems
 from .schema import RATIONALE, Bound, Interaction, Issue, Party, RedLine, ScenarioModel
 
 
@@ -25,6 +26,8 @@ class Requirement:
     party: str
     index: int | None  # the red line's index in scenario.red_lines
     label: str
+    #: what giving it up is, in words: "Russia drops: <the red line>", "Ukraine waives its reservation (20)"
+    concession: str = field(default="", compare=False)
 
     @property
     def waiver(self) -> Waiver:
@@ -39,9 +42,10 @@ class Scenario(ExactEvaluation):
     :meth:`to_dict` gives back a dict that loads to an equal scenario.
     """
 
-    def __init__(self, data: ScenarioModel, source: str = "<dict>"):
+    def __init__(self, data: ScenarioModel, source: str = "<dict>", lines: Mapping[tuple, int] | None = None):
         self._data = data
         self.source = source
+        self._lines = dict(lines or {})
         self.parties: list[Party] = data.parties
         self.issues: list[Issue] = data.issues
         self.interactions: list[Interaction] = data.interactions
@@ -53,16 +57,16 @@ class Scenario(ExactEvaluation):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "<dict>", lines: Mapping[tuple, int] | None = None) -> "Scenario":
         if not isinstance(data, Mapping):
-            raise ScenarioError(source, [Problem((), f"expected a mapping of scenario fields, got {type(data).__name__}")])
+            raise ScenarioError(source, [Problem((), f"expected a mapping of scenario fields, got {type(data).__name__}")], reference=True)
         check_structure(data, source, dict(lines or {}))
         try:
             model = ScenarioModel.model_validate(dict(data))
         except ValidationError as error:
-            raise ScenarioError(source, pydantic_problems(error, data), lines) from None
-        problems = check_references(model) or check_magnitudes(model)
+            raise ScenarioError(source, pydantic_problems(error, data), lines, reference=True) from None
+        problems = check_references(model) or check_magnitudes(model) or sanity_problems(model)[0]
         if problems:
-            raise ScenarioError(source, problems, lines)
-        return cls(model, source)
+            raise ScenarioError(source, problems, lines, reference=True)
+        return cls(model, source, lines)
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "Scenario":
@@ -103,6 +107,11 @@ class Scenario(ExactEvaluation):
             for issue, text in issues.items():
                 data.setdefault("utilities", {}).setdefault(party, {}).setdefault(issue, {})[RATIONALE] = text
         return data
+
+    def warnings(self) -> list[str]:
+        """What loads but looks wrong (a party without points, a bound beyond its issue's range), one line
+        each with the file, the line, the place and the fix, as errors are written; empty when nothing does."""
+        return render_problems(self.source, sanity_problems(self._data)[1], self._lines)
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
@@ -161,8 +170,10 @@ class Scenario(ExactEvaluation):
     def requirements(self) -> list[Requirement]:
         """Every party's reservation, then every hard red line: what a diagnosis may switch off.
         (A soft red line -- a price and no ``real`` -- is not a requirement: it only costs its party points.)"""
-        found = [Requirement("reservation", p.id, None, f"{p.possessive} reservation ({p.reservation:g})") for p in self.parties]
-        found += [Requirement("red_line", r.party, k, self.describe_red_line(k)) for k, r in enumerate(self.red_lines) if not r.soft]
+        found = [Requirement("reservation", p.id, None, f"{p.possessive} reservation ({p.reservation:g})",
+                             f"{p.label} waives its reservation ({p.reservation:g})") for p in self.parties]
+        found += [Requirement("red_line", r.party, k, self.describe_red_line(k), self.describe_red_line(k, concession=True))
+                  for k, r in enumerate(self.red_lines) if not r.soft]
         return found
 
     # ---- words
@@ -183,16 +194,21 @@ class Scenario(ExactEvaluation):
                 parts.append(f"{issue.label}: " + " or ".join(issue.choice_label(o) for o in wanted))
         return " and ".join(parts)
 
-    def describe_red_line(self, index: int) -> str:
+    def describe_red_line(self, index: int, concession: bool = False) -> str:
+        """"Russia: <its name>" or "Russia forbids <condition>"; with ``concession``, what dropping it
+        is: "Russia drops: <its name>", "Russia drops its red line that forbids <condition>"."""
         red_line = self.red_lines[index]
         who = self.party[red_line.party].label
         if red_line.name:
-            return f"{who}: {red_line.name}"
+            return f"{who} drops: {red_line.name}" if concession else f"{who}: {red_line.name}"
         if red_line.forbid is not None:
-            return f"{who} forbids {self.describe_condition(red_line.forbid)}"
-        if red_line.require is not None:
-            return f"{who} requires {self.describe_condition(red_line.require)}"
-        return f"{who}: if {self.describe_condition(red_line.if_ or {})} then {self.describe_condition(red_line.then or {})}"
+            what = f"forbids {self.describe_condition(red_line.forbid)}"
+        elif red_line.require is not None:
+            what = f"requires {self.describe_condition(red_line.require)}"
+        else:
+            what = f"if {self.describe_condition(red_line.if_ or {})} then {self.describe_condition(red_line.then or {})}"
+            return f"{who} drops its red line: {what}" if concession else f"{who}: {what}"
+        return f"{who} drops its red line that {what}" if concession else f"{who} {what}"
 
 
 def _read(path: str | Path, kind: str) -> tuple[Any, str, dict[tuple, int]]:

@@ -46,32 +46,49 @@ def format_path(path: Sequence[str | int]) -> str:
 class ScenarioError(ValueError):
     """A scenario file (or dict) that cannot be used, with every problem found in it."""
 
-    def __init__(self, source: str, problems: list[Problem], lines: Mapping[tuple, int] | None = None):
+    #: Where every scenario-file error points for the format (and how to start a file right).
+    REFERENCE = "the format is described in docs/scenario-format.md; 'bargaining init FILE' writes a commented starter"
+
+    def __init__(self, source: str, problems: list[Problem], lines: Mapping[tuple, int] | None = None, reference: bool = False):
         self.source = source
         self.problems = problems
         self.lines = dict(lines or {})
+        self.reference = reference
         super().__init__(self._render())
 
     def line_of(self, path: tuple) -> int | None:
         """The line of the nearest enclosing place that has one (None for dicts and JSON)."""
-        for cut in range(len(path), -1, -1):
-            if path[:cut] in self.lines:
-                return self.lines[path[:cut]]
-        return None
+        return line_of(self.lines, path)
 
     #: At most this many problems are written out (all stay in :attr:`problems`).
     SHOWN = 100
 
     def _render(self) -> str:
-        rows = []
-        for problem in self.problems[: self.SHOWN]:
-            line = self.line_of(problem.path)
-            at = f", line {line}" if line else ""
-            where = f": {problem.where}" if problem.path else ""
-            rows.append(f"{self.source}{at}{where}: {problem.message}")
+        rows = render_problems(self.source, self.problems[: self.SHOWN], self.lines)
         if len(self.problems) > self.SHOWN:
             rows.append(f"{self.source}: ... and {len(self.problems) - self.SHOWN:,} more problems; fix these first")
+        if self.reference:
+            rows.append(f"({self.REFERENCE})")
         return "\n".join(rows)
+
+
+def line_of(lines: Mapping[tuple, int], path: tuple) -> int | None:
+    """The line of the nearest enclosing place that has one (None for dicts and JSON)."""
+    for cut in range(len(path), -1, -1):
+        if path[:cut] in lines:
+            return lines[path[:cut]]
+    return None
+
+
+def render_problems(source: str, problems: Sequence[Problem], lines: Mapping[tuple, int]) -> list[str]:
+    """"case.yaml, line 33: red_lines[2].then.fund: <what is wrong; the fix>", one per problem."""
+    rows = []
+    for problem in problems:
+        line = line_of(lines, problem.path)
+        at = f", line {line}" if line else ""
+        where = f": {problem.where}" if problem.path else ""
+        rows.append(f"{source}{at}{where}: {problem.message}")
+    return rows
 
 
 def suggest(name: object, known: Sequence[str]) -> str:

@@ -41,8 +41,8 @@ def read(path: str | Path, kind: str) -> tuple[Any, dict[tuple, int]]:
     """
     source = str(path)
 
-    def fail(message: str) -> ScenarioError:
-        return ScenarioError(source, [Problem((), message)])
+    def fail(message: str, reference: bool = True) -> ScenarioError:
+        return ScenarioError(source, [Problem((), message)], reference=reference)
 
     try:
         size = Path(path).stat().st_size
@@ -50,13 +50,13 @@ def read(path: str | Path, kind: str) -> tuple[Any, dict[tuple, int]]:
             raise fail(f"the file is {size / 2**20:.0f} MB; scenario files are limited to {MAX_FILE_BYTES // 2**20} MB")
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise fail("no such file; check the path") from None
+        raise fail("no such file; check the path", reference=False) from None
     except IsADirectoryError:
-        raise fail("this is a folder, not a scenario file") from None
+        raise fail("this is a folder, not a scenario file", reference=False) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise fail(f"cannot be read: {error}") from None
+        raise fail(f"cannot be read: {error}", reference=False) from None
     if not text.strip():
-        raise fail("the file is empty; see the README's 'Scenario files' for the fields")
+        raise fail("the file is empty; write a scenario in it")
     lines: dict[tuple, int] = {}
     try:
         if kind == "json":

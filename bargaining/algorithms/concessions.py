@@ -1,0 +1,94 @@
+"""What each minimal concession would open, when no package is acceptable.
+
+A concession is a minimal set of red lines dropped (:func:`.diagnose.minimal_relaxations`) or a
+veto party's reservation lowered by the smallest cut that opens the space
+(:func:`.diagnose.reservation_reductions`).  For each: the package a criterion picks with the
+concession made and, on request, the Pareto frontier of the criteria parties' utilities with the
+four bargaining solutions.  Red lines are dropped on the one model (``edit.waive``: the frontier
+and every check respect ``search.waived``); a lowered reservation is a scenario of its own (its
+own model), because every criterion works on gains over the reservation in force.  Packages
+come back evaluated against the stated scenario, so that every concession is read on the same
+axes: gains over the stated reservations.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+from fractions import Fraction
+from typing import Sequence
+
+from ..engine.search import Search
+from ..results import CRITERIA, Concession, Criterion, Package, ReservationCut
+from ..scenario import Scenario, exact
+from .diagnose import minimal_relaxations, reservation_reductions
+from .frontier import best, find_frontier
+
+
+def concessions(search: Search, criterion: Criterion, parties: Sequence[str], max_size: int = 1, limit: int = 10,
+                reservations: bool = True, frontiers: bool = False, time_limit: float | None = None) -> list[Concession]:
+    """Each minimal concession that opens the space (none when it is open), smallest first, then the reservation cuts.
+
+    ``time_limit`` bounds all the frontier searches together: each gets an equal share of what is left.
+    """
+    if search.feasible() is not None:
+        return []
+    found: list[Concession] = []
+    groups = minimal_relaxations(search, max_size, limit, kinds=("red_line",))
+    cuts = [(party, cut) for party, cut in reservation_reductions(search).items() if cut is not None] if reservations else []
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    total = len(groups) + len(cuts)
+
+    def share() -> float | None:
+        left = total - len(found)
+        return None if deadline is None else max(0.0, deadline - time.perf_counter()) / max(1, left)
+
+    for group in groups:
+        with search.changes() as edit:
+            edit.waive(group)
+            found.append(_opened(search, search.scenario, criterion, parties, frontiers, share(), dropped=tuple(group)))
+    for party, cut in cuts:
+        stated = search.scenario.party[party]
+        lowered = ReservationCut(party, stated.possessive, stated.reservation, cut)
+        scenario = _with_reservation(search.scenario, party, exact(stated.reservation) - cut)
+        found.append(_opened(Search.of(scenario, search.remaining()), search.scenario, criterion, parties, frontiers, share(),
+                             lowered=lowered))
+    return found
+
+
+def _opened(search: Search, stated: Scenario, criterion: Criterion, parties: Sequence[str], frontiers: bool,
+            time_limit: float | None, dropped: tuple = (), lowered: ReservationCut | None = None) -> Concession:
+    """The concession in force on ``search``: the criterion's package, and with ``frontiers`` the frontier and solutions."""
+    package = best(search, criterion, parties)
+    assert package is not None, "a concession that opens the space leaves some package acceptable"
+    if not frontiers:
+        return Concession(dropped, _stated(package, stated), lowered)
+    solutions: dict[str, Package | None] = {c: package if c == criterion else best(search, c, parties) for c in CRITERIA}
+    found: dict[str, Package] = {c: _stated(p, stated) for c, p in solutions.items() if p is not None}
+    frontier = find_frontier(search, parties, time_limit=time_limit, progress=False)
+    frontier = replace(frontier, scenario=stated, solutions=found)
+    return Concession(dropped, found[criterion], lowered, frontier, found)
+
+
+def _stated(package: Package, stated: Scenario) -> Package:
+    """The package read against the stated scenario (its reservations), keeping who takes part and how it was found."""
+    if package.scenario is stated:
+        return package
+    return Package.evaluate(stated, package.exact_choices, signers=package.signers).with_(
+        criterion=package.criterion, optimal=package.optimal, caveat=package.caveat)
+
+
+def _with_reservation(scenario: Scenario, party: str, value: Fraction) -> Scenario:
+    """The scenario with one party's reservation set to ``value`` (the nearest number a file can hold, not above it)."""
+    written = float(value)
+    if exact(written) > value:
+        written = math.nextafter(written, -math.inf)
+    data = scenario.to_dict()
+    for entry in data["parties"]:
+        if entry["id"] == party:
+            entry["reservation"] = written
+            if "reservation_range" in entry:
+                low, high = entry["reservation_range"]
+                entry["reservation_range"] = [min(low, written), high]
+    return Scenario.from_dict(data, scenario.source)
