@@ -106,8 +106,10 @@ class Solver:
         raise SolverError(f"HiGHS ended with {condition.name} ({status}); please report the scenario")
 
     def remove(self, row: pyo.ConstraintData) -> None:
-        """Tell HiGHS a row is gone (before it is deleted from the model)."""
-        self.highs.remove_constraints([row])
+        """Tell HiGHS a row is gone (before it is deleted from the model).  A row added since the last
+        solve never reached HiGHS (APPSI passes new rows on at the next solve): nothing to remove."""
+        if row in self.highs._pyomo_con_to_solver_con_map:
+            self.highs.remove_constraints([row])
 
     def values(self, variables: list[pyo.Var]) -> list[float]:
         """The current solution's values of the given variables.
