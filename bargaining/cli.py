@@ -184,6 +184,8 @@ def _frontier(args: argparse.Namespace) -> int:
     print(f"{space.scenario.name}: {len(frame)} frontier points, {state}{note}; "
           f"{frame.attrs['solver_calls']} solver calls in {frame.attrs['seconds']:.1f} s", file=sys.stderr)
     _emit(frame, args.csv)
+    if not len(frame) and not frame.attrs["complete"]:
+        return EXIT_TIME_LIMIT  # stopped before finding any point: not evidence that nothing is acceptable
     return EXIT_OK if len(frame) else EXIT_NO_DEAL
 
 
