@@ -69,6 +69,8 @@ def best_package(search: Search, criterion: Criterion, parties: Sequence[str]) -
     with search.changes() as edit:
         found, package, accept, reject = _SEARCHES[criterion](search, edit, parties)
         settled = _settle(search, package, accept, reject) if found else None
+    if settled is not None and package is not None and not package.optimal:
+        settled = settled.with_(optimal=False)  # the tie-break searched around an optimum that was not proven
     return None if settled is None else settled.with_(criterion=criterion)
 
 
@@ -112,11 +114,13 @@ def _utilitarian(search: Search, edit: Edit, parties: Sequence[str]) -> Searched
 
 def _kalai(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
     ideal: dict[str, Fraction] = {}
+    proven = True
     for p in parties:
         top = _solve(search, search.gain(p), search.granularity([p]))
         if top is None:
             return False, None, _any, _nothing
         ideal[p] = top.exact_gains[p]
+        proven = proven and top.optimal
     counted = [p for p in parties if ideal[p] > 0]
     if not counted:
         return True, None, _any, _nothing
@@ -128,7 +132,7 @@ def _kalai(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
     share = min(package.exact_gains[p] / ideal[p] for p in counted)
     for p in counted:
         edit.gain_at_least(p, search.at_least(p, share * ideal[p]))
-    return True, package, _any, _nothing
+    return True, package if proven else package.with_(optimal=False), _any, _nothing
 
 
 def _nash(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
@@ -171,10 +175,13 @@ def _nash(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
             if package is None:
                 if outcome.status == "time_limit" and best is None:
                     raise TimeLimitReached("stopped at the time limit while searching for the Nash point")
+                if outcome.status == "time_limit":  # stopped before the bound was proven
+                    best = best.with_(optimal=False)  # type: ignore[union-attr]
                 break
             if best is None or product(package) > product(best):
                 best = package
             if outcome.status != "optimal" or outcome.objective is None:
+                best = best.with_(optimal=False)
                 break
             if outcome.objective <= math.log(product(best)) + tolerance * max(1.0, abs(outcome.objective)):
                 break
@@ -209,7 +216,12 @@ def _settle(search: Search, package: Package | None, accept: Callable[[Package],
     everyone = search.scenario.party_ids
     seen: set[tuple] = set()
     while True:
-        candidate = _solve(search, search.total(everyone), search.granularity(everyone))
+        try:
+            candidate = _solve(search, search.total(everyone), search.granularity(everyone))
+        except TimeLimitReached:
+            if package is None:
+                raise
+            return package.with_(optimal=False)  # the tie-break did not finish: maybe not Pareto-optimal
         if candidate is None or candidate.key() in seen:
             return package  # nothing better, or a tolerance loop: keep what we have
         if accept(candidate):
