@@ -14,6 +14,7 @@ from fractions import Fraction
 from itertools import combinations
 
 from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from bargaining import BargainingSpace, Scenario
 from bargaining.algorithms.diagnose import minimal_conflict, minimal_relaxations, reservation_reductions
@@ -54,18 +55,20 @@ def expected_cuts(scenario) -> dict[str, Fraction | None]:
 def test_reservation_reductions_match_brute_force():
     seen: Counter = Counter()
 
-    @given(scenarios(max_parties=4, optional_parties=True, controlled=True))
+    @given(st.sampled_from(["closed", "open", None]).flatmap(
+        lambda shape: scenarios(max_parties=4, optional_parties=True, controlled=True, shape=shape)))
     def check(scenario):
         found = reservation_reductions(BargainingSpace(scenario).search)
         expected = expected_cuts(scenario)
         assert found == expected  # the same parties (every veto party), the same cuts
-        for cut in expected.values():
-            label = "no cut opens it" if cut is None else "cut 0" if cut == 0 else "positive cut"
+        seen["examples"] += 1
+        for label in {"no cut opens it" if cut is None else "cut 0" if cut == 0 else "positive cut" for cut in expected.values()}:
             seen[label] += 1
             event(label)
 
     check()
-    assert seen["positive cut"] >= 5 and seen["no cut opens it"] >= 1 and seen["cut 0"] >= 5, seen
+    n = seen["examples"]
+    assert seen["positive cut"] >= n // 10 and seen["no cut opens it"] >= 1 and seen["cut 0"] >= n // 10, seen
 
 
 def test_relaxations_of_every_size_match_brute_force():
@@ -81,12 +84,14 @@ def test_relaxations_of_every_size_match_brute_force():
         assert [len(g) for g in groups] == sorted(len(g) for g in groups), "smallest first"
         only_red_lines = {frozenset(r.waiver for r in g) for g in minimal_relaxations(search, max_size=2, kinds=("red_line",))}
         assert only_red_lines == minimal_opening_sets(scenario, 2, kinds=("red_line",))
+        seen["examples"] += 1
         for size in {len(g) for g in found}:
             seen[size] += 1
             event(f"a minimal relaxation of size {size}")
 
     check()
-    assert seen[1] >= 5 and seen[2] >= 3, seen
+    n = seen["examples"]
+    assert seen[1] >= n // 8 and seen[2] >= n // 13, seen
 
 
 def test_minimal_conflict_is_a_non_empty_irreducible_set():
@@ -104,7 +109,7 @@ def test_minimal_conflict_is_a_non_empty_irreducible_set():
         seen[len(conflict)] += 1
 
     check()
-    assert sum(seen.values()) == 40 and len(seen) >= 2, seen
+    assert len(seen) >= 2, seen  # conflicts of different sizes
 
 
 # --------------------------------------------------------------------------- by hand

@@ -84,7 +84,7 @@ def test_phased_best_matches_brute_force(scenario, phases, criterion):
 
 
 @settings(max_examples=40)
-@given(scenarios(max_parties=3), st.data())
+@given(scenarios(max_parties=3, max_issues=4, max_options=3), st.data())  # (it counts every acceptable package)
 def test_leverage_matches_brute_force(scenario, data):
     issue = data.draw(st.sampled_from(scenario.issues))
     frame = BargainingSpace(scenario).leverage(issue.id, limit=10_000).to_frame()
