@@ -185,10 +185,14 @@ def _nash(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
                 break
             if outcome.objective <= math.log(product(best)) + tolerance * max(1.0, abs(outcome.objective)):
                 break
+            cuts = len(cut_at)
             add_cuts(package.exact_gains)
             if continuous:  # also where the solver stood, before amounts were read exactly
                 solved = search.values([search.gain(p) for p in parties])
                 add_cuts({p: Fraction(v) for p, v in zip(parties, solved)})
+            if len(cut_at) == cuts:  # no new tangent: the solver sits on its old cuts (within its tolerance),
+                best = best.with_(optimal=False)  # so later rounds would repeat this one; not proven
+                break
         else:
             best = best.with_(optimal=False) if best is not None else None
     if best is None:  # no package gives every party a positive gain: every product is 0
