@@ -50,6 +50,9 @@ class Solver:
         self.highs.highs_options = {
             "mip_abs_gap": 1e-9, "random_seed": 0, "threads": 1, "output_flag": False,
             "mip_heuristic_run_feasibility_jump": False,
+            # HiGHS's default (1e-6) lets a MIP solution violate Nash's tangent rows by ~1e-6, more than the
+            # documented 1e-7 accuracy with continuous amounts; at 1e-9 the cuts converge (tests/test_continuous.py)
+            "mip_feasibility_tolerance": 1e-9,
         }
         self.model = model
         self.calls = 0
