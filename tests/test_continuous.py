@@ -117,7 +117,7 @@ def test_every_criterion_matches_the_adjusted_winner_oracle():
 def test_the_grid_frontier_follows_the_true_curve():
     seen: Counter = Counter()
 
-    @settings(max_examples=12)
+    @settings(max_examples=10)
     @given(divisions(closed_share=False))
     def check(division):
         scenario = Scenario.from_dict(division.to_dict())
@@ -150,7 +150,7 @@ def test_the_grid_frontier_follows_the_true_curve():
             assert any(c[0] >= target[0] and c[1] >= target[1] for c in cells), (x, y)
 
     check()
-    assert seen["open"] >= 8, seen
+    assert seen["open"] >= 7, seen
 
 
 def test_the_bundled_adjusted_winner_case_is_the_oracle_s_answer():

@@ -94,7 +94,7 @@ from hypothesis import given, settings, Phase, HealthCheck
 from bargaining import BargainingSpace
 from strategies import scenarios
 out = []
-@settings(max_examples=25, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
+@settings(max_examples=15, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
           suppress_health_check=list(HealthCheck))
 @given(scenarios(max_parties=3, shape="open"))
 def run(scenario):
@@ -107,7 +107,7 @@ print(json.dumps(out))
 
 def test_ties_are_broken_the_same_way_in_every_run():
     """Packages still tied after the largest total are left to HiGHS, which must answer the same in every
-    run: the same 25 scenarios solved in two fresh interpreters with different hash seeds agree."""
+    run: the same 15 scenarios solved in two fresh interpreters with different hash seeds agree."""
     import json
     import os
     import subprocess
@@ -121,7 +121,7 @@ def test_ties_are_broken_the_same_way_in_every_run():
         done = subprocess.run([sys.executable, "-c", DETERMINISM], cwd=root, env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]
         answers.append(json.loads(done.stdout))
-    assert len(answers[0]) == 25 and answers[0] == answers[1]
+    assert len(answers[0]) == 15 and answers[0] == answers[1]
 
 
 @given(scenarios(max_parties=3, soft=False), st.sampled_from(["maxmin", "utilitarian", "nash", "kalai"]), st.data())
