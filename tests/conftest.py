@@ -2,7 +2,7 @@ import os
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -10,4 +10,7 @@ settings.register_profile("default", max_examples=60, deadline=None, suppress_he
 settings.register_profile("thorough", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("deadline", max_examples=200, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("blob", max_examples=400, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+# tools/mutation.py: the same examples in every run (a mutant is killed or not, never by luck), no shrinking
+settings.register_profile("mutation", max_examples=60, deadline=None, derandomize=True, database=None,
+                          phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
