@@ -45,7 +45,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                   "test_continuous.py", "test_cli_exit_codes.py"]),
     "engine": (["bargaining/engine/*.py"],
                ["test_layers.py", "test_solutions.py", "test_diagnosis_oracle.py", "test_time_limits.py", "test_continuous.py",
-                "test_phasing.py", "test_evaluator_details.py", "test_cases.py"]),
+                "test_phasing.py", "test_phasing_continuous.py", "test_evaluator_details.py", "test_cases.py"]),
     "frontier": (["bargaining/algorithms/frontier*.py"],
                  ["test_frontier.py", "test_time_limits.py", "test_continuous.py", "test_report_values.py",
                   "test_cli_exit_codes.py"]),
