@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from bargaining import BargainingSpace, Scenario
 from oracle_continuous import Division
+from budget import examples
 
 F = Fraction
 
@@ -68,7 +69,7 @@ def close(x: Fraction, y: Fraction, relative: float) -> bool:
 def test_every_criterion_matches_the_adjusted_winner_oracle():
     seen: Counter = Counter()
 
-    @settings(max_examples=50)
+    @settings(max_examples=examples(50))
     @given(divisions())
     def check(division):
         scenario = Scenario.from_dict(division.to_dict())
@@ -110,14 +111,15 @@ def test_every_criterion_matches_the_adjusted_winner_oracle():
             assert ann + bob == division.utilitarian()
 
     check()
-    assert seen["closed"] >= 1 and seen["open"] >= 20 and seen["bounded shares"] >= 5 and seen["nash positive"] >= 10, seen
+    assert seen["closed"] >= 1 and seen["open"] >= 2 * seen["closed"] and seen["bounded shares"] >= 2, seen
+    assert seen["nash positive"] >= seen["open"] // 2, seen
     assert seen["nash not proven"] <= seen["nash positive"] // 10, seen  # (the exception, not the rule)
 
 
 def test_the_grid_frontier_follows_the_true_curve():
     seen: Counter = Counter()
 
-    @settings(max_examples=10)
+    @settings(max_examples=examples(10))
     @given(divisions(closed_share=False))
     def check(division):
         scenario = Scenario.from_dict(division.to_dict())

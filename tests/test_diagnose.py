@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bargaining import BargainingSpace
 from oracle import enumerate_packages
 from strategies import scenarios
+from budget import examples
 
 
 def requirement_ids(scenario):
@@ -74,7 +75,7 @@ def test_minimal_coalitions_match_brute_force(scenario):
     assert list(frame["size"]) == sorted(frame["size"])
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(scenarios(max_parties=4, optional_parties=True, controlled=True), st.data())
 def test_best_with_a_coalition_matches_brute_force(scenario, data):
     optional = [p for p in scenario.party_ids if not scenario.party[p].veto]

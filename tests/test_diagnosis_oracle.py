@@ -20,6 +20,7 @@ from bargaining import BargainingSpace, Scenario
 from bargaining.algorithms.diagnose import minimal_conflict, minimal_relaxations, reservation_reductions
 from oracle import enumerate_packages
 from strategies import scenarios
+from budget import examples
 
 
 def requirement_ids(scenario, kinds=("reservation", "red_line")) -> list[tuple]:
@@ -73,7 +74,7 @@ def test_reservation_reductions_match_brute_force():
 def test_relaxations_of_every_size_match_brute_force():
     seen: Counter = Counter()
 
-    @settings(max_examples=40)
+    @settings(max_examples=examples(40))
     @given(scenarios(max_parties=3, max_issues=3, optional_parties=True, controlled=True, shape="closed"))
     def check(scenario):
         search = BargainingSpace(scenario).search
@@ -95,7 +96,7 @@ def test_relaxations_of_every_size_match_brute_force():
 def test_minimal_conflict_is_a_non_empty_irreducible_set():
     seen: Counter = Counter()
 
-    @settings(max_examples=40)
+    @settings(max_examples=examples(40))
     @given(scenarios(max_parties=4, optional_parties=True, controlled=True, shape="closed"))
     def check(scenario):
         conflict = {r.waiver for r in minimal_conflict(BargainingSpace(scenario).search)}

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from bargaining import BargainingSpace
 from oracle import enumerate_packages
 from strategies import scenarios
+from budget import examples
 
 
 def vectors(frame, parties, scenario):
@@ -37,7 +38,7 @@ def test_frontier_over_some_parties(scenario, data):
     assert set(vectors(frame, parties, scenario)) == truth.frontier(parties)
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(scenarios(min_parties=2, max_parties=4))
 def test_marked_solutions_are_the_best_packages(scenario):
     """Each criterion marks exactly one row, whose utilities are among the oracle's choices for it

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from hypothesis import event, given
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from bargaining.engine.search import Search
@@ -77,6 +77,7 @@ def draw_coalition(data, scenario) -> frozenset | None:
 def test_exact_evaluator_matches_the_oracle_on_every_package():
     seen: Counter = Counter()
 
+    @settings(max_examples=60)  # (also under the mutation profile: every feature must come up)
     @given(scenarios(max_issues=4, max_options=3, optional_parties=True, controlled=True), st.data())
     def check(scenario, data):
         raw = scenario.to_dict()
@@ -135,6 +136,7 @@ def model_admits(search: Search) -> set[tuple]:
 def test_the_model_admits_exactly_the_acceptable_packages():
     seen: Counter = Counter()
 
+    @settings(max_examples=60)  # (also under the mutation profile: every feature must come up)
     @given(scenarios(max_issues=4, max_options=3, optional_parties=True, controlled=True), st.data())
     def check(scenario, data):
         search = Search.of(scenario)
@@ -157,3 +159,42 @@ def test_the_model_admits_exactly_the_acceptable_packages():
     check()
     assert EVERY_FEATURE <= set(seen), EVERY_FEATURE - set(seen)
     assert seen["open"] and seen["closed"] and seen["relaxing opens more"], seen
+
+
+# --------------------------------------------------------------------------- a coalition imposed, then lifted
+
+
+def test_a_coalition_is_imposed_and_lifted():
+    """best() with a coalition: its package is the oracle's for that coalition and exactly the members sign;
+    afterwards (the edit undone) best() without one signs as the oracle says again."""
+    from bargaining import BargainingSpace
+
+    seen: Counter = Counter()
+
+    @given(scenarios(max_parties=4, optional_parties=True, shape="open"), st.data())
+    def check(scenario, data):
+        optional = [p for p in scenario.party_ids if not scenario.party[p].veto]
+        if not optional:
+            return
+        joining = data.draw(st.lists(st.sampled_from(optional), unique=True, min_size=1), label="joining")
+        coalition = frozenset(scenario.veto_party_ids) | frozenset(joining)
+        members = [p for p in scenario.party_ids if p in coalition]
+        space = BargainingSpace(scenario)
+        for coalition_first in (True, False):
+            if coalition_first:
+                truth = enumerate_packages(scenario, coalition=coalition)
+                package = space.best("maxmin", coalition=members)
+                expected = truth.best("maxmin", members)
+                assert (package is None) == (expected is None)
+                if package is not None:
+                    assert package.vector(scenario.party_ids) in expected and list(package.signers) == members
+                    seen["coalition package"] += 1
+            else:
+                truth = enumerate_packages(scenario)
+                package = space.best("maxmin")
+                k = next(k for k in range(len(truth.acceptable)) if truth.choices(k) == package.choices)
+                assert list(package.signers) == truth.signers(k)
+                seen["signers differ from the coalition"] += list(package.signers) != members
+
+    check()
+    assert seen["coalition package"] >= 3 and seen["signers differ from the coalition"] >= 1, seen

@@ -25,6 +25,7 @@ from strategies import scenarios
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 from scenarios import random_scenario  # noqa: E402
+from budget import examples
 
 CRITERIA = ["maxmin", "utilitarian", "nash", "kalai"]
 
@@ -78,7 +79,7 @@ def test_frontier_with_no_time_is_empty_and_incomplete():
     assert len(frame) == 0 and frame.attrs["solver_calls"] == 0
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(scenarios(max_parties=4, shape="open"), st.integers(0, 8), st.booleans())
 def test_a_frontier_stopped_midway_is_incomplete_and_correct(scenario, after, incumbent):
     truth = enumerate_packages(scenario)
@@ -99,7 +100,7 @@ def test_a_frontier_stopped_midway_is_incomplete_and_correct(scenario, after, in
         assert marked.attrs["complete"] is False and marked["solution"].eq("").all()
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(scenarios(max_parties=4, shape="open"), st.integers(0, 4))
 def test_one_timed_out_solve_leaves_the_frontier_incomplete_or_exact(scenario, when):
     """A single solve stopped by the time limit (with the package HiGHS had found): the frontier is
@@ -135,7 +136,7 @@ def test_best_with_no_time_raises(criterion):
         space.best(criterion)
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(scenarios(max_parties=4, shape="open"), st.sampled_from(CRITERIA), st.integers(0, 3))
 def test_best_stopped_with_a_package_is_not_optimal_and_acceptable(scenario, criterion, after):
     truth = enumerate_packages(scenario)
@@ -157,7 +158,7 @@ def test_best_stopped_with_a_package_is_not_optimal_and_acceptable(scenario, cri
         assert package.vector(scenario.party_ids) in truth.best(criterion, space.criteria_parties)
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(scenarios(max_parties=4, shape="open"), st.sampled_from(CRITERIA))
 def test_a_first_stage_stopped_early_is_never_called_optimal(scenario, criterion):
     """Only the criterion's first solve is stopped (with its package); later solves finish.  The answer
@@ -219,7 +220,7 @@ def test_acceptable_with_no_time_raises():
         BargainingSpace(random_scenario(5, 3, 3, seed=1), time_limit=0).acceptable()
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(scenarios(max_parties=4, shape="open"), st.integers(1, 4), st.booleans())
 def test_acceptable_stopped_midway_is_incomplete_and_correct(scenario, after, incumbent):
     truth = enumerate_packages(scenario)
