@@ -74,7 +74,7 @@ def rows_are_frontier_points(frame, scenario, truth, parties=None):
 
 def test_frontier_with_no_time_is_empty_and_incomplete():
     scenario = random_scenario(5, 3, 3, seed=1)
-    frame = BargainingSpace(scenario).frontier(time_limit=0, workers=1)
+    frame = BargainingSpace(scenario).frontier(time_limit=0, workers=1, method="mip")
     assert frame.attrs["complete"] is False
     assert len(frame) == 0 and frame.attrs["solver_calls"] == 0
 
@@ -86,7 +86,7 @@ def test_a_frontier_stopped_midway_is_incomplete_and_correct(scenario, after, in
     space = BargainingSpace(scenario)
     with pytest.MonkeyPatch.context() as monkeypatch:
         wrapper = stop(space, monkeypatch, after=after, incumbent=incumbent)
-        frame = space.frontier(workers=1, solutions=False)
+        frame = space.frontier(workers=1, solutions=False, method="mip")
     rows_are_frontier_points(frame, scenario, truth)
     if wrapper.stopped:
         assert frame.attrs["complete"] is False
@@ -96,7 +96,7 @@ def test_a_frontier_stopped_midway_is_incomplete_and_correct(scenario, after, in
     if not frame.attrs["complete"]:  # and an incomplete frontier marks no solution (it may miss them)
         with pytest.MonkeyPatch.context() as monkeypatch:
             stop(space, monkeypatch, after=after, incumbent=incumbent)
-            marked = space.frontier(workers=1)
+            marked = space.frontier(workers=1, method="mip")
         assert marked.attrs["complete"] is False and marked["solution"].eq("").all()
 
 
@@ -109,7 +109,7 @@ def test_one_timed_out_solve_leaves_the_frontier_incomplete_or_exact(scenario, w
     space = BargainingSpace(scenario)
     with pytest.MonkeyPatch.context() as monkeypatch:
         wrapper = stop(space, monkeypatch, when={when}, incumbent=True)
-        frame = space.frontier(workers=1, solutions=False)
+        frame = space.frontier(workers=1, solutions=False, method="mip")
     rows_are_frontier_points(frame, scenario, truth)
     if wrapper.stopped:
         assert frame.attrs["complete"] is False
@@ -120,7 +120,7 @@ def test_one_timed_out_solve_leaves_the_frontier_incomplete_or_exact(scenario, w
 def test_frontier_with_a_real_time_limit_on_a_large_case():
     scenario = random_scenario(10, 3, 3, seed=5)  # 59,049 packages; its frontier takes seconds
     truth = enumerate_packages(scenario)
-    frame = BargainingSpace(scenario).frontier(time_limit=0.05, workers=1)
+    frame = BargainingSpace(scenario).frontier(time_limit=0.3, workers=1, method="mip")
     assert frame.attrs["complete"] is False
     assert len(frame) < len(truth.frontier())
     rows_are_frontier_points(frame, scenario, truth)
@@ -262,7 +262,7 @@ def test_cli_frontier_with_no_time_exits_3(large_case, capsys):
 
 def test_cli_frontier_stopped_midway_lists_correct_points(large_case, tmp_path, capsys):
     out = tmp_path / "front.csv"
-    assert main(["frontier", str(large_case), "--time-limit", "0.05", "--csv", str(out)]) == 0
+    assert main(["frontier", str(large_case), "--time-limit", "0.3", "--csv", str(out)]) == 0
     assert "INCOMPLETE" in capsys.readouterr().err
     import pandas as pd
 
