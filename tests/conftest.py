@@ -2,7 +2,7 @@ import os
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -12,4 +12,19 @@ settings.register_profile("default", max_examples=60, deadline=None, derandomize
 settings.register_profile("thorough", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("deadline", max_examples=200, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("blob", max_examples=400, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+# tools/mutation.py: the same examples in every run (a mutant is killed or not, never by luck), no shrinking
+settings.register_profile("mutation", max_examples=20, deadline=None, derandomize=True, database=None,
+                          phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+#: Under the mutation profile, tests run fastest-and-strictest first, so that a mutant dies early.
+MUTATION_ORDER = ["test_layers", "test_evaluator_details", "test_model_amounts", "test_solutions", "test_diagnosis_oracle",
+                  "test_time_limits", "test_phasing_continuous", "test_frontier", "test_diagnose", "test_phasing",
+                  "test_report_values", "test_cli_exit_codes", "test_continuous", "test_cases"]
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("HYPOTHESIS_PROFILE") != "mutation":
+        return
+    rank = {name: k for k, name in enumerate(MUTATION_ORDER)}
+    items.sort(key=lambda item: rank.get(Path(str(item.fspath)).stem, len(rank)))

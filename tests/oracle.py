@@ -30,6 +30,15 @@ class Enumeration:
     acceptable: np.ndarray  # bool per package
     parties: list[str]
     reservations: dict[str, Fraction]
+    #: packages x parties: whether each party takes part (with no coalition: it accepts -- its reservation
+    #: and hard red lines hold; with a coalition: it is a member); rows of unacceptable packages included
+    taking_part: np.ndarray | None = None
+
+    def signers(self, k: int) -> list[str] | None:
+        """The parties taking part in package k, or None if it is not acceptable."""
+        if not self.acceptable[k]:
+            return None
+        return [p for j, p in enumerate(self.parties) if self.taking_part[k, j]]
 
     def choices(self, k: int) -> dict[str, str]:
         return {i: self.options[n][self.index[k, n]] for n, i in enumerate(self.issues)}
@@ -173,7 +182,7 @@ def enumerate_packages(scenario: Scenario, coalition: frozenset[str] | None = No
             present = present_mask[:, [parties.index(c) for c in controllers]].sum(axis=1) >= needed
             acceptable &= (index[:, col] == sq) | present
     reservations = {p["id"]: _frac(p["reservation"]) for p in raw["parties"]}
-    return Enumeration(issues, options, index, scaled, d, acceptable, parties, reservations)
+    return Enumeration(issues, options, index, scaled, d, acceptable, parties, reservations, np.asarray(present_mask))
 
 
 # --------------------------------------------------------------------------- sampled worlds

@@ -1,7 +1,11 @@
-"""Hypothesis strategies: random discrete scenarios with red lines of every kind, interactions and ties."""
+"""Hypothesis strategies: random discrete scenarios with red lines of every kind, interactions and ties,
+mostly open with real choices, partly closed on purpose (see :func:`scenarios`)."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+from hypothesis import event
 from hypothesis import strategies as st
 
 from bargaining import Scenario
@@ -27,21 +31,118 @@ def conditions(draw: st.DrawFn, issues: list[dict]) -> dict:
     return condition
 
 
+#: How often each shape is drawn when ``shape`` is not given: out of 20, 13 open, 5 closed, 2 free (hypothesis
+#: draws the ends of a list more often than the middle, so the ends are "open").
+SHAPES = ("open",) * 7 + ("closed",) * 3 + ("free",) + ("closed",) * 2 + ("free",) + ("open",) * 6
+
+
 @st.composite
 def scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 5, max_issues: int = 5, max_options: int = 4,
-              optional_parties: bool = False, controlled: bool = False, ordered: bool = False, soft: bool = True) -> Scenario:
-    """A random discrete scenario small enough to enumerate (at most 4**5 = 1,024 packages)."""
+              optional_parties: bool = False, controlled: bool = False, ordered: bool = False, soft: bool = True,
+              shape: str | None = None) -> Scenario:
+    """A random discrete scenario small enough to enumerate (at most 4**5 = 1,024 packages).
+
+    ``shape`` (default: drawn, see :data:`SHAPES`):
+
+    * ``"open"``: reservations are set so that several packages are acceptable and every
+      criterion has a real choice: 2-4 *anchor* packages are drawn among those the red lines
+      and controls allow, and each party's reservation is at most its smallest utility over
+      the anchors and at most its median (or lower quartile, or lowest decile) utility over the
+      allowed packages, minus a drawn slack (sometimes 0, so that gains of exactly 0 occur too);
+    * ``"closed"``: like open, then closed on purpose: some veto parties' reservations raised
+      to (or above) their best allowed utility, and/or two or three veto red lines that
+      contradict each other (so relaxations of size 1 and 2 and reservation cuts are needed);
+    * ``"free"``: the old unconstrained draw (reservations anywhere in the points' range).
+
+    Each example is labelled with an ``event()`` (its shape and how many packages are acceptable).
+    """
+    from oracle import enumerate_packages  # the brute force: independent of the package's evaluators
+
+    chosen_shape = shape or draw(st.sampled_from(SHAPES))
+    raw = draw(_raw_scenario(min_parties, max_parties, max_issues, max_options, optional_parties, controlled, ordered, soft,
+                             chosen_shape != "free"))
+    parties = raw["parties"]
+    if chosen_shape == "free":
+        for party in parties:
+            party["reservation"] = draw(points(raw["fractional"])) * draw(st.sampled_from([0, 1, 2]))
+        return _labelled(raw, "free", enumerate_packages)
+
+    # The packages the red lines and controls allow (every reservation far below every utility);
+    # hard red lines are dropped from the end until some package is allowed.
+    for party in parties:
+        party["reservation"] = -1000.0
+    while True:
+        truth = enumerate_packages(_build(raw))
+        if truth.acceptable.sum() >= 2:
+            break
+        hard = [k for k, r in enumerate(raw["red_lines"]) if not ("price" in r and "real" not in r)]
+        if not hard:  # every package is allowed (at least two unless max_options is 1)
+            break
+        del raw["red_lines"][hard[-1]]
+    allowed = [int(k) for k in truth.acceptable.nonzero()[0]]
+    # Anchors: some on the allowed packages' frontier over the criteria parties (so they trade off), some anywhere.
+    weighed = [p["id"] for p in parties if p.get("veto", True)] or [p["id"] for p in parties]
+    front = truth.frontier(weighed)
+    on_front = [k for k in allowed if tuple(truth.utilities(k)[p] for p in weighed) in front]
+    anchors = draw(st.lists(st.sampled_from(on_front), min_size=min(2, len(on_front)), max_size=min(3, len(on_front)), unique=True))
+    anchors += draw(st.lists(st.sampled_from(allowed), min_size=0 if len(anchors) >= 2 else 2 - len(anchors), max_size=3, unique=True))
+    quantile = draw(st.sampled_from([2, 4, 10]))  # reservations at most the median, the lower quartile or the lowest decile
+    for party in parties:
+        utility = sorted(truth.utilities(k)[party["id"]] for k in allowed)
+        highest = min(min(truth.utilities(k)[party["id"]] for k in anchors), utility[(len(utility) - 1) // quantile])
+        slack = draw(st.sampled_from([0.5, 0, 1, 2.5]))
+        party["reservation"] = float(highest - Fraction(repr(float(slack))))
+    if chosen_shape == "open":
+        return _labelled(raw, "open", enumerate_packages)
+
+    veto = [p["id"] for p in parties if p.get("veto", True)]
+    how = draw(st.sampled_from(["reservations", "red lines", "both"]))
+    if how in ("reservations", "both"):
+        raised = draw(st.lists(st.sampled_from(veto), min_size=1, max_size=min(2, len(veto)), unique=True))
+        for party in parties:
+            if party["id"] in raised:
+                party["reservation"] = float(max(truth.utilities(k)[party["id"]] for k in allowed))
+        if enumerate_packages(_build(raw)).acceptable.any():  # one package is best for all of them: go beyond it
+            party = next(p for p in parties if p["id"] == raised[0])
+            party["reservation"] += draw(st.sampled_from([0.5, 1.0, 3.0]))
+    if how in ("red lines", "both"):
+        wide = [i for i in raw["issues"] if len(i["options"]) > 1] or raw["issues"]
+        issue = draw(st.sampled_from(wide))
+        option = draw(st.sampled_from([o["id"] for o in issue["options"]]))
+        raw["red_lines"].append({"party": draw(st.sampled_from(veto)), "require": {issue["id"]: option}})
+        for _ in range(draw(st.integers(1, 2))):  # one forbid: drop either; two: drop the require, or both forbids
+            raw["red_lines"].append({"party": draw(st.sampled_from(veto)), "forbid": {issue["id"]: option}})
+    return _labelled(raw, "closed", enumerate_packages)
+
+
+def _build(raw: dict) -> Scenario:
+    return Scenario.from_dict({k: v for k, v in raw.items() if k != "fractional"})
+
+
+def _labelled(raw: dict, shape: str, enumerate_packages) -> Scenario:
+    scenario = _build(raw)
+    count = int(enumerate_packages(scenario).acceptable.sum())
+    event(f"shape {shape}: " + ("closed" if count == 0 else "one acceptable package" if count == 1 else "several acceptable packages"))
+    return scenario
+
+
+@st.composite
+def _raw_scenario(draw: st.DrawFn, min_parties: int, max_parties: int, max_issues: int, max_options: int,
+                  optional_parties: bool, controlled: bool, ordered: bool, soft: bool, choice: bool) -> dict:
+    """Parties (no reservation yet), issues, points, interactions and red lines, as a raw dict
+    (with ``choice``, the first issue has at least two options, so there are at least two packages,
+    and each party's points on an issue differ from option to option, a fifth of them left out as 0)."""
     n_parties = draw(st.integers(min_parties, max_parties))
     n_issues = draw(st.integers(1, max_issues))
     fractional = draw(st.booleans())
     issues = []
     for i in range(n_issues):
-        n_options = draw(st.integers(1, max_options))
+        n_options = draw(st.integers(2 if choice and i == 0 and max_options > 1 else 1, max_options))
         sq = draw(st.integers(0, n_options - 1))
         issues.append({"id": f"i{i}", "options": [{"id": f"o{k}", **({"status_quo": True} if k == sq else {})} for k in range(n_options)]})
     parties = []
     for p in range(n_parties):
-        party = {"id": f"p{p}", "reservation": draw(points(fractional)) * draw(st.sampled_from([0, 1, 2]))}
+        party: dict = {"id": f"p{p}"}
         if optional_parties and p > 0 and draw(st.booleans()):
             party["veto"] = False
         parties.append(party)
@@ -59,24 +160,31 @@ def scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 5, max_i
             earlier = [j for j in range(n_issues) if rank[j] < rank[k]]
             if earlier and draw(st.integers(0, 2)) == 0:
                 issue["after"] = [issues[draw(st.sampled_from(earlier))]["id"]]
-    utilities = {}
+    utilities: dict = {}
     for party in parties:
-        utilities[party["id"]] = {
-            issue["id"]: {o["id"]: draw(points(fractional)) for o in issue["options"] if draw(st.integers(0, 4))}
-            for issue in issues
-        }
+        utilities[party["id"]] = {}
+        for issue in issues:
+            ids = [o["id"] for o in issue["options"]]
+            if choice and len(ids) <= 10:  # strict preferences on every issue: no party indifferent by accident
+                values = draw(st.lists(points(fractional), min_size=len(ids), max_size=len(ids), unique=True))
+                shift = len(utilities) % len(ids)  # rotated by the party's index: even the simplest draw has opposed parties
+                values = values[shift:] + values[:shift]
+                values = [v if draw(st.integers(0, 4)) < 4 else None for v in values]  # (simplest draw: keep)
+            else:
+                values = [draw(points(fractional)) if draw(st.integers(0, 4)) else None for _ in ids]
+            utilities[party["id"]][issue["id"]] = {o: v for o, v in zip(ids, values) if v is not None}
     interactions = [
         {"party": draw(st.sampled_from([p["id"] for p in parties])), "when": draw(conditions(issues)), "value": draw(points(fractional))}
         for _ in range(draw(st.integers(0, 2)))
     ]
     red_lines = []
     for k in range(draw(st.integers(0, 4))):
-        party = draw(st.sampled_from([p["id"] for p in parties]))
+        party_id = draw(st.sampled_from([p["id"] for p in parties]))
         kind = draw(st.sampled_from(["forbid", "require", "if"]))
         if kind == "if":
-            line = {"party": party, "if": draw(conditions(issues)), "then": draw(conditions(issues))}
+            line = {"party": party_id, "if": draw(conditions(issues)), "then": draw(conditions(issues))}
         else:
-            line = {"party": party, kind: draw(conditions(issues))}
+            line = {"party": party_id, kind: draw(conditions(issues))}
         if soft and draw(st.integers(0, 2)) == 0:  # a price: soft, or hard with a probability of being real
             line["price"] = abs(draw(points(fractional))) or 1.0
             if draw(st.booleans()):
@@ -84,10 +192,8 @@ def scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 5, max_i
         if ordered and draw(st.integers(0, 3)) == 0:
             line["final_only"] = True
         red_lines.append(line)
-    return Scenario.from_dict({
-        "format": 1, "name": "random", "parties": parties, "issues": issues,
-        "utilities": utilities, "interactions": interactions, "red_lines": red_lines,
-    })
+    return {"format": 1, "name": "random", "parties": parties, "issues": issues, "utilities": utilities,
+            "interactions": interactions, "red_lines": red_lines, "fractional": fractional}
 
 
 @st.composite

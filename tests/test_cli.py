@@ -49,21 +49,7 @@ def test_no_deal_exits_1_with_the_diagnosis(tmp_path, capsys):
     assert main(["diagnose", str(file)]) == 1
 
 
-@pytest.mark.parametrize("argv", [["solve", "missing.yaml"], ["check", "missing.yaml"], ["solve"], []])
-def test_user_errors_exit_2_without_traceback(argv, capsys):
-    with pytest.raises(SystemExit) if argv in (["solve"],) else _nothing():
-        code = main(argv)
-        assert code == 2
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
+# (exit code 2 for user errors, each checked: tests/test_cli_exit_codes.py)
 
 
 def test_frontier_writes_csv_atomically(case, tmp_path, capsys):

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bargaining import BargainingSpace
 from oracle import enumerate_packages
 from strategies import scenarios
+from budget import examples
 
 
 def line_holds(red_line, state):
@@ -61,7 +62,7 @@ def phasable(scenario, truth, phases):
     return good
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(scenarios(max_parties=3, max_issues=3, max_options=3, ordered=True), st.integers(1, 3),
        st.sampled_from(["maxmin", "utilitarian", "nash", "kalai"]))
 def test_phased_best_matches_brute_force(scenario, phases, criterion):
@@ -83,8 +84,8 @@ def test_phased_best_matches_brute_force(scenario, phases, criterion):
         assert (table[f"{party} gain"] >= -1e-9).all()
 
 
-@settings(max_examples=40)
-@given(scenarios(max_parties=3), st.data())
+@settings(max_examples=examples(40))
+@given(scenarios(max_parties=3, max_issues=4, max_options=3), st.data())  # (it counts every acceptable package)
 def test_leverage_matches_brute_force(scenario, data):
     issue = data.draw(st.sampled_from(scenario.issues))
     frame = BargainingSpace(scenario).leverage(issue.id, limit=10_000).to_frame()

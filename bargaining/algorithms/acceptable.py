@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 from ..engine.search import Search
+from ..errors import TimeLimitReached
 from ..progress import Progress
 from ..results import Package
 from .dp import NotApplicable, dp_acceptable, dp_count
@@ -66,10 +67,16 @@ def _by_the_model(search: Search, limit: int | None, progress: bool | None) -> A
     complete = True
     with search.changes() as edit, Progress("acceptable packages", enabled=progress) as bar:
         while True:
-            if limit is not None and len(found) >= limit:
-                complete = search.feasible() is None
+            try:
+                if limit is not None and len(found) >= limit:
+                    complete = search.feasible() is None
+                    break
+                package = search.feasible()
+            except TimeLimitReached:
+                if not found:
+                    raise
+                complete = False  # stopped at the time limit: the packages found so far
                 break
-            package = search.feasible()
             if package is None:
                 break
             found.append(package)

@@ -82,7 +82,7 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
         for p in parties:
             outcome, top = search.maximize(search.utility(p), search.granularity([p]))
             bar.update(points=0)
-            if top is None:
+            if top is None or outcome.status == "time_limit":  # an unproven ideal could prune real points: stop
                 complete = outcome.status != "time_limit"
                 return _result(search, points, parties, complete, calls_before, started, step)
             ideal.append(_coordinate(top, parties, step)[parties.index(p)])

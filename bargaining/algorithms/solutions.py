@@ -236,11 +236,13 @@ def _utilitarian(search: Search, edit: Edit, parties: Sequence[str]) -> Searched
 
 def _kalai(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
     ideal: dict[str, Fraction] = {}
+    proven = True
     for p in parties:
         top = _solve(search, search.gain(p), search.granularity([p]))
         if top is None:
             return False, None, _any, _nothing
         ideal[p] = top.exact_gains[p]
+        proven = proven and top.optimal
     counted = [p for p in parties if ideal[p] > 0]
     if not counted:
         return True, None, _any, _nothing
@@ -252,7 +254,7 @@ def _kalai(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
     share = min(package.exact_gains[p] / ideal[p] for p in counted)
     for p in counted:
         edit.gain_at_least(p, search.at_least(p, share * ideal[p]))
-    return True, package, _any, _nothing
+    return True, package if proven else package.with_(optimal=False), _any, _nothing
 
 
 def _nash(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
@@ -297,17 +299,24 @@ def _nash(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
             if package is None:
                 if outcome.status == "time_limit" and best is None:
                     raise TimeLimitReached("stopped at the time limit while searching for the Nash point")
+                if outcome.status == "time_limit":  # stopped before the bound was proven
+                    best = best.with_(optimal=False)  # type: ignore[union-attr]
                 break
             if best is None or product(package) > product(best):
                 best = package
             if outcome.status != "optimal" or outcome.objective is None:
+                best = best.with_(optimal=False)
                 break
             if outcome.objective <= math.log(product(best)) + tolerance * max(1.0, abs(outcome.objective)):
                 break
+            cuts = len(cut_at)
             add_cuts(package.exact_gains)
             if continuous:  # also where the solver stood, before amounts were read exactly
                 solved = search.values([search.gain(p) for p in parties])
                 add_cuts({p: Fraction(v) for p, v in zip(parties, solved)})
+            if len(cut_at) == cuts:  # no new tangent: the solver sits on its old cuts (within its tolerance),
+                best = best.with_(optimal=False)  # so later rounds would repeat this one; not proven
+                break
         else:
             best = best.with_(optimal=False) if best is not None else None
     if best is None:  # no package gives every party a positive gain: every product is 0

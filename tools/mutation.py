@@ -1,0 +1,162 @@
+"""Mutation testing, one module group at a time, with mutmut 3 (not part of the test run).
+
+    python tools/mutation.py                       # every group below, one after the other
+    python tools/mutation.py engine solutions      # some groups
+    python tools/mutation.py frontier --jobs 1     # one worker (default: 2)
+    python tools/mutation.py --report              # only print the last results again
+
+Each group runs in its own scratch copy (``.mutation/<group>/``, git-ignored): the package, the
+tests, data/ and benchmarks/ are copied there, its pyproject.toml gets the repository's
+``[tool.mutmut]`` section with ``only_mutate`` set to the group's files and the test selection set
+to the tests that exercise them, and ``mutmut run`` is started there with
+
+* ``HYPOTHESIS_PROFILE=mutation`` (tests/conftest.py: derandomized, no example database, no
+  shrinking), so that a mutant is killed or not the same way in every run;
+* ``PYTHONPATH`` pointing at the mutated copy, so that helper processes (the frontier's) run
+  the mutant too.
+
+mutmut records which tests reach each function and runs only those for each of its mutants.
+Results: a table per module (killed / survived / timeout / no tests / other / total, and the
+score killed + timeout over all mutants), written to ``.mutation/<group>/results.json``, and
+every surviving mutant's diff in ``.mutation/<group>/survivors.txt``.  A new run of a group
+starts from scratch (``--resume`` keeps mutmut's cache: only mutants without a result run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRATCH = ROOT / ".mutation"
+
+#: group -> (files to mutate, test files that exercise them)
+GROUPS: dict[str, tuple[list[str], list[str]]] = {
+    "evaluate": (["bargaining/scenario/evaluate.py"],
+                 ["test_layers.py", "test_evaluator_details.py", "test_solutions.py", "test_cases.py", "test_scenario.py",
+                  "test_continuous.py", "test_cli_exit_codes.py"]),
+    "engine": (["bargaining/engine/*.py"],
+               ["test_layers.py", "test_model_amounts.py", "test_solutions.py", "test_diagnosis_oracle.py", "test_diagnose.py",
+                "test_time_limits.py", "test_continuous.py", "test_phasing.py", "test_phasing_continuous.py",
+                "test_evaluator_details.py", "test_cases.py"]),
+    "frontier": (["bargaining/algorithms/frontier*.py"],
+                 ["test_frontier.py", "test_time_limits.py", "test_continuous.py", "test_report_values.py",
+                  "test_cli_exit_codes.py"]),
+    "solutions": (["bargaining/algorithms/solutions.py"],
+                  ["test_solutions.py", "test_time_limits.py", "test_continuous.py", "test_frontier.py", "test_diagnose.py",
+                   "test_cases.py", "test_cli_exit_codes.py"]),
+    "diagnose": (["bargaining/algorithms/diagnose.py", "bargaining/algorithms/acceptable.py"],
+                 ["test_diagnosis_oracle.py", "test_diagnose.py", "test_solutions.py", "test_time_limits.py", "test_cases.py"]),
+}
+COPIED = ["bargaining", "tests", "data", "benchmarks"]
+STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 36: "timeout", 24: "timeout",
+          -24: "timeout", 152: "timeout", 255: "timeout", 37: "type check", None: "not checked"}
+
+
+def mutmut_section(files: list[str], tests: list[str]) -> str:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    config.update(only_mutate=files, pytest_add_cli_args_test_selection=[f"tests/{t}" for t in tests])
+    # debug: mutmut then leaves sys.stdout alone.  Otherwise Pyomo keeps a reference to the stand-in stream
+    # mutmut installs while collecting stats, which is closed by the time the clean run builds a model.
+    # And -s (no capture): Pyomo's log handler binds to the sys.stdout of the pytest session that imports it,
+    # which mutmut's next session in the same process would find closed.
+    config["debug"] = True
+    config["pytest_add_cli_args"] = [*config.get("pytest_add_cli_args", []), "-s"]
+    lines = ["[tool.mutmut]"] + [f"{k} = {json.dumps(v)}" for k, v in config.items()]
+    return "\n".join(lines) + "\n"
+
+
+def prepare(group: str, resume: bool) -> Path:
+    files, tests = GROUPS[group]
+    work = SCRATCH / group
+    if work.exists() and not resume:
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        shutil.copytree(ROOT / name, work / name, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__", ".hypothesis", "out"))
+    text = (ROOT / "pyproject.toml").read_text()
+    head = text.split("[tool.mutmut]")[0]
+    (work / "pyproject.toml").write_text(head + mutmut_section(files, tests))
+    # mutants/ must exist before mutmut starts: a PYTHONPATH entry missing at start-up is cached as
+    # "nothing here", and the editable install's finder would then serve the unmutated package
+    (work / "mutants").mkdir(exist_ok=True)
+    return work
+
+
+def run(group: str, jobs: int, resume: bool) -> None:
+    work = prepare(group, resume)
+    env = dict(os.environ, HYPOTHESIS_PROFILE="mutation", PYTHONPATH=str(work / "mutants"), PYTHONDONTWRITEBYTECODE="1")
+    mutmut = shutil.which("mutmut", path=str(Path(sys.executable).parent)) or "mutmut"
+    started = time.time()
+    with open(work / "mutmut.log", "w") as log:
+        done = subprocess.run([mutmut, "run", "--max-children", str(jobs)], cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+    print(f"{group}: mutmut exited {done.returncode} after {time.time() - started:.0f} s (log: {work / 'mutmut.log'})")
+    report(group, show=True)
+
+
+def results(group: str) -> dict[str, dict[str, int | None]]:
+    """module path -> {mutant name: exit code}."""
+    found = {}
+    for meta in sorted((SCRATCH / group / "mutants").rglob("*.py.meta")):
+        data = json.loads(meta.read_text())
+        found[str(meta.relative_to(SCRATCH / group / "mutants"))[: -len(".meta")]] = data["exit_code_by_key"]
+    return found
+
+
+def report(group: str, show: bool = False) -> dict[str, dict]:
+    work = SCRATCH / group
+    table = {}
+    survivors = []
+    for module, codes in results(group).items():
+        counts = Counter(STATUS.get(code, "other") for code in codes.values())
+        total = sum(counts.values())
+        table[module] = {**counts, "total": total, "score": (counts["killed"] + counts["timeout"]) / total if total else None}
+        survivors += [name for name, code in codes.items() if STATUS.get(code) == "survived"]
+    (work / "results.json").write_text(json.dumps(table, indent=2))
+    if show and survivors:
+        env = dict(os.environ, PYTHONPATH=str(work / "mutants"))
+        mutmut = shutil.which("mutmut", path=str(Path(sys.executable).parent)) or "mutmut"
+        with open(work / "survivors.txt", "w") as out:
+            for name in survivors:
+                shown = subprocess.run([mutmut, "show", name], cwd=work, env=env, capture_output=True, text=True)
+                out.write(shown.stdout + "\n")
+    print(f"\n{group}")
+    print(f"  {'module':48s} {'killed':>6s} {'survived':>8s} {'timeout':>7s} {'no tests':>8s} {'other':>5s} {'total':>5s} {'score':>6s}")
+    for module, row in table.items():
+        other = row["total"] - sum(row.get(k, 0) for k in ("killed", "survived", "timeout", "no tests"))
+        score = "-" if row["score"] is None else f"{row['score']:.1%}"
+        print(f"  {module:48s} {row.get('killed', 0):6d} {row.get('survived', 0):8d} {row.get('timeout', 0):7d} "
+              f"{row.get('no tests', 0):8d} {other:5d} {row['total']:5d} {score:>6s}")
+    if survivors:
+        print(f"  {len(survivors)} survivors: {work / 'survivors.txt'}")
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="*", help=f"module groups: {', '.join(GROUPS)} (default: all)")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
+    parser.add_argument("--resume", action="store_true", help="keep the previous scratch copy and mutmut's results")
+    parser.add_argument("--report", action="store_true", help="only print the last results")
+    args = parser.parse_args()
+    unknown = [g for g in args.groups if g not in GROUPS]
+    if unknown:
+        parser.error(f"unknown group(s) {', '.join(unknown)}; choose from {', '.join(GROUPS)}")
+    for group in args.groups or list(GROUPS):
+        if args.report:
+            report(group)
+        else:
+            run(group, args.jobs, args.resume)
+
+
+if __name__ == "__main__":
+    main()
