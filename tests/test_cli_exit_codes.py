@@ -108,7 +108,7 @@ def test_frontier_exits_1_on_a_closed_space_and_0_with_the_oracle_s_points(tmp_p
     _, err = no_traceback(capsys)
     assert "complete" in err and "INCOMPLETE" not in err
     scenario = Scenario.from_yaml(OPEN)
-    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    frame = pd.read_csv(out, comment="#", dtype=str, keep_default_na=False)
     issues = [i.id for i in scenario.issues]
     found = {tuple(scenario.utility(p, {i: row[i] for i in issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
     assert len(found) == len(frame) and found == enumerate_packages(scenario).frontier()

@@ -48,6 +48,19 @@ class TimesOut:
         return outcome
 
 
+def model_only(monkeypatch) -> None:
+    """The model's search alone (the exact programme answers small discrete cases in milliseconds without
+    the solver, so the solver's time limits are tested with it turned off)."""
+    from bargaining.algorithms import acceptable, frontier
+    from bargaining.algorithms.dp import NotApplicable
+
+    def off(*args, **kwargs):
+        raise NotApplicable("turned off in this test")
+
+    for module, name in ((frontier, "dp_frontier"), (acceptable, "dp_count"), (acceptable, "dp_acceptable")):
+        monkeypatch.setattr(module, name, off)
+
+
 def stop(space: BargainingSpace, monkeypatch, **kwargs) -> TimesOut:
     wrapper = TimesOut(space.search.solver, **kwargs)
     monkeypatch.setattr(space.search.solver, "solve", wrapper)
@@ -85,6 +98,7 @@ def test_a_frontier_stopped_midway_is_incomplete_and_correct(scenario, after, in
     truth = enumerate_packages(scenario)
     space = BargainingSpace(scenario)
     with pytest.MonkeyPatch.context() as monkeypatch:
+        model_only(monkeypatch)
         wrapper = stop(space, monkeypatch, after=after, incumbent=incumbent)
         frame = space.frontier(workers=1, solutions=False, method="mip")
     rows_are_frontier_points(frame, scenario, truth)
@@ -108,6 +122,7 @@ def test_one_timed_out_solve_leaves_the_frontier_incomplete_or_exact(scenario, w
     truth = enumerate_packages(scenario)
     space = BargainingSpace(scenario)
     with pytest.MonkeyPatch.context() as monkeypatch:
+        model_only(monkeypatch)
         wrapper = stop(space, monkeypatch, when={when}, incumbent=True)
         frame = space.frontier(workers=1, solutions=False, method="mip")
     rows_are_frontier_points(frame, scenario, truth)
@@ -142,6 +157,7 @@ def test_best_stopped_with_a_package_is_not_optimal_and_acceptable(scenario, cri
     truth = enumerate_packages(scenario)
     space = BargainingSpace(scenario)
     with pytest.MonkeyPatch.context() as monkeypatch:
+        model_only(monkeypatch)
         wrapper = stop(space, monkeypatch, after=after, incumbent=True)
         try:
             package = space.best(criterion)
@@ -165,6 +181,7 @@ def test_a_first_stage_stopped_early_is_never_called_optimal(scenario, criterion
     rests on an unproven first stage, so it must not claim to be optimal."""
     space = BargainingSpace(scenario)
     with pytest.MonkeyPatch.context() as monkeypatch:
+        model_only(monkeypatch)
         wrapper = stop(space, monkeypatch, when={0}, incumbent=True)
         try:
             package = space.best(criterion)
@@ -181,6 +198,7 @@ def test_a_tie_break_stopped_early_keeps_the_package_found(criterion, monkeypatc
     time with nothing: the package found is returned, not proven optimal, rather than an exception."""
     scenario = Scenario.from_yaml(Path(__file__).parents[1] / "data" / "logrolling.yaml")
     space = BargainingSpace(scenario)
+    model_only(monkeypatch)
     stop(space, monkeypatch, after=1)
     package = space.best(criterion)
     assert package is not None and package.optimal is False
@@ -226,6 +244,7 @@ def test_acceptable_stopped_midway_is_incomplete_and_correct(scenario, after, in
     truth = enumerate_packages(scenario)
     space = BargainingSpace(scenario)
     with pytest.MonkeyPatch.context() as monkeypatch:
+        model_only(monkeypatch)
         wrapper = stop(space, monkeypatch, after=after, incumbent=incumbent)
         frame = space.acceptable()
     issues = [i.id for i in scenario.issues]
@@ -248,26 +267,31 @@ def large_case(tmp_path):
     return file
 
 
+#: The command's smallest time limit worth asking for ("--time-limit 0" means no limit).
+NO_TIME = "0.000001"
+
+
 def test_cli_solve_with_no_time_exits_3(large_case, capsys):
-    assert main(["solve", str(large_case), "--time-limit", "0"]) == 3
+    assert main(["solve", str(large_case), "--time-limit", NO_TIME]) == 3
     err = capsys.readouterr().err
     assert "stopped" in err and "Traceback" not in err
 
 
 def test_cli_frontier_with_no_time_exits_3(large_case, capsys):
     """Stopped before any frontier point was found: the time limit (3), not "no acceptable package" (1)."""
-    assert main(["frontier", str(large_case), "--time-limit", "0"]) == 3
+    assert main(["frontier", str(large_case), "--time-limit", NO_TIME]) == 3
     assert "INCOMPLETE" in capsys.readouterr().err
 
 
 def test_cli_frontier_stopped_midway_lists_correct_points(large_case, tmp_path, capsys):
     out = tmp_path / "front.csv"
-    assert main(["frontier", str(large_case), "--time-limit", "0.3", "--csv", str(out)]) == 0
+    # the mixed-integer search (the programme finds these 75 points in milliseconds)
+    assert main(["frontier", str(large_case), "--time-limit", "0.3", "--method", "mip", "--csv", str(out)]) == 0
     assert "INCOMPLETE" in capsys.readouterr().err
     import pandas as pd
 
     scenario = Scenario.from_yaml(large_case)
-    frame = pd.read_csv(out, dtype={i.id: str for i in scenario.issues}, keep_default_na=False)
+    frame = pd.read_csv(out, comment="#", dtype={i.id: str for i in scenario.issues}, keep_default_na=False)
     truth = enumerate_packages(scenario)
     assert 0 < len(frame) < len(truth.frontier())
     rows_are_frontier_points(frame, scenario, truth)

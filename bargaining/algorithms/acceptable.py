@@ -49,8 +49,10 @@ def acceptable_packages(search: Search, limit: int | None = None, progress: bool
         if limit is None and count is not None and count > MAX_LISTED:
             raise ValueError(f"{count:,} packages are acceptable: too many to list; give limit= (the first ones in the "
                              f"scenario's option order) or count_only=True")
+        left = search.remaining()  # the time limit bounds the listing too (a run stopped falls back to the model's search)
         try:
-            listed = dp_acceptable(scenario, None if limit is None else limit + 1, **options)
+            listed = dp_acceptable(scenario, None if limit is None else limit + 1,
+                                   deadline=None if left is None else time.perf_counter() + left, **options)
         except NotApplicable:
             pass
         else:

@@ -80,7 +80,8 @@ def _from_programme(search: Search, found: DPFrontier, seconds: float, recheck: 
     choices = tuple(found.choices) if recheck else _Choices(found)
     frontier = Frontier(scenario, found.parties, choices, found.scaled, found.denominators, complete=True,  # type: ignore[arg-type]
                         exact=True, method="dp", reason="exact dynamic programme over the issues", solver_calls=0,
-                        seconds=seconds, largest_state_set=found.largest_state_set)
+                        seconds=seconds, largest_state_set=found.largest_state_set, coalition=search.coalition,
+                        waived=tuple(search.waived))
     if recheck and len(frontier) <= RECHECK_UP_TO:
         for package in frontier.choices:
             _recheck(search, package)

@@ -57,8 +57,9 @@ class BoxProblem:
         edit.gain_at_least(self.parties[0], None)
         for p, low in zip(self.parties[1:], box[1:]):
             reservation = exact(search.scenario.party[p].reservation)
-            margin = 0 if self.granularity is not None else self.step[p] / 1000  # a grid axis: clear of the solver's tolerance
-            edit.gain_at_least(p, None if low == UNBOUNDED else (int(low) + 1) * self.step[p] + margin - reservation)
+            # (on a grid axis a point exactly on the bound belongs to the cell: no margin, else a point on a cell's
+            # corner is lost; one the solver reads a hair below is counted in the box by the search's bookkeeping)
+            edit.gain_at_least(p, None if low == UNBOUNDED else (int(low) + 1) * self.step[p] - reservation)
         outcome, package = search.maximize(self.objective, self.granularity)
         return outcome.status, package
 

@@ -14,6 +14,7 @@ from ..engine.phasing import PhasingBlock, phase_of
 from ..engine.search import Search
 from ..results import Criterion, PhasePlan
 from ..scenario import exact
+from .exact import opens
 from .solutions import best_package
 
 
@@ -45,7 +46,7 @@ def check_plan(plan: PhasePlan) -> list[str]:
 def best_phased(search: Search, phases: int, criterion: Criterion, parties: list[str]) -> PhasePlan:
     """The criterion's best package among those that can be phased, and the phase of each issue."""
     scenario = search.scenario
-    if search.feasible() is None:
+    if not opens(search):  # exactly, where the programme answers
         return PhasePlan(scenario, phases, criterion, None, reason=(
             "the bargaining space is closed: no package is acceptable at all, phased or not, so there is nothing to "
             "phase ('bargaining diagnose FILE' says what conflicts and what would open it)"))
@@ -53,6 +54,11 @@ def best_phased(search: Search, phases: int, criterion: Criterion, parties: list
         block = edit.phasing(phases)
         package = best_package(search, criterion, parties)
         if package is None:
+            doubt = search.doubt()
+            if doubt is not None:  # the model's "none" on numbers whose ranking it cannot be trusted with
+                return PhasePlan(scenario, phases, criterion, None, reason=(
+                    f"none found, but not certified: the solver's answer cannot be trusted on these numbers ({doubt}); "
+                    f"some package may be deliverable in {phases} phase{'' if phases == 1 else 's'}"))
             return PhasePlan(scenario, phases, criterion, None, reason=why_not_phased(search, block, phases))
         with search.changes() as fixed:  # solve once more with the package fixed, to read its phase plan
             fixed.fix_package(package.exact_choices)

@@ -67,12 +67,13 @@ def _coalition(scenario: Scenario, text: str | None) -> str | list[str] | None:
     if text in (None, "smallest"):
         return text
     optional = [p.id for p in scenario.parties if not p.veto]
-    if not optional:
-        raise UsageError("--coalition: every party of this scenario has a veto and always takes part; there is no coalition to choose")
     chosen = [p.strip() for p in str(text).split(",") if p.strip()]
     for party in chosen:
         if party not in scenario.party:
-            raise UsageError(f"--coalition: unknown party '{party}'{suggest(party, optional)}")
+            raise UsageError(f"--coalition: unknown party '{party}'{suggest(party, optional or list(scenario.party))}")
+    if not optional:
+        raise UsageError("--coalition: every party of this scenario has a veto and always takes part; there is no coalition to choose")
+    for party in chosen:
         if scenario.party[party].veto:
             raise UsageError(f"--coalition: {party} has a veto and always takes part; list only optional parties that join "
                              f"({', '.join(optional)})")

@@ -187,7 +187,8 @@ class Search(Reading):
         from .model import build_model
 
         model = build_model(scenario)
-        return cls(model, Solver(model.m), time_limit)
+        tight = bool(scenario.continuous_issues) and numeric_doubt(scenario) is None
+        return cls(model, Solver(model.m, feasibility_tolerance=1e-9 if tight else 1e-6), time_limit)
 
     @contextmanager
     def changes(self) -> Iterator[Edit]:

@@ -12,6 +12,7 @@ from typing import Any, Iterator, Literal
 
 import highspy
 import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
 from pyomo.contrib.appsi.base import TerminationCondition
 from pyomo.contrib.appsi.solvers import Highs
 
@@ -96,8 +97,8 @@ class Solver:
     passed on incrementally by Pyomo's APPSI interface; the model is never rebuilt.
     """
 
-    def __init__(self, model: pyo.ConcreteModel):
-        self._primals: Any = {}
+    def __init__(self, model: pyo.ConcreteModel, feasibility_tolerance: float = 1e-6):
+        self._primals: Any = ComponentMap()
         self.highs = Highs()
         if not self.highs.available():
             raise SolverUnavailable("HiGHS is not available: pip install highspy")
@@ -112,8 +113,10 @@ class Solver:
             "mip_abs_gap": 1e-9, "random_seed": 0, "threads": 1, "output_flag": True, "log_to_console": False,
             "mip_heuristic_run_feasibility_jump": False,
             # HiGHS's default (1e-6) lets a MIP solution violate Nash's tangent rows by ~1e-6, more than the
-            # documented 1e-7 accuracy with continuous amounts; at 1e-9 the cuts converge (tests/test_continuous.py)
-            "mip_feasibility_tolerance": 1e-9,
+            # documented 1e-7 accuracy with continuous amounts; at 1e-9 the cuts converge (tests/test_continuous.py).
+            # But 1e-9 next to coefficients of 1e8 makes feasible models "infeasible" (tests/test_hostile_numbers.py):
+            # the caller chooses (Search.of: 1e-9 only with continuous issues and numbers the solver can be trusted on).
+            "mip_feasibility_tolerance": feasibility_tolerance,
         }
         self.model = model
         self.calls = 0
@@ -210,7 +213,7 @@ class Solver:
         self.log.append((wall, highs, condition.name))
         has_solution = result.best_feasible_objective is not None
         # the solution's values, kept: a later change to the model (a row removed) makes APPSI forget them
-        self._primals = self.highs.get_primals() if has_solution else {}
+        self._primals = self.highs.get_primals() if has_solution else ComponentMap()
         bound = result.best_objective_bound
         bound = None if bound is None or abs(bound) == float("inf") else float(bound)
         if condition == TerminationCondition.optimal:

@@ -41,6 +41,9 @@ class Frontier:
     seconds: float
     resolution: dict[str, Fraction] = field(default_factory=dict)
     largest_state_set: int | None = None
+    #: the coalition imposed and the requirements waived when it was found (its packages' signers follow them)
+    coalition: frozenset[str] | None = field(default=None, repr=False)
+    waived: tuple = field(default=(), repr=False)
     #: the bargaining solutions placed on this frontier (criterion -> package), when they were asked for
     solutions: Mapping[str, Package] = field(default_factory=dict, repr=False)
 
@@ -94,7 +97,7 @@ class Frontier:
 
     def package(self, k: int) -> Package:
         """Point k as a package, evaluated exactly."""
-        return Package.evaluate(self.scenario, self.choices[k])
+        return Package.evaluate(self.scenario, self.choices[k], coalition=self.coalition, waived=self.waived)
 
     @cached_property
     def packages(self) -> tuple[Package, ...]:
