@@ -19,8 +19,9 @@ def points(draw: st.DrawFn, fractional: bool) -> float:
 
 
 @st.composite
-def conditions(draw: st.DrawFn, issues: list[dict]) -> dict:
-    chosen = draw(st.lists(st.sampled_from(range(len(issues))), min_size=1, max_size=min(2, len(issues)), unique=True))
+def conditions(draw: st.DrawFn, issues: list[dict], max_issues: int = 2) -> dict:
+    """A condition on 1 to ``max_issues`` issues: one option, or a list of options, each."""
+    chosen = draw(st.lists(st.sampled_from(range(len(issues))), min_size=1, max_size=min(max_issues, len(issues)), unique=True))
     condition = {}
     for k in chosen:
         ids = [o["id"] for o in issues[k]["options"]]

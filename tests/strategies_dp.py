@@ -13,6 +13,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from bargaining.scenario import Scenario
+from strategies import conditions
 
 PRECISE = [0.23784615384615385, 0.1, 1 / 3, 2 / 7, 0.30000000000000004, 12.345678901234567, -0.7071067811865476, 3.141592653589793]
 MIXED = [1e-6, 1e6, 2.5e-6, -1e-6, 1234567.891, 0.000123, -3e5, 7.0]
@@ -27,19 +28,6 @@ def number(draw: st.DrawFn, kind: str) -> float:
     if kind == "precise":
         return draw(st.sampled_from(PRECISE)) * draw(st.sampled_from([1, -1, 2, 10]))
     return draw(st.sampled_from(MIXED + PRECISE[:3] + [0.0, 1.0]))
-
-
-@st.composite
-def conditions(draw: st.DrawFn, issues: list[dict], max_issues: int = 3) -> dict:
-    chosen = draw(st.lists(st.sampled_from(range(len(issues))), min_size=1, max_size=min(max_issues, len(issues)), unique=True))
-    condition = {}
-    for k in chosen:
-        ids = [o["id"] for o in issues[k]["options"]]
-        if draw(st.booleans()):
-            condition[issues[k]["id"]] = draw(st.sampled_from(ids))
-        else:
-            condition[issues[k]["id"]] = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=len(ids), unique=True))
-    return condition
 
 
 @st.composite
@@ -76,7 +64,7 @@ def dp_scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 6, ma
             pool = optional if optional and draw(st.integers(0, 2)) else party_ids
             issue["controlled_by"] = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=min(3, len(pool)), unique=True))
     interactions = [
-        {"party": draw(st.sampled_from(party_ids)), "when": draw(conditions(issues)), "value": draw(number(kind))}
+        {"party": draw(st.sampled_from(party_ids)), "when": draw(conditions(issues, max_issues=3)), "value": draw(number(kind))}
         for _ in range(draw(st.integers(0, max_interactions)))
     ]
     red_lines = []
@@ -84,9 +72,9 @@ def dp_scenarios(draw: st.DrawFn, min_parties: int = 2, max_parties: int = 6, ma
         party = draw(st.sampled_from(party_ids))
         line_kind = draw(st.sampled_from(["forbid", "require", "if"]))
         if line_kind == "if":
-            red_lines.append({"party": party, "if": draw(conditions(issues)), "then": draw(conditions(issues))})
+            red_lines.append({"party": party, "if": draw(conditions(issues, max_issues=3)), "then": draw(conditions(issues, max_issues=3))})
         else:
-            red_lines.append({"party": party, line_kind: draw(conditions(issues))})
+            red_lines.append({"party": party, line_kind: draw(conditions(issues, max_issues=3))})
     return Scenario.from_dict({
         "format": 1, "name": "random dp", "parties": parties, "issues": issues,
         "utilities": utilities, "interactions": interactions, "red_lines": red_lines,

@@ -95,7 +95,8 @@ def test_best_with_a_coalition_matches_brute_force(scenario, data):
 def test_opened_gives_the_best_package_after_each_single_red_line_concession():
     seen = Counter()
     check_opened(seen)
-    assert seen["opened by a single red line"] >= 2, seen
+    # (the mutation profile's 20 derandomized examples hold one such case; the default's 60 more)
+    assert seen["opened by a single red line"] >= (2 if settings().max_examples >= 60 else 1), seen
 
 
 @given(st.sampled_from(["closed", None]).flatmap(lambda shape: scenarios(max_parties=3, optional_parties=True, shape=shape)))
