@@ -56,7 +56,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "diagnose": (["bargaining/algorithms/diagnose.py", "bargaining/algorithms/acceptable.py"],
                  ["test_diagnosis_oracle.py", "test_diagnose.py", "test_solutions.py", "test_time_limits.py", "test_cases.py"]),
 }
-COPIED = ["bargaining", "tests", "data", "benchmarks"]
+COPIED = ["bargaining", "tests", "data", "benchmarks", "docs", "README.md"]  # (tests read the README and docs too)
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 36: "timeout", 24: "timeout",
           -24: "timeout", 152: "timeout", 255: "timeout", 37: "type check", None: "not checked"}
 
@@ -81,6 +81,9 @@ def prepare(group: str, resume: bool) -> Path:
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
+        if (ROOT / name).is_file():
+            shutil.copy2(ROOT / name, work / name)
+            continue
         shutil.copytree(ROOT / name, work / name, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("__pycache__", ".hypothesis", "out"))
     text = (ROOT / "pyproject.toml").read_text()
