@@ -3,11 +3,9 @@ package's solve, the share of time inside HiGHS, and the whole ``bargaining robu
 
     python benchmarks/robustness.py [--samples 1000]
 
-Cases: the seed's case (data/europe_russia_ukraine.yaml) with a temporary annotation made here
-(the file itself has no uncertainty fields yet): both Donbas red lines may be bluffs (Russia's
-for sale at 25 points), Russia's NATO demand may be a bluff (for sale at 15), and the three veto
-parties' reservations are ranges; and a random 30 x 5 x 4 scenario with 10 uncertain red lines
-(benchmarks/scenarios.py: uncertain_random_scenario).
+Cases: the seed's case as bundled (data/europe_russia_ukraine.yaml: its red lines with ``real``
+and ``price``, reservation ranges and points spreads); and a random 30 x 5 x 4 scenario with 10
+uncertain red lines (benchmarks/scenarios.py: uncertain_random_scenario).
 """
 
 from __future__ import annotations
@@ -16,35 +14,16 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).parent))
-from scenarios import uncertain_random_scenario  # noqa: E402
+from scenarios import uncertain_random_scenario
 
-from bargaining import BargainingSpace, Scenario  # noqa: E402
+from bargaining import BargainingSpace, Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def annotated_seed() -> dict:
-    data = yaml.safe_load((ROOT / "data" / "europe_russia_ukraine.yaml").read_text())
-    for line in data["red_lines"]:
-        name = line.get("name", "")
-        if name.startswith("Ukrainian forces leave Donbas"):
-            line.update(id="ru_donbas_admin", real=0.5, price=25)
-        elif name.startswith("No handover of Ukrainian-held Donbas"):
-            line.update(id="ua_donbas", real=0.7)
-        elif name == "Ukraine renounces NATO":
-            line.update(id="ru_nato", real=0.8, price=15)
-    ranges = {"ukraine": [30, 50], "russia": [10, 35], "united_states": [5, 20]}
-    for party in data["parties"]:
-        if party["id"] in ranges:
-            party["reservation_range"] = ranges[party["id"]]
-    return data
+SEED = ROOT / "data" / "europe_russia_ukraine.yaml"
 
 
 def per_world(scenario: Scenario, samples: int, scheduler: str) -> tuple[float, float, float, float]:
@@ -79,10 +58,10 @@ def main() -> None:
     args = parser.parse_args()
     n = args.samples
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start; {n} worlds")
-    seed = Scenario.from_dict(annotated_seed())
+    seed = Scenario.from_yaml(SEED)
     random = uncertain_random_scenario(30, 5, 4, seed=0, uncertain=10)
     rows = []
-    for name, scenario, timed in (("seed case (annotated)", seed, n), ("random 30x5x4, 10 uncertain lines", random, args.per_world_random)):
+    for name, scenario, timed in (("seed case", seed, n), ("random 30x5x4, 10 uncertain lines", random, args.per_world_random)):
         robust = robust_solve(scenario, n)
         serial = per_world(scenario, timed, "serial")
         local = per_world(scenario, timed, "local")
@@ -92,13 +71,8 @@ def main() -> None:
               f"local cluster {local[0] * 1000:.1f} ms/world ({local[1]:.1f} s); most robust {robust[0]:.2f} s "
               f"({robust[1]:.0%} in HiGHS): {getattr(robust[2], 'wins', None)} of {n} worlds; per-world timings over {timed} worlds",
               flush=True)
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as handle:
-        yaml.safe_dump(annotated_seed(), handle, sort_keys=False, allow_unicode=True)
-    try:
-        whole = command(handle.name, n)
-    finally:
-        os.unlink(handle.name)
-    print(f"bargaining robustness on the annotated seed case, {n} worlds: {whole:.1f} s")
+    whole = command(str(SEED), n)
+    print(f"bargaining robustness on the seed case, {n} worlds: {whole:.1f} s")
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     print()
     print("| case | serial ms/world (wall) | serial ms/world (CPU) | HiGHS share (serial) | local cluster ms/world | "
