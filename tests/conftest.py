@@ -18,7 +18,7 @@ settings.register_profile("mutation", max_examples=20, deadline=None, derandomiz
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 #: Under the mutation profile, tests run fastest-and-strictest first, so that a mutant dies early.
-MUTATION_ORDER = ["test_layers", "test_evaluator_details", "test_model_amounts", "test_solutions", "test_diagnosis_oracle",
+MUTATION_ORDER = ["test_layers", "test_evaluator_details", "test_model_amounts", "test_solutions", "test_real_points", "test_frontier_dp","test_diagnosis_oracle",
                   "test_time_limits", "test_phasing_continuous", "test_frontier", "test_diagnose", "test_phasing",
                   "test_report_values", "test_cli_exit_codes", "test_continuous", "test_cases"]
 

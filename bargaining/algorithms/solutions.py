@@ -63,10 +63,11 @@ def best_on_frontier(frontier: Frontier, criterion: Criterion, parties: Sequence
     """The criterion's package read off an exact frontier over every party, exactly.
 
     Every utility is an integer over a common denominator L, so gains and totals are exact
-    integers; maxmin and utilitarian compare them directly.  Nash and Kalai first keep the
-    points whose float value (computed from the exact integers) is within a relative 1e-9 of
-    the best, then compare those exactly.  Ties: the largest total of all parties, then the
-    first point in the frontier's order.
+    integers (Python integers: no overflow, no rounding), and so is every criterion's value up to
+    a positive factor shared by all points: maxmin the smallest gain, utilitarian the sum of
+    utilities, Nash the product of the gains (0 unless every gain is positive), Kalai the smallest
+    gain_j x (the product of the positive ideal gains but j's), i.e. gain_j / ideal_j times that
+    product.  Ties: the largest total of all parties, then the first point in the frontier's order.
     """
     check_criterion(criterion)
     if not len(frontier):
@@ -77,33 +78,31 @@ def best_on_frontier(frontier: Frontier, criterion: Criterion, parties: Sequence
     common = math.lcm(*frontier.denominators, *(r.denominator for r in reservations))
     utilities = np.column_stack([frontier.scaled[:, j].astype(object) * (common // d) for j, d in enumerate(frontier.denominators)])
     gains = utilities - np.array([int(r * common) for r in reservations], dtype=object)
-    columns = [ids.index(p) for p in parties]
+    chosen = gains[:, [ids.index(p) for p in parties]]
+    values = _exact_values(criterion, chosen, utilities[:, [ids.index(p) for p in parties]])
     totals = utilities.sum(axis=1)
-    if criterion == "utilitarian":
-        values = utilities[:, columns].sum(axis=1) if columns else np.zeros(len(frontier), dtype=object)
-    elif criterion == "maxmin":
-        values = gains[:, columns].min(axis=1) if columns else np.zeros(len(frontier), dtype=object)
-    else:
-        ideal = {p: Fraction(int(gains[:, j].max()), common) for p, j in zip(parties, columns)}
-        approximate = _float_values(criterion, gains[:, columns].astype(float), [float(ideal[p]) for p in parties])
-        top = approximate.max()
-        candidates = np.flatnonzero(approximate >= top - 1e-9 * max(1.0, abs(top)))
-        values = np.full(len(frontier), None, dtype=object)
-        for k in candidates:
-            exact_gains = {p: Fraction(int(gains[k, j]), common) for p, j in zip(parties, columns)}
-            values[k] = criterion_value(criterion, exact_gains, parties, ideal)
-    best = max((k for k in range(len(frontier)) if values[k] is not None), key=lambda k: (values[k], totals[k], -k))
+    best = max(range(len(frontier)), key=lambda k: (values[k], totals[k], -k))
     return frontier.package(best).with_(criterion=criterion)
 
 
-def _float_values(criterion: str, gains: np.ndarray, ideal: list[float]) -> np.ndarray:
-    """Nash (log of the product of positive gains) or Kalai (smallest gain share), in floats, to pick candidates."""
+def _exact_values(criterion: str, gains: np.ndarray, utilities: np.ndarray) -> list[int]:
+    """Each point's criterion value times a positive factor common to all points (integers; parties as columns)."""
+    n, m = gains.shape
+    if m == 0:
+        return [0] * n
+    if criterion == "utilitarian":
+        return list(utilities.sum(axis=1))
+    if criterion == "maxmin":
+        return list(gains.min(axis=1))
     if criterion == "nash":
-        positive = np.all(gains > 0, axis=1) if gains.shape[1] else np.ones(len(gains), dtype=bool)
-        logs = np.where(positive, np.log(np.where(gains > 0, gains, 1.0)).sum(axis=1), -np.inf)
-        return logs if positive.any() else np.zeros(len(gains))
-    shares = [gains[:, j] / ideal[j] for j in range(len(ideal)) if ideal[j] > 0]
-    return np.min(np.column_stack(shares), axis=1) if shares else np.zeros(len(gains))
+        return [math.prod(row) if all(g > 0 for g in row) else 0 for row in gains.tolist()]
+    ideal = gains.max(axis=0).tolist()  # kalai: gain_j / ideal_j over the parties with a positive ideal
+    positive = [j for j in range(m) if ideal[j] > 0]
+    if not positive:
+        return [0] * n
+    product = math.prod(ideal[j] for j in positive)
+    factors = {j: product // ideal[j] for j in positive}
+    return [min(row[j] * factors[j] for j in positive) for row in gains.tolist()]
 
 
 # --------------------------------------------------------------------------- search in the model
