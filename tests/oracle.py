@@ -95,6 +95,64 @@ class Enumeration:
         return {tuple(gains[p][n] + res[p] for p in self.parties) for n in range(len(rows)) if key(n) == top}
 
 
+@dataclass(frozen=True)
+class Grid:
+    """Every combination of a raw scenario's discrete options (``index``: packages x issues, option
+    positions, lexicographic), and which of them meet a condition or a red line, read from the raw dict."""
+
+    issues: list[str]
+    options: list[list[str]]
+    index: np.ndarray
+
+    @classmethod
+    def of(cls, raw: dict) -> "Grid":
+        options = [[o["id"] for o in i["options"]] for i in raw["issues"]]
+        index = np.array(list(cartesian(*[range(len(o)) for o in options])), dtype=np.int64).reshape(-1, len(options))
+        return cls([i["id"] for i in raw["issues"]], options, index)
+
+    def holds(self, condition: dict) -> np.ndarray:
+        mask = np.ones(len(self.index), dtype=bool)
+        for issue_id, want in condition.items():
+            col = self.issues.index(issue_id)
+            wanted = [want] if isinstance(want, str) else list(want)
+            mask &= np.isin(self.index[:, col], [self.options[col].index(o) for o in wanted])
+        return mask
+
+    def line_holds(self, r: dict) -> np.ndarray:
+        if "forbid" in r:
+            return ~self.holds(r["forbid"])
+        if "require" in r:
+            return self.holds(r["require"])
+        return ~self.holds(r["if"]) | self.holds(r["then"])
+
+
+def rule_of(issue: dict) -> tuple[list[str], int] | None:
+    """An issue's ``controlled_by`` as (controllers, how many must take part), or None."""
+    rule = issue.get("controlled_by")
+    if not rule:
+        return None
+    return (rule, 1) if isinstance(rule, list) else (rule["all"], len(rule["all"])) if "all" in rule else (rule["of"], rule["at_least"])
+
+
+def taking_part(raw: dict, grid: Grid, accepting: np.ndarray, coalition, rules: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(acceptable per package, who takes part: packages x parties) from each party's acceptance: every veto
+    party (or every coalition member) accepts, and an issue off its status quo has enough controllers taking part."""
+    parties = [p["id"] for p in raw["parties"]]
+    if coalition is None:
+        veto = np.array([p.get("veto", True) for p in raw["parties"]])
+        acceptable, present = accepting[:, veto].all(axis=1), accepting
+    else:
+        members = np.array([p in coalition for p in parties])
+        acceptable, present = accepting[:, members].all(axis=1), np.broadcast_to(members, accepting.shape)
+    for col, issue in enumerate(raw["issues"]):
+        rule = (rules or {}).get(issue["id"]) or rule_of(issue)
+        if rule is not None:
+            controllers, needed = rule
+            sq = next(k for k, o in enumerate(issue["options"]) if o.get("status_quo"))
+            acceptable &= (grid.index[:, col] == sq) | (present[:, [parties.index(c) for c in controllers]].sum(axis=1) >= needed)
+    return acceptable, np.asarray(present)
+
+
 def enumerate_packages(scenario: Scenario, coalition: frozenset[str] | None = None,
                        waived: frozenset[tuple] = frozenset()) -> Enumeration:
     """Every combination of discrete options, its utilities and whether it is acceptable.
@@ -104,10 +162,9 @@ def enumerate_packages(scenario: Scenario, coalition: frozenset[str] | None = No
     ("red_line", index)."""
     assert not scenario.continuous_issues, "the oracle enumerates discrete scenarios only"
     raw = scenario.to_dict()
-    issues = [i["id"] for i in raw["issues"]]
-    options = [[o["id"] for o in i["options"]] for i in raw["issues"]]
+    grid = Grid.of(raw)
+    issues, options, index, holds, line_holds = grid.issues, grid.options, grid.index, grid.holds, grid.line_holds
     parties = [p["id"] for p in raw["parties"]]
-    index = np.array(list(cartesian(*[range(len(o)) for o in options])), dtype=np.int64).reshape(-1, len(issues))
     n = len(index)
 
     numbers = [_frac(p["reservation"]) for p in raw["parties"]]
@@ -121,24 +178,8 @@ def enumerate_packages(scenario: Scenario, coalition: frozenset[str] | None = No
     largest = max((abs(f) for f in numbers), default=0) * d * (len(issues) + len(numbers) + 1)
     dtype = np.int64 if largest < 2**62 else object
 
-    def holds(condition: dict) -> np.ndarray:
-        mask = np.ones(n, dtype=bool)
-        for issue_id, want in condition.items():
-            col = issues.index(issue_id)
-            wanted = [want] if isinstance(want, str) else list(want)
-            ids = [options[col].index(o) for o in wanted]
-            mask &= np.isin(index[:, col], ids)
-        return mask
-
     def soft(r: dict) -> bool:
         return "price" in r and "real" not in r
-
-    def line_holds(r: dict) -> np.ndarray:
-        if "forbid" in r:
-            return ~holds(r["forbid"])
-        if "require" in r:
-            return holds(r["require"])
-        return ~holds(r["if"]) | holds(r["then"])
 
     scaled = np.zeros((n, len(parties)), dtype=dtype)
     for j, party in enumerate(parties):
@@ -165,24 +206,9 @@ def enumerate_packages(scenario: Scenario, coalition: frozenset[str] | None = No
         return ok
 
     accepting = np.stack([accepts(j) for j in range(len(parties))], axis=1)
-    if coalition is None:
-        veto = np.array([p.get("veto", True) for p in raw["parties"]])
-        acceptable = accepting[:, veto].all(axis=1)
-        present_mask = accepting
-    else:
-        members = np.array([p in coalition for p in parties])
-        acceptable = accepting[:, members].all(axis=1)
-        present_mask = np.broadcast_to(members, accepting.shape)
-    for col, issue in enumerate(raw["issues"]):
-        rule = issue.get("controlled_by")
-        if rule:
-            controllers, needed = (rule, 1) if isinstance(rule, list) else (rule["all"], len(rule["all"])) if "all" in rule \
-                else (rule["of"], rule["at_least"])
-            sq = next(k for k, o in enumerate(issue["options"]) if o.get("status_quo"))
-            present = present_mask[:, [parties.index(c) for c in controllers]].sum(axis=1) >= needed
-            acceptable &= (index[:, col] == sq) | present
+    acceptable, present_mask = taking_part(raw, grid, accepting, coalition)
     reservations = {p["id"]: _frac(p["reservation"]) for p in raw["parties"]}
-    return Enumeration(issues, options, index, scaled, d, acceptable, parties, reservations, np.asarray(present_mask))
+    return Enumeration(issues, options, index, scaled, d, acceptable, parties, reservations, present_mask)
 
 
 # --------------------------------------------------------------------------- sampled worlds

@@ -13,12 +13,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import product as cartesian
 from typing import Mapping
 
 import numpy as np
 
 from bargaining.scenario import Scenario
+from oracle import Grid, taking_part
 
 
 def _frac(x) -> Fraction:
@@ -54,29 +54,13 @@ def brute_force(scenario: Scenario, waived=(), coalition=None, fixed: Mapping[st
                 rules: Mapping[str, tuple[list[str], int]] | None = None, soft: Mapping[int, float] | None = None) -> Brute:
     raw = scenario.to_dict()
     soft = dict(soft or {})
-    issues = [i["id"] for i in raw["issues"]]
-    options = [[o["id"] for o in i["options"]] for i in raw["issues"]]
+    grid = Grid.of(raw)
+    issues, options, index, holds, line_holds = grid.issues, grid.options, grid.index, grid.holds, grid.line_holds
     parties = [p["id"] for p in raw["parties"]]
-    index = np.array(list(cartesian(*[range(len(o)) for o in options])), dtype=np.int64).reshape(-1, len(issues))
     n = len(index)
     utilities = raw.get("utilities", {})
     interactions = raw.get("interactions", [])
     red_lines = raw.get("red_lines", [])
-
-    def holds(condition: dict) -> np.ndarray:
-        mask = np.ones(n, dtype=bool)
-        for issue_id, want in condition.items():
-            col = issues.index(issue_id)
-            wanted = [want] if isinstance(want, str) else list(want)
-            mask &= np.isin(index[:, col], [options[col].index(o) for o in wanted])
-        return mask
-
-    def line_holds(r: dict) -> np.ndarray:
-        if "forbid" in r:
-            return ~holds(r["forbid"])
-        if "require" in r:
-            return holds(r["require"])
-        return ~holds(r["if"]) | holds(r["then"])
 
     def where(mask: np.ndarray, value: int) -> np.ndarray:
         """value where mask holds, else 0, as Python ints (np.where would pick uint64 or float64 above 2**63)."""
@@ -122,23 +106,7 @@ def brute_force(scenario: Scenario, waived=(), coalition=None, fixed: Mapping[st
         return ok
 
     accepting = np.stack([accepts(j) for j in range(len(parties))], axis=1)
-    if coalition is None:
-        veto = np.array([p.get("veto", True) for p in raw["parties"]])
-        acceptable = accepting[:, veto].all(axis=1)
-        present = accepting
-    else:
-        members = np.array([p in coalition for p in parties])
-        acceptable = accepting[:, members].all(axis=1)
-        present = np.broadcast_to(members, accepting.shape)
-    for col, issue in enumerate(raw["issues"]):
-        rule = (rules or {}).get(issue["id"])
-        if rule is None and issue.get("controlled_by"):
-            rule = (issue["controlled_by"], 1)
-        if rule is not None:
-            members, need = rule
-            sq = next(k for k, o in enumerate(issue["options"]) if o.get("status_quo"))
-            taking = present[:, [parties.index(c) for c in members]].sum(axis=1) >= need
-            acceptable &= (index[:, col] == sq) | taking
+    acceptable, _ = taking_part(raw, grid, accepting, coalition, rules)
     for issue_id, option_id in (fixed or {}).items():
         col = issues.index(issue_id)
         acceptable &= index[:, col] == options[col].index(option_id)
