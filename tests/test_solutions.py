@@ -147,3 +147,33 @@ def test_a_soft_forbid_is_a_negative_interaction(scenario, criterion, data):
     assert (package is None) == (expected is None)
     if package is not None:
         assert package.vector(priced.party_ids) in expected
+
+
+@given(scenarios(optional_parties=True, controlled=True), st.sampled_from(["maxmin", "utilitarian", "nash", "kalai"]))
+def test_the_models_search_matches_brute_force(scenario, criterion):
+    """The mixed-integer search alone (what best() falls back to: continuous issues, or a programme that would
+    grow too large), on the same scenarios: the oracle's package, proven optimal, signed as the oracle says."""
+    from bargaining.algorithms.solutions import best_package
+
+    truth = enumerate_packages(scenario)
+    space = BargainingSpace(scenario)
+    expected = truth.best(criterion, space.criteria_parties)
+    package = best_package(space.search, criterion, space.criteria_parties)
+    assert (package is None) == (expected is None)
+    if package is None:
+        return
+    assert tuple(package.exact_utilities[p] for p in scenario.party_ids) in expected
+    assert package.optimal is True and package.criterion == criterion and not package.caveat
+    k = next(k for k in range(len(truth.acceptable)) if truth.choices(k) == package.choices)
+    assert list(package.signers) == truth.signers(k)
+
+
+@given(scenarios(max_issues=4, optional_parties=True, controlled=True))
+def test_the_models_listing_matches_brute_force(scenario):
+    """acceptable() on the model alone (continuous issues, or no programme): one solve and one cut per package."""
+    from bargaining.algorithms.acceptable import _by_the_model
+
+    truth = enumerate_packages(scenario)
+    found = _by_the_model(BargainingSpace(scenario).search, None, False)
+    assert found.complete and found.method == "mip" and found.count == len(found.packages)
+    assert {tuple(x.choices[i] for i in truth.issues) for x in found.packages} == truth.acceptable_set()
