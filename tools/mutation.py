@@ -4,6 +4,7 @@
     python tools/mutation.py engine solutions      # some groups
     python tools/mutation.py frontier --jobs 1     # one worker (default: 2)
     python tools/mutation.py --report              # only print the last results again
+    python tools/mutation.py solutions --retest-survivors   # after new tests: only the survivors again
 
 Each group runs in its own scratch copy (``.mutation/<group>/``, git-ignored): the package, the
 tests, data/ and benchmarks/ are copied there, its pyproject.toml gets the repository's
@@ -115,6 +116,14 @@ def results(group: str) -> dict[str, dict[str, int | None]]:
     return found
 
 
+def forget_survivors(group: str) -> None:
+    """Mark every surviving mutant of the last run as not yet tested (mutmut then runs only those on --resume)."""
+    for meta in (SCRATCH / group / "mutants").rglob("*.py.meta"):
+        data = json.loads(meta.read_text())
+        data["exit_code_by_key"] = {k: (None if STATUS.get(c) == "survived" else c) for k, c in data["exit_code_by_key"].items()}
+        meta.write_text(json.dumps(data))
+
+
 def report(group: str, show: bool = False) -> dict[str, dict]:
     work = SCRATCH / group
     table = {}
@@ -149,6 +158,8 @@ def main() -> None:
     parser.add_argument("groups", nargs="*", help=f"module groups: {', '.join(GROUPS)} (default: all)")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
     parser.add_argument("--resume", action="store_true", help="keep the previous scratch copy and mutmut's results")
+    parser.add_argument("--retest-survivors", action="store_true",
+                        help="after adding tests: keep the scratch copy, copy the tests anew and run only the survivors again")
     parser.add_argument("--report", action="store_true", help="only print the last results")
     args = parser.parse_args()
     unknown = [g for g in args.groups if g not in GROUPS]
@@ -157,6 +168,9 @@ def main() -> None:
     for group in args.groups or list(GROUPS):
         if args.report:
             report(group)
+        elif args.retest_survivors:
+            forget_survivors(group)
+            run(group, args.jobs, resume=True)
         else:
             run(group, args.jobs, args.resume)
 
