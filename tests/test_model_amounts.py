@@ -92,7 +92,7 @@ def grid(scenario, issue) -> list[Fraction]:
 def test_the_model_admits_exactly_what_the_exact_evaluator_accepts_on_a_grid():
     seen: Counter = Counter()
 
-    @settings(max_examples=examples(40))
+    @settings(max_examples=examples(25))
     @given(amount_scenarios())
     def check(scenario):
         search = Search.of(scenario)

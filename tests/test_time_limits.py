@@ -238,7 +238,7 @@ def test_acceptable_with_no_time_raises():
         BargainingSpace(random_scenario(5, 3, 3, seed=1), time_limit=0).acceptable()
 
 
-@settings(max_examples=examples(30))
+@settings(max_examples=examples(15))
 @given(scenarios(max_parties=4, shape="open"), st.integers(1, 4), st.booleans())
 def test_acceptable_stopped_midway_is_incomplete_and_correct(scenario, after, incumbent):
     truth = enumerate_packages(scenario)
