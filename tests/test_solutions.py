@@ -1,5 +1,7 @@
 """Best packages under every criterion match brute-force enumeration exactly."""
 
+from fractions import Fraction
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -64,6 +66,8 @@ def test_ties_are_broken_by_the_largest_total():
 
     from mix import criterion_values
 
+    from bargaining.algorithms.solutions import best_package
+
     seen = Counter()
 
     @given(tied_scenarios())
@@ -76,10 +80,11 @@ def test_ties_are_broken_by_the_largest_total():
             values = criterion_values(truth, criterion, parties)
             top = max(values)
             totals = {sum(truth.utilities(k).values()) for k, v in zip(rows, values) if v == top}
-            package = space.best(criterion)
-            assert rows and package is not None
-            assert package.vector(scenario.party_ids) in truth.best(criterion, parties)
-            assert sum(package.exact_utilities.values()) == max(totals)
+            # best() (read off the exact frontier here) and the model's own search with its tie-break solves
+            for package in (space.best(criterion), best_package(space.search, criterion, parties)):
+                assert rows and package is not None
+                assert package.vector(scenario.party_ids) in truth.best(criterion, parties)
+                assert sum(package.exact_utilities.values()) == max(totals)
             if len(totals) > 1:
                 seen[criterion] += 1
 
@@ -177,3 +182,21 @@ def test_the_models_listing_matches_brute_force(scenario):
     found = _by_the_model(BargainingSpace(scenario).search, None, False)
     assert found.complete and found.method == "mip" and found.count == len(found.packages)
     assert {tuple(x.choices[i] for i in truth.issues) for x in found.packages} == truth.acceptable_set()
+
+
+@given(scenarios(max_parties=4), st.sampled_from(["maxmin", "utilitarian", "nash", "kalai"]))
+def test_criterion_value_is_the_oracles_formula(scenario, criterion):
+    """criterion_value (which the model's Nash search and the doubt path rank packages with) equals the
+    oracle's formula on every acceptable package, with the criteria parties and with none."""
+    from mix import criterion_values
+
+    from bargaining.algorithms.solutions import criterion_value
+
+    truth = enumerate_packages(scenario)
+    for parties in (BargainingSpace(scenario).criteria_parties, []):
+        rows = [k for k in range(len(truth.acceptable)) if truth.acceptable[k]]
+        gains = [{p: u - truth.reservations[p] for p, u in truth.utilities(k).items()} for k in rows]
+        ideal = {p: max((g[p] for g in gains), default=Fraction(0)) for p in parties}
+        got = [criterion_value(criterion, g, parties, ideal, utilities=truth.utilities(k)) for k, g in zip(rows, gains)]
+        assert got == criterion_values(truth, criterion, parties)
+        assert all(type(v) is Fraction for v in got)

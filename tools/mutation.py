@@ -54,7 +54,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     # (not test_cases.py: the bundled case's tests take a minute per surviving mutant, and the oracle tests above cover
     # every criterion on random cases)
     "solutions": (["bargaining/algorithms/solutions.py"],
-                  ["test_solutions.py", "test_real_points.py", "test_time_limits.py", "test_continuous.py", "test_frontier.py", "test_diagnose.py",
+                  ["test_solutions.py", "test_real_points.py", "test_hostile_numbers.py", "test_time_limits.py", "test_continuous.py", "test_frontier.py", "test_diagnose.py",
                    "test_cli_exit_codes.py"]),
     "diagnose": (["bargaining/algorithms/diagnose.py", "bargaining/algorithms/acceptable.py"],
                  ["test_diagnosis_oracle.py", "test_diagnose.py", "test_solutions.py", "test_time_limits.py", "test_cases.py"]),
