@@ -34,6 +34,7 @@ import sys
 import time
 import tomllib
 from collections import Counter
+from fnmatch import fnmatch
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,13 +99,14 @@ def prepare(group: str, resume: bool) -> Path:
     return work
 
 
-def run(group: str, jobs: int, resume: bool) -> None:
+def run(group: str, jobs: int, resume: bool, names: list[str] | None = None) -> None:
     work = prepare(group, resume)
     env = dict(os.environ, HYPOTHESIS_PROFILE="mutation", PYTHONPATH=str(work / "mutants"), PYTHONDONTWRITEBYTECODE="1")
     mutmut = shutil.which("mutmut", path=str(Path(sys.executable).parent)) or "mutmut"
     started = time.time()
     with open(work / "mutmut.log", "w") as log:
-        done = subprocess.run([mutmut, "run", "--max-children", str(jobs)], cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+        done = subprocess.run([mutmut, "run", "--max-children", str(jobs), *(names or [])], cwd=work, env=env, stdout=log,
+                              stderr=subprocess.STDOUT)
     print(f"{group}: mutmut exited {done.returncode} after {time.time() - started:.0f} s (log: {work / 'mutmut.log'})")
     report(group, show=True)
 
@@ -118,11 +120,12 @@ def results(group: str) -> dict[str, dict[str, int | None]]:
     return found
 
 
-def forget_survivors(group: str) -> None:
-    """Mark every surviving mutant of the last run as not yet tested (mutmut then runs only those on --resume)."""
+def forget_survivors(group: str, names: list[str] | None = None) -> None:
+    """Mark the surviving mutants of the last run (those matching ``names``, globs, if given) as not yet tested."""
     for meta in (SCRATCH / group / "mutants").rglob("*.py.meta"):
         data = json.loads(meta.read_text())
-        data["exit_code_by_key"] = {k: (None if STATUS.get(c) == "survived" else c) for k, c in data["exit_code_by_key"].items()}
+        data["exit_code_by_key"] = {k: (None if STATUS.get(c) == "survived" and (not names or any(fnmatch(k, n) for n in names))
+                                        else c) for k, c in data["exit_code_by_key"].items()}
         meta.write_text(json.dumps(data))
 
 
@@ -162,6 +165,8 @@ def main() -> None:
     parser.add_argument("--resume", action="store_true", help="keep the previous scratch copy and mutmut's results")
     parser.add_argument("--retest-survivors", action="store_true",
                         help="after adding tests: keep the scratch copy, copy the tests anew and run only the survivors again")
+    parser.add_argument("--only", nargs="+", metavar="GLOB", help="only the mutants whose names match (mutmut's names, "
+                        "e.g. 'bargaining.algorithms.solutions.x_criterion_value*')")
     parser.add_argument("--report", action="store_true", help="only print the last results")
     args = parser.parse_args()
     unknown = [g for g in args.groups if g not in GROUPS]
@@ -171,10 +176,10 @@ def main() -> None:
         if args.report:
             report(group)
         elif args.retest_survivors:
-            forget_survivors(group)
-            run(group, args.jobs, resume=True)
+            forget_survivors(group, args.only)
+            run(group, args.jobs, resume=True, names=args.only)
         else:
-            run(group, args.jobs, args.resume)
+            run(group, args.jobs, args.resume, args.only)
 
 
 if __name__ == "__main__":
