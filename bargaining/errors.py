@@ -12,3 +12,8 @@ class NumericRangeError(ValueError):
 
 class SolverFailed(RuntimeError):
     """HiGHS stopped with an error rather than an answer (bargaining.engine.solver.SolverError)."""
+
+
+class AnswersDisagree(SolverFailed):
+    """The solver keeps offering packages that the exact check rejects (a bug in one of them): the search stops
+    rather than walk the packages one by one; the message names both answers."""

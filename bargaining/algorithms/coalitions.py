@@ -17,6 +17,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from ..engine.search import Search
+from ..errors import AnswersDisagree
 from .exact import exists
 
 #: The programme tries at most this many coalitions (2 ** optional parties); beyond, the model's search runs.
@@ -45,8 +46,11 @@ def minimal_coalitions(search: Search, limit: int = 50) -> list[frozenset[str]]:
                 break
             _, present = search.switches()
             members = frozenset(present)
-            if search.scenario.signers(package.choices, coalition=veto | members) is None:
-                raise RuntimeError("a coalition found by the solver fails the exact check; please report this scenario")
+            why = search.scenario.why_refused(package.exact_choices, search.waived, veto | members, search.world)
+            if why:
+                raise AnswersDisagree(f"the solver and the exact check disagree: the solver found the coalition "
+                                      f"{', '.join(sorted(veto | members))} opens the space with {package.choices}, the exact "
+                                      f"check refuses it ({'; '.join(why)}); this is a bug, please report the scenario")
             found.append(veto | members)
             if not members:
                 break  # the veto parties alone open the space: every other coalition contains it

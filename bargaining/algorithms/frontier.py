@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Literal, Mapping, Sequence
 
 from ..engine.numerics import require_trust
+from ..errors import AnswersDisagree
 from ..engine.search import Search
 from ..results import CRITERIA, Criterion, Frontier, Package
 from .dp import DPFrontier, LimitReached, NotApplicable, dp_frontier
@@ -89,8 +90,12 @@ def _from_programme(search: Search, found: DPFrontier, seconds: float, recheck: 
 
 
 def _recheck(search: Search, choices: Mapping[str, str]) -> None:
-    if search.scenario.signers(choices, search.waived, search.coalition) is None:
-        raise AssertionError(f"the dynamic programme returned an unacceptable package {dict(choices)}; please report this scenario")
+    """The exact check of a package the programme found acceptable (a disagreement stops the work, naming both answers)."""
+    why = search.scenario.why_refused(choices, search.waived, search.coalition)
+    if why:
+        described = ", ".join(f"{i}: {c}" for i, c in choices.items())
+        raise AnswersDisagree(f"the programme and the exact check disagree: the programme found {{{described}}} acceptable, "
+                              f"the exact check refuses it ({'; '.join(why)}); this is a bug, please report the scenario")
 
 
 class _Choices(abc.Sequence):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..engine.phasing import PhasingBlock, phase_of
 from ..engine.search import Search
+from ..errors import AnswersDisagree
 from ..results import Criterion, PhasePlan
 from ..scenario import exact
 from .exact import opens
@@ -63,11 +64,13 @@ def best_phased(search: Search, phases: int, criterion: Criterion, parties: list
         with search.changes() as fixed:  # solve once more with the package fixed, to read its phase plan
             fixed.fix_package(package.exact_choices)
             if search.feasible() is None:
-                raise RuntimeError("the phased package cannot be re-solved; please report this scenario")
+                raise AnswersDisagree("the solver found a phased package it cannot solve again with the package fixed "
+                                      f"({package.choices}); this is a bug, please report the scenario")
             plan = PhasePlan(scenario, phases, criterion, package, phase_of(block, scenario, package, search.values))
     problems = check_plan(plan)
     if problems:
-        raise RuntimeError("the phase plan found fails the exact check (" + "; ".join(problems) + "); please report this scenario")
+        raise AnswersDisagree("the solver and the exact check disagree: the solver found a phase plan that fails the exact "
+                              "check (" + "; ".join(problems) + "); this is a bug, please report the scenario")
     return plan
 
 

@@ -10,12 +10,13 @@ All criteria work on gains g_p = utility_p - reservation_p of the *criteria part
 * kalai        maximise min_p g_p / G_p, where G_p = max g_p over acceptable packages
                (parties with G_p = 0 are left out: every package gives them nothing)
 
-Ties are broken the same way for every criterion: the largest sum of all parties'
-utilities, which makes every answer Pareto-optimal; packages still tied after that are
-left to HiGHS (deterministic for a given scenario and HiGHS version).
+Ties are broken the same way for every criterion (:func:`.ranking.preferred`): the largest
+sum of all parties' utilities, which makes every answer Pareto-optimal; packages still tied
+after that are left to HiGHS (deterministic for a given scenario and HiGHS version).
 
-:func:`best_package` searches the mixed-integer model; :func:`criterion_value` evaluates
-one package exactly, and is what the tests and the frontier's marks compare with.
+:func:`best_package` searches the mixed-integer model; :func:`.ranking.criterion_value`
+evaluates one package exactly, and is what the tests and the frontier's marks compare with.
+The mathematics, with worked examples: docs/solutions.md.
 """
 
 from __future__ import annotations
@@ -24,85 +25,18 @@ import math
 from fractions import Fraction
 from typing import Callable, Sequence
 
-import numpy as np
-
 from ..engine.search import Edit, Search
 from ..errors import TimeLimitReached
-from ..results import Criterion, Frontier, Package, check_criterion
-from ..scenario import exact
+from ..results import Criterion, Package, check_criterion
+from .ranking import best_on_frontier, criterion_value, preferred
+
+__all__ = ["best_on_frontier", "best_package", "criterion_value"]
 
 #: Nash's outer approximation stops when its bound on log(product) is within this of the best package.
 NASH_TOLERANCE = 1e-10
 NASH_TOLERANCE_CONTINUOUS = 1e-7
 #: At most this many rounds of tangents (then the best package found is returned, not proven optimal).
 NASH_ROUNDS = 500
-
-
-# --------------------------------------------------------------------------- exact choice among known points
-
-
-def criterion_value(criterion: str, gains: dict[str, Fraction], parties: Sequence[str], ideal: dict[str, Fraction] | None = None,
-                    utilities: dict[str, Fraction] | None = None) -> Fraction:
-    """The criterion's value for one package, exactly (larger is better)."""
-    if criterion == "maxmin":
-        return min((gains[p] for p in parties), default=Fraction(0))
-    if criterion == "utilitarian":
-        return sum((utilities or gains)[p] for p in parties) or Fraction(0)
-    if criterion == "nash":
-        if any(gains[p] <= 0 for p in parties):
-            return Fraction(0)
-        return math.prod((gains[p] for p in parties), start=Fraction(1))
-    if criterion == "kalai":
-        scaled = [gains[p] / ideal[p] for p in parties if ideal and ideal[p] > 0]
-        return min(scaled, default=Fraction(0))
-    check_criterion(criterion)
-    raise AssertionError(criterion)
-
-
-def best_on_frontier(frontier: Frontier, criterion: Criterion, parties: Sequence[str]) -> Package | None:
-    """The criterion's package read off an exact frontier over every party, exactly.
-
-    Every utility is an integer over a common denominator L, so gains and totals are exact
-    integers (Python integers: no overflow, no rounding), and so is every criterion's value up to
-    a positive factor shared by all points: maxmin the smallest gain, utilitarian the sum of
-    utilities, Nash the product of the gains (0 unless every gain is positive), Kalai the smallest
-    gain_j x (the product of the positive ideal gains but j's), i.e. gain_j / ideal_j times that
-    product.  Ties: the largest total of all parties, then the first point in the frontier's order.
-    """
-    check_criterion(criterion)
-    if not len(frontier):
-        return None
-    scenario = frontier.scenario
-    ids = scenario.party_ids
-    reservations = [exact(scenario.party[p].reservation) for p in ids]
-    common = math.lcm(*frontier.denominators, *(r.denominator for r in reservations))
-    utilities = np.column_stack([frontier.scaled[:, j].astype(object) * (common // d) for j, d in enumerate(frontier.denominators)])
-    gains = utilities - np.array([int(r * common) for r in reservations], dtype=object)
-    chosen = gains[:, [ids.index(p) for p in parties]]
-    values = _exact_values(criterion, chosen, utilities[:, [ids.index(p) for p in parties]])
-    totals = utilities.sum(axis=1)
-    best = max(range(len(frontier)), key=lambda k: (values[k], totals[k], -k))
-    return frontier.package(best).with_(criterion=criterion)
-
-
-def _exact_values(criterion: str, gains: np.ndarray, utilities: np.ndarray) -> list[int]:
-    """Each point's criterion value times a positive factor common to all points (integers; parties as columns)."""
-    n, m = gains.shape
-    if m == 0:
-        return [0] * n
-    if criterion == "utilitarian":
-        return list(utilities.sum(axis=1))
-    if criterion == "maxmin":
-        return list(gains.min(axis=1))
-    if criterion == "nash":
-        return [math.prod(row) if all(g > 0 for g in row) else 0 for row in gains.tolist()]
-    ideal = gains.max(axis=0).tolist()  # kalai: gain_j / ideal_j over the parties with a positive ideal
-    positive = [j for j in range(m) if ideal[j] > 0]
-    if not positive:
-        return [0] * n
-    product = math.prod(ideal[j] for j in positive)
-    factors = {j: product // ideal[j] for j in positive}
-    return [min(row[j] * factors[j] for j in positive) for row in gains.tolist()]
 
 
 # --------------------------------------------------------------------------- search in the model
@@ -352,10 +286,6 @@ def _settle(search: Search, package: Package | None, accept: Callable[[Package],
         if candidate is None or candidate.key() in seen:
             return package  # nothing better, or a tolerance loop: keep what we have
         if accept(candidate):
-            return candidate if package is None or _total(candidate) >= _total(package) else package
+            return preferred(candidate, package)
         seen.add(candidate.key())
         reject(candidate)
-
-
-def _total(package: Package) -> Fraction:
-    return sum(package.exact_utilities.values(), Fraction(0))

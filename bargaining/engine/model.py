@@ -20,9 +20,11 @@ Variables
                    the party's point for option o of issue i (per_unit for an amount): 1 in
                    the stated world, the world's factor while a sampled world is set
 
-Every condition is a conjunction of atoms whose indicators are 0/1 expressions, so every
-red line is a set of rows ``expr >= rhs`` with ``min(expr) = rhs - 1``; each row is
-switched off by ``relax[k] + (1 - takes_part[p])`` with a big-M of exactly 1.
+Red lines, interactions and controls are read in their compiled form
+(:mod:`bargaining.scenario.rules`, docs/rules.md): every atom has a 0/1 indicator (a sum of
+``choose`` or of an interval's region binaries), and every forbidden conjunction of a red line
+is one row ``sum of its indicators <= len - 1 + switch`` (:func:`forbidden_rows`), switched off
+by ``relax[k] + (1 - takes_part[p])`` (or ``broken[k]``) with a big-M of exactly 1.
 """
 
 from __future__ import annotations
@@ -33,14 +35,15 @@ from typing import Any, Callable
 
 import pyomo.environ as pyo
 
-from ..scenario import PER_UNIT, Bound, Requirement, Scenario, exact, fraction_gcd
+from ..scenario import PER_UNIT, Requirement, Scenario, exact, fraction_gcd
+from ..scenario.rules import AmountAtom, Atom, Conjunction, LineRule
 
 #: The open side of a condition on an amount (``forbid: {fund: {at_least: 100}}`` means
 #: ``fund < 100``) is modelled as ``fund <= 100 - STRICT_GAP * (range width)``.
 STRICT_GAP = 1e-6
 
-#: ``(issue_id, want) -> a 0/1 expression``: whether one atom of a condition holds.
-Indicator = Callable[[str, Any], Any]
+#: ``atom -> a 0/1 expression``: whether the atom holds (in the state the caller models).
+Indicator = Callable[[Atom], Any]
 
 
 @dataclass
@@ -64,13 +67,18 @@ class BargainingModel:
     #: parts added to the model later and kept (e.g. the staged objective of the per-world searches)
     extras: dict[Any, Any] = field(default_factory=dict)
 
-    def indicator(self, issue_id: str, want: Any) -> Any:
-        """A 0/1 expression that is 1 exactly when the atom ``issue_id: want`` holds."""
+    def indicator(self, atom: Atom) -> Any:
+        """A 0/1 expression that is 1 exactly when the atom holds for the package."""
         m = self.m
-        if isinstance(want, Bound):
-            return m.inside[self.atoms[(issue_id, want.at_least, want.at_most)]]
-        wanted = [want] if isinstance(want, str) else want
-        return sum(m.choose[issue_id, o] for o in wanted)
+        if isinstance(atom, AmountAtom):
+            k = self.atoms[atom.interval]
+            return sum(_region(m, region)[k] for region in atom.regions)
+        return sum(m.choose[atom.issue, o] for o in atom.options)
+
+
+def _region(block: Any, region: str) -> Any:
+    """The indicator variables of one region of every interval (``inside``, ``below``, ``above``)."""
+    return getattr(block, region)
 
 
 def build_model(scenario: Scenario) -> BargainingModel:
@@ -88,7 +96,7 @@ def build_model(scenario: Scenario) -> BargainingModel:
     m.amount = pyo.Var(list(continuous), bounds=lambda m, c: continuous[c].range)
 
     # ---- exact indicators for bounds on amounts
-    atoms = _continuous_atoms(scenario)
+    atoms = list(scenario.rules.intervals)
     m.atom_set = pyo.Set(initialize=range(len(atoms)))
     m.inside = pyo.Var(m.atom_set, domain=pyo.Binary)
     m.below = pyo.Var(m.atom_set, domain=pyo.Binary)
@@ -103,8 +111,8 @@ def build_model(scenario: Scenario) -> BargainingModel:
     m.interaction_set = pyo.Set(initialize=range(len(scenario.interactions)))
     m.together = pyo.Var(m.interaction_set, domain=pyo.Binary)
     m.together_rows = pyo.ConstraintList()
-    for j, interaction in enumerate(scenario.interactions):
-        and_rows(m.together_rows.add, m.together[j], [model.indicator(i, w) for i, w in interaction.when.items()])
+    for term in scenario.rules.terms:
+        and_rows(m.together_rows.add, m.together[term.index], [model.indicator(a) for a in term.when.atoms])
 
     # ---- red lines with a price: broken[k] may be 1 only when it pays the price (soft); fixed at 0 while hard
     priced = [k for k, r in enumerate(scenario.red_lines) if r.price is not None]
@@ -162,19 +170,17 @@ def build_model(scenario: Scenario) -> BargainingModel:
     model.red_line_off = lambda k: ((switched_off(requirement_of[k]) if k in requirement_of else 0)
                                     + (m.broken[k] if k in priced else 0))
     m.red_line_rows = pyo.ConstraintList()
-    for k, red_line in enumerate(scenario.red_lines):
-        for expr, rhs in red_line_rows(red_line, model.indicator):
-            m.red_line_rows.add(expr >= rhs - model.red_line_off(k))
+    for rule in scenario.rules.lines:
+        forbidden_rows(m.red_line_rows.add, rule, model.indicator, model.red_line_off(rule.index))
 
     # ---- who may move an issue off its status quo: at least k of its controlling parties take part
     m.controlled = pyo.Var([i.id for i in scenario.issues if i.controlled_by], domain=pyo.Binary)
     m.control_rows = pyo.ConstraintList()
-    for issue in scenario.issues:
-        if not issue.controlled_by:
-            continue
+    for control in scenario.rules.controls:
+        issue = scenario.issue[control.issue]
         moved = m.controlled[issue.id]
-        present = sum(1 if scenario.party[c].veto else m.takes_part[c] for c in issue.controllers)
-        m.control_rows.add(issue.controllers_needed * moved <= present)
+        present = sum(1 if scenario.party[c].veto else m.takes_part[c] for c in control.members)
+        m.control_rows.add(control.need * moved <= present)
         if issue.is_continuous:
             lo, hi = issue.range or (0.0, 0.0)
             sq = issue.status_quo or 0.0
@@ -221,31 +227,17 @@ def bound_indicator(rows: pyo.ConstraintList, x: Any, span: tuple[float, float],
         inside.fix(0)
 
 
-def _continuous_atoms(scenario: Scenario) -> list[tuple[str, float | None, float | None]]:
-    """Every distinct bound on an amount that a red line or interaction mentions."""
-    conditions = [x.when for x in scenario.interactions]
-    for r in scenario.red_lines:
-        conditions += [c for c in (r.forbid, r.require, r.if_, r.then) if c is not None]
-    atoms: dict[tuple[str, float | None, float | None], None] = {}
-    for condition in conditions:
-        for issue_id, want in condition.items():
-            if isinstance(want, Bound):
-                atoms[(issue_id, want.at_least, want.at_most)] = None
-    return list(atoms)
+def forbidden_rows(add: Callable[[Any], Any], rule: LineRule, indicator: Indicator, switch: Any) -> None:
+    """A red line's rows: for each forbidden conjunction, ``sum of its atoms' indicators <= len - 1 + switch``
+    (the conjunction cannot hold while ``switch`` is 0).  ``indicator`` reads the atoms in the state the
+    caller models (the package, or the state after a phase)."""
+    for conjunction in rule.forbidden:
+        add(conjunction_sum(conjunction, indicator) <= len(conjunction.atoms) - 1 + switch)
 
 
-def red_line_rows(red_line: Any, indicator: Indicator) -> list[tuple[Any, int]]:
-    """A red line as rows ``expr >= rhs`` over 0/1 indicators (each row has min(expr) = rhs - 1)."""
-    def atoms(condition: dict) -> list[Any]:
-        return [indicator(i, w) for i, w in condition.items()]
-
-    if red_line.require is not None:
-        return [(a, 1) for a in atoms(red_line.require)]
-    if red_line.forbid is not None:
-        held = atoms(red_line.forbid)
-        return [(len(held) - sum(held), 1)]
-    premise = atoms(red_line.if_)
-    return [(b - sum(premise), 1 - len(premise)) for b in atoms(red_line.then)]
+def conjunction_sum(conjunction: Conjunction, indicator: Indicator) -> Any:
+    """The sum of a conjunction's atoms' indicators (it equals the number of atoms exactly when it holds)."""
+    return sum(indicator(atom) for atom in conjunction.atoms)
 
 
 def and_rows(add: Callable[[Any], Any], z: Any, terms: list[Any]) -> None:
@@ -276,7 +268,7 @@ def utility_expression(scenario: Scenario, party: str, chosen: Callable[[str, st
                 expr += rate * factor(party, issue.id, PER_UNIT) * amount(issue.id)
         else:
             expr += sum(v * factor(party, issue.id, o) * chosen(issue.id, o) for o, v in table.items() if v)
-    expr += sum(x.value * together(j) for j, x in enumerate(scenario.interactions) if x.party == party)
+    expr += sum(x.value * together(x.index) for x in scenario.rules.terms if x.party == party)
     expr -= sum(r.price * broken(k) for k, r in enumerate(scenario.red_lines) if r.party == party and r.price is not None)
     return expr
 

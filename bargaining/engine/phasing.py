@@ -25,8 +25,9 @@ from typing import Any, Callable
 import pyomo.environ as pyo
 
 from ..results import Package
-from ..scenario import Bound, Scenario, exact
-from .model import STRICT_GAP, BargainingModel, and_rows, bound_indicator, red_line_rows, utility_expression
+from ..scenario import Scenario, exact
+from ..scenario.rules import AmountAtom, Atom
+from .model import STRICT_GAP, BargainingModel, and_rows, bound_indicator, forbidden_rows, utility_expression
 
 
 @dataclass
@@ -115,16 +116,17 @@ def build_phasing(model: BargainingModel, phases: int) -> PhasingBlock:
             bound_indicator(b.rows, b.level[issue_id, t], scenario.issue[issue_id].range or (0.0, 0.0), low, high,
                             b.inside[k, t], b.below[k, t], b.above[k, t])
 
-    def holds(issue_id: str, want: Any, t: int) -> Any:
-        if isinstance(want, Bound):
-            return b.inside[atoms.index((issue_id, want.at_least, want.at_most)), t]
-        wanted = [want] if isinstance(want, str) else want
-        return sum(in_place(issue_id, o, t) for o in wanted)
+    def holds(atom: Atom, t: int) -> Any:
+        """The atom's indicator in the state after phase t (the same atoms as the final package's)."""
+        if isinstance(atom, AmountAtom):
+            k = atoms.index(atom.interval)
+            return sum(getattr(b, region)[k, t] for region in atom.regions)
+        return sum(in_place(atom.issue, o, t) for o in atom.options)
 
     b.together = pyo.Var(range(len(scenario.interactions)), T, domain=pyo.Binary)
-    for j, interaction in enumerate(scenario.interactions):
+    for term in scenario.rules.terms:
         for t in T:
-            and_rows(add, b.together[j, t], [holds(i, w, t) for i, w in interaction.when.items()])
+            and_rows(add, b.together[term.index, t], [holds(a, t) for a in term.when.atoms])
 
     # red lines after every phase but the last (the final package is the model's own): a hard line
     # binds as it does at the end, unless it is final_only; a line with a price may be broken at
@@ -136,7 +138,8 @@ def build_phasing(model: BargainingModel, phases: int) -> PhasingBlock:
     b.early.fix(0)
     b.owes = pyo.Var(scenario.veto_party_ids, domain=pyo.Binary)
     b.owes.fix(0)
-    for k, red_line in enumerate(scenario.red_lines):
+    for rule in scenario.rules.lines:
+        k, red_line = rule.index, rule.line
         for t in early:
             if k in priced and (red_line.final_only or not red_line.soft):
                 b.broken[k, t].fix(0)  # a final_only line costs nothing on the way; a hard one is never broken
@@ -144,8 +147,7 @@ def build_phasing(model: BargainingModel, phases: int) -> PhasingBlock:
                 continue
             switch = (model.red_line_off(k) - (model.m.broken[k] if k in priced else 0) + (b.broken[k, t] if k in priced else 0)
                       + b.early[k])
-            for expr, rhs in red_line_rows(red_line, lambda i, w: holds(i, w, t)):
-                add(expr >= rhs - switch)
+            forbidden_rows(add, rule, lambda atom, t=t: holds(atom, t), switch)
 
     # nobody below its reservation after any phase; the final package is checked as usual
     for party in scenario.veto_party_ids:

@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any, Callable, Collection, Iterator, Mapping, Sequence
 
 
-from ..errors import TimeLimitReached
+from ..errors import AnswersDisagree, TimeLimitReached
 from ..results import Package
 from ..scenario import STATED, Requirement, Scenario, World, fraction_gcd
 from .model import BargainingModel, factor_slots
@@ -31,6 +31,12 @@ from .numerics import Doubt
 from .numerics import doubt as numeric_doubt
 from .phasing import PhasingBlock, build_phasing
 from .solver import Outcome, Solver
+
+
+#: How many packages the exact check may reject in one maximisation (each cut off, the model solved again)
+#: before the search stops: a tolerance artefact happens once or twice; more means that the solver and
+#: the exact check disagree (a bug in one of them), which would otherwise walk the packages one by one.
+MAX_REJECTED = 5
 
 
 class Edit:
@@ -299,11 +305,14 @@ class Search(Reading):
 
         Returns the solver's outcome and the (exactly checked) package found, if any.  A
         package the exact check rejects -- a tolerance artefact -- is cut off and the model
-        solved again, so it never reaches a result.
+        solved again, so it never reaches a result; but at most :data:`MAX_REJECTED` times:
+        then the solver and the exact check disagree (a bug in one of them), and the search
+        stops with :class:`~bargaining.errors.AnswersDisagree` naming both answers.
         """
         self.m.objective.set_value(objective)
+        rejected: list[dict[str, Any]] = []
         with self.changes() as edit:
-            while True:
+            while len(rejected) < MAX_REJECTED:
                 remaining = self.remaining()
                 if remaining is not None and remaining <= 0:
                     self.unproven += 1
@@ -318,13 +327,30 @@ class Search(Reading):
                     if outcome.status != "optimal":
                         package = package.with_(optimal=False)
                     return outcome, package
+                rejected.append(self.read_choices())
                 if self.scenario.continuous_issues:
                     warnings.warn(
                         "a package found by the solver misses a reservation or bound by less than the solver's "
                         "tolerance when its amounts are read exactly; its combination of options is left out",
                         stacklevel=3,
                     )
-                edit.cut_off(self.read_choices())
+                if not self.scenario.discrete_issues:
+                    break  # nothing to cut off: the next solve would offer the same
+                edit.cut_off(rejected[-1])
+            raise AnswersDisagree(self.disagreement(rejected, outcome))
+
+    def disagreement(self, rejected: Sequence[Mapping[str, Any]], outcome: Outcome) -> str:
+        """Both answers about the last package rejected: the solver's (acceptable, at this objective) and the exact check's (why not)."""
+        waived, present = self.switches()
+        choices = rejected[-1]
+        why = self.scenario.why_refused(choices, self.waived | set(waived), self.coalition, self.world)
+        described = ", ".join(f"{i}: {c}" for i, c in choices.items())
+        return (f"the solver and the exact check disagree: {len(rejected)} package{'s' if len(rejected) > 1 else ''} in a "
+                f"row that the solver offered as acceptable failed the exact check; the last, {{{described}}}, the solver "
+                f"found acceptable (objective "
+                f"{outcome.objective if outcome.objective is not None else 'unknown'}, taking part beyond the veto parties: "
+                f"{', '.join(present) or 'none'}), the exact check refuses it ({'; '.join(why) or 'no reason given'}); "
+                f"this is a bug, please report the scenario")
 
     def feasible(self) -> Package | None:
         """Any acceptable package under the current bounds, or None."""

@@ -1,6 +1,7 @@
 """Many packages in many worlds at once: who accepts, whether the package is acceptable, what blocks it.
 
-The same rules as :meth:`Scenario.signers` in a world, vectorised over the worlds with numpy.
+The same rules as :meth:`Scenario.signers` in a world (read in their compiled form,
+:mod:`.rules`), vectorised over the worlds with numpy.
 Utilities are summed in floating point and compared with reservations; wherever the margin
 is within 1e-9 of the sizes involved (where rounding could matter) the comparison is made
 again exactly, with :meth:`Scenario.utility` in Fractions.  So every verdict is exact.
@@ -14,8 +15,6 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from .evaluate import holds, red_line_holds
-from .numbers import exact_or_id
 from .schema import PER_UNIT
 from .worlds import Worlds
 
@@ -67,7 +66,7 @@ def verdicts(scenario: "Scenario", packages: Sequence[Mapping[str, Any]], worlds
     accepts = np.zeros((len(packages), n, len(parties)), dtype=bool)
     blockers: list[Counter[str]] = []
     for x, choices in enumerate(packages):
-        line_holds = [red_line_holds(r, choices) for r in scenario.red_lines]
+        line_holds = [rule.holds(choices) for rule in scenario.rules.lines]
         reasons: list[tuple[str, np.ndarray]] = []
         for q, party in enumerate(parties):
             utility, size = np.zeros(n), np.zeros(n)
@@ -78,9 +77,9 @@ def verdicts(scenario: "Scenario", packages: Sequence[Mapping[str, Any]], worlds
                     point *= float(choices[issue.id])
                 term = point * worlds.factors[:, spread[party], slot[(issue.id, option)]] if party in spread else point
                 utility, size = utility + term, size + np.abs(term)
-            for interaction in scenario.interactions:
-                if interaction.party == party and holds(interaction.when, choices):
-                    utility, size = utility + interaction.value, size + abs(interaction.value)
+            for term in scenario.rules.terms:
+                if term.party == party and term.when.holds(choices):
+                    utility, size = utility + term.value, size + abs(term.value)
             lines_ok = np.ones(n, dtype=bool)
             for k, red_line in enumerate(scenario.red_lines):
                 if red_line.party != party or line_holds[k]:
@@ -101,11 +100,11 @@ def verdicts(scenario: "Scenario", packages: Sequence[Mapping[str, Any]], worlds
                 reasons.append((labels[party], ~reservation_ok))
             accepts[x, :, q] = reservation_ok & lines_ok
         ok = accepts[x][:, [parties.index(p) for p in scenario.veto_party_ids]].all(axis=1)
-        for issue in scenario.issues:
-            if issue.controlled_by and exact_or_id(choices[issue.id]) != exact_or_id(issue.status_quo_choice):
-                present = accepts[x][:, [parties.index(c) for c in issue.controllers]].sum(axis=1)
-                short = present < issue.controllers_needed
-                reasons.append((f"{issue.label}: too few of its controlling parties take part", short))
+        for control in scenario.rules.controls:
+            if control.moved(choices):
+                present = accepts[x][:, [parties.index(c) for c in control.members]].sum(axis=1)
+                short = present < control.need
+                reasons.append((f"{scenario.issue[control.issue].label}: too few of its controlling parties take part", short))
                 ok &= ~short
         accepted[x] = ok
         counts: Counter[str] = Counter()

@@ -3,16 +3,20 @@
 A *package* is a mapping issue id -> option id (discrete issue) or amount (continuous
 issue).  Everything here is exact: points are read as the decimals written, amounts as
 Fractions, so a solver tolerance can never make an unacceptable package look acceptable.
+Red lines, interactions and ``controlled_by`` are read in their compiled form
+(:mod:`.rules`, docs/rules.md), the same form the model and the programme consume.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any, Collection, Mapping
+from functools import cached_property
+from typing import Any, Collection, Iterator, Mapping
 
 from .errors import Problem, ScenarioError, suggest
-from .numbers import exact, exact_or_id
-from .schema import PER_UNIT, Bound, Interaction, Issue, Party, RedLine
+from .numbers import exact
+from .rules import Rules, conjunction
+from .schema import PER_UNIT, Interaction, Issue, Party, RedLine
 from .worlds import STATED, World
 
 #: A requirement switched off: ``("reservation", party_id)`` or ``("red_line", index)``.
@@ -20,29 +24,8 @@ Waiver = tuple[str, str | int]
 
 
 def holds(condition: Mapping[str, Any], choices: Mapping[str, Any]) -> bool:
-    """Whether a condition holds for a package: every issue it names is as it wants."""
-    for issue_id, want in condition.items():
-        chosen = choices[issue_id]
-        if isinstance(want, Bound):
-            if want.at_least is not None and exact(chosen) < exact(want.at_least):
-                return False
-            if want.at_most is not None and exact(chosen) > exact(want.at_most):
-                return False
-        elif isinstance(want, list):
-            if chosen not in want:
-                return False
-        elif chosen != want:
-            return False
-    return True
-
-
-def red_line_holds(red_line: RedLine, choices: Mapping[str, Any]) -> bool:
-    """forbid C: C does not hold; require C: C holds; if C1 then C2: not C1, or C2."""
-    if red_line.forbid is not None:
-        return not holds(red_line.forbid, choices)
-    if red_line.require is not None:
-        return holds(red_line.require, choices)
-    return not holds(red_line.if_ or {}, choices) or holds(red_line.then or {}, choices)
+    """Whether a condition holds for a package: every issue it names is as it wants (see :mod:`.rules`)."""
+    return conjunction(condition).holds(choices)
 
 
 class ExactEvaluation:
@@ -60,6 +43,11 @@ class ExactEvaluation:
     def points(self, party: str, issue: str) -> dict[str, float]:
         raise NotImplementedError
 
+    @cached_property
+    def rules(self) -> Rules:
+        """The red lines, interactions and controls compiled once (:mod:`.rules`)."""
+        return Rules.of(self.issues, self.red_lines, self.interactions)
+
     def utility(self, party: str, choices: Mapping[str, Any], world: World = STATED) -> Fraction:
         """sum of the chosen options' points + per_unit x amount + the party's interactions that hold
         - the price of each of the party's soft red lines that the package breaks.
@@ -76,12 +64,12 @@ class ExactEvaluation:
             if scaled:
                 point *= world.factor(party, issue.id, option)
             total += point * exact(choices[issue.id]) if issue.is_continuous else point
-        for interaction in self.interactions:
-            if interaction.party == party and holds(interaction.when, choices):
-                total += exact(interaction.value)
-        for k, red_line in enumerate(self.red_lines):
-            if red_line.party == party and world.status(k, red_line) == "soft" and not red_line_holds(red_line, choices):
-                total -= exact(red_line.price or 0)
+        for term in self.rules.terms:
+            if term.party == party and term.when.holds(choices):
+                total += exact(term.value)
+        for rule in self.rules.lines:
+            if rule.party == party and world.status(rule.index, rule.line) == "soft" and not rule.holds(choices):
+                total -= exact(rule.line.price or 0)
         return total
 
     def exact_points(self, party: str, issue: str) -> dict[str, Fraction]:
@@ -99,15 +87,38 @@ class ExactEvaluation:
         return holds(condition, choices)
 
     def red_line_holds(self, red_line: RedLine, choices: Mapping[str, Any]) -> bool:
-        return red_line_holds(red_line, choices)
+        """forbid C: C does not hold; require C: C holds; if C1 then C2: not C1, or C2 (:mod:`.rules`)."""
+        return self.rules.line_of(red_line).holds(choices)
+
+    def describe_red_line(self, index: int, concession: bool = False) -> str:
+        raise NotImplementedError
 
     def party_accepts(self, party: str, choices: Mapping[str, Any], waived: Collection[Waiver] = (),
                       world: World = STATED) -> bool:
         """The party's reservation and all its hard red lines hold for the package (except those waived)."""
-        if ("reservation", party) not in waived and self.utility(party, choices, world) < self.reservation(party, world):
-            return False
-        return all(red_line_holds(r, choices) for k, r in enumerate(self.red_lines)
-                   if r.party == party and world.status(k, r) == "hard" and ("red_line", k) not in waived)
+        return next(self._refusals(party, choices, waived, world), None) is None
+
+    def _refusals(self, party: str, choices: Mapping[str, Any], waived: Collection[Waiver], world: World) -> Iterator[str]:
+        """Each of the party's requirements that the package fails, in words (lazily: the first says it refuses)."""
+        if ("reservation", party) not in waived:
+            utility, reservation = self.utility(party, choices, world), self.reservation(party, world)
+            if utility < reservation:
+                yield f"{self.party[party].possessive} utility {float(utility):g} is below its reservation {float(reservation):g}"
+        for rule in self.rules.lines:
+            if (rule.party == party and world.status(rule.index, rule.line) == "hard" and ("red_line", rule.index) not in waived
+                    and not rule.holds(choices)):
+                yield f"it breaks the red line {self.describe_red_line(rule.index)}"
+
+    def why_refused(self, choices: Mapping[str, Any], waived: Collection[Waiver] = (), coalition: Collection[str] | None = None,
+                    world: World = STATED) -> list[str]:
+        """Why :meth:`signers` refuses the package, one line per failing requirement (empty: it is acceptable)."""
+        bound = self.veto_party_ids if coalition is None else [p for p in self.party_ids if p in coalition]
+        found = [f"{self.party[p].label}: {reason}" for p in bound for reason in self._refusals(p, choices, waived, world)]
+        if found:
+            return found
+        taking_part = bound if coalition is not None else [p.id for p in self.parties if self.party_accepts(p.id, choices, waived, world)]
+        return [f"{self.issue[c.issue].label} leaves its status quo without enough of its controlling parties"
+                for c in self.rules.controls if c.moved(choices) and not c.allows(taking_part)]
 
     def signers(self, choices: Mapping[str, Any], waived: Collection[Waiver] = (),
                 coalition: Collection[str] | None = None, world: World = STATED) -> list[str] | None:
@@ -128,10 +139,8 @@ class ExactEvaluation:
             taking_part = [p for p in self.party_ids if p in coalition]
             if not all(self.party_accepts(p, choices, waived, world) for p in taking_part):
                 return None
-        for issue in self.issues:
-            if issue.controlled_by and exact_or_id(choices[issue.id]) != exact_or_id(issue.status_quo_choice):
-                if len(set(issue.controllers) & set(taking_part)) < issue.controllers_needed:
-                    return None
+        if any(control.moved(choices) and not control.allows(taking_part) for control in self.rules.controls):
+            return None
         return taking_part
 
     def is_acceptable(self, choices: Mapping[str, Any], world: World = STATED) -> bool:

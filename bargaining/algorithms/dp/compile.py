@@ -10,6 +10,7 @@ from typing import Any, Collection, Mapping
 import numpy as np
 
 from ...scenario import Scenario, exact
+from ...scenario.rules import Conjunction, OptionAtom
 from .limits import _FLOAT_SAFE, _INT64_SAFE, NotApplicable
 
 
@@ -54,7 +55,7 @@ class _Compiled:
     points: list[np.ndarray]  # per issue: (options, parties) scaled
     reservation: tuple[int, ...]
     interactions: list[tuple[int, Condition, int]]  # (party, when, value scaled)
-    red_lines: list[tuple[int, int, str, list[Condition], int | None]]  # (index, party, kind, conditions, price scaled or None)
+    red_lines: list[tuple[int, int, list[Condition], int | None]]  # (index, party, forbidden conjunctions, price scaled or None)
     rules: list[_Rule | None]
     dtype: Any
     float_exact: bool
@@ -85,12 +86,13 @@ def _compile(scenario: Scenario, soft: Mapping[int, Any] | None = None) -> _Comp
     iindex = {i: n for n, i in enumerate(issues)}
     options = tuple(tuple(i.option_ids) for i in scenario.issues)
 
-    def condition(cond: Mapping[str, Any]) -> Condition:
-        out = {}
-        for issue_id, want in cond.items():
-            n = iindex[issue_id]
-            wanted = {want} if isinstance(want, str) else set(want)
-            out[n] = np.array([o in wanted for o in options[n]], dtype=bool)
+    def condition(conjunction: Conjunction) -> Condition:
+        """A conjunction of option atoms as masks: issue index -> which options the conjunction allows."""
+        out: Condition = {}
+        for atom in conjunction.atoms:
+            assert isinstance(atom, OptionAtom)  # (continuous issues were refused above)
+            n = iindex[atom.issue]
+            out[n] = np.array([o in atom.options for o in options[n]], dtype=bool)
         return out
 
     memo: dict[Any, Fraction] = {}
@@ -104,16 +106,15 @@ def _compile(scenario: Scenario, soft: Mapping[int, Any] | None = None) -> _Comp
     tables = [[scenario.points(p, i) for p in parties] for i in issues]
     raw_points = [[[fx(tables[n][j].get(o, 0.0)) for j in range(len(parties))] for o in options[n]] for n in range(len(issues))]
     reservations = [fx(scenario.party[p].reservation) for p in parties]
-    inter = [(pindex[x.party], condition(x.when), fx(x.value)) for x in scenario.interactions]
-    lines = []
-    for k, r in enumerate(scenario.red_lines):
-        conds = [condition(r.forbid)] if r.forbid is not None else [condition(r.require)] if r.require is not None else [condition(r.if_), condition(r.then)]
-        lines.append((k, pindex[r.party], r.kind, conds, fx(soft[k]) if k in soft else None))
+    rules = scenario.rules
+    inter = [(pindex[x.party], condition(x.when), fx(x.value)) for x in rules.terms]
+    lines = [(r.index, pindex[r.party], [condition(c) for c in r.forbidden], fx(soft[r.index]) if r.index in soft else None)
+             for r in rules.lines]
 
     denominators = []
     for j in range(len(parties)):
         values = {reservations[j].denominator} | {row[j].denominator for table in raw_points for row in table}
-        values |= {v.denominator for p, _, v in inter if p == j} | {v.denominator for _, p, _, _, v in lines if p == j and v is not None}
+        values |= {v.denominator for p, _, v in inter if p == j} | {v.denominator for _, p, _, v in lines if p == j and v is not None}
         denominators.append(math.lcm(*values))
 
     def scale(v: Fraction, j: int) -> int:
@@ -123,7 +124,7 @@ def _compile(scenario: Scenario, soft: Mapping[int, Any] | None = None) -> _Comp
     width = 0
     for j in range(len(parties)):
         total = abs(scale(reservations[j], j)) + sum(max(abs(row[j]) for row in table) for table in scaled_points)
-        total += sum(abs(scale(v, j)) for p, _, v in inter if p == j) + sum(abs(scale(v, j)) for _, p, _, _, v in lines if p == j and v is not None)
+        total += sum(abs(scale(v, j)) for p, _, v in inter if p == j) + sum(abs(scale(v, j)) for _, p, _, v in lines if p == j and v is not None)
         width = max(width, 2 * total)
     dtype: Any = np.int64 if width < _INT64_SAFE else object
     points = []
@@ -137,7 +138,7 @@ def _compile(scenario: Scenario, soft: Mapping[int, Any] | None = None) -> _Comp
         status_quo=status_quo, denominators=tuple(denominators), points=points,
         reservation=tuple(scale(r, j) for j, r in enumerate(reservations)),
         interactions=[(p, c, scale(v, p)) for p, c, v in inter],
-        red_lines=[(k, p, kind, conds, None if v is None else scale(v, p)) for k, p, kind, conds, v in lines],
+        red_lines=[(k, p, conds, None if v is None else scale(v, p)) for k, p, conds, v in lines],
         rules=[_rule(i) for i in scenario.issues], dtype=dtype, float_exact=width < _FLOAT_SAFE,
     )
 

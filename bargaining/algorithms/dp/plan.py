@@ -59,21 +59,19 @@ def _instance(c: _Compiled, run: _Run, objectives: Sequence[int], waived: Collec
     for p, when, value in c.interactions:
         if p in where:
             factors.append(_condition_factor(c, [when], m, lambda h, k=where[p], v=value: (None, {k: _where(h[0], v, c.dtype)})))
-    for k, p, kind, conds, price in c.red_lines:
-        if ("red_line", k) in waived:
+    for k, p, conds, price in c.red_lines:
+        if not conds:  # no forbidden conjunction: the line always holds
+            continue
+        if price is None and ("red_line", k) in waived:  # (a waiver switches a hard line off; a soft one still costs)
             continue
         if price is None and p not in run.must:
             continue
         if price is not None and p not in where:
             continue
-
-        def holds_line(h, kind=kind):
-            return ~h[0] if kind == "forbid" else h[0] if kind == "require" else ~h[0] | h[1]
-
         if price is None:
-            factors.append(_condition_factor(c, conds, m, lambda h, f=holds_line: (f(h), {})))
+            factors.append(_condition_factor(c, conds, m, lambda h: (~_broken(h), {})))
         else:
-            factors.append(_condition_factor(c, conds, m, lambda h, f=holds_line, q=where[p], v=-price: (None, {q: _where(~f(h), v, c.dtype)})))
+            factors.append(_condition_factor(c, conds, m, lambda h, q=where[p], v=-price: (None, {q: _where(_broken(h), v, c.dtype)})))
 
     empty = any(len(d) == 0 for d in domains)
     changed = True
@@ -127,6 +125,11 @@ def _instance(c: _Compiled, run: _Run, objectives: Sequence[int], waived: Collec
             if f.delta is not None:
                 offset = offset + f.delta
     return _Instance(coords, bounded, capped, reservation, domains, tables, [f for f in merged if f.scope], offset, False)
+
+
+def _broken(holds: list[np.ndarray]) -> np.ndarray:
+    """A red line is broken where one of its forbidden conjunctions holds."""
+    return np.logical_or.reduce(holds)
 
 
 # =========================================================================== order and plan

@@ -115,10 +115,9 @@ def _evaluate(c: _Compiled, packages: np.ndarray, soft: Mapping[int, Any]) -> np
 
     for p, when, value in c.interactions:
         out[holds(when), p] += value
-    for k, p, kind, conds, price in c.red_lines:
-        if price is not None:
-            ok = ~holds(conds[0]) if kind == "forbid" else holds(conds[0]) if kind == "require" else ~holds(conds[0]) | holds(conds[1])
-            out[~ok, p] -= price
+    for k, p, conds, price in c.red_lines:
+        if price is not None and conds:
+            out[np.logical_or.reduce([holds(cond) for cond in conds]), p] -= price
     return out
 
 
