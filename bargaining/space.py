@@ -159,7 +159,7 @@ class BargainingSpace:
         (on a complete frontier over every party) the four bargaining solutions are placed on
         it (``.solutions``); on a grid they are added to it, and whatever they dominate dropped.
 
-        A search still running after two seconds is joined by helper processes (``workers``,
+        A search still running after two seconds is joined by worker processes (``workers``,
         default: the machine's cores, at most 4; 1 keeps it in this process), each with its
         own copy of the model built once; the result is the same exact set.
         """

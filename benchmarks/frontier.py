@@ -97,7 +97,7 @@ def save_vectors(path: str, vectors: np.ndarray) -> None:
 
 
 def worker_dp(scenario, args) -> dict:
-    from bargaining.algorithms.dp import dp_frontier
+    from bargaining.algorithms.programme import frontier as dp_frontier
 
     dp_frontier(random_scenario(3, 3, 2, 0))  # imports and first calls out of the timing
     started = time.perf_counter()

@@ -8,8 +8,8 @@ For each size and seed (model build, ``BargainingSpace(scenario)``, printed apar
 
 * mip:  ``solutions.best_package(search, criterion, parties)``: the criterion's solve and the
         tie-break (largest total among optimal packages, so the answer is Pareto-optimal);
-* best: ``space.best(criterion)`` on a second model of its own: the programme first (``frontier.BEST_DP_SECONDS`` and
-        ``BEST_DP_STATES``, with the cheap size estimate ``frontier.BEST_DP_ESTIMATE``); the
+* best: ``space.best(criterion)`` on a second model of its own: the programme first (``programme.budget.BUDGETS["best"]``: its seconds and
+        states per stage, with the cheap size estimate); the
         package read off the exact frontier when it answers, else the MIP as above.
 
 Printed: both times, which path answered best() and what the programme cost when it gave up,
@@ -21,6 +21,7 @@ whether both found the same smallest gain.  Scenarios: benchmarks/scenarios.py (
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import os
 import statistics
 import sys
@@ -32,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from scenarios import random_scenario  # noqa: E402
 
 from bargaining import BargainingSpace  # noqa: E402
-from bargaining.algorithms import frontier as frontier_module  # noqa: E402
+from bargaining.algorithms.programme import budget as budget_module  # noqa: E402
 from bargaining.algorithms.solutions import best_package  # noqa: E402
 
 SIZES = [(10, 3, 2), (20, 4, 3), (40, 5, 4), (60, 5, 6)]
@@ -44,7 +45,7 @@ class ProgrammeLog:
 
     def __init__(self) -> None:
         self.calls: list[tuple[float, str]] = []
-        self.original = frontier_module.dp_frontier
+        self.original = budget_module.frontier
 
     def __call__(self, *args, **kwargs):
         started = time.perf_counter()
@@ -82,21 +83,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="random scenarios per size (default 3)")
     parser.add_argument("--criterion", default="maxmin")
-    parser.add_argument("--dp-seconds", type=float, help="best()'s programme budget instead of frontier.BEST_DP_SECONDS")
-    parser.add_argument("--dp-states", type=int, help="instead of frontier.BEST_DP_STATES")
+    parser.add_argument("--dp-seconds", type=float, help="best()'s programme budget instead of programme.budget.BUDGETS['best']")
+    parser.add_argument("--dp-states", type=int, help="its states per stage instead")
     parser.add_argument("--no-estimate", action="store_true", help="best() without the programme's size estimate")
     args = parser.parse_args()
-    if args.dp_seconds is not None:
-        frontier_module.BEST_DP_SECONDS = args.dp_seconds
-    if args.dp_states is not None:
-        frontier_module.BEST_DP_STATES = args.dp_states
-    if args.no_estimate:
-        frontier_module.BEST_DP_ESTIMATE = False
+    best = budget_module.BUDGETS["best"]
+    budget_module.BUDGETS["best"] = replace(best, seconds=best.seconds if args.dp_seconds is None else args.dp_seconds,
+                                            max_states=best.max_states if args.dp_states is None else args.dp_states,
+                                            estimate=best.estimate and not args.no_estimate)
+    best = budget_module.BUDGETS["best"]
     log = ProgrammeLog()
-    frontier_module.dp_frontier = log
+    budget_module.frontier = log
     BargainingSpace(random_scenario(3, 3, 2, seed=0)).best(args.criterion)  # imports and first calls out of the timings
-    print(f"# {args.criterion}; best() budget: {frontier_module.BEST_DP_SECONDS:g} s, {frontier_module.BEST_DP_STATES:,} states, "
-          f"size estimate {frontier_module.BEST_DP_ESTIMATE}; load average at start {os.getloadavg()[0]:.2f}")
+    print(f"# {args.criterion}; best() budget: {best.seconds:g} s, {best.max_states:,} states, "
+          f"size estimate {best.estimate}; load average at start {os.getloadavg()[0]:.2f}")
     print(f"| issues x options x parties | seed | build s | MIP s | best() s | best - MIP s | programme | same answer | min gain |")
     print("|---|---|---|---|---|---|---|---|---|")
     for size in SIZES:

@@ -125,37 +125,44 @@ def test_helper_processes_find_the_same_frontier():
     assert result.complete and found == enumerate_packages(scenario).frontier()
 
 
-def test_a_helper_process_that_dies_leaves_its_boxes_to_the_search(monkeypatch):
+def test_a_worker_that_dies_leaves_its_boxes_to_the_search(monkeypatch):
+    import os
     import sys
     from pathlib import Path
 
-    from bargaining.algorithms import frontier_boxes
     from bargaining.algorithms import frontier_mip as module
+    from bargaining.engine.executor import Executor
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
     from scenarios import random_scenario
 
     sends = []
-    send = frontier_boxes.Helper.send
+    submit = Executor.submit
 
-    def send_then_die(self, box, seconds):
-        send(self, box, seconds)
-        sends.append(box)
-        if len(sends) == 3:  # with boxes still queued on it
-            self.process.kill()
+    def submit_then_die(self, replica, work, *args):
+        future = submit(self, replica, work, *args)
+        sends.append(args)
+        if len(sends) == 3:  # with boxes still queued on it: every worker process exits
+            try:
+                self.client.run(os._exit, 1, wait=False)
+            except Exception:  # noqa: BLE001 -- the workers are gone either way
+                pass
+        return future
 
-    monkeypatch.setattr(frontier_boxes.Helper, "send", send_then_die)
+    monkeypatch.setattr(Executor, "submit", submit_then_die)
     scenario = random_scenario(8, 3, 3, seed=3)
     space = BargainingSpace(scenario)
-    result = module.pareto_frontier(space.search, scenario.party_ids, workers=2, parallel_after=0.0)
+    with Executor(workers=1) as executor:  # started before the search: its worker joins from the first box
+        result = module.pareto_frontier(space.search, scenario.party_ids, workers=2, executor=executor)
     found = {tuple(x.exact_utilities[p] for p in scenario.party_ids) for x in result.packages}
     assert len(sends) >= 3
     assert result.complete and found == enumerate_packages(scenario).frontier()
 
 
-def test_helper_processes_search_the_same_model_as_the_caller():
-    """A concession's frontier (a red line waived, an issue frozen) searched with helpers from the start: they
-    waive and freeze the same (they used to search the scenario as written, found nothing, and cut it short)."""
+def test_workers_search_the_same_model_as_the_caller(monkeypatch):
+    """A concession's frontier (a red line waived, an issue frozen) searched with a worker from the start: its engine,
+    rebuilt from the caller's replica, waives and freezes the same (helpers used to search the scenario as written,
+    found nothing, and cut it short)."""
     import sys
     from pathlib import Path
 
@@ -163,6 +170,11 @@ def test_helper_processes_search_the_same_model_as_the_caller():
     from scenarios import random_scenario
 
     from bargaining.algorithms.frontier_mip import pareto_frontier
+    from bargaining.engine.executor import Executor
+
+    sent = []
+    submit = Executor.submit
+    monkeypatch.setattr(Executor, "submit", lambda self, replica, work, *args: sent.append(replica) or submit(self, replica, work, *args))
 
     data = random_scenario(8, 3, 3, seed=3).to_dict()
     first = data["issues"][0]
@@ -177,10 +189,12 @@ def test_helper_processes_search_the_same_model_as_the_caller():
         edit.waive(waived)
         choice = space.best("maxmin").choices[frozen]  # an option some acceptable package has
         edit.freeze(frozen, choice)
-        result = pareto_frontier(space.search, scenario.party_ids, workers=2, parallel_after=0.0)
+        with Executor(workers=1) as executor:
+            result = pareto_frontier(space.search, scenario.party_ids, workers=2, executor=executor)
+    assert sent and sent[0].waived == tuple(r.waiver for r in waived) and sent[0].fixed == ((frozen, choice),)
     truth = enumerate_packages(scenario, waived=frozenset(r.waiver for r in waived))
     column = truth.issues.index(frozen)
     truth.acceptable &= truth.index[:, column] == truth.options[column].index(choice)
     found = {tuple(x.exact_utilities[p] for p in scenario.party_ids) for x in result.packages}
     assert len(truth.frontier()) > 10 and result.complete and found == truth.frontier()
-    assert all(x.signers for x in result.packages)  # read with the waiver, helpers' answers included
+    assert all(x.signers for x in result.packages)  # read with the waiver, the worker's answers included

@@ -6,17 +6,22 @@ import sys
 import time
 from fractions import Fraction
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-from bargaining.algorithms.dp import LimitReached, NotApplicable, dp_acceptable, dp_count, dp_frontier
-from bargaining.algorithms.dp import compile as dp_compile
-from bargaining.algorithms.dp import plan as dp_plan
-from bargaining.algorithms.dp import runs as dp_runs
+from bargaining.algorithms.programme import LimitReached, NotApplicable
+from bargaining.algorithms.programme import acceptable as dp_acceptable
+from bargaining.algorithms.programme import count as dp_count
+from bargaining.algorithms.programme import frontier as dp_frontier
+from bargaining.algorithms.programme import instance as dp_instance
+from bargaining.algorithms.programme import order as dp_order
+from bargaining.algorithms.programme import plan as dp_plan
+from bargaining.algorithms.programme import runs as dp_runs
+from bargaining.algorithms.programme import tables as dp_tables
+from bargaining.scenario.rules import Control
 from bargaining.scenario import Scenario
 from oracle_dp import brute_force
 from strategies_dp import dp_scenarios, requests
@@ -104,15 +109,14 @@ def test_general_controlled_by_rules(scenario, data):
         if issue.status_quo_choice is not None and data.draw(st.booleans()):
             members = data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=len(ids), unique=True))
             rules[issue.id] = (members, data.draw(st.integers(1, len(members))))
-    original = dp_compile._rule
+    original = dp_tables.control_rules
 
-    def patched(issue):
-        if issue.id in rules:
-            members, need = rules[issue.id]
-            return dp_compile._Rule(frozenset(members), need)
-        return original(issue)
+    def patched(scenario):
+        found = original(scenario)
+        return [Control(issue.id, tuple(rules[issue.id][0]), rules[issue.id][1], issue.status_quo_choice) if issue.id in rules
+                else control for issue, control in zip(scenario.issues, found)]
 
-    dp_compile._rule = patched
+    dp_tables.control_rules = patched
     try:
         truth = brute_force(scenario, rules=rules)
         result = dp_frontier(scenario)
@@ -120,19 +124,22 @@ def test_general_controlled_by_rules(scenario, data):
         assert dp_count(scenario) == int(truth.acceptable.sum())
         assert dp_acceptable(scenario) == truth.acceptable_packages()
     finally:
-        dp_compile._rule = original
+        dp_tables.control_rules = original
 
 
 def test_rule_forms():
-    rule = dp_compile._rule
-    assert rule(SimpleNamespace(id="x", controlled_by=None)) is None
-    assert rule(SimpleNamespace(id="x", controlled_by=["a", "b"]))({"b"})
-    everyone = rule(SimpleNamespace(id="x", controlled_by={"all": ["a", "b"]}))
-    assert everyone({"a", "b", "c"}) and not everyone({"a"})
-    two = rule(SimpleNamespace(id="x", controlled_by=SimpleNamespace(all=None, at_least=2, of=["a", "b", "c"])))
-    assert two({"a", "c"}) and not two({"c", "d"})
-    with pytest.raises(NotApplicable):
-        rule(SimpleNamespace(id="x", controlled_by={"most": ["a"]}))
+    """The three forms of ``controlled_by``, as the programme reads them (compiled once: scenario/rules.py)."""
+    parties = [{"id": p, "reservation": 0} for p in "abcd"]
+    issues = [{"id": "free", "options": [{"id": "o"}]},
+              {"id": "any", "options": [{"id": "o", "status_quo": True}, {"id": "p"}], "controlled_by": ["a", "b"]},
+              {"id": "every", "options": [{"id": "o", "status_quo": True}, {"id": "p"}], "controlled_by": {"all": ["a", "b"]}},
+              {"id": "two", "options": [{"id": "o", "status_quo": True}, {"id": "p"}], "controlled_by": {"at_least": 2, "of": ["a", "b", "c"]}}]
+    scenario = Scenario.from_dict({"format": 1, "name": "forms", "parties": parties, "issues": issues})
+    free, anyone, everyone, two = dp_tables.control_rules(scenario)
+    assert free is None
+    assert anyone.allows({"b"}) and not anyone.allows({"c"})
+    assert everyone.allows({"a", "b", "c"}) and not everyone.allows({"a"})
+    assert two.allows({"a", "c"}) and not two.allows({"c", "d"})
 
 
 def scenario_with(points: dict, reservations: dict, **extra) -> Scenario:
@@ -161,7 +168,7 @@ def test_the_three_number_paths(magnitude, dtype, float_exact):
     scenario = scenario_with(points, {f"p{j}": 4.0 for j in range(3)},
                              interactions=[{"party": "p0", "when": {"i0": "o1", "i1": ["o1", "o2"]}, "value": -2.5}],
                              red_lines=[{"party": "p1", "if": {"i2": "o0"}, "then": {"i3": ["o1", "o2"]}}])
-    compiled = dp_compile._compile(scenario)
+    compiled = dp_tables.tables_of(scenario)
     assert compiled.dtype is dtype and compiled.float_exact == float_exact
     truth = brute_force(scenario)
     assert dp_frontier(scenario).vectors() == truth.frontier()
@@ -247,10 +254,10 @@ def test_coupled_benchmark_case_matches_brute_force():
 def test_listing_when_the_scenario_order_is_too_coupled():
     """If the reverse scenario order carries too much, listing uses the greedy order and sorts."""
     scenario = coupled_scenario(8, 3, 3, seed=2, interactions=10, forbids=4, if_thens=2)
-    c = dp_compile._compile(scenario)
-    inst = dp_plan._instance(c, dp_runs._cover_runs(c, None)[0], [], frozenset(), {}, {})
-    scenario_order = dp_plan._plan(inst, list(range(7, -1, -1)), 10**9).largest_carried
-    greedy = dp_plan._plan(inst, dp_plan._choose_order(inst, counting=True), 10**9).largest_carried
+    tables = dp_tables.tables_of(scenario)
+    instance = dp_instance.instance_of(tables, dp_runs.cover_runs(tables, None)[0], [], frozenset(), {})
+    scenario_order = dp_plan.plan_of(instance, list(range(7, -1, -1)), 10**9).largest_carried
+    greedy = dp_plan.plan_of(instance, dp_order.choose_order(instance, counting=True), 10**9).largest_carried
     assert greedy < scenario_order
     expected = brute_force(scenario).acceptable_packages()
     assert dp_acceptable(scenario, max_carried=greedy) == expected

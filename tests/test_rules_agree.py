@@ -27,7 +27,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from bargaining import Scenario
-from bargaining.algorithms.dp import NotApplicable, dp_count as count, dp_frontier as frontier
+from bargaining.algorithms.programme import NotApplicable, count, frontier
 from bargaining.engine.search import Search
 from budget import examples
 from strategies import scenarios

@@ -52,12 +52,12 @@ def model_only(monkeypatch) -> None:
     """The model's search alone (the exact programme answers small discrete cases in milliseconds without
     the solver, so the solver's time limits are tested with it turned off)."""
     from bargaining.algorithms import acceptable, frontier
-    from bargaining.algorithms.dp import NotApplicable
+    from bargaining.algorithms.programme import NotApplicable
 
     def off(*args, **kwargs):
         raise NotApplicable("turned off in this test")
 
-    for module, name in ((frontier, "dp_frontier"), (acceptable, "dp_count"), (acceptable, "dp_acceptable")):
+    for module, name in ((frontier, "frontier_for"), (acceptable, "count_for"), (acceptable, "acceptable_for")):
         monkeypatch.setattr(module, name, off)
 
 

@@ -1,21 +1,20 @@
-"""Every acceptable package: counted and listed by the dynamic programme where it applies, else
-found one by one on the model (each found package cut off before the next solve)."""
+"""Every acceptable package: counted and listed by the programme where it applies (within its budgets:
+:mod:`.programme.budget`, "count" and "listing"), else found one by one on the model (each found
+package cut off before the next solve)."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from ..engine.search import Search
 from ..errors import TimeLimitReached
 from ..progress import Progress
 from ..results import Package
-from .dp import NotApplicable, dp_acceptable, dp_count
+from .programme import NotApplicable
+from .programme.budget import acceptable_for, count_for
 
 #: Without a limit, at most this many packages are listed (a larger space is counted, not listed).
 MAX_LISTED = 100_000
-#: Seconds the programme may spend counting before the count is given up (None: unknown).
-COUNT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -37,11 +36,8 @@ def acceptable_packages(search: Search, limit: int | None = None, progress: bool
     """
     scenario = search.scenario
     if not scenario.continuous_issues:
-        options = dict(waived=search.waived, coalition=search.coalition, fixed=search.fixed or None)
         try:
-            budget = search.remaining()
-            count = dp_count(scenario, deadline=time.perf_counter() + (COUNT_SECONDS if budget is None else min(budget, COUNT_SECONDS)),
-                             **options)
+            count = count_for(search)
         except NotApplicable:
             count = None
         if count_only:
@@ -49,10 +45,8 @@ def acceptable_packages(search: Search, limit: int | None = None, progress: bool
         if limit is None and count is not None and count > MAX_LISTED:
             raise ValueError(f"{count:,} packages are acceptable: too many to list; give limit= (the first ones in the "
                              f"scenario's option order) or count_only=True")
-        left = search.remaining()  # the time limit bounds the listing too (a run stopped falls back to the model's search)
-        try:
-            listed = dp_acceptable(scenario, None if limit is None else limit + 1,
-                                   deadline=None if left is None else time.perf_counter() + left, **options)
+        try:  # the time limit bounds the listing too (a run stopped falls back to the model's search)
+            listed = acceptable_for(search, None if limit is None else limit + 1)
         except NotApplicable:
             pass
         else:

@@ -3,22 +3,18 @@
 A non-veto party may take part or stay out (``takes_part[p]``).  Taking part binds it to its
 reservation and red lines; staying out frees the deal from them but also from the issues
 only it controls (``controlled_by``).  A coalition *opens* the bargaining space when some
-package is acceptable with exactly its members taking part.
-
-Enumeration on the one model: minimise the number of optional parties taking part; the
-answer is a smallest opening coalition T.  Then forbid every coalition containing T
-(``sum_{p in T} takes_part[p] <= |T| - 1``) and solve again.  Each answer has the fewest
-members among coalitions containing no earlier answer, so it is minimal: a proper subset
-that opened the space would contain no earlier answer either and be smaller.
+package is acceptable with exactly its members taking part.  The minimal ones are found by the
+one minimal-set search (:mod:`.minimal_sets`): exactly by trying where the programme applies,
+else on the model (minimise how many optional parties take part; forbid each answer's supersets).
 """
 
 from __future__ import annotations
 
-from itertools import combinations
-
 from ..engine.search import Search
 from ..errors import AnswersDisagree
-from .exact import exists
+from ..results import Package
+from .minimal_sets import by_trying, on_the_model
+from .questions import exists
 
 #: The programme tries at most this many coalitions (2 ** optional parties); beyond, the model's search runs.
 MAX_COALITIONS_TRIED = 1024
@@ -27,49 +23,28 @@ MAX_COALITIONS_TRIED = 1024
 def minimal_coalitions(search: Search, limit: int = 50) -> list[frozenset[str]]:
     """Every minimal opening coalition (veto parties included), smallest first, at most ``limit``.
 
-    Where the exact programme applies (and there are at most 10 optional parties): each
-    coalition containing no smaller opening one is tried, smallest first, exactly.  Otherwise
-    on the model, as above."""
+    Where the programme applies (and there are at most 10 optional parties): each coalition
+    containing no smaller opening one is tried, smallest first, exactly.  Otherwise on the model."""
     veto = frozenset(search.scenario.veto_party_ids)
     optional = search.optional_parties
-    if 2 ** len(optional) <= MAX_COALITIONS_TRIED:
-        with search.changes() as edit:
-            edit.impose(veto)
-            answer = exists(search)
-        if answer is not None:
-            return _by_programme(search, veto, optional, limit)
-    found: list[frozenset[str]] = []
+    if 2 ** len(optional) <= MAX_COALITIONS_TRIED and _opens(search, veto) is not None:
+        found = by_trying(optional, lambda joining: bool(_opens(search, veto | frozenset(joining))), smallest=0, limit=limit)
+        return [veto | frozenset(joining) for joining in found]
+
+    def joining(package: Package) -> list[str]:
+        _, present = search.switches()
+        why = search.scenario.why_refused(package.exact_choices, search.waived, veto | frozenset(present), search.world)
+        if why:
+            raise AnswersDisagree(f"the solver and the exact check disagree: the solver found the coalition "
+                                  f"{', '.join(sorted(veto | frozenset(present)))} opens the space with {package.choices}, "
+                                  f"the exact check refuses it ({'; '.join(why)}); this is a bug, please report the scenario")
+        return sorted(present)
+
+    return [veto | frozenset(members) for members in on_the_model(search, search.joining, joining, limit=limit)]
+
+
+def _opens(search: Search, coalition: frozenset[str]) -> bool | None:
+    """Whether some package is acceptable with exactly ``coalition`` taking part (None: the programme does not answer)."""
     with search.changes() as edit:
-        while len(found) < limit:
-            outcome, package = search.maximize(-search.joining(), 1)
-            if package is None:
-                break
-            _, present = search.switches()
-            members = frozenset(present)
-            why = search.scenario.why_refused(package.exact_choices, search.waived, veto | members, search.world)
-            if why:
-                raise AnswersDisagree(f"the solver and the exact check disagree: the solver found the coalition "
-                                      f"{', '.join(sorted(veto | members))} opens the space with {package.choices}, the exact "
-                                      f"check refuses it ({'; '.join(why)}); this is a bug, please report the scenario")
-            found.append(veto | members)
-            if not members:
-                break  # the veto parties alone open the space: every other coalition contains it
-            edit.row(search.joining(sorted(members)) <= len(members) - 1)
-    return found
-
-
-def _by_programme(search: Search, veto: frozenset[str], optional: list[str], limit: int) -> list[frozenset[str]]:
-    found: list[frozenset[str]] = []
-    for size in range(len(optional) + 1):
-        for joining in combinations(optional, size):
-            coalition = veto | frozenset(joining)
-            if any(f <= coalition for f in found):
-                continue
-            with search.changes() as edit:
-                edit.impose(coalition)
-                opened = exists(search)
-            if opened:
-                found.append(coalition)
-                if len(found) >= limit:
-                    return found
-    return found
+        edit.impose(coalition)
+        return exists(search)

@@ -1,24 +1,24 @@
 """The chance of a deal: in each sampled world, is some package acceptable, and what does maxmin give?
 
 Each world is set on the one persistent model (:meth:`Edit.world`: red lines hard, soft or
-absent, reservations and point factors as drawn) and solved for its maxmin package: a
-maxmin solve, then the Pareto tie-break (the largest total utility), as ``best_package``
-does in the stated world -- two solves per world with a deal, one without.  Nothing is
-rebuilt per world; only bounds, fixed variables and mutable parameters change.
+absent, reservations and point factors as drawn) and solved for its maxmin package: the
+same two stages as ``best_package`` in the stated world (the smallest gain, then the
+tie-break of :mod:`.ranking` among packages that keep it) -- two solves per world with a
+deal, one without.  Nothing is rebuilt per world; only bounds, fixed variables and mutable
+parameters change.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
-from fractions import Fraction
-
 from ..engine.search import Search
-from ..engine.staged import staged_objective
 from ..errors import TimeLimitReached
 from ..results import DealProbability, Package, WorldDeal
 from ..scenario import World, Worlds
 from .cluster import run_worlds
+from .ranking import preferred
+from .solutions import hold_smallest_gain
 
 
 def world_deals(search: Search, worlds: Sequence[World], parties: Sequence[str]) -> list[WorldDeal]:
@@ -27,14 +27,14 @@ def world_deals(search: Search, worlds: Sequence[World], parties: Sequence[str])
     The largest smallest gain, then (among packages giving every criteria party at least that)
     the largest total utility of all parties -- what ``best_package(search, "maxmin", parties)``
     finds -- in two passes over the worlds, so that each objective is handed to the solver once
-    (:mod:`bargaining.engine.staged`): two solves per world with a deal, one without."""
+    (:meth:`Search.smallest_gain`): two solves per world with a deal, one without."""
     everyone = search.scenario.party_ids
-    staged = staged_objective(search, parties)
+    floor, total = search.smallest_gain(parties), search.total(everyone)
     first: list[Package | None] = []
     for world in worlds:
         with search.changes() as edit:
             edit.world(world)
-            outcome, package = search.maximize(staged.floor, search.granularity(parties, reservations=True))
+            outcome, package = search.maximize(floor, search.granularity(parties, reservations=True))
         if package is None and outcome.status == "time_limit":
             raise TimeLimitReached("stopped at the time limit before finding an acceptable package")
         first.append(package)
@@ -45,18 +45,12 @@ def world_deals(search: Search, worlds: Sequence[World], parties: Sequence[str])
             continue
         with search.changes() as edit:
             edit.world(world)
-            floor = min(package.exact_gains[p] for p in parties)
-            for p in parties:
-                edit.gain_at_least(p, search.at_least(p, floor))
-            _, candidate = search.maximize(staged.total, search.granularity(everyone))
-        if candidate is not None and _total(candidate) >= _total(package):
-            package = candidate
+            hold_smallest_gain(search, edit, package, parties)
+            _, candidate = search.maximize(total, search.granularity(everyone))
+        if candidate is not None:
+            package = preferred(candidate, package)
         found.append(WorldDeal(world.index, True, dict(package.exact_choices), {p: package.exact_gains[p] for p in parties}))
     return found
-
-
-def _total(package: Package) -> Fraction:
-    return sum(package.exact_utilities.values(), Fraction(0))
 
 
 def deal_probability(search: Search, worlds: Worlds, parties: Sequence[str], *, scheduler: str | None = None,

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from itertools import combinations
 
 from ..engine.search import Search
 from ..results import Diagnosis, ReservationCut
 from ..scenario import Requirement
-from .exact import best_gain, best_utility, exists, opens
+from .minimal_sets import by_trying, on_the_model
+from .questions import best_gain, best_utility, exists, opens
 
 
 def minimal_conflict(search: Search) -> list[Requirement]:
@@ -38,55 +38,40 @@ def minimal_relaxations(search: Search, max_size: int = 3, limit: int = 100,
                         kinds: tuple[str, ...] = ("reservation", "red_line")) -> list[list[Requirement]]:
     """Every minimal set of requirements (of these ``kinds``) whose removal makes some package acceptable, smallest first.
 
-    These are the minimal correction sets.  On the one model: free the switches, minimise
-    how many are switched off; the answer S is a smallest opening set.  Then forbid every
-    superset of S (``sum_{k in S} relax[k] <= |S| - 1``) and solve again, until the
-    smallest remaining set is larger than ``max_size``.  Each answer is minimal: a proper
-    subset that opened the space would contain no earlier answer and be smaller.
+    These are the minimal correction sets, found by the one minimal-set search (:mod:`.minimal_sets`):
+    exactly by trying each set of up to ``max_size`` requirements where the programme applies; else on
+    the model (the switches freed, minimise how many are switched off, forbid each answer's supersets),
+    until the smallest remaining set is larger than ``max_size``.
     """
     requirements = search.requirements
     candidates = [r for r in requirements if r.kind in kinds]
     sets = sum(math.comb(len(candidates), k) for k in range(1, max_size + 1))
-    if sets <= MAX_SETS_TRIED and exists(search) is not None:  # the exact programme applies: try the sets, smallest first
-        return _relaxations_by_programme(search, candidates, max_size, limit)
-    found: list[list[Requirement]] = []
+    opened = exists(search)
+    if sets <= MAX_SETS_TRIED and opened is not None:  # the programme applies: try the sets, smallest first
+        if opened:
+            return []
+        return [list(group) for group in by_trying(candidates, lambda group: bool(_opens_without(search, group)),
+                                                   largest=max_size, limit=limit)]
+
+    def waived(package: object) -> list[Requirement]:
+        switched, _ = search.switches()
+        return [r for r in requirements if r.waiver in switched]
+
     with search.changes() as edit:
         edit.free(kinds)
-        while len(found) < limit:
-            outcome, package = search.maximize(-search.switched_off(), 1)
-            if package is None:
-                break
-            waived, _ = search.switches()
-            chosen = [r for r in requirements if r.waiver in waived]
-            if len(chosen) > max_size or not chosen:
-                break
-            found.append(chosen)
-            edit.row(search.switched_off(chosen) <= len(chosen) - 1)
-    return found
+        found = on_the_model(search, search.switched_off, waived, limit=limit, largest=max_size)
+    return [group for group in found if group]
 
 
 #: The programme tries at most this many sets of requirements; beyond, the model's search runs.
 MAX_SETS_TRIED = 3000
 
 
-def _relaxations_by_programme(search: Search, candidates: list[Requirement], max_size: int, limit: int) -> list[list[Requirement]]:
-    """Every minimal opening set, by trying each set of up to ``max_size`` requirements that contains no
-    smaller opening set, smallest first (each try an exact question to the programme)."""
-    found: list[list[Requirement]] = []
-    if exists(search):
-        return found
-    for size in range(1, max_size + 1):
-        for group in combinations(candidates, size):
-            if any(set(g) <= set(group) for g in found):
-                continue
-            with search.changes() as edit:
-                edit.waive(list(group))
-                opened = exists(search)
-            if opened:
-                found.append(list(group))
-                if len(found) >= limit:
-                    return found
-    return found
+def _opens_without(search: Search, group: tuple[Requirement, ...]) -> bool | None:
+    """Whether some package is acceptable with these requirements waived (None: the programme does not answer)."""
+    with search.changes() as edit:
+        edit.waive(list(group))
+        return exists(search)
 
 
 def reservation_reductions(search: Search) -> dict[str, Fraction | None]:

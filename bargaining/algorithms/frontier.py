@@ -2,9 +2,9 @@
 
 Methods:
 
-* ``"dp"`` -- the exact dynamic programme over issues (:mod:`.dp`): discrete scenarios whose
-  coupling (interactions and red lines over several issues) keeps its carried state small.
-  Exact whatever the numbers (integer arithmetic on the decimals written).
+* ``"dp"`` -- the programme, exact dynamic programming over issues (:mod:`.programme`):
+  discrete scenarios whose coupling (interactions and red lines over several issues) keeps its
+  carried state small.  Exact whatever the numbers (integer arithmetic on the decimals written).
 * ``"mip"`` -- the search-region method on the one model (:mod:`.frontier_mip`): any scenario,
   including continuous issues (a grid on continuous utility axes).
 * ``"auto"`` (default) -- the programme where it applies, else the mixed-integer search; the
@@ -22,21 +22,13 @@ from ..engine.numerics import require_trust
 from ..errors import AnswersDisagree
 from ..engine.search import Search
 from ..results import CRITERIA, Criterion, Frontier, Package
-from .dp import DPFrontier, LimitReached, NotApplicable, dp_frontier
+from .programme import LimitReached, NotApplicable, ProgrammeFrontier
+from .programme.budget import frontier_for
 from .frontier_mip import _steps as mip_steps
 from .frontier_mip import non_dominated, pareto_frontier
 from .solutions import best_on_frontier, best_package
 
 Method = Literal["auto", "dp", "mip"]
-#: With a time limit, the programme gets this share of it (the rest is left for the MIP if it gives up).
-DP_SHARE = 0.5
-#: best() reads the criterion's package off the exact frontier when the programme finds it within
-#: this budget (seconds, candidate states per stage, and the programme gives up at once when the
-#: growth of its state sets projects a stage past that many: ``estimate``); otherwise it searches
-#: the model.  Measured with benchmarks/solve.py: see benchmarks/README.md.
-BEST_DP_SECONDS = 0.4
-BEST_DP_STATES = 250_000
-BEST_DP_ESTIMATE = True
 #: Frontiers up to this many points are re-checked package by package with Scenario.signers
 #: (larger ones by the programme's own vectorised re-evaluation of every package's utilities).
 RECHECK_UP_TO = 20_000
@@ -50,12 +42,8 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
     reason = "method='mip' was asked for"
     if method != "mip":
         started = time.perf_counter()
-        remaining = search.remaining()
-        budget = remaining if time_limit is None else time_limit if remaining is None else min(time_limit, remaining)
         try:
-            found = dp_frontier(search.scenario, list(parties), waived=search.waived, coalition=search.coalition,
-                                fixed=search.fixed or None,
-                                deadline=None if budget is None else started + DP_SHARE * budget)
+            found = frontier_for(search, list(parties), "frontier", time_limit)  # (half the time: programme.budget)
         except LimitReached as stop:
             if method == "dp":
                 raise
@@ -76,7 +64,7 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
     return replace(result, reason=reason)
 
 
-def _from_programme(search: Search, found: DPFrontier, seconds: float, recheck: bool = True) -> Frontier:
+def _from_programme(search: Search, found: ProgrammeFrontier, seconds: float, recheck: bool = True) -> Frontier:
     scenario = search.scenario
     choices = tuple(found.choices) if recheck else _Choices(found)
     frontier = Frontier(scenario, found.parties, choices, found.scaled, found.denominators, complete=True,  # type: ignore[arg-type]
@@ -101,7 +89,7 @@ def _recheck(search: Search, choices: Mapping[str, str]) -> None:
 class _Choices(abc.Sequence):
     """A programme's frontier packages, each built when it is asked for (best() reads one or two)."""
 
-    def __init__(self, found: DPFrontier):
+    def __init__(self, found: ProgrammeFrontier):
         self.found = found
 
     def __len__(self) -> int:
@@ -117,17 +105,14 @@ class _Choices(abc.Sequence):
 def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Package | None:
     """The package the criterion chooses among all acceptable packages (None if there is none).
 
-    Exact first: on a discrete scenario whose frontier the dynamic programme finds within a
-    small budget, the package is read off that frontier exactly (:func:`best_on_frontier`),
+    Exact first: on a discrete scenario whose frontier the programme finds within a small
+    budget (:mod:`.programme.budget`, "best"), the package is read off that frontier exactly (:func:`best_on_frontier`),
     whatever the numbers.  Otherwise the criterion's search on the model (:func:`best_package`).
     """
     if not search.scenario.continuous_issues:
         started = time.perf_counter()
-        remaining = search.remaining()
-        budget = BEST_DP_SECONDS if remaining is None else min(BEST_DP_SECONDS, remaining)
         try:
-            found = dp_frontier(search.scenario, None, waived=search.waived, coalition=search.coalition, fixed=search.fixed or None,
-                                deadline=started + budget, max_states=BEST_DP_STATES, estimate=BEST_DP_ESTIMATE)
+            found = frontier_for(search, None, "best")
         except NotApplicable:
             pass
         else:

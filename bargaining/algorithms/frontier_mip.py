@@ -42,15 +42,16 @@ import os
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
+from ..engine.executor import Executor
 from ..engine.search import Search
 from ..progress import Progress
 from ..results import Frontier, Package
-from ..scenario import STATED, exact
-from .frontier_boxes import UNBOUNDED, BoxProblem, Helper
+from ..scenario import exact
+from .frontier_boxes import UNBOUNDED, BoxProblem, solve_box
 
 #: Lattice coordinate standing for "no bound" (minus infinity).
 _UNBOUNDED = UNBOUNDED
@@ -60,23 +61,23 @@ GRID_STEPS = 200
 
 def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | None = None,
                     progress: bool | None = None, resolution: float | None = None,
-                    workers: int | None = None, parallel_after: float = 2.0) -> Frontier:
+                    workers: int | None = None, parallel_after: float = 2.0, executor: Executor | None = None) -> Frontier:
     """All non-dominated utility vectors over ``parties`` among acceptable packages, one package each.
 
     When the search is still running after ``parallel_after`` seconds and ``workers`` > 1
-    (default: the machine's cores, at most 4), helper processes join in: each builds its own
-    persistent model once and solves boxes while this process solves others; results go
-    through the same bookkeeping, so the frontier is the same exact set.
+    (default: the machine's cores, at most 4), worker processes join in (a local Dask cluster of
+    ``workers - 1``, started while this process keeps solving): each rebuilds the engine from this
+    search's replica once and solves boxes while this process solves others; results go through
+    the same bookkeeping, so the frontier is the same exact set.  ``executor``: one already started
+    (its workers join from the first box; the caller stops it).
     """
     started, calls_before = time.perf_counter(), search.solver.calls
     parties = list(parties)
     step = _steps(search, parties, resolution)
     workers = min(os.cpu_count() or 1, 4) if workers is None else max(1, workers)
-    if search.world is not STATED:
-        workers = 1  # a helper builds the stated model; a sampled world stays in this process
     points: list[Package] = []
     complete = True
-    helpers: list[Helper] = []
+    own = executor is None  # an executor started here is stopped here
     with search.changes() as edit, search.limited(time_limit), Progress("frontier", enabled=progress) as bar:
         ideal: list[int] = []
         for p in parties:
@@ -88,33 +89,30 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
             ideal.append(_coordinate(top, parties, step)[parties.index(p)])
         boxes = BoxProblem.of(search, parties, step)
         region = _Region.start(np.array(ideal, dtype=np.int64))
-        busy: dict[int, list[np.ndarray]] = {}  # helper index -> the boxes sent to it, oldest first
-        helper_calls = 0
+        sent: list[tuple[Any, np.ndarray]] = []  # (future, box) on the workers, oldest first
+        replica = search.replica()
+        worker_calls = 0
 
         def record(box: np.ndarray, package: Package | None) -> None:
             if region.record(box, None if package is None else _coordinate(package, parties, step)) and package is not None:
                 points.append(package)
 
-        def sent() -> list[np.ndarray]:
-            return [b for boxes_sent in busy.values() for b in boxes_sent]
+        def busy() -> list[np.ndarray]:
+            return [box for _, box in sent]
 
         try:
             while True:
-                if not helpers and workers > 1 and time.perf_counter() - started > parallel_after:
-                    changes = (sorted(search.waived, key=str), None if search.coalition is None else sorted(search.coalition),
-                               {i: c for i, c in search.fixed.items()})
-                    helpers = [Helper(search.scenario.to_dict(), boxes.spec(), changes) for _ in range(workers - 1)]
-                    busy = {k: [] for k in range(len(helpers))}
-                for k, helper in enumerate(helpers):
-                    # two boxes queued per helper: it starts the next as soon as it finishes one,
+                if own and executor is None and workers > 1 and time.perf_counter() - started > parallel_after:
+                    executor = Executor(workers=workers - 1).begin()  # this process keeps solving while they start
+                if executor is not None and _ready(executor):
+                    # two boxes queued per worker: it starts the next as soon as it finishes one,
                     # instead of idling until this process is done with its own solve
-                    while helper.alive and len(busy[k]) < _QUEUED:
-                        box = region.next_box(sent())
+                    while len(sent) < _QUEUED * max(1, executor.workers):
+                        box = region.next_box(busy())
                         if box is None:
                             break
-                        helper.send(box, search.remaining())
-                        busy[k].append(box)
-                box = region.next_box(sent())
+                        sent.append((executor.submit(replica, solve_box, boxes.spec(), box.tolist(), search.remaining()), box))
+                box = region.next_box(busy())
                 if box is not None:
                     status, package = boxes.solve(search, edit, box)
                     bar.update(points=len(points), boxes=len(region.bounds))
@@ -122,35 +120,51 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
                         complete = False
                         break
                     record(box, package)
-                elif not sent():
+                elif not sent:
                     break
-                waiting = [k for k in busy if busy[k]]
-                for k in waiting:
-                    answer = helpers[k].receive(block=box is None and len(waiting) == 1)
-                    if answer is None:
+                for future, solved in [(f, b) for f, b in sent if f.done()]:
+                    sent.remove((future, solved))
+                    if future.status != "finished":  # a worker lost: its box goes back to the search
+                        _raise_unless_lost(future)
                         continue
-                    status, choices = answer
-                    if status == "lost":  # a helper that died leaves its boxes to this process
-                        busy[k].clear()
-                        continue
-                    solved = busy[k].pop(0)
-                    helper_calls += 1
+                    status, choices = future.result()
+                    worker_calls += 1
                     if status == "time_limit":
                         complete = False
                     else:
                         record(solved, None if choices is None else search.package(choices))
                     bar.update(points=len(points), boxes=len(region.bounds))
-                if box is None and waiting and all(helpers[k].receive(block=False, peek=True) is None for k in waiting):
-                    time.sleep(0.002)
+                if box is None and sent and executor is not None:
+                    if executor.workers == 0:  # every worker gone: this process takes their boxes back
+                        sent.clear()
+                    else:
+                        executor.wait_any([f for f, _ in sent], timeout=1.0)
                 if not complete:
                     break
         finally:
-            for helper in helpers:
-                helper.close()
-    return _result(search, points, parties, complete, calls_before, started, step, helper_calls)
+            if own and executor is not None:
+                executor.close()
+    return _result(search, points, parties, complete, calls_before, started, step, worker_calls)
 
 
-#: Boxes queued per helper process.
+def _ready(executor: Executor) -> bool:
+    """Whether the workers are up (a local cluster that failed to start leaves the work to this process)."""
+    try:
+        return executor.ready
+    except (RuntimeError, ValueError):
+        executor.close()
+        return False
+
+
+def _raise_unless_lost(future: Any) -> None:
+    """A piece of work that failed: a worker lost (its box is solved again here) or an error (raised here)."""
+    from distributed.scheduler import KilledWorker
+
+    if future.status == "error" and not isinstance(future.exception(), KilledWorker):
+        raise future.exception()
+
+
+#: Boxes queued per worker process.
 _QUEUED = 2
 
 
@@ -181,7 +195,7 @@ class _Region:
                    np.zeros((0, p - 1), dtype=np.int64), np.zeros(0, dtype=np.int64))
 
     def next_box(self, busy: list[np.ndarray]) -> np.ndarray | None:
-        """The first box that no certificate empties and no helper is solving (emptied ones are dropped)."""
+        """The first box that no certificate empties and no worker is solving (emptied ones are dropped)."""
         k = 0
         while k < len(self.bounds):
             box = self.bounds[k]
@@ -252,11 +266,11 @@ def _steps(search: Search, parties: list[str], resolution: float | None) -> dict
 
 
 def _result(search: Search, points: list[Package], parties: list[str], complete: bool, calls_before: int,
-            started: float, step: dict[str, Fraction], helper_calls: int = 0) -> Frontier:
+            started: float, step: dict[str, Fraction], worker_calls: int = 0) -> Frontier:
     exact_axes = all(search.unit(p) is not None for p in parties)
     return Frontier.of_packages(
         search.scenario, parties, non_dominated(points, parties), complete=complete, exact=exact_axes, method="mip",
-        reason="", solver_calls=search.solver.calls - calls_before + helper_calls,
+        reason="", solver_calls=search.solver.calls - calls_before + worker_calls,
         seconds=time.perf_counter() - started, resolution=step)
 
 

@@ -13,7 +13,7 @@ from typing import Sequence
 from ..engine.search import Search
 from ..results import CRITERIA, Leverage, Package, SpaceMeasures
 from .acceptable import acceptable_packages
-from .exact import best_gain, opens
+from .questions import best_gain, opens
 from .frontier import best, find_frontier
 
 

@@ -15,7 +15,7 @@ from ..engine.search import Search
 from ..errors import AnswersDisagree
 from ..results import Criterion, PhasePlan
 from ..scenario import exact
-from .exact import opens
+from .questions import opens
 from .solutions import best_package
 
 

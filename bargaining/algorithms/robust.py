@@ -17,7 +17,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..engine.robust import RobustBlock, build_robust, most_robust_choices, remove, switch_on
+from ..engine.robust import RobustBlock, build_robust, most_robust_choices
 from ..engine.search import Search
 from ..errors import TimeLimitReached
 from ..progress import Progress
@@ -44,14 +44,14 @@ class Study:
 
     @contextmanager
     def switched_on(self) -> Iterator[None]:
-        """Keep the robust block on for several questions (see :func:`~bargaining.engine.robust.switch_on`)."""
+        """Keep the robust block on for several questions (see :meth:`~bargaining.engine.edits.Edit.switch_on`)."""
         with self.search.changes() as edit:
-            switch_on(edit, self.block)
+            edit.switch_on(self.block.part)
             yield
 
     def close(self) -> None:
         if self._block is not None:
-            remove(self.search, self._block)
+            self.search.remove(self._block.part)
             self._block = None
 
 

@@ -148,15 +148,19 @@ def _nothing(x: Package) -> None:
 def _maxmin(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
     if not parties:
         return True, None, _any, _nothing
-    for p in parties:
-        edit.row(search.floor <= search.gain(p))
-    package = _solve(search, search.floor, search.granularity(parties, reservations=True))
+    package = _solve(search, search.smallest_gain(parties), search.granularity(parties, reservations=True))
     if package is None:
         return False, None, _any, _nothing
+    hold_smallest_gain(search, edit, package, parties)
+    return True, package, _any, _nothing
+
+
+def hold_smallest_gain(search: Search, edit: Edit, package: Package, parties: Sequence[str]) -> None:
+    """Maxmin's second stage: every criteria party gets at least the package's smallest gain (the tie-break then
+    looks among those packages)."""
     floor = min(package.exact_gains[p] for p in parties)
     for p in parties:
         edit.gain_at_least(p, search.at_least(p, floor))
-    return True, package, _any, _nothing
 
 
 def _utilitarian(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:

@@ -64,8 +64,6 @@ class BargainingModel:
     switched_off: Callable[[int], Any] = field(default=lambda k: 0)
     #: red line index -> what switches its rows off: its requirement's switch (hard), its broken[k] (priced)
     red_line_off: Callable[[int], Any] = field(default=lambda k: 0)
-    #: parts added to the model later and kept (e.g. the staged objective of the per-world searches)
-    extras: dict[Any, Any] = field(default_factory=dict)
 
     def indicator(self, atom: Atom) -> Any:
         """A 0/1 expression that is 1 exactly when the atom holds for the package."""

@@ -27,6 +27,7 @@ import pyomo.environ as pyo
 from ..results import Package
 from ..scenario import Scenario, exact
 from ..scenario.rules import AmountAtom, Atom
+from .parts import Part
 from .model import STRICT_GAP, BargainingModel, and_rows, bound_indicator, forbidden_rows, utility_expression
 
 
@@ -34,12 +35,17 @@ from .model import STRICT_GAP, BargainingModel, and_rows, bound_indicator, forbi
 class PhasingBlock:
     """The block, and its switches (fixed at 0): ``early[k]`` lets red line k break before the last
     phase, ``owes[p]`` lets veto party p fall below its reservation before it (to ask why a package
-    cannot be phased)."""
+    cannot be phased).  ``part``: the block as a kept part (switched on by an edit; its switches
+    released by one)."""
 
     block: pyo.Block
     phases: int
     early: dict[int, Any]
     owes: dict[str, Any]
+
+    @property
+    def part(self) -> Part:
+        return Part(self.block.local_name, self.block, switches=[*self.early.values(), *self.owes.values()])
 
 
 def build_phasing(model: BargainingModel, phases: int) -> PhasingBlock:

@@ -40,19 +40,23 @@ import pyomo.environ as pyo
 
 from ..scenario import Worlds
 from .model import utility_expression
-from .search import Edit, Search
+from .parts import Part, add_block
+from .search import Search
 from .solver import Outcome
 
 
 @dataclass
 class RobustBlock:
-    """The block, and which worlds each of its world-variables stands for."""
+    """The block as a kept part (while on: the violation indicators and switches it needs free, non-veto
+    parties' participation held at 1), and which worlds each of its world-variables stands for."""
 
-    block: pyo.Block
+    part: Part
     group_of: np.ndarray  # world -> group
     groups: int
-    free: list[Any]  # model variables the block needs free (violation indicators, switches)
-    present: list[Any]  # non-veto parties' participation, taken as 1 while the block is on
+
+    @property
+    def block(self) -> pyo.Block:
+        return self.part.block
 
     def counts(self, worlds: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
         """How many of these worlds (default: all) each group holds."""
@@ -63,11 +67,7 @@ class RobustBlock:
 def build_robust(search: Search, worlds: Worlds, name: str = "robust") -> RobustBlock:
     """Add (inactive) the block for these worlds to the model."""
     model, scenario, m = search.model, search.scenario, search.m
-    b = pyo.Block(concrete=True)
-    k = 1
-    while m.component(f"{name}_{k}") is not None:
-        k += 1
-    m.add_component(f"{name}_{k}", b)
+    name, b = add_block(m, name)
     b.rows = pyo.ConstraintList()
     b.q = pyo.VarList(domain=pyo.Binary)
     n = len(worlds)
@@ -170,7 +170,8 @@ def build_robust(search: Search, worlds: Worlds, name: str = "robust") -> Robust
         for issue, present in needs:
             b.rows.add(issue.controllers_needed * (m.controlled[issue.id] + z - 1) <= present)
     b.deactivate()
-    return RobustBlock(b, group_of, len(first), free, [m.takes_part[p] for p in m.takes_part])
+    part = search.keep(Part(name, b, free=free, held=[(m.takes_part[p], 1) for p in m.takes_part]))
+    return RobustBlock(part, group_of, len(first))
 
 
 def _reach(b: pyo.Block, search: Search, worlds: Worlds, party: str, level: Any, carriers: list[Any], scaled: bool) -> None:
@@ -219,20 +220,6 @@ def _groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int]]:
     return rows[first], group_of, first
 
 
-def switch_on(edit: Edit, robust: RobustBlock) -> None:
-    """While the edit lasts: the block on, the violation indicators free, non-veto parties present.
-    (Nothing happens when it is on already: a caller asking several questions keeps it on, since
-    passing the block to HiGHS again costs more than a solve.)"""
-    if robust.block.active:
-        return
-    for variable in robust.free:
-        edit._unfix(variable)
-    for variable in robust.present:
-        edit._fix(variable, 1)
-    robust.block.activate()
-    edit._undo.append(robust.block.deactivate)
-
-
 def won(robust: RobustBlock, counts: np.ndarray) -> Any:
     """The number of worlds won: sum of weight x y[g] over groups with a weight."""
     return sum(int(c) * robust.block.y[g] for g, c in enumerate(counts) if c)
@@ -252,13 +239,11 @@ def most_robust_choices(search: Search, robust: RobustBlock, counts: np.ndarray,
     Returns the choices (None if no package wins a world) and the first stage's outcome
     (its objective and proven bound, in worlds)."""
     with search.changes() as edit:
-        switch_on(edit, robust)
+        edit.switch_on(robust.part)
         objective = won(robust, counts)
-        if not isinstance(objective, (int, float)):
-            search.m.objective.set_value(objective)
-        else:
+        if isinstance(objective, (int, float)):
             return None, Outcome("optimal", 0.0, True, 0.0)
-        outcome = search.solver.solve(search.remaining(), 1.0)
+        outcome = search.solve(objective, 1)
         if not outcome.has_solution or outcome.objective is None or outcome.objective < 0.5:
             return None, outcome
         choices = search.read_choices()
@@ -267,15 +252,7 @@ def most_robust_choices(search: Search, robust: RobustBlock, counts: np.ndarray,
             edit.row(objective >= best - 0.5)
             for p in parties:
                 edit.row(search.floor <= stated_gain(search, p))
-            search.m.objective.set_value(search.floor)
-            step = search.granularity(parties, reservations=True)
-            tie = search.solver.solve(search.remaining(), None if step is None else float(step))
+            tie = search.solve(search.floor, search.granularity(parties, reservations=True))
             if tie.has_solution:  # else (time limit, or a numerical failure): the first stage's package stands
                 choices = search.read_choices()
         return choices, outcome
-
-
-def remove(search: Search, robust: RobustBlock) -> None:
-    """Take the block out of the model (and the solver)."""
-    robust.block.deactivate()
-    search.m.del_component(robust.block)

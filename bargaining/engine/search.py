@@ -1,9 +1,12 @@
-"""Searching the one model: maximise, read packages back exactly, and change the model in place.
+"""Searching the one model: solve, read packages back exactly, and change the model in place.
 
 Algorithms never touch the model's components.  They build objectives from the expressions
 :class:`Search` offers (:meth:`Search.utility`, :meth:`Search.gain`, :meth:`Search.total`,
-...) and make every change inside ``with search.changes() as edit:``; the :class:`Edit`
-undoes all of them, in reverse order, when the block ends (also on an error or Ctrl-C).
+...) and make every change inside ``with search.changes() as edit:`` through the typed edits of
+:mod:`.edits`, which undo themselves in reverse order when the block ends (also on an error or
+Ctrl-C); :meth:`Search.edits` lists the edits in force.  Every solve goes through
+:meth:`Search.solve` (the objective, the time left, the count of unproven answers), and
+:meth:`Search.maximize` adds the exact check.
 
 Every package read from the solver is rounded (binaries to the nearest option, amounts to
 a nearby threshold) and then checked again in plain Python with exact arithmetic
@@ -19,19 +22,24 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable, Collection, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
+import pyomo.environ as pyo
 
 from ..errors import AnswersDisagree, TimeLimitReached
 from ..results import Package
-from ..scenario import STATED, Requirement, Scenario, World, fraction_gcd
-from .model import BargainingModel, factor_slots
-from .reading import Reading
+from ..scenario import STATED, Requirement, Scenario, Waiver, World, fraction_gcd
+from .edits import Edit, EditRecord, Freeze, Impose, SetWorld, Waive
+from .model import BargainingModel
 from .numerics import Doubt
 from .numerics import doubt as numeric_doubt
+from .parts import Part, add_block
 from .phasing import PhasingBlock, build_phasing
+from .reading import Reading
+from .replica import Replica
 from .solver import Outcome, Solver
 
+__all__ = ["MAX_REJECTED", "Edit", "Search"]
 
 #: How many packages the exact check may reject in one maximisation (each cut off, the model solved again)
 #: before the search stops: a tolerance artefact happens once or twice; more means that the solver and
@@ -39,153 +47,26 @@ from .solver import Outcome, Solver
 MAX_REJECTED = 5
 
 
-class Edit:
-    """Changes to the model that undo themselves (see :meth:`Search.changes`)."""
-
-    def __init__(self, search: "Search"):
-        self.search = search
-        self._undo: list[Callable[[], None]] = []
-
-    def undo(self) -> None:
-        while self._undo:
-            self._undo.pop()()
-
-    # ---- rows
-    def row(self, relation: Any) -> None:
-        """Add a constraint (built from :class:`Search` expressions) until the edit ends."""
-        scratch = self.search.m.scratch
-        row = scratch.add(relation)
-        index = row.index()
-
-        def remove() -> None:
-            self.search.solver.remove(row)
-            del scratch[index]
-
-        self._undo.append(remove)
-
-    def cut_off(self, choices: Mapping[str, Any]) -> None:
-        """Exclude this combination of discrete options."""
-        m = self.search.m
-        chosen = [m.choose[i.id, choices[i.id]] for i in self.search.scenario.discrete_issues]
-        self.row(sum(chosen) <= len(chosen) - 1)
-
-    # ---- bounds and fixed variables
-    def gain_at_least(self, party: str, gain: Fraction | float | None) -> None:
-        """The party's gain is at least ``gain`` (None: no bound)."""
-        variable = self.search.m.gain[party]
-        previous = variable.lb
-        variable.setlb(None if gain is None else float(gain))
-        self._undo.append(lambda: variable.setlb(previous))
-
-    def _fix(self, variable: Any, value: float) -> None:
-        was_fixed, previous = variable.fixed, variable.value
-        variable.fix(value)
-        self._undo.append(lambda: variable.fix(previous) if was_fixed else variable.unfix())
-
-    def _unfix(self, variable: Any) -> None:
-        was_fixed, previous = variable.fixed, variable.value
-        variable.unfix()
-        self._undo.append(lambda: variable.fix(previous) if was_fixed else None)
-
-    def freeze(self, issue_id: str, choice: Any) -> None:
-        """Hold one issue at a choice (an option id, or an amount)."""
-        m, issue, search = self.search.m, self.search.scenario.issue[issue_id], self.search
-        previous = dict(search.fixed)
-        search.fixed = {**previous, issue_id: choice}
-        self._undo.append(lambda: setattr(search, "fixed", previous))
-        if issue.is_continuous:
-            self._fix(m.amount[issue_id], float(choice))
-        else:
-            for option in issue.option_ids:
-                self._fix(m.choose[issue_id, option], 1 if option == choice else 0)
-
-    def fix_package(self, choices: Mapping[str, Any]) -> None:
-        for issue_id, choice in choices.items():
-            self.freeze(issue_id, choice)
-
-    def waive(self, requirements: Sequence[Requirement]) -> None:
-        """Switch these requirements off (the exact check waives them too)."""
-        search = self.search
-        index = {r: k for k, r in enumerate(search.model.requirements)}
-        previous = search.waived
-        search.waived = previous | {r.waiver for r in requirements}
-        self._undo.append(lambda: setattr(search, "waived", previous))
-        for requirement in requirements:
-            self._fix(search.m.relax[index[requirement]], 1)
-
-    def free(self, kinds: Collection[str]) -> None:
-        """Let the solver switch off any requirement of these kinds ("reservation", "red_line")."""
-        for k, requirement in enumerate(self.search.model.requirements):
-            if requirement.kind in kinds:
-                self._unfix(self.search.m.relax[k])
-
-    def impose(self, coalition: frozenset[str] | None) -> None:
-        """Exactly these parties take part (all veto parties must be among them); None: no change."""
-        if coalition is None:
-            return
-        search, m = self.search, self.search.m
-        previous = search.coalition
-        for p in m.takes_part:
-            self._fix(m.takes_part[p], 1 if p in coalition else 0)
-        search.coalition = coalition
-        self._undo.append(lambda: setattr(search, "coalition", previous))
-
-    def _set(self, parameter: Any, value: float) -> None:
-        previous = parameter.value
-        parameter.set_value(value)
-        self._undo.append(lambda: parameter.set_value(previous))
-
-    def world(self, world: World) -> None:
-        """Set a sampled world: each red line with ``real`` hard (broken fixed 0), soft (broken free)
-        or absent (switched off); sampled reservations in the mutable reservation parameters; each
-        spread party's point factors in the mutable factor parameters.  Packages read back are
-        then evaluated in that world."""
-        search, m = self.search, self.search.m
-        switch = {r.index: k for k, r in enumerate(search.model.requirements) if r.kind == "red_line"}
-        for k, red_line in enumerate(search.scenario.red_lines):
-            if red_line.real is None:
-                continue
-            status = world.status(k, red_line)
-            if red_line.price is not None:
-                self._fix(m.broken[k], 0) if status == "hard" else self._unfix(m.broken[k])
-            self._fix(m.relax[switch[k]], 1 if status == "absent" else 0)
-        for party, value in world.reservations.items():
-            self._set(m.reservation[party], value)
-        for party, table in world.factors.items():
-            for issue, option in factor_slots(search.scenario, party):
-                self._set(m.factor[party, issue, option], table[(issue, option)])
-        previous = search.world
-        search.world = world
-        self._undo.append(lambda: setattr(search, "world", previous))
-
-    def phasing(self, phases: int) -> PhasingBlock:
-        """Switch on the phasing block for this many phases (built once per count, then kept)."""
-        block = self.search.phasing_block(phases)
-        block.block.activate()
-        self._undo.append(block.block.deactivate)
-        return block
-
-
 @dataclass
 class Search(Reading):
-    """The model, its solver, and the primitives every algorithm here is written in."""
+    """The model, its solver, the edits in force, and the primitives every algorithm here is written in."""
 
     model: BargainingModel
     solver: Solver
+    #: seconds each solve may take (None: no limit); :meth:`limited` bounds a whole algorithm
     time_limit: float | None = None
     deadline: float | None = field(default=None, init=False)
-    #: the parties taking part when a coalition is imposed (None: non-veto parties are free to)
-    coalition: frozenset[str] | None = field(default=None, init=False)
-    #: requirements waived and issues frozen by the edits in force (what solver-free methods must respect too)
-    waived: frozenset[tuple[str, str | int]] = field(default=frozenset(), init=False)
-    fixed: dict[str, Any] = field(default_factory=dict, init=False)
     #: how many solves so far ended without proving their answer (time limit, interrupted):
     #: an algorithm compares it before and after to know whether its result is proven
     unproven: int = field(default=0, init=False)
-    #: the world set by :meth:`Edit.world` (the stated world otherwise): packages are read in it
-    world: World = field(default=STATED, init=False)
-    _phasing: dict[int, PhasingBlock] = field(default_factory=dict, init=False)
-    _doubt: list[Doubt | None] = field(default_factory=list, init=False)
+    #: the typed edits in force, oldest first (:meth:`edits`); only :class:`~.edits.Edit` changes it
+    in_force: list[EditRecord] = field(default_factory=list, init=False, repr=False)
+    #: the parts kept in the model between searches, by name (:mod:`.parts`)
+    parts: dict[str, Part] = field(default_factory=dict, init=False, repr=False)
+    _phasing: dict[int, PhasingBlock] = field(default_factory=dict, init=False, repr=False)
+    _floors: dict[tuple[str, ...], Any] = field(default_factory=dict, init=False, repr=False)
+    _totals: dict[tuple[str, ...], Any] = field(default_factory=dict, init=False, repr=False)
+    _doubt: list[Doubt | None] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def of(cls, scenario: Scenario, time_limit: float | None = None) -> "Search":
@@ -196,6 +77,7 @@ class Search(Reading):
         tight = bool(scenario.continuous_issues) and numeric_doubt(scenario) is None
         return cls(model, Solver(model.m, feasibility_tolerance=1e-9 if tight else 1e-6), time_limit)
 
+    # ---- the edits in force, and what they say about the problem
     @contextmanager
     def changes(self) -> Iterator[Edit]:
         """A block whose changes to the model are all undone when it ends."""
@@ -205,19 +87,61 @@ class Search(Reading):
         finally:
             edit.undo()
 
+    def edits(self) -> list[EditRecord]:
+        """Every edit in force, oldest first (typed records: :mod:`.edits`)."""
+        return list(self.in_force)
+
+    @property
+    def waived(self) -> frozenset[Waiver]:
+        """The requirements waived by the edits in force (what solver-free methods must respect too)."""
+        return frozenset(r.waiver for e in self.in_force if isinstance(e, Waive) for r in e.requirements)
+
+    @property
+    def coalition(self) -> frozenset[str] | None:
+        """The parties taking part when a coalition is imposed (None: non-veto parties are free to)."""
+        return next((e.coalition for e in reversed(self.in_force) if isinstance(e, Impose)), None)
+
+    @property
+    def fixed(self) -> dict[str, Any]:
+        """The issues frozen by the edits in force: issue id -> choice."""
+        return {e.issue: e.choice for e in self.in_force if isinstance(e, Freeze)}
+
+    @property
+    def world(self) -> World:
+        """The world set by the edits in force (the stated world otherwise): packages are read in it."""
+        return next((e.world for e in reversed(self.in_force) if isinstance(e, SetWorld)), STATED)
+
+    def replica(self) -> Replica:
+        """What it takes to rebuild this engine elsewhere with the same problem (:mod:`.replica`)."""
+        return Replica.of(self.scenario, self.waived, self.coalition, self.fixed, self.world)
+
+    # ---- parts kept between searches
     def phasing_block(self, phases: int) -> PhasingBlock:
+        """The phasing block for this many phases (built once, kept inactive; :meth:`.edits.Edit.phasing`)."""
         if phases not in self._phasing:
-            self._phasing[phases] = build_phasing(self.model, phases)
+            block = build_phasing(self.model, phases)
+            self._phasing[phases] = block
+            self.parts[block.part.name] = block.part
         return self._phasing[phases]
+
+    def keep(self, part: Part) -> Part:
+        """Register a part built on the model (it stays until :meth:`remove`)."""
+        self.parts[part.name] = part
+        return part
+
+    def remove(self, part: Part) -> None:
+        """Take a kept part out of the model (and the solver)."""
+        part.block.deactivate()
+        self.m.del_component(part.block)
+        self.parts.pop(part.name, None)
 
     def midway_blockers(self, block: PhasingBlock) -> tuple[list[int], list[str]] | None:
         """With the phasing block on and no package that can be phased: the fewest red lines (their indices)
         and veto parties (their reservations) that, allowed to break before the last phase only, let a
         package be phased; None when not even that helps (the ``after:`` orders, or a closed space)."""
-        switches = [*block.early.values(), *block.owes.values()]
+        switches = block.part.switches
         with self.changes() as edit:
-            for switch in switches:
-                edit._unfix(switch)
+            edit.release(block.part)
             _, package = self.maximize(-sum(switches), Fraction(1))
             if package is None:
                 return None
@@ -257,7 +181,28 @@ class Search(Reading):
         return self.m.gain[party]
 
     def total(self, parties: Sequence[str]) -> Any:
-        return sum(self.m.utility[p] for p in parties)
+        """The sum of these parties' utilities (one expression object per set of parties, built once)."""
+        key = tuple(parties)
+        if key not in self._totals:
+            self._totals[key] = sum(self.m.utility[p] for p in parties)
+        return self._totals[key]
+
+    def smallest_gain(self, parties: Sequence[str]) -> Any:
+        """A variable that maximising makes the smallest gain of these parties (maxmin's first stage).
+
+        Rows ``floor <= gain[p]`` on a variable of their own, kept in the model (a part, built once per
+        set of parties): they constrain nothing else, so they stay on, and a caller solving many worlds
+        hands this objective to the solver once per pass, not twice per world."""
+        key = tuple(parties)
+        if key not in self._floors:
+            name, block = add_block(self.m, "smallest_gain")
+            block.floor = pyo.Var(bounds=(None, self.m.floor.ub))
+            block.rows = pyo.ConstraintList()
+            for p in parties:
+                block.rows.add(block.floor <= self.m.gain[p])
+            self.keep(Part(name, block))
+            self._floors[key] = block.floor
+        return self._floors[key]
 
     @property
     def floor(self) -> Any:
@@ -300,6 +245,22 @@ class Search(Reading):
         return max(0.0, min(limits)) if limits else None
 
     # ---- solving
+    def solve(self, objective: Any, granularity: Fraction | float | None = None) -> Outcome:
+        """The one way the model is solved: maximise ``objective`` as the model stands now, within the time
+        left (:meth:`remaining`); a solve that does not prove its answer counts in :attr:`unproven`.  No
+        exact check (:meth:`maximize` adds it); ``granularity``: the smallest difference two packages'
+        objective values can have (the solver stops once its bound is within it)."""
+        if self.m.objective.expr is not objective:  # (the same expression object: not handed over again)
+            self.m.objective.set_value(objective)
+        remaining = self.remaining()
+        if remaining is not None and remaining <= 0:
+            self.unproven += 1
+            return Outcome("time_limit", None, False)
+        outcome = self.solver.solve(remaining, None if granularity is None else float(granularity))
+        if outcome.status == "time_limit":
+            self.unproven += 1
+        return outcome
+
     def maximize(self, objective: Any, granularity: Fraction | None = None) -> tuple[Outcome, Package | None]:
         """Maximise ``objective`` over acceptable packages as the model stands now.
 
@@ -309,17 +270,10 @@ class Search(Reading):
         then the solver and the exact check disagree (a bug in one of them), and the search
         stops with :class:`~bargaining.errors.AnswersDisagree` naming both answers.
         """
-        self.m.objective.set_value(objective)
         rejected: list[dict[str, Any]] = []
         with self.changes() as edit:
             while len(rejected) < MAX_REJECTED:
-                remaining = self.remaining()
-                if remaining is not None and remaining <= 0:
-                    self.unproven += 1
-                    return Outcome("time_limit", None, False), None
-                outcome = self.solver.solve(remaining, None if granularity is None else float(granularity))
-                if outcome.status == "time_limit":
-                    self.unproven += 1
+                outcome = self.solve(objective, granularity)
                 if not outcome.has_solution:
                     return outcome, None
                 package = self.read_package()

@@ -1,0 +1,132 @@
+"""The frontier run: states expanded stage by stage, pruned by bound and dominance, one package per final vector.
+
+Two prunings keep the state sets small and are exact (docs/programme.md, "Dominance" and "Bounds"):
+drop x if x_p + U_p(k) < r_p for a party p whose reservation must be met (U_p(k): an upper bound on
+what the later stages add); among states with the same carried classes, drop x if another y >= x
+componentwise (equal vectors: keep the first).  A coordinate that is only constrained (a reservation
+party that is not an objective) is capped at r_p - L_p(k): above it every completion meets r_p.
+
+Non-dominance is moocore's ``is_nondominated`` (Kung et al.'s dimension sweep) on float64 copies,
+exact because every value is an integer below 2**53; wider values are replaced by their dense ranks
+per column.  States are grouped by carried classes with one call per group of two or more states.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import moocore
+import numpy as np
+
+from .instance import Instance
+from .limits import Limits
+from .plan import Plan, Stage
+from .tables import Tables
+
+
+def expand(instance: Instance, stage: Stage, vectors: np.ndarray, keys: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every state extended by every option of the stage, those a closing factor forbids or a bound rules out
+    dropped: (the parent state of each, the option's domain index, the new vectors, the new keys)."""
+    states, options, dimension = len(vectors), len(stage.options), instance.dimension
+    new_vectors = (vectors[:, None, :] + stage.points[None, :, :]).reshape(states * options, dimension)
+    parent = np.repeat(np.arange(states, dtype=np.int32 if states < 2**31 else np.int64), options)
+    option = np.tile(np.arange(options, dtype=np.int16 if options < 2**15 else np.int32), states)
+    digits = [(keys // stride) % size for stride, size in zip(stage.in_strides, stage.in_sizes)]
+    mask = None
+    for factor, axes in stage.closing:
+        flat = np.zeros(states * options, dtype=np.int64)
+        for (slot, label_of), size in zip(axes, factor.shape):
+            label = label_of[option] if slot < 0 else label_of[digits[slot]][parent]
+            flat = flat * size + label
+        if factor.allowed is not None:
+            ok = factor.allowed.ravel()[flat]
+            mask = ok if mask is None else mask & ok
+        if factor.delta is not None:
+            new_vectors += factor.delta.reshape(-1, dimension)[flat]
+    new_keys = np.zeros(states * options, dtype=np.int64)
+    for (slot, class_of), stride in zip(stage.out, stage.out_strides):
+        new_keys += (class_of[option] if slot < 0 else class_of[digits[slot]][parent]) * stride
+    assert stage.hi_rest is not None and stage.lo_rest is not None
+    for q in instance.bounded:
+        ok = np.asarray(new_vectors[:, q] + stage.hi_rest[q] >= instance.reservation[q], dtype=bool)
+        mask = ok if mask is None else mask & ok
+    if mask is not None:
+        keep = np.flatnonzero(mask)
+        parent, option, new_vectors, new_keys = parent[keep], option[keep], new_vectors[keep], new_keys[keep]
+    for q in instance.capped:
+        new_vectors[:, q] = np.minimum(new_vectors[:, q], instance.reservation[q] - stage.lo_rest[q])
+    return parent, option, new_vectors, new_keys
+
+
+def as_float(vectors: np.ndarray, float_exact: bool) -> np.ndarray:
+    """float64 coordinates with the same order per column (the values, or their dense ranks)."""
+    if vectors.dtype != object and float_exact:
+        return vectors.astype(np.float64)
+    out = np.empty(vectors.shape, dtype=np.float64)
+    for q in range(vectors.shape[1]):
+        out[:, q] = np.unique(vectors[:, q], return_inverse=True)[1].ravel()
+    return out
+
+
+def nondominated(vectors: np.ndarray, keys: np.ndarray, float_exact: bool, limits: Limits | None = None) -> np.ndarray:
+    """Indices (ascending) of the states not dominated by a state with the same key; of equal
+    (key, vector) states the first is kept."""
+    n, dimension = vectors.shape
+    if n <= 1:
+        return np.arange(n)
+    x = as_float(vectors, float_exact)
+    if dimension == 1:
+        order = np.lexsort((np.arange(n), -x[:, 0], keys))
+        first = np.ones(n, dtype=bool)
+        first[1:] = keys[order][1:] != keys[order][:-1]
+        return np.sort(order[first])
+    if keys[0] == keys.min() == keys.max():
+        return np.flatnonzero(moocore.is_nondominated(x, maximise=True, keep_weakly=False))
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    ends = np.r_[starts[1:], n]
+    keep = [order[starts[ends - starts == 1]]]
+    for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
+        rows = order[start:end]
+        keep.append(rows[moocore.is_nondominated(x[rows], maximise=True, keep_weakly=False)])
+        if limits is not None:
+            limits.check_time()
+    return np.sort(np.concatenate(keep))
+
+
+def frontier_run(tables: Tables, instance: Instance, plan: Plan, limits: Limits) -> tuple[np.ndarray, np.ndarray]:
+    """The final (feasible, non-dominated) vectors of one run and one package each (option positions, all issues)."""
+    vectors = plan.start[None, :].copy()
+    keys = np.zeros(1, dtype=np.int64)
+    parents, options, sizes = [], [], []
+    for stage in plan.stages:
+        limits.check(len(vectors) * len(stage.options))
+        parent, option, new_vectors, new_keys = expand(instance, stage, vectors, keys)
+        keep = nondominated(new_vectors, new_keys, tables.float_exact, limits)
+        vectors, keys = new_vectors[keep], new_keys[keep]
+        parents.append(parent[keep])
+        options.append(option[keep])
+        limits.largest = max(limits.largest, len(vectors))
+        sizes.append(len(vectors))
+        limits.project(sizes, plan.stages)
+        if not len(vectors):
+            break
+    if not plan.stages:  # every issue has one option: check the reservations here
+        if any(vectors[0, q] < instance.reservation[q] for q in instance.bounded):
+            vectors = vectors[:0]
+    packages = np.zeros((len(vectors), len(tables.issues)), dtype=position_dtype(tables))
+    if len(vectors):
+        for n in plan.constant:
+            packages[:, n] = instance.domains[n][0]
+        index = np.arange(len(vectors))
+        for stage, parent, option in zip(reversed(plan.stages), reversed(parents), reversed(options)):
+            packages[:, stage.issue] = stage.options[option[index]]
+            index = parent[index]
+    return vectors, packages
+
+
+def position_dtype(tables: Tables) -> Any:
+    """The integer type of option positions (int16 while every issue has fewer than 2**15 options)."""
+    return np.int16 if max(len(o) for o in tables.options) < 2**15 else np.int32
