@@ -1,9 +1,10 @@
-"""The house rules: imports point one way, no cycles, small modules, the model touched only by the engine."""
+"""The house rules, checked on the code's structure (an AST walk): imports point down the layers, no cycles,
+small modules, the model named and changed only by the engine, every solve through one entry point, edits
+only through the Edit API, no private names across modules."""
 
 from __future__ import annotations
 
 import ast
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,11 +103,116 @@ def test_modules_stay_small():
     assert not big, big
 
 
+def trees() -> dict[str, tuple[Path, ast.Module]]:
+    return {name: (path, ast.parse(path.read_text())) for name, path in modules().items()}
+
+
+def where(name: str, node: ast.AST) -> str:
+    return f"{name}:{getattr(node, 'lineno', '?')}"
+
+
+def owner(node: ast.expr) -> str:
+    """The last name of an attribute's object: ``search`` for ``self.search.model``, ``m`` for ``m.choose``."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return ""
+
+
+#: The components of the model (engine/model.py): only the engine names them.
+COMPONENTS = {"choose", "amount", "inside", "below", "above", "together", "gain", "takes_part", "relax", "broken", "controlled",
+              "factor", "reservation", "floor", "log_gain", "scratch", "objective", "utility"}
+
+
 def test_the_model_is_touched_by_name_only_in_the_engine():
-    pattern = re.compile(r"\.m\.|\bm\.(choose|amount|gain|relax|takes_part|floor|scratch|utility|log_gain)\b|search\.model\b")
-    offenders = [f"{path.relative_to(PACKAGE)}:{k}" for name, path in modules().items() if layer(name) != "engine"
-                 for k, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]
+    """Outside engine/: no Pyomo import, no ``.m`` (the model), no ``search.model``, no model component read off
+    ``m``, and no solve except through ``Search.solve`` (no ``search.solver.solve``)."""
+    offenders = []
+    for name, (path, tree) in trees().items():
+        if layer(name) == "engine":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                named = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                if any(n == "pyomo" or n.startswith("pyomo.") for n in named):
+                    offenders.append(f"{where(name, node)} imports Pyomo")
+            elif isinstance(node, ast.Attribute):
+                if node.attr == "m" or (node.attr == "model" and owner(node.value) == "search"):
+                    offenders.append(f"{where(name, node)} reaches the model ({ast.unparse(node)})")
+                elif node.attr in COMPONENTS and owner(node.value) == "m":
+                    offenders.append(f"{where(name, node)} names a model component ({ast.unparse(node)})")
+                elif node.attr == "solve" and owner(node.value) == "solver":
+                    offenders.append(f"{where(name, node)} solves past Search.solve ({ast.unparse(node)})")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_every_solve_goes_through_search_solve():
+    """In the engine too: the solver's ``solve`` is called only by ``Search.solve`` (engine/search.py)."""
+    offenders = [where(name, node) for name, (path, tree) in trees().items() if name != "bargaining.engine.search"
+                 for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                 and node.func.attr == "solve" and owner(node.func.value) == "solver"]
     assert not offenders, offenders
+
+
+#: Calls that change the model in place, and the modules that may make them: the edits (engine/edits.py), the
+#: builders of the model and of its kept parts (at build time), and Search.solve (the objective).
+CHANGES = {"fix", "unfix", "setlb", "setub", "set_value", "activate", "deactivate", "add_component", "del_component"}
+MAY_CHANGE = {"bargaining.engine.edits", "bargaining.engine.model", "bargaining.engine.phasing", "bargaining.engine.robust",
+              "bargaining.engine.parts"}
+
+
+def test_the_model_changes_only_through_the_edit_api():
+    offenders = []
+    for name, (path, tree) in trees().items():
+        if name in MAY_CHANGE:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CHANGES:
+                if name == "bargaining.engine.search" and node.func.attr == "set_value" and owner(node.func.value) == "objective":
+                    continue  # Search.solve sets the objective of the solve
+                offenders.append(f"{where(name, node)} {ast.unparse(node.func)}()")
+    assert not offenders, "the model is changed outside the Edit API:\n" + "\n".join(offenders)
+
+
+def private_names() -> set[str]:
+    """Every underscore-private name bargaining defines: functions, classes, module globals and attributes set on self."""
+    found: set[str] = set()
+    for _, (_, tree) in trees().items():
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+                found.add(node.attr)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                found |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return {n for n in found if n.startswith("_") and not n.startswith("__") and not n.endswith("_")}  # (_repr_html_: a protocol)
+
+
+#: Known crossings in modules other issues are rewriting now (the report: issue 25; the Genius reader: issue 27);
+#: each is to go when its issue lands.  Nothing may be added here.
+KNOWN = {("bargaining.report", "_environment"), ("bargaining.report", "_plotlyjs"), ("bargaining.report.sections", "_timed"),
+         ("bargaining.report.uncertainty_section", "_timed"), ("bargaining.scenario.genius", "_Domain"),
+         ("bargaining.scenario.genius", "_Profile"), ("bargaining.scenario.genius", "_read_domain"),
+         ("bargaining.scenario.genius", "_read_profile"), *(("bargaining.scenario.genius.files", n) for n in
+                                                             ("_kind", "_label", "_number", "_only", "_read_xml", "_Xml"))}
+
+
+def test_no_private_name_crosses_a_module():
+    """No ``from .x import _name`` between bargaining's modules, and no ``obj._name`` of bargaining's own private
+    names on anything but ``self``, ``cls`` or ``other`` (e.g. ``edit._fix``: changes go through the Edit API)."""
+    private = private_names()
+    offenders = []
+    for name, (path, tree) in trees().items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("bargaining")):
+                offenders += [f"{where(name, node)} imports {a.name}" for a in node.names
+                              if a.name.startswith("_") and not a.name.startswith("__") and (name, a.name) not in KNOWN]
+            elif (isinstance(node, ast.Attribute) and node.attr in private and (name, node.attr) not in KNOWN
+                  and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls", "other"))):
+                offenders.append(f"{where(name, node)} reads {ast.unparse(node)}")
+    assert not offenders, "\n".join(offenders)
 
 
 def test_each_module_imports_on_its_own():

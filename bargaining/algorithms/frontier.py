@@ -24,7 +24,7 @@ from ..engine.search import Search
 from ..results import CRITERIA, Criterion, Frontier, Package
 from .programme import LimitReached, NotApplicable, ProgrammeFrontier
 from .programme.budget import frontier_for
-from .frontier_mip import _steps as mip_steps
+from .frontier_mip import grid_steps as mip_steps
 from .frontier_mip import non_dominated, pareto_frontier
 from .solutions import best_on_frontier, best_package
 

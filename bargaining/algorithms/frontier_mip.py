@@ -73,7 +73,7 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
     """
     started, calls_before = time.perf_counter(), search.solver.calls
     parties = list(parties)
-    step = _steps(search, parties, resolution)
+    step = grid_steps(search, parties, resolution)
     workers = min(os.cpu_count() or 1, 4) if workers is None else max(1, workers)
     points: list[Package] = []
     complete = True
@@ -253,7 +253,8 @@ def _split(bounds: np.ndarray, z: np.ndarray, ideal: np.ndarray, empty: np.ndarr
     return np.vstack([kept, fresh])
 
 
-def _steps(search: Search, parties: list[str], resolution: float | None) -> dict[str, Fraction]:
+def grid_steps(search: Search, parties: list[str], resolution: float | None) -> dict[str, Fraction]:
+    """Each party's step on its axis: its unit (the lattice of its utilities), or a grid step for a continuous one."""
     steps = {}
     for p in parties:
         unit = search.unit(p)

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Callable, Collection, Mapping, Sequence, Union
+from typing import Any, Callable, Collection, Mapping, Protocol, Sequence, Union
 
-from ..scenario import Requirement, World
-from .model import factor_slots
+import pyomo.environ as pyo
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .parts import Part
-    from .phasing import PhasingBlock
-    from .search import Search
+from ..scenario import Requirement, Scenario, World
+from .model import BargainingModel, factor_slots
+from .parts import Part
+from .phasing import PhasingBlock
+from .solver import Solver
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,26 @@ class Release:
 EditRecord = Union[Waive, Free, Impose, Freeze, SetWorld, GainAtLeast, AddRow, CutOff, SwitchOn, Release]
 
 
+class Editable(Protocol):
+    """What an edit needs of the search it changes (:class:`~.search.Search`)."""
+
+    model: BargainingModel
+    solver: Solver
+    in_force: list[EditRecord]
+
+    @property
+    def m(self) -> pyo.ConcreteModel: ...
+
+    @property
+    def scenario(self) -> Scenario: ...
+
+    def phasing_block(self, phases: int) -> PhasingBlock: ...
+
+
 class Edit:
     """A block of changes to the model that undo themselves (see :meth:`Search.changes`)."""
 
-    def __init__(self, search: "Search"):
+    def __init__(self, search: Editable):
         self.search = search
         self.records: list[EditRecord] = []
         self._undo: list[Callable[[], None]] = []
@@ -245,7 +261,7 @@ class Edit:
         self._record(SetWorld(world))
 
     # ---- parts kept between searches
-    def switch_on(self, part: "Part") -> None:
+    def switch_on(self, part: Part) -> None:
         """Switch on a kept part (:mod:`.parts`) until the block ends: its block active, the variables it needs
         free, those it holds fixed.  Nothing happens when it is on already (a caller asking several questions
         keeps it on: passing a block to HiGHS again costs more than a solve)."""
@@ -259,13 +275,13 @@ class Edit:
         self._undo.append(part.block.deactivate)
         self._record(SwitchOn(part.name))
 
-    def phasing(self, phases: int) -> "PhasingBlock":
+    def phasing(self, phases: int) -> PhasingBlock:
         """Switch on the phasing block for this many phases (built once per count, then kept)."""
         block = self.search.phasing_block(phases)
         self.switch_on(block.part)
         return block
 
-    def release(self, part: "Part") -> None:
+    def release(self, part: Part) -> None:
         """Leave a part's switches to the solver until the block ends."""
         for variable in part.switches:
             self._unfix(variable)

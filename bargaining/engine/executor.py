@@ -23,22 +23,20 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from .replica import Replica
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .search import Search
+from .search import Search
 
 #: In each worker process: replica key -> its engine, built once (one replica at a time per worker).
-_ENGINES: dict[str, "Search"] = {}
+_ENGINES: dict[str, Search] = {}
 
 
 def on_replica(key: str, replica: Replica, work: Callable[..., Any], *args: Any) -> Any:
     """In a worker: the engine of this replica (built on first use, then kept), and ``work`` on it."""
     if key not in _ENGINES:
         _ENGINES.clear()
-        _ENGINES[key] = replica.build()
+        _ENGINES[key] = Search.of_replica(replica)
     return work(_ENGINES[key], *args)
 
 

@@ -37,3 +37,9 @@ def add_block(m: pyo.ConcreteModel, stem: str) -> tuple[str, pyo.Block]:
     block = pyo.Block(concrete=True)
     m.add_component(f"{stem}_{k}", block)
     return f"{stem}_{k}", block
+
+
+def remove_block(m: pyo.ConcreteModel, part: Part) -> None:
+    """Take a kept part's block out of the model (the solver forgets it at the next solve)."""
+    part.block.deactivate()
+    m.del_component(part.block)

@@ -33,7 +33,7 @@ from .edits import Edit, EditRecord, Freeze, Impose, SetWorld, Waive
 from .model import BargainingModel
 from .numerics import Doubt
 from .numerics import doubt as numeric_doubt
-from .parts import Part, add_block
+from .parts import Part, add_block, remove_block
 from .phasing import PhasingBlock, build_phasing
 from .reading import Reading
 from .replica import Replica
@@ -76,6 +76,18 @@ class Search(Reading):
         model = build_model(scenario)
         tight = bool(scenario.continuous_issues) and numeric_doubt(scenario) is None
         return cls(model, Solver(model.m, feasibility_tolerance=1e-9 if tight else 1e-6), time_limit)
+
+    @classmethod
+    def of_replica(cls, replica: Replica) -> "Search":
+        """A new engine for a replica's problem: the scenario's model built once, the replica's edits applied and kept."""
+        search = cls.of(Scenario.from_dict(replica.scenario))
+        edit = Edit(search)  # never undone: the replica's problem for the engine's whole life
+        edit.waive([r for r in search.requirements if r.waiver in set(replica.waived)])
+        edit.impose(None if replica.coalition is None else frozenset(replica.coalition))
+        edit.fix_package(dict(replica.fixed))
+        if replica.world is not STATED:
+            edit.world(replica.world)
+        return search
 
     # ---- the edits in force, and what they say about the problem
     @contextmanager
@@ -131,8 +143,7 @@ class Search(Reading):
 
     def remove(self, part: Part) -> None:
         """Take a kept part out of the model (and the solver)."""
-        part.block.deactivate()
-        self.m.del_component(part.block)
+        remove_block(self.m, part)
         self.parts.pop(part.name, None)
 
     def midway_blockers(self, block: PhasingBlock) -> tuple[list[int], list[str]] | None:
