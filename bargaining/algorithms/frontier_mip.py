@@ -1,4 +1,5 @@
-"""Exact Pareto frontier of the parties' utilities over the acceptable packages.
+"""Exact Pareto frontier of the parties' utilities over the acceptable packages (the mathematics, with a
+worked example: docs/frontier.md).
 
 Algorithm: a search-region method with *local lower bounds* (Klamroth, Lacour and
 Vanderpooten 2015) solved the Dächert-Klamroth (2015) way, for maximisation.  The part of

@@ -4,7 +4,7 @@ the most of them, and what learning whether a red line is real would be worth.
 Acceptance of a given package in a world needs no solver: it is exact evaluation
 (:func:`bargaining.scenario.acceptance.verdicts`).  The most robust package is one mixed-integer
 model over all the worlds (:mod:`bargaining.engine.robust`), whose answer is checked exactly
-against the same evaluation.
+against the same evaluation.  The mathematics, with a worked example: docs/robust.md.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ switched on.  When the block ends every change is undone in reverse order (also 
 Ctrl-C).  What the edits in force say about the problem -- requirements waived, a coalition imposed,
 issues frozen, a world set -- is read from them (``search.waived``, ``search.coalition``,
 ``search.fixed``, ``search.world``), never kept a second time; a :class:`~.replica.Replica` carries
-exactly those four elsewhere.  Only this module changes the model's variables in place.
+exactly those four elsewhere.  Only this module changes the model's variables in place.  docs/engine.md
+shows them at work.
 """
 
 from __future__ import annotations

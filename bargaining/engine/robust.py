@@ -1,4 +1,5 @@
-"""The most robust package: one mixed-integer model over all sampled worlds (sample-average approximation).
+"""The most robust package: one mixed-integer model over all sampled worlds (sample-average approximation;
+the mathematics, with a worked example: docs/robust.md).
 
 An engine-level block added to the one model, built once per sample of worlds and switched
 on only while it is searched (the package variables, interactions, red-line rows and prices

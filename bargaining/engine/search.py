@@ -11,7 +11,7 @@ Ctrl-C); :meth:`Search.edits` lists the edits in force.  Every solve goes throug
 Every package read from the solver is rounded (binaries to the nearest option, amounts to
 a nearby threshold) and then checked again in plain Python with exact arithmetic
 (:meth:`Scenario.signers`); a solver tolerance can therefore never put an unacceptable
-package, or a wrong utility, into a result.
+package, or a wrong utility, into a result.  The design: docs/engine.md.
 """
 
 from __future__ import annotations
