@@ -13,6 +13,7 @@ Two ways, the same answers (docs/solutions.md, "Minimal sets"):
 
 from __future__ import annotations
 
+from fractions import Fraction
 from itertools import combinations
 from typing import Any, Callable, Hashable, Sequence, TypeVar
 
@@ -50,7 +51,7 @@ def on_the_model(search: Search, size: Callable[[Sequence[Member] | None], Any],
     found: list[list[Member]] = []
     with search.changes() as edit:
         while len(found) < limit:
-            _, package = search.maximize(-size(None), 1)
+            _, package = search.maximize(-size(None), Fraction(1))
             if package is None:
                 break
             chosen = members(package)

@@ -98,9 +98,11 @@ class SwitchOn:
 
 @dataclass(frozen=True)
 class Release:
-    """A part's switches left to the solver (the phasing block's: a red line broken, a reservation owed, before the last phase)."""
+    """A part's switches left to the solver (the phasing block's: a red line broken, a reservation owed, before the
+    last phase): the part, and how many switches."""
 
     part: str
+    switches: int
 
 
 EditRecord = Union[Waive, Free, Impose, Freeze, SetWorld, GainAtLeast, AddRow, CutOff, SwitchOn, Release]
@@ -247,13 +249,15 @@ class Edit:
         then evaluated in that world."""
         search, m = self.search, self.search.m
         switch = {r.index: k for k, r in enumerate(search.model.requirements) if r.kind == "red_line"}
+        waived = {r.index for e in search.in_force if isinstance(e, Waive) for r in e.requirements if r.kind == "red_line"}
         for k, red_line in enumerate(search.scenario.red_lines):
             if red_line.real is None:
                 continue
             status = world.status(k, red_line)
             if red_line.price is not None:
                 self._fix(m.broken[k], 0) if status == "hard" else self._unfix(m.broken[k])
-            self._fix(m.relax[switch[k]], 1 if status == "absent" else 0)
+            if k not in waived:  # (a waived line stays switched off in every world)
+                self._fix(m.relax[switch[k]], 1 if status == "absent" else 0)
         for party, value in world.reservations.items():
             self._set(m.reservation[party], value)
         for party, table in world.factors.items():
@@ -286,7 +290,7 @@ class Edit:
         """Leave a part's switches to the solver until the block ends."""
         for variable in part.switches:
             self._unfix(variable)
-        self._record(Release(part.name))
+        self._record(Release(part.name, len(part.switches)))
 
     def apply(self, record: EditRecord) -> None:
         """Make a recorded edit again (a replica replays the edits that define its problem)."""

@@ -19,8 +19,14 @@ class Reading:
 
     model: BargainingModel
     solver: Solver
-    coalition: frozenset[str] | None
-    world: World
+
+    @property
+    def coalition(self) -> frozenset[str] | None:
+        raise NotImplementedError
+
+    @property
+    def world(self) -> World:
+        raise NotImplementedError
 
     @property
     def scenario(self) -> Scenario:

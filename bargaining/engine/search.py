@@ -82,11 +82,11 @@ class Search(Reading):
         """A new engine for a replica's problem: the scenario's model built once, the replica's edits applied and kept."""
         search = cls.of(Scenario.from_dict(replica.scenario))
         edit = Edit(search)  # never undone: the replica's problem for the engine's whole life
+        if replica.world != STATED:  # (compared by value: a replica's world has been pickled)
+            edit.world(replica.world)
         edit.waive([r for r in search.requirements if r.waiver in set(replica.waived)])
         edit.impose(None if replica.coalition is None else frozenset(replica.coalition))
         edit.fix_package(dict(replica.fixed))
-        if replica.world is not STATED:
-            edit.world(replica.world)
         return search
 
     # ---- the edits in force, and what they say about the problem
@@ -121,7 +121,8 @@ class Search(Reading):
     @property
     def world(self) -> World:
         """The world set by the edits in force (the stated world otherwise): packages are read in it."""
-        return next((e.world for e in reversed(self.in_force) if isinstance(e, SetWorld)), STATED)
+        world = next((e.world for e in reversed(self.in_force) if isinstance(e, SetWorld)), STATED)
+        return STATED if world == STATED else world  # (the stated world is always the one object STATED)
 
     def replica(self) -> Replica:
         """What it takes to rebuild this engine elsewhere with the same problem (:mod:`.replica`)."""

@@ -82,7 +82,7 @@ def frontier_for(search: Search, parties: Sequence[str] | None, use: Use = "fron
                  ) -> ProgrammeFrontier:
     """The exact frontier over ``parties`` (None: all) of the search's problem, within the use's budget (and
     ``time_limit``, when given); NotApplicable (or LimitReached) when the programme does not answer."""
-    estimate = {"estimate": True} if BUDGETS[use].estimate else {}
+    estimate: dict[str, Any] = {"estimate": True} if BUDGETS[use].estimate else {}
     return frontier(search.scenario, None if parties is None else list(parties), **_problem(search),
                     **_limits(search, use, time_limit), **estimate)
 

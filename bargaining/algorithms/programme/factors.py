@@ -88,7 +88,8 @@ def compress(factor: Factor, domains: list[np.ndarray]) -> Factor:
     if allowed is not None and delta is not None:
         delta = delta.copy()
         delta[~allowed] = 0
-    scope, labels = [], []
+    scope: list[int] = []
+    labels: list[np.ndarray] = []
     for t, n in enumerate(factor.scope):
         old = factor.labels[t]
         domain = domains[n]

@@ -8,11 +8,11 @@ factors whose scopes nest are merged (docs/programme.md, "Factors").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any, Callable, Collection, Mapping, Sequence
 
 import numpy as np
 
-from .factors import Factor, compress, condition_factor, merge, where
+from .factors import Factor, FactorRule, compress, condition_factor, merge, where
 from .limits import MAX_TABLE, Waiver
 from .runs import Run
 from .tables import Tables
@@ -39,8 +39,20 @@ class Instance:
 
 
 def broken(holds: list[np.ndarray]) -> np.ndarray:
-    """A red line is broken where one of its forbidden conjunctions holds."""
-    return np.logical_or.reduce(holds)
+    """A red line is broken where one of its forbidden conjunctions holds (a term's one conjunction: where it holds)."""
+    return np.asarray(np.logical_or.reduce(holds), dtype=bool)
+
+
+def forbids(holds: list[np.ndarray]) -> tuple[np.ndarray, dict[int, Any]]:
+    """A hard red line's factor: allowed where it is not broken."""
+    return ~broken(holds), {}
+
+
+def adds(coordinate: int, value: int, dtype: Any, where_: Callable[[list[np.ndarray]], np.ndarray]) -> FactorRule:
+    """A factor adding ``value`` to one coordinate where ``where_`` holds (a term's points, a soft line's -price)."""
+    def rule(holds: list[np.ndarray]) -> tuple[Any, dict[int, Any]]:
+        return None, {coordinate: where(where_(holds), value, dtype)}
+    return rule
 
 
 def instance_of(tables: Tables, run: Run, objectives: Sequence[int], waived: Collection[Waiver], fixed: Mapping[int, int]) -> Instance:
@@ -65,8 +77,7 @@ def instance_of(tables: Tables, run: Run, objectives: Sequence[int], waived: Col
     factors = []
     for term in tables.interactions:
         if term.party in coordinate:
-            factors.append(condition_factor(tables, [term.when], dimension,
-                                            lambda holds, k=coordinate[term.party], v=term.value: (None, {k: where(holds[0], v, tables.dtype)})))
+            factors.append(condition_factor(tables, [term.when], dimension, adds(coordinate[term.party], term.value, tables.dtype, broken)))
     for line in tables.red_lines:
         if not line.forbidden:  # no forbidden conjunction: the line always holds
             continue
@@ -77,10 +88,9 @@ def instance_of(tables: Tables, run: Run, objectives: Sequence[int], waived: Col
         if line.price is not None and line.party not in coordinate:
             continue
         if line.price is None:
-            factors.append(condition_factor(tables, line.forbidden, dimension, lambda holds: (~broken(holds), {})))
+            factors.append(condition_factor(tables, line.forbidden, dimension, forbids))
         else:
-            factors.append(condition_factor(tables, line.forbidden, dimension, lambda holds, k=coordinate[line.party], v=-line.price:
-                                            (None, {k: where(broken(holds), v, tables.dtype)})))
+            factors.append(condition_factor(tables, line.forbidden, dimension, adds(coordinate[line.party], -line.price, tables.dtype, broken)))
 
     empty = any(len(d) == 0 for d in domains)
     changed = True
@@ -108,7 +118,7 @@ def instance_of(tables: Tables, run: Run, objectives: Sequence[int], waived: Col
             if factor.allowed is not None:
                 for t, n in enumerate(factor.scope):
                     others = tuple(a for a in range(len(factor.scope)) if a != t)
-                    supported = factor.allowed.any(axis=others)
+                    supported: np.ndarray = np.asarray(np.asarray(factor.allowed).any(axis=others))
                     ok = supported[factor.labels[t][domains[n]]]
                     if not ok.all():
                         domains[n] = domains[n][ok]
