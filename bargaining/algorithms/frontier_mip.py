@@ -108,7 +108,7 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
                 if executor is not None and _ready(executor):
                     # two boxes queued per worker: it starts the next as soon as it finishes one,
                     # instead of idling until this process is done with its own solve
-                    while len(sent) < _QUEUED * max(1, executor.workers):
+                    while len(sent) < _QUEUED * (executor.requested or 1):
                         box = region.next_box(busy())
                         if box is None:
                             break
@@ -123,18 +123,20 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
                     record(box, package)
                 elif not sent:
                     break
-                for future, solved in [(f, b) for f, b in sent if f.done()]:
-                    sent.remove((future, solved))
+                done = [(f, b) for f, b in sent if f.done()]
+                for future, _ in done:
                     if future.status != "finished":  # a worker lost: its box goes back to the search
                         _raise_unless_lost(future)
-                        continue
-                    status, choices = future.result()
+                finished = [(f, b) for f, b in done if f.status == "finished"]
+                for (future, solved), (status, choices) in zip(finished, executor.results([f for f, _ in finished]) if executor else []):
                     worker_calls += 1
                     if status == "time_limit":
                         complete = False
                     else:
                         record(solved, None if choices is None else search.package(choices))
                     bar.update(points=len(points), boxes=len(region.bounds))
+                answered = {id(f) for f, _ in done}
+                sent = [(f, b) for f, b in sent if id(f) not in answered]
                 if box is None and sent and executor is not None:
                     if executor.workers == 0:  # every worker gone: this process takes their boxes back
                         sent.clear()

@@ -80,13 +80,16 @@ class LoopbackCluster:
         return self._address
 
     def close(self) -> None:
-        """Stop every process (workers first) and remove the scheduler's file."""
-        for process in [*self.workers, self.scheduler]:
+        """Stop every process (asked to stop, then killed after a second: they hold nothing to save) and remove
+        the scheduler's file."""
+        processes = [*self.workers, self.scheduler]
+        for process in processes:
             if process.poll() is None:
                 process.terminate()
-        for process in [*self.workers, self.scheduler]:
+        end = time.perf_counter() + 1.0
+        for process in processes:
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=max(0.0, end - time.perf_counter()))
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
@@ -105,6 +108,8 @@ class Executor:
         self.cluster: LoopbackCluster | None = None
         self.client: Any = None
         self._shared: dict[str, Any] = {}
+        self._counted: tuple[float, int] = (-1.0, 0)  # (when, how many workers)
+        self._ready = False
 
     # ---- starting and stopping
     def begin(self) -> "Executor":
@@ -121,7 +126,9 @@ class Executor:
             if address is None:
                 return False
             self._connect(address)
-        return self.workers > 0
+        if not self._ready:
+            self._ready = self.workers > 0
+        return self._ready
 
     def _connect(self, address: str) -> None:
         from distributed import Client
@@ -164,8 +171,14 @@ class Executor:
     # ---- work
     @property
     def workers(self) -> int:
-        """How many worker processes the cluster has now."""
-        return len(self.client.scheduler_info().get("workers", {})) if self.client is not None else 0
+        """How many worker processes the cluster has (asked of the scheduler at most every half second: each
+        question is a round trip, tens of milliseconds on a busy machine)."""
+        if self.client is None:
+            return 0
+        now = time.perf_counter()
+        if now - self._counted[0] > 0.5:
+            self._counted = (now, len(self.client.scheduler_info().get("workers", {})))
+        return self._counted[1]
 
     def submit(self, replica: Replica, work: Callable[..., Any], *args: Any) -> Any:
         """``work(engine, *args)`` on a worker's engine for ``replica`` (a Dask future)."""
@@ -173,6 +186,10 @@ class Executor:
         if key not in self._shared:  # sent to every worker once, not with each piece of work
             self._shared[key] = self.client.scatter(replica, broadcast=True)
         return self.client.submit(on_replica, key, self._shared[key], work, *args, pure=False)
+
+    def results(self, futures: list[Any]) -> list[Any]:
+        """The results of finished futures, gathered in one round trip."""
+        return list(self.client.gather(futures)) if futures else []
 
     def wait_any(self, futures: Iterable[Any], timeout: float = 1.0) -> None:
         """Wait until one of ``futures`` is done, or ``timeout`` seconds (a short poll: the client is not the default)."""
