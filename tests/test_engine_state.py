@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import pickle
 
+from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracle import enumerate_packages
+from strategies import scenarios
+from test_layers import draw_coalition, draw_waivers
 
 from bargaining import Scenario
 from bargaining.algorithms.frontier import best
 from bargaining.engine.edits import Freeze, GainAtLeast, Impose, SetWorld, Waive
 from bargaining.engine.search import Search
 from bargaining.scenario import STATED, Worlds
-from budget import examples
-from oracle import enumerate_packages
-from strategies import scenarios
-from test_layers import draw_coalition, draw_waivers
 
 
 def test_edits_are_listed_in_order_and_undone_with_their_block():

@@ -23,15 +23,15 @@ from fractions import Fraction
 from itertools import product
 
 import pytest
+from budget import examples
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from strategies import scenarios
+from test_layers import draw_coalition, draw_waivers, features
 
 from bargaining import Scenario
 from bargaining.algorithms.programme import NotApplicable, count, frontier
 from bargaining.engine.search import Search
-from budget import examples
-from strategies import scenarios
-from test_layers import draw_coalition, draw_waivers, features
 
 RANGES = [(0.0, 10.0), (-5.0, 5.0)]
 

@@ -280,7 +280,7 @@ def _settle(search: Search, package: Package | None, accept: Callable[[Package],
     """
     everyone = search.scenario.party_ids
     seen: set[tuple] = set()
-    while True:
+    for _ in range(NASH_ROUNDS):  # (a bound, as every loop that re-checks answers has: Nash's cuts converge long before)
         try:
             candidate = _solve(search, search.total(everyone), search.granularity(everyone))
         except TimeLimitReached:
@@ -293,3 +293,4 @@ def _settle(search: Search, package: Package | None, accept: Callable[[Package],
             return preferred(candidate, package)
         seen.add(candidate.key())
         reject(candidate)
+    return None if package is None else package.with_(optimal=False)

@@ -60,7 +60,7 @@ class LoopbackCluster:
         self._address: str | None = None
 
     @staticmethod
-    def _spawn(spec: list[str]) -> "subprocess.Popen[bytes]":
+    def _spawn(spec: list[str]) -> subprocess.Popen[bytes]:
         command = [sys.executable, "-m", "dask", "spec", *spec[:-1], "--spec", spec[-1]]
         return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -112,7 +112,7 @@ class Executor:
         self._ready = False
 
     # ---- starting and stopping
-    def begin(self) -> "Executor":
+    def begin(self) -> Executor:
         """Start a local cluster's processes without waiting for them (:attr:`ready` connects once they are up)."""
         if self.scheduler is None and self.cluster is None:
             self.cluster = LoopbackCluster(self.requested)
@@ -140,7 +140,7 @@ class Executor:
             raise ValueError(f"cannot reach the Dask scheduler at {address}: {error}; check the address, "
                              "or leave --scheduler out to use a local cluster") from None
 
-    def start(self, timeout: float = 60.0) -> "Executor":
+    def start(self, timeout: float = 60.0) -> Executor:
         """Start (a local cluster) or connect (an address), and wait for a worker; RuntimeError after ``timeout`` s."""
         self.begin()
         end = time.perf_counter() + timeout
@@ -162,7 +162,7 @@ class Executor:
                 self.cluster.close()
                 self.cluster = None
 
-    def __enter__(self) -> "Executor":
+    def __enter__(self) -> Executor:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

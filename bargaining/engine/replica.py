@@ -31,7 +31,7 @@ class Replica:
 
     @classmethod
     def of(cls, scenario: Scenario, waived: Collection[Waiver] = (), coalition: Collection[str] | None = None,
-           fixed: Mapping[str, Any] | None = None, world: World = STATED) -> "Replica":
+           fixed: Mapping[str, Any] | None = None, world: World = STATED) -> Replica:
         return cls(scenario.to_dict(), tuple(sorted(waived, key=str)), None if coalition is None else tuple(sorted(coalition)),
                    tuple((fixed or {}).items()), world)
 

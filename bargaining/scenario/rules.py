@@ -153,7 +153,7 @@ class Rules:
     intervals: tuple[Interval, ...]
 
     @classmethod
-    def of(cls, issues: Sequence[Issue], red_lines: Sequence[RedLine], interactions: Sequence[Any]) -> "Rules":
+    def of(cls, issues: Sequence[Issue], red_lines: Sequence[RedLine], interactions: Sequence[Any]) -> Rules:
         compiler = _Compiler({i.id: i for i in issues})
         terms = tuple(Term(j, x.party, compiler.conjunction(x.when), x.value) for j, x in enumerate(interactions))
         lines = tuple(LineRule(k, r.party, compiler.forbidden(r), r) for k, r in enumerate(red_lines))
