@@ -1,0 +1,266 @@
+"""Exact uncertainty over red lines that may not be real: every world with a deal, found without sampling.
+
+The uncertain lines (``real: p``) are independent; in a world R (the set of lines that are real)
+each line of R is hard and every other uncertain line is soft at its price, or absent without one
+(SCENARIO_FORMAT's rules).  The mathematics is in docs/exact-uncertainty.md; in short:
+
+*One package.*  A party's acceptance of package x in world R is ``a_q(x) and R misses B_q(x)``,
+where ``a_q(x)`` is its acceptance in the *base world* (no uncertain line real) and ``B_q(x)`` the
+uncertain lines of q that x breaks: a line x keeps costs nothing whether it is hard or soft, and
+with R missing B_q(x) every line x breaks is soft, as in the base world.  So x is acceptable in R
+when every veto party's condition holds and every controlled issue x moves keeps enough controllers
+taking part.  The worlds where it fails are those containing one of its minimal *blocking sets*
+(:func:`package_family`), a decreasing event (:mod:`.blocking`).
+
+*Every package.*  A package's fate depends only on its *profile*: which uncertain lines it keeps,
+which optional controllers accept it in the base world, which controlled issues it moves; a better
+profile is acceptable in more worlds.  The maximal profiles are enumerated on the one model in the
+base world (:mod:`bargaining.engine.profiles`): maximise the number of good coordinates, then cut
+off every profile at or below the one found; each solve gives a new maximal profile, and the last,
+infeasible one (checked without presolve by the solver) ends it: #maximal profiles + 1 solves.
+Every package is then dominated (acceptable in a subset of the worlds) by one of these *witnesses*.
+
+*The deal.*  A deal exists in R when some witness is acceptable there; its blocking sets are the
+minimal unions of one blocking set per witness (:func:`.blocking.either`).  Each of them is then
+*certified*: no package is acceptable in that world, by the exact programme where it applies
+(discrete issues, stated numbers) and otherwise by the model (whose "infeasible" is always
+re-checked without presolve).  A package found there joins the witnesses and the deal is
+recomputed, so the result never rests on the enumeration alone.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import combinations, product
+from typing import Any, Mapping, Sequence
+
+from ..engine.profiles import Profiles
+from ..engine.search import Search
+from ..scenario import STATED, Scenario, World, exact, exact_or_id
+from ..scenario.evaluate import red_line_holds
+from .blocking import Family, either, minimal, positions
+from .dp import NotApplicable, dp_frontier
+
+#: The most maximal packages enumerated before the analysis gives up on exactness.
+MAX_PACKAGES = 2000
+#: The most blocking sets a deal's family may have (the product of the witnesses' families is capped there).
+MAX_SETS = 200_000
+#: Seconds the exact programme may spend certifying one world before the model is asked instead.
+DP_SECONDS = 5.0
+
+
+class TooLarge(Exception):
+    """The exact analysis would exceed a limit (the caller says what was done instead)."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What the exact analysis ranges over: the uncertain lines that can matter (bit j of a world is
+    ``lines[j]``), those that never can, and the optional controllers and controlled issues through
+    which an optional party's lines act."""
+
+    lines: tuple[int, ...]
+    inert: tuple[int, ...]
+    controllers: tuple[str, ...]
+    issues: tuple[str, ...]
+    probabilities: tuple[Fraction, ...]
+
+    @property
+    def uncertain(self) -> tuple[int, ...]:
+        return tuple(sorted(self.lines + self.inert))
+
+
+def setting_of(scenario: Scenario) -> Setting:
+    """Veto parties' uncertain lines count; an optional party's count when it controls an issue (its
+    taking part can then matter); the others are inert: they decide only whether a party that
+    decides nothing takes part."""
+    veto = set(scenario.veto_party_ids)
+    uncertain = [k for k, r in enumerate(scenario.red_lines) if r.real is not None]
+    optional_controllers = {c for i in scenario.issues if i.controlled_by for c in i.controllers if c not in veto}
+    holders = {scenario.red_lines[k].party for k in uncertain} & optional_controllers
+    issues = tuple(i.id for i in scenario.issues if i.controlled_by and set(i.controllers) & holders)
+    controllers = tuple(p for p in scenario.party_ids
+                        if p not in veto and any(p in scenario.issue[i].controllers for i in issues))
+    lines = tuple(k for k in uncertain if scenario.red_lines[k].party in veto or scenario.red_lines[k].party in holders)
+    inert = tuple(k for k in uncertain if k not in lines)
+    return Setting(lines, inert, controllers, issues, tuple(exact(scenario.red_lines[k].real or 1) for k in lines))
+
+
+def world(scenario: Scenario, setting: Setting, mask: int, draw: World = STATED) -> World:
+    """The world where exactly the lines of ``mask`` are real (inert lines not real), with the draw's
+    reservations and point factors."""
+    real = {k: bool(mask >> j & 1) for j, k in enumerate(setting.lines)}
+    real.update({k: False for k in setting.inert})
+    return World(real=real, reservations=draw.reservations, factors=draw.factors, index=draw.index)
+
+
+@dataclass(frozen=True)
+class Witness:
+    """A package, its blocking family (minimal sets of lines whose being real makes it unacceptable;
+    empty: acceptable in every world) and its profile (1: good coordinate)."""
+
+    choices: Mapping[str, Any]
+    family: Family
+    profile: tuple[int, ...]
+
+
+def package_family(scenario: Scenario, setting: Setting, choices: Mapping[str, Any], draw: World = STATED) -> Witness | None:
+    """The package's blocking family and true profile, exactly (None: not acceptable in the base world)."""
+    base = world(scenario, setting, 0, draw)
+    if scenario.signers(choices, world=base) is None:
+        return None
+    veto = scenario.veto_party_ids
+    accepts = {q: scenario.party_accepts(q, choices, world=base) for q in [*veto, *setting.controllers]}
+    broken = {q: 0 for q in accepts}
+    for j, k in enumerate(setting.lines):
+        line = scenario.red_lines[k]
+        if not red_line_holds(line, choices):
+            broken[line.party] |= 1 << j
+    sets = [1 << j for v in veto for j in positions(broken[v])]
+    moved = []
+    for issue_id in setting.issues:
+        issue = scenario.issue[issue_id]
+        if exact_or_id(choices[issue_id]) == exact_or_id(issue.status_quo_choice):
+            moved.append(0)
+            continue
+        moved.append(1)
+        sure = sum(1 for c in issue.controllers if c in veto or (accepts[c] and not broken[c]))
+        knockable = [broken[c] for c in issue.controllers if c not in veto and accepts[c] and broken[c]]
+        if sure >= issue.controllers_needed:
+            continue
+        knocked = len(knockable) - (issue.controllers_needed - sure) + 1  # this many out, and the issue cannot move
+        for chosen in combinations(knockable, knocked):
+            sets += [sum(1 << j for j in pick) for pick in product(*(positions(b) for b in chosen))]
+    good_lines = [0 if broken.get(scenario.red_lines[k].party, 0) >> j & 1 and accepts.get(scenario.red_lines[k].party, True)
+                  else 1 for j, k in enumerate(setting.lines)]
+    profile = (*good_lines, *(int(accepts[c]) for c in setting.controllers), *(1 - x for x in moved))
+    return Witness(dict(choices), minimal(sets), profile)
+
+
+@dataclass
+class Analysis:
+    """What the exact analysis found in one draw of the continuous inputs (the stated one by default)."""
+
+    scenario: Scenario
+    setting: Setting
+    draw: World
+    witnesses: list[Witness]
+    family: Family  # the deal's minimal blocking sets
+    complete: bool = True
+    method: str = "model"
+    reason: str = ""
+    solves: int = 0
+    certified: int = 0  # blocking sets certified (no package in that world)
+    missed: int = 0  # packages the enumeration missed and the certification found
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def maximal_packages(search: Search, setting: Setting, draw: World = STATED, *, max_packages: int = MAX_PACKAGES,
+                     warm: Sequence[Mapping[str, Any]] = ()) -> tuple[list[Witness], str]:
+    """Witnesses whose profiles cover every package's (see the module's docstring); "" when complete, else why not.
+
+    ``warm``: packages known from elsewhere (another draw); their profiles are cut off first."""
+    scenario = search.scenario
+    found: list[Witness] = []
+    with search.changes() as edit:
+        edit.world(world(scenario, setting, 0, draw))
+        profiles = Profiles(edit, setting.lines, setting.controllers, setting.issues)
+        for choices in warm:
+            known = package_family(scenario, setting, choices, draw)
+            if known is not None:
+                found.append(known)
+                if not profiles.exclude(known.profile):
+                    return found, ""
+        while True:
+            if len(found) >= max_packages:
+                return found, f"more than {max_packages:,} maximal packages"
+            outcome, package = search.maximize(profiles.objective, Fraction(1))
+            if package is None:
+                return found, "the time limit stopped the search for packages" if outcome.status == "time_limit" else ""
+            read = profiles.read()
+            witness = package_family(scenario, setting, package.exact_choices, draw)
+            if witness is None:  # cannot happen: the package was checked exactly in this world
+                raise AssertionError("a package accepted in the base world has no blocking family")
+            found.append(witness)
+            if not profiles.exclude(read) or not profiles.exclude(witness.profile):
+                return found, ""
+
+
+def deal_in(search: Search, setting: Setting, mask: int, draw: World = STATED, *, programme: bool = True
+            ) -> tuple[Mapping[str, Any] | None, str]:
+    """Some package acceptable in world ``mask`` (None: none), and what answered ("programme" or
+    "model"; "time limit" when the model was stopped before an answer)."""
+    scenario = search.scenario
+    if programme and not scenario.continuous_issues and not draw.reservations and not draw.factors:
+        real = {setting.lines[j] for j in positions(mask)}
+        not_real = [k for k in setting.uncertain if k not in real]
+        soft = {k: r.price for k, r in enumerate(scenario.red_lines) if r.soft}
+        soft.update({k: scenario.red_lines[k].price for k in not_real if scenario.red_lines[k].price is not None})
+        waived = [("red_line", k) for k in not_real if scenario.red_lines[k].price is None]
+        try:
+            found = dp_frontier(scenario, [scenario.party_ids[0]], waived=waived, _soft=soft,
+                                deadline=time.perf_counter() + DP_SECONDS)
+        except NotApplicable:
+            pass
+        else:
+            return (found.choices[0] if len(found) else None), "programme"
+    with search.changes() as edit:
+        edit.world(world(scenario, setting, mask, draw))
+        outcome, package = search.maximize(0)
+    if package is None and outcome.status == "time_limit":
+        return None, "time limit"
+    return (None if package is None else package.exact_choices), "model"
+
+
+def analyse(search: Search, setting: Setting | None = None, draw: World = STATED, *, max_packages: int = MAX_PACKAGES,
+            max_sets: int = MAX_SETS, certify: bool = True, warm: Sequence[Mapping[str, Any]] = ()) -> Analysis:
+    """The exact analysis in one draw: witnesses, the deal's blocking sets, each certified.  Raises
+    :class:`TooLarge` past ``max_packages`` witnesses or ``max_sets`` blocking sets; a time limit
+    (``search.limited``) leaves ``complete`` False with the reason."""
+    started = time.perf_counter()
+    scenario = search.scenario
+    setting = setting or setting_of(scenario)
+    calls = search.solver.calls
+    witnesses, stopped = maximal_packages(search, setting, draw, max_packages=max_packages, warm=warm)
+    if stopped.startswith("more than"):
+        raise TooLarge(stopped)
+    analysis = Analysis(scenario, setting, draw, witnesses, _deal_family(witnesses, max_sets))
+    methods = {"model"}
+    if stopped:
+        analysis.complete, analysis.reason = False, stopped
+    elif certify:
+        checked: set[int] = set()
+        while True:
+            todo = sorted((s for s in analysis.family if s not in checked), key=lambda s: (bin(s).count("1"), s))
+            if not todo:
+                break
+            mask = todo[0]
+            choices, how = deal_in(search, setting, mask, draw)
+            if how == "time limit":
+                analysis.complete, analysis.reason = False, "the time limit stopped the certification of the blocking sets"
+                break
+            methods.add(how)
+            if choices is None:
+                checked.add(mask)
+                continue
+            witness = package_family(scenario, setting, choices, draw)
+            if witness is None:
+                raise AssertionError("a package found in a world is not acceptable in the base world")
+            analysis.missed += 1
+            analysis.witnesses.append(witness)
+            analysis.family = _deal_family(analysis.witnesses, max_sets)
+        analysis.certified = len(checked)
+    analysis.method = "+".join(m for m in ("model", "programme") if m in methods)
+    analysis.solves = search.solver.calls - calls
+    analysis.seconds = time.perf_counter() - started
+    return analysis
+
+
+def _deal_family(witnesses: Sequence[Witness], max_sets: int) -> Family:
+    try:
+        return either([w.family for w in witnesses], limit=max_sets)
+    except OverflowError as error:
+        raise TooLarge(f"the deal has too many blocking sets to list ({error})") from None
