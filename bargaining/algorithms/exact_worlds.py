@@ -58,26 +58,30 @@ class TooLarge(Exception):
 @dataclass(frozen=True)
 class Setting:
     """What the exact analysis ranges over: the uncertain lines that can matter (bit j of a world is
-    ``lines[j]``), those that never can, and the optional controllers and controlled issues through
-    which an optional party's lines act."""
+    ``lines[j]``), those that never can (``inert``), those with ``real: 1`` (``certain``: always real,
+    so hard in every world), and the optional controllers and controlled issues through which an
+    optional party's lines act."""
 
     lines: tuple[int, ...]
     inert: tuple[int, ...]
+    certain: tuple[int, ...]
     controllers: tuple[str, ...]
     issues: tuple[str, ...]
     probabilities: tuple[Fraction, ...]
 
     @property
     def uncertain(self) -> tuple[int, ...]:
+        """Every line that may not be real (``lines`` and ``inert``)."""
         return tuple(sorted(self.lines + self.inert))
 
 
 def setting_of(scenario: Scenario) -> Setting:
     """Veto parties' uncertain lines count; an optional party's count when it controls an issue (its
     taking part can then matter); the others are inert: they decide only whether a party that
-    decides nothing takes part."""
+    decides nothing takes part.  A line with ``real: 1`` is certain: hard in every world."""
     veto = set(scenario.veto_party_ids)
-    uncertain = [k for k, r in enumerate(scenario.red_lines) if r.real is not None]
+    certain = tuple(k for k, r in enumerate(scenario.red_lines) if r.real is not None and exact(r.real) == 1)
+    uncertain = [k for k, r in enumerate(scenario.red_lines) if r.real is not None and k not in certain]
     optional_controllers = {c for i in scenario.issues if i.controlled_by for c in i.controllers if c not in veto}
     holders = {scenario.red_lines[k].party for k in uncertain} & optional_controllers
     issues = tuple(i.id for i in scenario.issues if i.controlled_by and set(i.controllers) & holders)
@@ -85,7 +89,7 @@ def setting_of(scenario: Scenario) -> Setting:
                         if p not in veto and any(p in scenario.issue[i].controllers for i in issues))
     lines = tuple(k for k in uncertain if scenario.red_lines[k].party in veto or scenario.red_lines[k].party in holders)
     inert = tuple(k for k in uncertain if k not in lines)
-    return Setting(lines, inert, controllers, issues, tuple(exact(scenario.red_lines[k].real or 1) for k in lines))
+    return Setting(lines, inert, certain, controllers, issues, tuple(exact(scenario.red_lines[k].real or 1) for k in lines))
 
 
 def world(scenario: Scenario, setting: Setting, mask: int, draw: World = STATED) -> World:
@@ -93,6 +97,7 @@ def world(scenario: Scenario, setting: Setting, mask: int, draw: World = STATED)
     reservations and point factors."""
     real = {k: bool(mask >> j & 1) for j, k in enumerate(setting.lines)}
     real.update({k: False for k in setting.inert})
+    real.update({k: True for k in setting.certain})
     return World(real=real, reservations=draw.reservations, factors=draw.factors, index=draw.index)
 
 

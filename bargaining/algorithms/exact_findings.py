@@ -1,0 +1,224 @@
+"""What the exact analysis (:mod:`.exact_worlds`) says: the chance of a deal and its structure, each
+package's chance, the most robust package and the value of information, all exact (docs/exact-uncertainty.md).
+
+Every package is dominated by a witness (acceptable in a subset of the worlds a witness is
+acceptable in), so any largest chance -- over all worlds, or over those where a line is real, or
+not -- is attained by a witness: the maxima below range over the witnesses' *classes* (witnesses
+with the same blocking family are acceptable in the same worlds).
+
+The most robust package: the class with the largest chance (ties named), then, among all packages
+at least as good on every coordinate of that class's profile, the largest smallest stated gain of
+the criteria parties (one maxmin solve, as the sampled analysis breaks its ties).  The value of
+information of line j, as :func:`.robust.value_of_information` defines it on samples:
+
+    rise_j = p_j max_x P(x | j real) + (1 - p_j) max_x P(x | j not real) - max_x P(x).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..engine.robust import build_robust, most_robust_choices, remove
+from ..engine.search import Search
+from ..results import Package
+from ..results.exact_uncertainty import ExactDeal, ExactRobustPackage, UncertainLine, lines_of, percent
+from ..results.ties import rank
+from ..scenario import Scenario, World, Worlds
+from ..scenario.worlds import slots
+from .blocking import Family, either, given, holds, positions
+from .exact_worlds import Analysis, Witness, package_family, world
+from .robust import VOI_COLUMNS
+
+
+@dataclass(frozen=True)
+class Class:
+    """Witnesses acceptable in exactly the same worlds (same blocking family)."""
+
+    family: Family
+    witnesses: tuple[Witness, ...]
+
+
+def classes(analysis: Analysis) -> list[Class]:
+    """The witnesses grouped by blocking family, in order of first appearance."""
+    found: dict[Family, list[Witness]] = {}
+    for witness in analysis.witnesses:
+        found.setdefault(witness.family, []).append(witness)
+    return [Class(family, tuple(members)) for family, members in found.items()]
+
+
+def indices(analysis: Analysis, family: Family) -> tuple[tuple[int, ...], ...]:
+    """A family as tuples of red-line indices, smallest sets first, then in file order."""
+    lines = analysis.setting.lines
+    groups = [tuple(lines[j] for j in positions(s)) for s in family]
+    return tuple(sorted(groups, key=lambda g: (len(g), g)))
+
+
+def uncertain_lines(analysis: Analysis) -> tuple[UncertainLine, ...]:
+    return lines_of(analysis.scenario, analysis.setting.inert)
+
+
+def deal(analysis: Analysis) -> ExactDeal:
+    """The chance of a deal, exactly, with its blocking sets."""
+    p = analysis.setting.probabilities
+    reason = analysis.reason or _reason(analysis)
+    return ExactDeal(scenario=analysis.scenario, lines=uncertain_lines(analysis), blocking=indices(analysis, analysis.family),
+                     exact_probability=holds(analysis.family, p), complete=analysis.complete, exact=analysis.complete,
+                     method=analysis.method, reason=reason, seconds=analysis.seconds)
+
+
+def _reason(analysis: Analysis) -> str:
+    how = {"model": "the model", "model+programme": "the model, each blocking set certified by the exact programme",
+           "programme": "the exact programme"}.get(analysis.method, analysis.method)
+    text = (f"every world of {len(analysis.setting.lines)} uncertain red lines, exactly: {len(analysis.witnesses)} maximal "
+            f"packages found on {how} ({analysis.solves} solves)")
+    if analysis.setting.inert:
+        text += f"; {len(analysis.setting.inert)} line(s) are inert (their party decides nothing)"
+    if analysis.missed:
+        text += f"; the certification found {analysis.missed} package(s) the enumeration had missed"
+    return text
+
+
+def chances(analysis: Analysis) -> list[tuple[Class, Fraction]]:
+    """Each class and the chance that its packages are acceptable."""
+    p = analysis.setting.probabilities
+    return [(c, holds(c.family, p)) for c in classes(analysis)]
+
+
+def most_robust(search: Search, analysis: Analysis, parties: Sequence[str]) -> ExactRobustPackage | None:
+    """The most robust package (None: no package is acceptable in any world)."""
+    found = chances(analysis)
+    if not found:
+        return None
+    groups = rank(found, key=lambda item: item[1], tolerance=0)
+    best = groups[0]
+    if best.value == 0:
+        return None
+    candidates = [_tie_break(search, analysis, c, parties) for c, _ in best.items]
+    stated = [min((x.exact_gains[q] for q in parties), default=Fraction(0)) for x in candidates]
+    top = max(range(len(candidates)), key=lambda n: stated[n])
+    chosen, (cls, value) = candidates[top], best.items[top]
+    lines = uncertain_lines(analysis)
+    tied = tuple(f"packages {_words(analysis, c.family, lines)} ({percent(v)})" for n, (c, v) in enumerate(best.items) if n != top)
+    return ExactRobustPackage(**{f.name: getattr(chosen, f.name) for f in fields(Package)}, exact_probability=value,
+                              blocking=indices(analysis, cls.family), tied=tied, lines=lines, complete=analysis.complete,
+                              exact=analysis.complete, method=analysis.method,
+                              reason="largest chance over every world of the uncertain lines; among the packages with it, "
+                                     "the largest smallest stated gain", seconds=analysis.seconds
+                              ).with_(criterion="most robust")
+
+
+def _words(analysis: Analysis, family: Family, lines: Sequence[UncertainLine]) -> str:
+    names = {x.index: x.label for x in lines}
+    groups = indices(analysis, family)
+    if not groups:
+        return "acceptable in every world"
+    return "acceptable unless " + "; or ".join(" and ".join(names[k] for k in g) + (" is" if len(g) == 1 else " are all") + " real"
+                                               for g in groups)
+
+
+def maximal_worlds(family: Family, n: int) -> list[int]:
+    """The maximal worlds (masks over ``n`` lines) in which an event with this blocking family holds: the
+    complements of the family's minimal transversals (a world holds no blocking set entirely when the
+    lines left out of it hit every set)."""
+    full = (1 << n) - 1
+    if 0 in family:
+        return []
+    if not family:
+        return [full]
+    transversals = either([frozenset(1 << j for j in positions(s)) for s in family])
+    return sorted(full & ~t for t in transversals)
+
+
+def _tie_break(search: Search, analysis: Analysis, cls: Class, parties: Sequence[str]) -> Package:
+    """Among the packages acceptable in every world the class is (so with its chance: every world has a
+    positive probability), the one with the largest smallest stated gain: one robust block over the
+    class's maximal worlds (:func:`~bargaining.engine.robust.most_robust_choices`), checked exactly."""
+    scenario, setting = analysis.scenario, analysis.setting
+    choices = cls.witnesses[0].choices
+    masks = maximal_worlds(cls.family, len(setting.lines))
+    if parties and masks:
+        block = build_robust(search, _table(scenario, [world(scenario, setting, mask, analysis.draw) for mask in masks]))
+        try:
+            found, _ = most_robust_choices(search, block, block.counts(), parties)
+        finally:
+            remove(search, block)
+        if found is not None:
+            better = package_family(scenario, setting, found, analysis.draw)
+            if better is not None and holds(better.family, setting.probabilities) >= holds(cls.family, setting.probabilities):
+                choices = found
+    return Package.evaluate(scenario, choices)
+
+
+def _table(scenario: Scenario, worlds: Sequence[World]) -> Worlds:
+    """These worlds as a :class:`~bargaining.scenario.Worlds` table (what the robust block reads)."""
+    lines = [k for k, r in enumerate(scenario.red_lines) if r.real is not None]
+    ranged = list(worlds[0].reservations)
+    spread = list(worlds[0].factors)
+    where = slots(scenario.issues)
+    return Worlds(0, lines, [scenario.red_lines[k].id or str(k) for k in lines],
+                  np.array([[w.real.get(k, True) for k in lines] for w in worlds], dtype=bool).reshape(len(worlds), len(lines)),
+                  ranged, np.array([[w.reservations[q] for q in ranged] for w in worlds], dtype=float).reshape(len(worlds), len(ranged)),
+                  spread, where, np.array([[[w.factors[q][s] for s in where] for q in spread] for w in worlds],
+                                          dtype=float).reshape(len(worlds), len(spread), len(where)))
+
+
+def information(analysis: Analysis) -> pd.DataFrame:
+    """The value of information of each uncertain line (columns of :data:`.robust.VOI_COLUMNS`, plus
+    ``rank``: equal for tied questions, and ``tied with``), ranked with ties named."""
+    setting, scenario = analysis.setting, analysis.scenario
+    p = setting.probabilities
+    families = [c.family for c in classes(analysis)]
+    now = max((holds(f, p) for f in families), default=Fraction(0))
+    rows, exact = [], {}
+    for line in uncertain_lines(analysis):
+        j = setting.lines.index(line.index) if line.index in setting.lines else None
+        q = line.probability
+        if j is None:  # inert: knowing it changes nothing
+            yes = no = now
+            deal_yes = deal_no = holds(analysis.family, p)
+        else:
+            yes = max((holds(given(f, j, True), p) for f in families), default=Fraction(0))
+            no = max((holds(given(f, j, False), p) for f in families), default=Fraction(0))
+            deal_yes, deal_no = holds(given(analysis.family, j, True), p), holds(given(analysis.family, j, False), p)
+        rise = q * yes + (1 - q) * no - now
+        exact[line.id] = rise
+        rows.append({"question": line.id, "kind": "red line", "label": scenario.describe_red_line(line.index), "yes means": "it is real",
+                     "p yes": float(q), "deal if yes": float(deal_yes), "deal if no": float(deal_no) if q < 1 else float("nan"),
+                     "robust now": float(now), "robust if yes": float(yes), "robust if no": float(no) if q < 1 else float("nan"),
+                     "rise": float(rise)})
+    return ranked_questions(pd.DataFrame(rows, columns=VOI_COLUMNS), exact)
+
+
+def ranked_questions(frame: pd.DataFrame, exact: dict[str, Fraction] | None = None, tolerance: Fraction | float | None = None
+                     ) -> pd.DataFrame:
+    """Rows sorted by rise, largest first, with ``rank`` (tied questions share it) and ``tied with``
+    (the other questions of the same rank).  Exact rises (``exact``) tie when equal within
+    :data:`~bargaining.results.ties.PROBABILITY_TOLERANCE`; float rises likewise."""
+    from ..results.ties import PROBABILITY_TOLERANCE
+
+    values = exact or {q: Fraction(r).limit_denominator(10**12) for q, r in zip(frame["question"], frame["rise"])}
+    groups = rank(list(frame["question"]), key=lambda q: values[q], tolerance=PROBABILITY_TOLERANCE if tolerance is None else tolerance)
+    order, ranks, tied = [], {}, {}
+    for group in groups:
+        for q in group.items:
+            order.append(q)
+            ranks[q] = group.rank
+            tied[q] = ", ".join(x for x in group.items if x != q)
+    out = frame.set_index("question").loc[order].reset_index()
+    out["rank"] = [ranks[q] for q in out["question"]]
+    out["tied with"] = [tied[q] for q in out["question"]]
+    out.attrs.update(frame.attrs)
+    return out
+
+
+def package_chance(scenario: Scenario, analysis: Analysis, choices: dict) -> tuple[Fraction, Family | None]:
+    """A given package's chance of being acceptable, exactly (its own blocking family; None: acceptable in no world)."""
+    witness = package_family(scenario, analysis.setting, choices, analysis.draw)
+    if witness is None:
+        return Fraction(0), None
+    return holds(witness.family, analysis.setting.probabilities), witness.family

@@ -1,0 +1,201 @@
+"""Results of the exact uncertainty analysis over red lines that may not be real (docs/exact-uncertainty.md):
+the chance of a deal with its structure (the minimal blocking sets) in words, and the most robust package.
+
+Probabilities are exact rationals (``exact_probability``); ``probability`` is the float for reading.
+There is no interval: nothing is sampled.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Sequence
+
+import pandas as pd
+
+from ..scenario import Scenario
+from .envelope import Result
+from .package import Package, number
+from .ties import and_list
+
+
+@dataclass(frozen=True)
+class UncertainLine:
+    """A red line with ``real``: its index in ``scenario.red_lines``, id, party, words and probability.
+    ``inert``: its truth decides nothing (an optional party that controls no issue)."""
+
+    index: int
+    id: str
+    party: str
+    label: str
+    probability: Fraction
+    inert: bool = False
+
+
+def lines_of(scenario: Scenario, inert: Sequence[int] = ()) -> tuple[UncertainLine, ...]:
+    """Every red line with ``real``, in file order."""
+    return tuple(UncertainLine(k, r.id or str(k), r.party, line_phrase(scenario, k), _exact(r.real or 1), k in inert)
+                 for k, r in enumerate(scenario.red_lines) if r.real is not None)
+
+
+def line_phrase(scenario: Scenario, index: int) -> str:
+    """Ukraine's "No handover ...", or the line described when it has no name."""
+    line = scenario.red_lines[index]
+    if line.name:
+        return f"{scenario.party[line.party].possessive} \u201c{line.name}\u201d"
+    return scenario.describe_red_line(index)
+
+
+def percent(value: Fraction | float) -> str:
+    """62.5%, 0.05%, 100% (one decimal, more below 1%)."""
+    share = 100 * float(value)
+    if share and abs(share) < 1:
+        return f"{share:.2g}%"
+    return f"{share:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def _exact(value: float) -> Fraction:
+    return Fraction(repr(float(value)))
+
+
+def _decimal(p: Fraction) -> str:
+    return number(p) if p.denominator in (1, 2, 4, 5, 8, 10, 20, 25, 40, 50, 100) or len(str(p)) > 12 else str(p)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExactDeal(Result):
+    """The chance that some package is acceptable, over every world of the uncertain red lines, exactly.
+
+    ``blocking``: the minimal blocking sets (each a tuple of red-line indices): a deal exists
+    unless every line of one of them is real.  ``lines``: every red line with ``real``."""
+
+    scenario: Scenario = field(repr=False)
+    lines: tuple[UncertainLine, ...]
+    blocking: tuple[tuple[int, ...], ...]
+    exact_probability: Fraction
+
+    @property
+    def probability(self) -> float:
+        return float(self.exact_probability)
+
+    @property
+    def interval(self) -> None:
+        """No interval: the probability is exact."""
+        return None
+
+    def line(self, index: int) -> UncertainLine:
+        return next(x for x in self.lines if x.index == index)
+
+    @property
+    def words(self) -> str:
+        """"A deal exists unless A and B are both real"."""
+        if not self.blocking:
+            return "A deal exists in every world: no combination of the uncertain red lines blocks every package"
+        if self.blocking == ((),):
+            return "No deal exists in any world: no package is acceptable even if no uncertain red line is real"
+        parts = []
+        for group in self.blocking:
+            names = [self.line(k).label for k in group]
+            parts.append(f"{names[0]} is real" if len(names) == 1 else
+                         f"{and_list(names)} are {'both' if len(names) == 2 else 'all'} real")
+        if len(parts) <= 4:
+            return "A deal exists unless " + "; or ".join(parts)
+        return f"A deal exists unless one of {len(parts)} sets of lines is all real (listed in the table)"
+
+    @property
+    def expression(self) -> str:
+        """The probability as a formula in the lines' probabilities, then its value: "1 − 0.75 × 0.5 = 62.5%"."""
+        value = f"{percent(self.exact_probability)}" + ("" if self.exact_probability.denominator in (1, 2, 4, 5, 8, 10, 20, 25, 40, 50, 100, 1000)
+                                                      else f" (exactly {self.exact_probability})")
+        if not self.blocking or self.blocking == ((),):
+            return value
+        if _disjoint(self.blocking) and len(self.blocking) <= 4:
+            factors = [" \u00d7 ".join(_decimal(self.line(k).probability) for k in group) for group in self.blocking]
+            if len(factors) == 1:
+                return f"1 \u2212 {factors[0]} = {value}"
+            return "".join(f"(1 \u2212 {f})" for f in factors) + f" = {value}"
+        involved = len({k for group in self.blocking for k in group})
+        return f"1 \u2212 P(some blocking set is all real), over the {involved} lines involved = {value}"
+
+    @property
+    def summary(self) -> str:
+        """The structure and the number in one sentence."""
+        return f"{self.words}: {self.expression}"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per minimal blocking set: its lines (ids), their words, and the chance that all are real."""
+        rows = []
+        for group in self.blocking:
+            chance = Fraction(1)
+            for k in group:
+                chance *= self.line(k).probability
+            rows.append({"lines": ", ".join(self.line(k).id for k in group), "size": len(group),
+                         "words": "; ".join(self.line(k).label for k in group), "all real": float(chance)})
+        frame = pd.DataFrame(rows, columns=["lines", "size", "words", "all real"])
+        frame.attrs.update(probability=self.probability, exact=str(self.exact_probability), **self.provenance())
+        return frame
+
+    def __repr__(self) -> str:
+        return f"<ExactDeal: {self.summary}>"
+
+    def _repr_html_(self) -> str:
+        table = self.to_frame()
+        return (f"<p><b>Chance of a deal</b> (exact, over every world of the uncertain red lines): "
+                f"{html.escape(self.summary)}.</p>" + (table.to_html(index=False) if len(table) else ""))
+
+
+def _disjoint(groups: Sequence[Sequence[int]]) -> bool:
+    seen: set[int] = set()
+    for group in groups:
+        if seen & set(group):
+            return False
+        seen |= set(group)
+    return True
+
+
+@dataclass(frozen=True, repr=False)
+class ExactRobustPackage(Package, Result):
+    """The package acceptable with the highest probability over the worlds of the uncertain red lines
+    (utilities and gains: the stated world's).  ``blocking``: its own minimal blocking sets (it is
+    acceptable unless all lines of one of them are real); ``tied``: other acceptance profiles with
+    the same probability, in words (empty: none)."""
+
+    exact_probability: Fraction = Fraction(0)
+    blocking: tuple[tuple[int, ...], ...] = ()
+    tied: tuple[str, ...] = ()
+    lines: tuple[UncertainLine, ...] = field(default=(), compare=False)
+
+    @property
+    def share(self) -> float:
+        return float(self.exact_probability)
+
+    @property
+    def interval(self) -> None:
+        return None
+
+    @property
+    def words(self) -> str:
+        """"acceptable unless A is real"."""
+        names = {x.index: x.label for x in self.lines}
+        if not self.blocking:
+            return "acceptable in every world"
+        parts = [f"{names.get(g[0], g[0])} is real" if len(g) == 1 else f"{and_list([names.get(k, str(k)) for k in g])} are all real"
+                 for g in self.blocking]
+        return "acceptable unless " + "; or ".join(parts)
+
+    def __repr__(self) -> str:
+        tie = f"; tied with {len(self.tied)} other profile(s)" if self.tied else ""
+        choices = ", ".join(f"{i}: {self.label(i)}" for i in self.exact_choices)
+        return f"<most robust package: {percent(self.exact_probability)} ({self.words}){tie}: {choices}>"
+
+    def _repr_html_(self) -> str:
+        head = f"<p><b>Most robust package</b>: {percent(self.exact_probability)}, {html.escape(self.words)}</p>"
+        if self.tied:
+            head += "<p>Tied: " + html.escape("; ".join(self.tied)) + "</p>"
+        return head + super()._repr_html_()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "probability": self.share, "exact_probability": str(self.exact_probability),
+                "blocking": [[next((x.id for x in self.lines if x.index == k), str(k)) for k in g] for g in self.blocking],
+                "tied": list(self.tied), **self.provenance()}
