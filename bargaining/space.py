@@ -17,17 +17,21 @@ from .algorithms.leverage import leverage
 from .algorithms.phasing import best_phased
 from .engine.numerics import Doubt
 from .algorithms.robust import Study, default_packages, most_robust, robustness, value_of_information
+from .algorithms import hinges
 from .engine.search import Search
 from .results import (
     Coalition,
     Concessions,
     DealProbability,
     Diagnosis,
+    ExactDeal,
+    ExactRobustPackage,
     Frontier,
     Leverage,
     Package,
     PhasePlan,
     RobustPackage,
+    Sensitivity,
     check_criterion,
     coalitions_frame,
     packages_frame,
@@ -50,6 +54,7 @@ class BargainingSpace:
         self.search = Search.of(scenario, time_limit)
         self.progress = progress
         self._study: Study | None = None
+        self._exact: hinges.ExactStudy | None = None  # the exact analysis of the real lines (see sensitivity)
 
     def __repr__(self) -> str:
         return f"BargainingSpace({self.scenario!r})"
@@ -287,24 +292,35 @@ class BargainingSpace:
         return self._sample(samples, seed).worlds.to_frame()
 
     def deal_probability(self, samples: int = 1000, seed: int = 0, scheduler: str | None = None,
-                         progress: bool | None = None) -> DealProbability:
+                         progress: bool | None = None) -> DealProbability | ExactDeal:
         """The share of sampled worlds in which some package is acceptable (``.probability``, 95% Wilson
         ``.interval``); ``.to_frame()``: each veto party's gain in each such world's maxmin package.
 
         One maxmin search per world on this model; on Dask workers when the job is long
         (``scheduler``: None picks, "serial" forces this process, "local" a local cluster,
-        "tcp://host:8786" an existing cluster; see :mod:`bargaining.algorithms.cluster`)."""
+        "tcp://host:8786" an existing cluster; see :mod:`bargaining.algorithms.cluster`).
+
+        Exact when the only uncertainty is red lines with ``real`` (nothing sampled: an
+        :class:`~bargaining.results.ExactDeal`, no interval; see :meth:`sensitivity`)."""
+        exact = hinges.answering(self._exact_study())
+        if exact is not None:
+            return exact.deal()
         study = self._sample(samples, seed)
         if "deal" not in study.cache:
             study.cache["deal"] = deal_probability(self.search, study.worlds, self.criteria_parties, scheduler=scheduler,
                                                    progress=self.progress if progress is None else progress)
         return study.cache["deal"]
 
-    def most_robust(self, samples: int = 1000, seed: int = 0, time_limit: float | None = None) -> RobustPackage | None:
+    def most_robust(self, samples: int = 1000, seed: int = 0, time_limit: float | None = None
+                    ) -> RobustPackage | ExactRobustPackage | None:
         """The package acceptable in the most sampled worlds (None if it is acceptable in none), exact over
         the sample; ties go to the largest smallest gain in the stated world.  Its utilities and gains
         are the stated world's; ``.wins``, ``.share``, ``.interval``.  With a ``time_limit``: the best
-        found, ``.optimal`` False and ``.bound`` the most worlds any package can win."""
+        found, ``.optimal`` False and ``.bound`` the most worlds any package can win.
+        Exact when the only uncertainty is red lines with ``real`` (an ExactRobustPackage, no interval)."""
+        exact = hinges.answering(self._exact_study(), time_limit)
+        if exact is not None:
+            return exact.most_robust(self.criteria_parties, time_limit)
         study = self._sample(samples, seed)
         cached = study.cache.get("robust")
         if "robust" not in study.cache or (time_limit is None and cached is not None and not cached.optimal):
@@ -319,13 +335,18 @@ class BargainingSpace:
         in which that party accepts it), ``blocked most by`` (the requirement failing in the most worlds
         where it is not acceptable) and ``blocked share``.  ``packages``: Package objects or choice
         dicts; default the stated world's four solutions, the most robust package and up to 50 points
-        of the stated world's frontier (those found within ``frontier_seconds``; 0: none)."""
+        of the stated world's frontier (those found within ``frontier_seconds``; 0: none).
+        Exact when the only uncertainty is red lines with ``real`` (``low``, ``high`` empty; ``attrs["exact"]``)."""
+        exact = hinges.answering(self._exact_study())
+        if packages is not None:
+            chosen = [(x.criterion or f"package {k + 1}", x.exact_choices) if isinstance(x, Package)
+                      else (f"package {k + 1}", self.scenario.check_package(x, f"packages[{k}]")) for k, x in enumerate(packages)]
+        if exact is not None:
+            return exact.robustness(chosen if packages is not None else hinges.default_packages(
+                exact, self.criteria_parties, 50 if frontier_seconds > 0 else 0, frontier_seconds))
         study = self._sample(samples, seed)
         if packages is None:
             chosen = default_packages(study, self.criteria_parties, 50 if frontier_seconds > 0 else 0, frontier_seconds)
-        else:
-            chosen = [(x.criterion or f"package {k + 1}", x.exact_choices) if isinstance(x, Package)
-                      else (f"package {k + 1}", self.scenario.check_package(x, f"packages[{k}]")) for k, x in enumerate(packages)]
         return robustness(study, chosen)
 
     def value_of_information(self, samples: int = 1000, seed: int = 0, scheduler: str | None = None,
@@ -334,10 +355,23 @@ class BargainingSpace:
         for a red line with ``real`` (yes: it is real) and a reservation range (yes: at or above the stated
         reservation), ``p yes``, the chance of a deal either way, the share of worlds won by the most
         robust package chosen knowing the answer, and ``rise``: how much that raises the share of worlds
-        in which the chosen package is accepted, over choosing now."""
+        in which the chosen package is accepted, over choosing now.
+        Exact when the only uncertainty is red lines with ``real`` (``rank``: tied questions share it)."""
+        exact = hinges.answering(self._exact_study())
+        if exact is not None:
+            return exact.information()
         study = self._sample(samples, seed)
         deal = self.deal_probability(samples, seed, scheduler, progress)
         return value_of_information(study, deal, self.most_robust(samples, seed), self.progress if progress is None else progress)
+
+    def sensitivity(self, *, time_limit: float | None = None) -> Sensitivity:
+        """What the uncertain findings hinge on, exactly over every world of the lines with ``real`` (the chance of a
+        deal in words, the most robust package, the value of information, the tornado, every tie; docs/exact-uncertainty.md)."""
+        return self._exact_study().sensitivity(self.criteria_parties, time_limit)
+
+    def _exact_study(self) -> hinges.ExactStudy:
+        self._exact = self._exact or hinges.ExactStudy(self.search)
+        return self._exact
 
     def _sample(self, samples: int, seed: int) -> Study:
         if self._study is None or self._study.key != (samples, seed):

@@ -103,7 +103,7 @@ def most_robust(search: Search, analysis: Analysis, parties: Sequence[str]) -> E
     top = max(range(len(candidates)), key=lambda n: stated[n])
     chosen, (cls, value) = candidates[top], best.items[top]
     lines = uncertain_lines(analysis)
-    tied = tuple(f"packages {_words(analysis, c.family, lines)} ({percent(v)})" for n, (c, v) in enumerate(best.items) if n != top)
+    tied = tuple(f"packages {family_words(analysis, c.family, lines)} ({percent(v)})" for n, (c, v) in enumerate(best.items) if n != top)
     return ExactRobustPackage(**{f.name: getattr(chosen, f.name) for f in fields(Package)}, exact_probability=value,
                               blocking=indices(analysis, cls.family), tied=tied, lines=lines, complete=analysis.complete,
                               exact=analysis.complete, method=analysis.method,
@@ -112,7 +112,7 @@ def most_robust(search: Search, analysis: Analysis, parties: Sequence[str]) -> E
                               ).with_(criterion="most robust")
 
 
-def _words(analysis: Analysis, family: Family, lines: Sequence[UncertainLine]) -> str:
+def family_words(analysis: Analysis, family: Family, lines: Sequence[UncertainLine]) -> str:
     names = {x.index: x.label for x in lines}
     groups = indices(analysis, family)
     if not groups:
@@ -167,31 +167,58 @@ def _table(scenario: Scenario, worlds: Sequence[World]) -> Worlds:
                                           dtype=float).reshape(len(worlds), len(spread), len(where)))
 
 
-def information(analysis: Analysis) -> pd.DataFrame:
-    """The value of information of each uncertain line (columns of :data:`.robust.VOI_COLUMNS`, plus
-    ``rank``: equal for tied questions, and ``tied with``), ranked with ties named."""
-    setting, scenario = analysis.setting, analysis.scenario
+@dataclass(frozen=True)
+class Answer:
+    """One question (is this line real?): the chance of a deal either way, the best chance a package
+    chosen after the answer has either way, and the rise over choosing now (all exact)."""
+
+    line: UncertainLine
+    deal_yes: Fraction
+    deal_no: Fraction
+    now: Fraction
+    yes: Fraction
+    no: Fraction
+
+    @property
+    def rise(self) -> Fraction:
+        q = self.line.probability
+        return q * self.yes + (1 - q) * self.no - self.now
+
+
+def answers(analysis: Analysis) -> list[Answer]:
+    """Every uncertain line's question, in file order (an inert or certain line's rise is 0)."""
+    setting = analysis.setting
     p = setting.probabilities
     families = [c.family for c in classes(analysis)]
     now = max((holds(f, p) for f in families), default=Fraction(0))
-    rows, exact = [], {}
+    deal_now = holds(analysis.family, p)
+    found = []
     for line in uncertain_lines(analysis):
-        j = setting.lines.index(line.index) if line.index in setting.lines else None
-        q = line.probability
-        if j is None:  # inert: knowing it changes nothing
-            yes = no = now
-            deal_yes = deal_no = holds(analysis.family, p)
-        else:
-            yes = max((holds(given(f, j, True), p) for f in families), default=Fraction(0))
-            no = max((holds(given(f, j, False), p) for f in families), default=Fraction(0))
-            deal_yes, deal_no = holds(given(analysis.family, j, True), p), holds(given(analysis.family, j, False), p)
-        rise = q * yes + (1 - q) * no - now
-        exact[line.id] = rise
-        rows.append({"question": line.id, "kind": "red line", "label": scenario.describe_red_line(line.index), "yes means": "it is real",
-                     "p yes": float(q), "deal if yes": float(deal_yes), "deal if no": float(deal_no) if q < 1 else float("nan"),
-                     "robust now": float(now), "robust if yes": float(yes), "robust if no": float(no) if q < 1 else float("nan"),
-                     "rise": float(rise)})
-    return ranked_questions(pd.DataFrame(rows, columns=VOI_COLUMNS), exact)
+        if line.index not in setting.lines:  # inert or certain: knowing it changes nothing
+            found.append(Answer(line, deal_now, deal_now, now, now, now))
+            continue
+        j = setting.lines.index(line.index)
+        yes = max((holds(given(f, j, True), p) for f in families), default=Fraction(0))
+        no = max((holds(given(f, j, False), p) for f in families), default=Fraction(0))
+        found.append(Answer(line, holds(given(analysis.family, j, True), p), holds(given(analysis.family, j, False), p), now, yes, no))
+    return found
+
+
+def information(analysis: Analysis) -> pd.DataFrame:
+    """The value of information of each uncertain line (columns of :data:`.robust.VOI_COLUMNS`, plus
+    ``rank``: equal for tied questions, and ``tied with``), ranked with ties named."""
+    scenario = analysis.scenario
+    rows, exact = [], {}
+    for a in answers(analysis):
+        q = a.line.probability
+        exact[a.line.id] = a.rise
+        rows.append({"question": a.line.id, "kind": "red line", "label": scenario.describe_red_line(a.line.index),
+                     "yes means": "it is real", "p yes": float(q), "deal if yes": float(a.deal_yes),
+                     "deal if no": float(a.deal_no) if q < 1 else float("nan"), "robust now": float(a.now),
+                     "robust if yes": float(a.yes), "robust if no": float(a.no) if q < 1 else float("nan"), "rise": float(a.rise)})
+    frame = ranked_questions(pd.DataFrame(rows, columns=VOI_COLUMNS), exact)
+    frame.attrs.update(exact=analysis.complete, complete=analysis.complete, method=analysis.method)
+    return frame
 
 
 def ranked_questions(frame: pd.DataFrame, exact: dict[str, Fraction] | None = None, tolerance: Fraction | float | None = None

@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations, product
-from typing import Any, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from ..engine.profiles import Profiles
 from ..engine.search import Search
@@ -49,10 +49,6 @@ MAX_PACKAGES = 2000
 MAX_SETS = 200_000
 #: Seconds the exact programme may spend certifying one world before the model is asked instead.
 DP_SECONDS = 5.0
-
-
-class TooLarge(Exception):
-    """The exact analysis would exceed a limit (the caller says what was done instead)."""
 
 
 @dataclass(frozen=True)
@@ -75,12 +71,13 @@ class Setting:
         return tuple(sorted(self.lines + self.inert))
 
 
-def setting_of(scenario: Scenario) -> Setting:
+def setting_of(scenario: Scenario, also: Collection[int] = ()) -> Setting:
     """Veto parties' uncertain lines count; an optional party's count when it controls an issue (its
     taking part can then matter); the others are inert: they decide only whether a party that
-    decides nothing takes part.  A line with ``real: 1`` is certain: hard in every world."""
+    decides nothing takes part.  A line with ``real: 1`` is certain: hard in every world (unless it
+    is in ``also``: then it is analysed like the others, with its probability 1)."""
     veto = set(scenario.veto_party_ids)
-    certain = tuple(k for k, r in enumerate(scenario.red_lines) if r.real is not None and exact(r.real) == 1)
+    certain = tuple(k for k, r in enumerate(scenario.red_lines) if r.real is not None and exact(r.real) == 1 and k not in also)
     uncertain = [k for k, r in enumerate(scenario.red_lines) if r.real is not None and k not in certain]
     optional_controllers = {c for i in scenario.issues if i.controlled_by for c in i.controllers if c not in veto}
     holders = {scenario.red_lines[k].party for k in uncertain} & optional_controllers
@@ -113,11 +110,11 @@ class Witness:
 
 def package_family(scenario: Scenario, setting: Setting, choices: Mapping[str, Any], draw: World = STATED) -> Witness | None:
     """The package's blocking family and true profile, exactly (None: not acceptable in the base world)."""
-    base = world(scenario, setting, 0, draw)
-    if scenario.signers(choices, world=base) is None:
+    taking = scenario.signers(choices, world=world(scenario, setting, 0, draw))  # with no coalition: every party that accepts
+    if taking is None:
         return None
     veto = scenario.veto_party_ids
-    accepts = {q: scenario.party_accepts(q, choices, world=base) for q in [*veto, *setting.controllers]}
+    accepts = {q: q in taking for q in [*veto, *setting.controllers]}
     broken = {q: 0 for q in accepts}
     for j, k in enumerate(setting.lines):
         line = scenario.red_lines[k]
@@ -181,10 +178,14 @@ def maximal_packages(search: Search, setting: Setting, draw: World = STATED, *, 
                     return found, ""
         while True:
             if len(found) >= max_packages:
-                return found, f"more than {max_packages:,} maximal packages"
+                return found, (f"the search stopped at {max_packages:,} maximal packages (there are more); the chance of a "
+                               "deal is computed over those found (a lower bound)")
             outcome, package = search.maximize(profiles.objective, Fraction(1))
             if package is None:
-                return found, "the time limit stopped the search for packages" if outcome.status == "time_limit" else ""
+                if outcome.status == "time_limit":
+                    return found, (f"the time limit stopped the search for maximal packages after {len(found):,}; the chance "
+                                   "of a deal is computed over those found (a lower bound)")
+                return found, ""
             read = profiles.read()
             witness = package_family(scenario, setting, package.exact_choices, draw)
             if witness is None:  # cannot happen: the package was checked exactly in this world
@@ -206,8 +207,10 @@ def deal_in(search: Search, setting: Setting, mask: int, draw: World = STATED, *
         soft.update({k: scenario.red_lines[k].price for k in not_real if scenario.red_lines[k].price is not None})
         waived = [("red_line", k) for k in not_real if scenario.red_lines[k].price is None]
         try:
-            found = dp_frontier(scenario, [scenario.party_ids[0]], waived=waived, _soft=soft,
-                                deadline=time.perf_counter() + DP_SECONDS)
+            deadline = time.perf_counter() + DP_SECONDS
+            if search.deadline is not None:
+                deadline = min(deadline, search.deadline)
+            found = dp_frontier(scenario, [scenario.party_ids[0]], waived=waived, _soft=soft, deadline=deadline)
         except NotApplicable:
             pass
         else:
@@ -222,41 +225,45 @@ def deal_in(search: Search, setting: Setting, mask: int, draw: World = STATED, *
 
 def analyse(search: Search, setting: Setting | None = None, draw: World = STATED, *, max_packages: int = MAX_PACKAGES,
             max_sets: int = MAX_SETS, certify: bool = True, warm: Sequence[Mapping[str, Any]] = ()) -> Analysis:
-    """The exact analysis in one draw: witnesses, the deal's blocking sets, each certified.  Raises
-    :class:`TooLarge` past ``max_packages`` witnesses or ``max_sets`` blocking sets; a time limit
-    (``search.limited``) leaves ``complete`` False with the reason."""
+    """The exact analysis in one draw: witnesses, the deal's blocking sets, each certified.
+
+    Past ``max_packages`` witnesses, ``max_sets`` blocking sets or a time limit (``search.limited``)
+    the analysis stops and says so (``complete`` False, ``reason``): the chance of a deal computed
+    from what was found is then a lower bound (the packages found are acceptable in those worlds;
+    others may be acceptable in more)."""
     started = time.perf_counter()
     scenario = search.scenario
     setting = setting or setting_of(scenario)
     calls = search.solver.calls
     witnesses, stopped = maximal_packages(search, setting, draw, max_packages=max_packages, warm=warm)
-    if stopped.startswith("more than"):
-        raise TooLarge(stopped)
-    analysis = Analysis(scenario, setting, draw, witnesses, _deal_family(witnesses, max_sets))
+    family, overflow = _deal_family(witnesses, max_sets)
+    analysis = Analysis(scenario, setting, draw, witnesses, family)
     methods = {"model"}
-    if stopped:
-        analysis.complete, analysis.reason = False, stopped
+    if stopped or overflow:
+        analysis.complete, analysis.reason = False, stopped or overflow
     elif certify:
         checked: set[int] = set()
         while True:
             todo = sorted((s for s in analysis.family if s not in checked), key=lambda s: (bin(s).count("1"), s))
             if not todo:
                 break
-            mask = todo[0]
-            choices, how = deal_in(search, setting, mask, draw)
+            choices, how = deal_in(search, setting, todo[0], draw)
             if how == "time limit":
                 analysis.complete, analysis.reason = False, "the time limit stopped the certification of the blocking sets"
                 break
             methods.add(how)
             if choices is None:
-                checked.add(mask)
+                checked.add(todo[0])
                 continue
             witness = package_family(scenario, setting, choices, draw)
             if witness is None:
                 raise AssertionError("a package found in a world is not acceptable in the base world")
             analysis.missed += 1
             analysis.witnesses.append(witness)
-            analysis.family = _deal_family(analysis.witnesses, max_sets)
+            analysis.family, overflow = _deal_family(analysis.witnesses, max_sets)
+            if overflow:
+                analysis.complete, analysis.reason = False, overflow
+                break
         analysis.certified = len(checked)
     analysis.method = "+".join(m for m in ("model", "programme") if m in methods)
     analysis.solves = search.solver.calls - calls
@@ -264,8 +271,20 @@ def analyse(search: Search, setting: Setting | None = None, draw: World = STATED
     return analysis
 
 
-def _deal_family(witnesses: Sequence[Witness], max_sets: int) -> Family:
+def _deal_family(witnesses: Sequence[Witness], max_sets: int) -> tuple[Family, str]:
+    """The deal's blocking family, and "" -- or, when it would exceed ``max_sets`` sets, the family of the
+    deal over the witnesses taken up to there (most robust first: a lower bound on the deal) and why."""
     try:
-        return either([w.family for w in witnesses], limit=max_sets)
-    except OverflowError as error:
-        raise TooLarge(f"the deal has too many blocking sets to list ({error})") from None
+        return either([w.family for w in witnesses], limit=max_sets), ""
+    except OverflowError:
+        pass
+    family: Family = frozenset({0})
+    used = 0
+    for witness in sorted(witnesses, key=lambda w: len(w.family)):
+        try:
+            family = either([family, witness.family], limit=max_sets)
+        except OverflowError:
+            break
+        used += 1
+    return family, (f"the worlds without a deal have more than {max_sets:,} minimal blocking sets; the chance of a deal "
+                    f"is computed over {used} of the {len(witnesses)} maximal packages found (a lower bound)")

@@ -10,11 +10,14 @@ from .analyses import FROZEN, OPEN, Coalition, Leverage, PhasePlan, SpaceMeasure
 from .diagnosis import Concession, Concessions, Diagnosis, ReservationCut, concession_label
 from .frontier import Frontier
 from .package import Package, number, package_columns, packages_frame
+from .exact_uncertainty import ExactDeal, ExactRobustPackage, UncertainLine
+from .sensitivity import Change, Sensitivity, Tie, TornadoBar
 from .uncertainty import DealProbability, RobustPackage, WorldDeal, share_text, wilson
 
 __all__ = [
-    "CRITERIA", "FROZEN", "OPEN", "Coalition", "Concession", "Concessions", "Criterion", "DealProbability", "Diagnosis",
-    "Frontier", "Leverage", "Package", "PhasePlan", "ReservationCut", "RobustPackage", "SpaceMeasures", "WorldDeal",
+    "CRITERIA", "FROZEN", "OPEN", "Change", "Coalition", "Concession", "Concessions", "Criterion", "DealProbability", "Diagnosis",
+    "ExactDeal", "ExactRobustPackage", "Frontier", "Leverage", "Package", "PhasePlan", "ReservationCut", "RobustPackage",
+    "Sensitivity", "SpaceMeasures", "Tie", "TornadoBar", "UncertainLine", "WorldDeal",
     "check_criterion", "coalitions_frame", "concession_label", "number", "package_columns", "packages_frame", "share_text",
     "wilson",
 ]
