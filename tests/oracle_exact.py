@@ -55,6 +55,14 @@ class ExactOracle:
     def package_probability(self) -> list[Fraction]:
         return [self.probability(row) for row in self.accepted]
 
+    def best_patterns(self) -> frozenset[tuple[bool, ...]]:
+        """The worlds (of positive probability) in which each most robust package is acceptable: one pattern
+        per class of equally robust packages."""
+        chances = self.package_probability()
+        top = max(chances, default=Fraction(0))
+        live = [w for w, weight in enumerate(self.weight) if weight > 0]
+        return frozenset(tuple(bool(self.accepted[k, w]) for w in live) for k, c in enumerate(chances) if c == top)
+
     def side(self, j: int, real: bool) -> np.ndarray:
         return np.array([w[j] == real for w in self.worlds])
 
@@ -89,13 +97,15 @@ def _weights(worlds: list[tuple[bool, ...]], p: list[Fraction]) -> list[Fraction
     return out
 
 
-def exact_oracle(scenario: Scenario) -> ExactOracle:
+def exact_oracle(scenario: Scenario, fixed: dict[str, float] | None = None) -> ExactOracle:
+    """Every world of the lines with ``real``; ``fixed``: columns held in every world (a party's id: its
+    reservation; ``factor:<party>:<issue>:<option>``: a point's factor), read by :func:`enumerate_worlds`."""
     raw = scenario.to_dict()
     uncertain = [r for r in raw.get("red_lines", []) if "real" in r]
     lines = [r["id"] for r in uncertain]
     p = [_frac(r["real"]) for r in uncertain]
     worlds = list(product([False, True], repeat=len(lines)))
-    table = pd.DataFrame([dict(zip(lines, w)) for w in worlds], columns=lines)
+    table = pd.DataFrame([{**dict(zip(lines, w)), **(fixed or {})} for w in worlds], columns=[*lines, *(fixed or {})])
     return ExactOracle(lines, p, worlds, _weights(worlds, p), enumerate_worlds(scenario, table))
 
 

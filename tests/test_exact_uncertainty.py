@@ -5,9 +5,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from oracle_exact import exact_oracle, only_real_lines
 from strategies_exact import exact_scenarios
 
+from bargaining import BargainingSpace, Scenario
 from bargaining.algorithms.blocking import holds, positions
 from bargaining.algorithms.exact_findings import classes, information, most_robust, package_chance
 from bargaining.algorithms.exact_worlds import analyse
@@ -71,3 +73,126 @@ def test_packages_most_robust_and_information_equal_brute_force(scenario):
                 assert abs(expected[a["question"]] - expected[b["question"]]) <= PROBABILITY_TOLERANCE
             if expected[a["question"]] == expected[b["question"]]:
                 assert a["rank"] == b["rank"]
+
+
+def _best_packages(oracle, chances=None) -> frozenset[int]:
+    chances = chances if chances is not None else oracle.package_probability()
+    top = max(chances, default=Fraction(0))
+    return frozenset(k for k, c in enumerate(chances) if c == top) if top > 0 else frozenset()
+
+
+def _first_questions(oracle) -> frozenset[str]:
+    """The questions worth the most (none when no question is worth anything)."""
+    values = oracle.value_of_information()
+    top = max(values.values(), default=Fraction(0))
+    return frozenset(q for q, v in values.items() if v == top) if top > 0 else frozenset()
+
+
+DELTA = Fraction(1, 10**9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(exact_scenarios(max_lines=5))
+def test_the_api_answers_exactly_and_the_tornado_equals_brute_force(scenario):
+    scenario = only_real_lines(scenario)
+    oracle = exact_oracle(scenario)
+    space = BargainingSpace(scenario, progress=False)
+    deal = space.deal_probability()
+    assert deal.exact and deal.interval is None and deal.exact_probability == oracle.deal_probability()
+    rows = space.robustness([dict(x) for x in oracle.enumeration.packages])
+    assert rows.attrs["exact"] and rows["low"].isna().all()
+    assert rows["share"].tolist() == [float(c) for c in oracle.package_probability()]
+    voi = space.value_of_information()
+    assert {r["question"]: r["rise"] for r in voi.to_dict("records")} == {q: float(v) for q, v in oracle.value_of_information().items()}
+
+    result = space.sensitivity()
+    assert result.deal.exact_probability == oracle.deal_probability() and result.complete
+    for bar in result.tornado:
+        j = oracle.lines.index(bar.input)
+        assert bar.deal_low == oracle.with_probability(j, Fraction(0)).deal_probability()
+        assert bar.deal_high == oracle.with_probability(j, Fraction(1)).deal_probability()
+        for change in bar.changes:
+            end = Fraction(1) if change.direction == "up" else Fraction(0)
+            step = DELTA if change.direction == "up" else -DELTA
+
+            def finding(t):
+                moved = oracle.with_probability(j, t)
+                return _best_packages(moved) if change.finding == "most robust package" else _first_questions(moved)
+
+            if change.at is None:  # no change within the range: just past the stated value and just before the end agree
+                if bar.stated != end:
+                    assert finding(bar.stated + step) == finding(end - step)
+                continue
+            assert change.verified
+            assert bar.stated <= change.at <= 1 if change.direction == "up" else 0 <= change.at <= bar.stated
+            before = finding(change.at - step) if change.at != bar.stated else finding(bar.stated)
+            assert finding(change.at + step) != before  # it changes there ...
+            if change.at != bar.stated:  # ... and not before
+                assert before == finding((bar.stated + change.at) / 2)
+
+
+TWO_CONFLICTS = {
+    "format": 1, "name": "Two conflicts",
+    "parties": [{"id": "k", "reservation": -1}, {"id": "m", "reservation": -1}],
+    "issues": [{"id": "x", "options": [{"id": "x1", "status_quo": True}, {"id": "x2"}]},
+               {"id": "y", "options": [{"id": "y1", "status_quo": True}, {"id": "y2"}]}],
+    "utilities": {"k": {"x": {"x1": 1}}, "m": {"y": {"y2": 1}}},
+    "red_lines": [
+        {"id": "a", "party": "k", "forbid": {"x": "x1"}, "real": 0.2},
+        {"id": "b", "party": "m", "forbid": {"x": "x2"}, "real": 0.5},
+        {"id": "c", "party": "k", "forbid": {"y": "y1"}, "real": 0.25},
+        {"id": "d", "party": "m", "forbid": {"y": "y2"}, "real": 0.5},
+    ],
+}
+
+
+def test_two_conflicts_by_hand():
+    """Worked by hand (docs/exact-uncertainty.md): a deal exists unless a and b, or c and d, are both real:
+    (1 - 0.2 x 0.5)(1 - 0.25 x 0.5) = 0.7875; the package (x1, y1), which breaks a and c, is acceptable unless a or c is real:
+    0.8 x 0.75 = 0.6; knowing c (or d) is worth 0.25 x 0.5 x 0.8 = 0.1, knowing a (or b) 0.2 x 0.5 x 0.75 = 0.075;
+    as p(a) rises to 0.25 the first questions become a and b (0.375 t = 0.125 (1 - t)), at 0.5 the most robust
+    package changes (x1 and x2 tie)."""
+    scenario = Scenario.from_dict(TWO_CONFLICTS)
+    result = BargainingSpace(scenario, progress=False).sensitivity()
+    assert result.deal.exact_probability == Fraction(63, 80) == exact_oracle(scenario).deal_probability()
+    assert result.deal.blocking == ((0, 1), (2, 3))
+    assert result.deal.expression == "(1 \u2212 0.2 \u00d7 0.5)(1 \u2212 0.25 \u00d7 0.5) = 78.75%"
+    assert result.most_robust.exact_probability == Fraction(3, 5) and result.most_robust.choices == {"x": "x1", "y": "y1"}
+    voi = result.information
+    assert list(voi["question"][:2]) == ["c", "d"] and list(voi["rank"]) == [1, 1, 2, 2]
+    assert [t.items for t in result.ties if t.ranking == "value of information"] == [("c", "d"), ("a", "b")]
+    bar = next(b for b in result.tornado if b.input == "a")
+    up = {c.finding: c for c in bar.changes if c.direction == "up"}
+    assert up["first question"].at == Fraction(1, 4) and up["first question"].verified
+    assert up["most robust package"].at == Fraction(1, 2) and up["most robust package"].verified
+    assert bar.deal_low == Fraction(7, 8) and bar.deal_high == Fraction(7, 16)
+
+
+@settings(max_examples=40, deadline=None)
+@given(exact_scenarios(max_lines=4, controlled=False), st.sampled_from([0.5, 1.0, 2.5]), st.sampled_from([0.0, 1.0, 3.0]),
+       st.sampled_from([0.1, 0.5]))
+def test_ranges_and_spreads_are_analysed_again_at_both_ends(scenario, below, above, spread):
+    data = only_real_lines(scenario).to_dict()
+    first, second = data["parties"][0], data["parties"][-1]
+    first["reservation_range"] = [first["reservation"] - below, first["reservation"] + above]
+    second["points_spread"] = spread
+    scenario = Scenario.from_dict(data)
+    result = BargainingSpace(scenario, progress=False).sensitivity()
+    stated = exact_oracle(scenario)
+    assert result.deal.exact_probability == stated.deal_probability()
+    points = [(i["id"], o["id"]) for i in data["issues"] for o in i["options"]]
+    for bar in result.tornado:
+        if bar.kind == "real":
+            continue
+        ends = {}
+        for end, deal in ((bar.low, bar.deal_low), (bar.high, bar.deal_high)):
+            fixed = {bar.input: float(end)} if bar.kind == "reservation" else \
+                {f"factor:{bar.input}:{i}:{o}": float(end) for i, o in points}
+            ends[end] = oracle = exact_oracle(scenario, fixed)
+            assert deal == oracle.deal_probability()
+        for change in bar.changes:
+            end = bar.high if change.direction == "up" else bar.low
+            if change.finding == "most robust package":
+                assert (change.between is not None) == (ends[end].best_patterns() != stated.best_patterns())
+            else:
+                assert (change.between is not None) == (_first_questions(ends[end]) != _first_questions(stated))

@@ -59,8 +59,13 @@ def _question_top(analysis: Analysis, p: Sequence[Fraction]) -> frozenset[Hashab
         yes = max((holds(given(f, j, True), p) for f in families), default=Fraction(0))
         no = max((holds(given(f, j, False), p) for f in families), default=Fraction(0))
         rises[k] = p[j] * yes + (1 - p[j]) * no - now
-    best = max(rises.values(), default=Fraction(0))
-    return frozenset(k for k, v in rises.items() if v == best)
+    return _largest(rises)
+
+
+def _largest(values: dict[Hashable, Fraction]) -> frozenset[Hashable]:
+    """The keys of the largest values; none when the largest is 0 (no question is worth asking)."""
+    best = max(values.values(), default=Fraction(0))
+    return frozenset(k for k, v in values.items() if v == best) if best > 0 else frozenset()
 
 
 def _functions(analysis: Analysis, j: int) -> tuple[dict[Hashable, Any], dict[Hashable, Any], list[Fraction]]:
@@ -90,15 +95,33 @@ def _functions(analysis: Analysis, j: int) -> tuple[dict[Hashable, Any], dict[Ha
     return robust, questions, sorted(set(breaks))
 
 
-def _first(functions: dict[Hashable, Any], breaks: list[Fraction], start: Fraction, end: Fraction
+def _first(functions: dict[Hashable, Any], breaks: list[Fraction], start: Fraction, end: Fraction, zero_is_none: bool
            ) -> tuple[Fraction, frozenset[Hashable], Fraction] | None:
-    """The first change from start towards end: (where, the set after, a point where that set holds)."""
+    """The first change from start towards end, before the end itself (where the input is no longer
+    uncertain): (where, the set after, a point where that set holds).  With ``zero_is_none`` a set of
+    functions whose value is 0 counts as no set (no question is worth asking)."""
     path = changes(functions, breaks, start, end)
-    if not path:
-        return None
-    at, after = path[0]
-    following = path[1][0] if len(path) > 1 else end
-    return at, after, (at + following) / 2
+
+    def seen(keys: frozenset[Hashable], t: Fraction) -> frozenset[Hashable]:
+        return frozenset() if zero_is_none and all(functions[k](t) == 0 for k in keys) else keys
+
+    before = seen(top_set(functions, start), start)
+    for n, (at, after) in enumerate(path):
+        if at == end:
+            return None
+        following = path[n + 1][0] if n + 1 < len(path) else end
+        middle = (at + following) / 2
+        now = seen(after, middle)
+        if now != before:
+            return at, now, middle
+        before = now
+    return None
+
+
+def top_set(functions: dict[Hashable, Any], t: Fraction) -> frozenset[Hashable]:
+    values = {k: f(t) for k, f in functions.items()}
+    best = max(values.values())
+    return frozenset(k for k, v in values.items() if v == best)
 
 
 def real_bar(analysis: Analysis, line: UncertainLine) -> TornadoBar:
@@ -114,7 +137,7 @@ def real_bar(analysis: Analysis, line: UncertainLine) -> TornadoBar:
         if finding == ROBUST:
             texts = sorted(family_words(analysis, f, lines) for f in keys)
         else:
-            texts = sorted(f"whether {x.label} is real" for x in lines if x.index in keys)
+            texts = sorted(f"whether {x.label} is real" for x in lines if x.index in keys) or ["none: no question is worth asking"]
         return texts[0] if len(texts) == 1 else "tied: " + " / ".join(texts)
 
     found = []
@@ -123,9 +146,7 @@ def real_bar(analysis: Analysis, line: UncertainLine) -> TornadoBar:
             continue
         before = recompute(analysis, p)
         for direction, end in (("up", Fraction(1)), ("down", Fraction(0))):
-            first = _first(functions, points, stated, end)
-            if first is not None and first[0] == end:  # at the end itself the line is no longer uncertain
-                first = None
+            first = _first(functions, points, stated, end, finding == QUESTION)
             if first is None:
                 found.append(Change(finding, direction, words(finding, before)))
                 continue
@@ -152,9 +173,7 @@ def flat_bar(analysis: Analysis, line: UncertainLine) -> TornadoBar:
 
 
 def _top_answer(analysis: Analysis) -> frozenset[Hashable]:
-    rises = {a.line.index: a.rise for a in answers(analysis) if a.line.index in analysis.setting.lines}
-    best = max(rises.values(), default=Fraction(0))
-    return frozenset(k for k, v in rises.items() if v == best)
+    return _largest({a.line.index: a.rise for a in answers(analysis) if a.line.index in analysis.setting.lines})
 
 
 def range_bar(search: Search, analysis: Analysis, kind: str, party: str, low: Fraction, high: Fraction, stated: Fraction,
@@ -175,7 +194,7 @@ def range_bar(search: Search, analysis: Analysis, kind: str, party: str, low: Fr
         return texts[0] if len(texts) == 1 else "tied: " + " / ".join(texts)
 
     def question_words(keys: frozenset[Hashable]) -> str:
-        texts = sorted(f"whether {x.label} is real" for x in lines if x.index in keys)
+        texts = sorted(f"whether {x.label} is real" for x in lines if x.index in keys) or ["none: no question is worth asking"]
         return texts[0] if len(texts) == 1 else "tied: " + " / ".join(texts)
 
     robust_now, question_now = _robust_top(analysis, p), _top_answer(analysis)

@@ -48,11 +48,14 @@ def line_phrase(scenario: Scenario, index: int) -> str:
 
 
 def percent(value: Fraction | float) -> str:
-    """62.5%, 0.05%, 100% (one decimal, more below 1%)."""
-    share = 100 * float(value)
-    if share and abs(share) < 1:
-        return f"{share:.2g}%"
-    return f"{share:.1f}".rstrip("0").rstrip(".") + "%"
+    """A probability as a percentage for people (the project's number rule: 62.5%, 78.75%, 33.33%)."""
+    return number(100 * float(value)) + "%"
+
+
+def exactly(value: Fraction) -> str:
+    """The percentage, then the exact fraction when the percentage shown is not exactly it: "33.33% (exactly 1/3)"."""
+    shown = percent(value)
+    return shown if Fraction(shown[:-1].replace(",", "").replace("\u2212", "-")) == 100 * value else f"{shown} (exactly {value})"
 
 
 def _exact(value: float) -> Fraction:
@@ -106,8 +109,7 @@ class ExactDeal(Result):
     @property
     def expression(self) -> str:
         """The probability as a formula in the lines' probabilities, then its value: "1 − 0.75 × 0.5 = 62.5%"."""
-        value = f"{percent(self.exact_probability)}" + ("" if self.exact_probability.denominator in (1, 2, 4, 5, 8, 10, 20, 25, 40, 50, 100, 1000)
-                                                      else f" (exactly {self.exact_probability})")
+        value = exactly(self.exact_probability)
         if not self.blocking or self.blocking == ((),):
             return value
         if _disjoint(self.blocking) and len(self.blocking) <= 4:
