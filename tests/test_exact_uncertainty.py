@@ -11,6 +11,7 @@ from strategies_exact import exact_scenarios
 
 from bargaining import BargainingSpace, Scenario
 from bargaining.algorithms.blocking import holds, positions
+from bargaining.algorithms.drawn import drawn_deal
 from bargaining.algorithms.exact_findings import classes, information, most_robust, package_chance
 from bargaining.algorithms.exact_worlds import analyse
 from bargaining.results.ties import PROBABILITY_TOLERANCE
@@ -196,3 +197,24 @@ def test_ranges_and_spreads_are_analysed_again_at_both_ends(scenario, below, abo
                 assert (change.between is not None) == (ends[end].best_patterns() != stated.best_patterns())
             else:
                 assert (change.between is not None) == (_first_questions(ends[end]) != _first_questions(stated))
+
+
+@settings(max_examples=30, deadline=None)
+@given(exact_scenarios(max_lines=4), st.sampled_from([0.5, 2.5]), st.sampled_from([0.0, 0.25]))
+def test_drawn_deal_is_the_mean_of_each_draws_exact_chance(scenario, width, spread):
+    data = only_real_lines(scenario).to_dict()
+    first = data["parties"][0]
+    first["reservation_range"] = [first["reservation"] - width, first["reservation"] + width]
+    if spread:
+        data["parties"][-1]["points_spread"] = spread
+    scenario = Scenario.from_dict(data)
+    drawn = drawn_deal(Search.of(scenario), 6, 4)
+    table = BargainingSpace(scenario, progress=False).worlds(6, seed=4)
+    continuous = [c for c in table.columns if c in {p["id"] for p in data["parties"]} or c.startswith("factor:")]
+    chances = [exact_oracle(scenario, {c: float(row[c]) for c in continuous}).deal_probability() for _, row in table.iterrows()]
+    if drawn.constant:  # the same in every draw, exactly
+        assert all(c == drawn.exact_probability for c in chances) and drawn.interval is None and not spread
+    else:
+        assert drawn.exact_probability == sum(chances) / len(chances)
+        low, high = drawn.interval
+        assert low <= drawn.probability <= high

@@ -113,13 +113,25 @@ def package_family(scenario: Scenario, setting: Setting, choices: Mapping[str, A
     taking = scenario.signers(choices, world=world(scenario, setting, 0, draw))  # with no coalition: every party that accepts
     if taking is None:
         return None
-    veto = scenario.veto_party_ids
-    accepts = {q: q in taking for q in [*veto, *setting.controllers]}
-    broken = {q: 0 for q in accepts}
+    return combine(scenario, setting, choices, {q: q in taking for q in [*scenario.veto_party_ids, *setting.controllers]})
+
+
+def broken_lines(scenario: Scenario, setting: Setting, choices: Mapping[str, Any]) -> dict[str, int]:
+    """Per party: the analysed lines the package breaks (a mask)."""
+    broken = {q: 0 for q in scenario.party_ids}
     for j, k in enumerate(setting.lines):
         line = scenario.red_lines[k]
         if not red_line_holds(line, choices):
             broken[line.party] |= 1 << j
+    return broken
+
+
+def combine(scenario: Scenario, setting: Setting, choices: Mapping[str, Any], accepts: Mapping[str, bool],
+            broken: Mapping[str, int] | None = None) -> Witness:
+    """The blocking family and profile of a package acceptable in the base world, from who accepts it there
+    (``accepts``: every veto party and optional controller) and the lines it breaks."""
+    veto = scenario.veto_party_ids
+    broken = broken if broken is not None else broken_lines(scenario, setting, choices)
     sets = [1 << j for v in veto for j in positions(broken[v])]
     moved = []
     for issue_id in setting.issues:
@@ -135,7 +147,7 @@ def package_family(scenario: Scenario, setting: Setting, choices: Mapping[str, A
         knocked = len(knockable) - (issue.controllers_needed - sure) + 1  # this many out, and the issue cannot move
         for chosen in combinations(knockable, knocked):
             sets += [sum(1 << j for j in pick) for pick in product(*(positions(b) for b in chosen))]
-    good_lines = [0 if broken.get(scenario.red_lines[k].party, 0) >> j & 1 and accepts.get(scenario.red_lines[k].party, True)
+    good_lines = [0 if broken[scenario.red_lines[k].party] >> j & 1 and accepts.get(scenario.red_lines[k].party, True)
                   else 1 for j, k in enumerate(setting.lines)]
     profile = (*good_lines, *(int(accepts[c]) for c in setting.controllers), *(1 - x for x in moved))
     return Witness(dict(choices), minimal(sets), profile)

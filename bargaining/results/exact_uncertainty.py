@@ -135,7 +135,7 @@ class ExactDeal(Result):
             rows.append({"lines": ", ".join(self.line(k).id for k in group), "size": len(group),
                          "words": "; ".join(self.line(k).label for k in group), "all real": float(chance)})
         frame = pd.DataFrame(rows, columns=["lines", "size", "words", "all real"])
-        frame.attrs.update(probability=self.probability, exact=str(self.exact_probability), **self.provenance())
+        frame.attrs.update(probability=self.probability, exact_probability=str(self.exact_probability), **self.provenance())
         return frame
 
     def __repr__(self) -> str:
@@ -201,3 +201,50 @@ class ExactRobustPackage(Package, Result):
         return {**super().to_dict(), "probability": self.share, "exact_probability": str(self.exact_probability),
                 "blocking": [[next((x.id for x in self.lines if x.index == k), str(k)) for k in g] for g in self.blocking],
                 "tied": list(self.tied), **self.provenance()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class DrawnDeal(Result):
+    """The chance of a deal when reservations or points are uncertain too: the continuous inputs drawn
+    (``draws``, seed ``seed``), the real lines exact within each draw.  ``structure``: the exact analysis
+    with the reservations and points as stated.  ``constant``: the deal's blocking sets are the same in
+    every draw (checked at the corners of the ranges), so the chance is exact and nothing is sampled;
+    otherwise ``interval`` is the 95% interval of the mean over the draws."""
+
+    scenario: Scenario = field(repr=False)
+    structure: ExactDeal
+    draws: int
+    seed: int
+    exact_probability: Fraction
+    constant: bool
+    spread: tuple[float, float] | None = None
+
+    @property
+    def probability(self) -> float:
+        return float(self.exact_probability)
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        return None if self.constant else self.spread
+
+    @property
+    def text(self) -> str:
+        if self.constant:
+            return (f"{exactly(self.exact_probability)}, exactly, whatever the reservations within their ranges: "
+                    f"{self.structure.words} in every draw")
+        low, high = self.spread or (self.probability, self.probability)
+        return (f"{percent(self.exact_probability)} (95% interval {percent(low)} to {percent(high)}) over {self.draws:,} draws "
+                f"of the reservation ranges and points spreads, the red lines exact in each draw")
+
+    def to_frame(self) -> pd.DataFrame:
+        low, high = self.interval or (float("nan"), float("nan"))
+        frame = pd.DataFrame([{"probability": self.probability, "low": low, "high": high, "draws": self.draws,
+                               "constant": self.constant}])
+        frame.attrs.update(**self.provenance())
+        return frame
+
+    def __repr__(self) -> str:
+        return f"<DrawnDeal: {self.text}>"
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>Chance of a deal</b>: {html.escape(self.text)}.</p>"

@@ -1,0 +1,133 @@
+"""Plain text of what the findings hinge on (``bargaining sensitivity``, and the structure that opens
+``bargaining robustness``): the chance of a deal in words, the most robust package, the questions
+ranked with ties named, the tornado, the break-even table (when computed) with inert inputs grouped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..results import number
+from ..results.exact_uncertainty import ExactDeal, ExactRobustPackage, percent
+from ..results.sensitivity import Sensitivity, TornadoBar
+from ..results.ties import and_list
+
+
+def structure_lines(deal: ExactDeal) -> list[str]:
+    """The chance of a deal as its structure, then the number."""
+    lines = [f"Chance of a deal: {percent(deal.exact_probability)}, exactly (every world of the uncertain red lines; "
+             "nothing sampled)", f"  {deal.words}: {deal.expression}"]
+    if deal.blocking and deal.blocking != ((),):
+        lines.append("  Minimal blocking sets (if every line of one is real, no package is acceptable):")
+        for n, row in enumerate(deal.to_frame().to_dict("records"), 1):
+            lines.append(f"    {n}. {row['lines']} (all real: {percent(row['all real'])})")
+    relevant = {k for group in deal.blocking for k in group}
+    idle = [x.id for x in deal.lines if x.index not in relevant]
+    if idle and deal.blocking != ((),):
+        lines.append(f"  The other {len(idle)} uncertain line(s) never decide whether a deal exists: {', '.join(idle)}")
+    if not deal.complete:
+        lines.append(f"  INCOMPLETE: {deal.reason}")
+    return lines
+
+
+def robust_lines(robust: ExactRobustPackage | None) -> list[str]:
+    if robust is None:
+        return ["Most robust package: none; no package is acceptable in any world."]
+    lines = [f"Most robust package: {percent(robust.exact_probability)}, {robust.words}"]
+    if robust.tied:
+        lines.append(f"  tied with: {'; '.join(robust.tied)} (the one shown has the largest smallest stated gain)")
+    if robust.scenario is not None:
+        lines += [f"  {i.label}: {robust.label(i.id)}" for i in robust.scenario.issues]
+    lines.append("  stated-world gains: " + ", ".join(f"{robust.scenario.party[p].label if robust.scenario else p} "
+                                                      f"{number(g, sign=True)}" for p, g in robust.gains.items()))
+    return lines
+
+
+def question_lines(voi: pd.DataFrame) -> list[str]:
+    """The questions ranked; tied questions on one line ("tied: A and B, +12.5 points each")."""
+    lines = []
+    worthless = voi[voi["rise"] <= 0]
+    for rank, group in voi[voi["rise"] > 0].groupby("rank", sort=True):
+        rows = group.to_dict("records")
+        rise = f"+{100 * rows[0]['rise']:.1f} points"
+        if len(rows) > 1:
+            names = [f"{r['label']} [{r['question']}]" for r in rows]
+            lines.append(f"  {rank}. tied: {and_list(names)}, {rise} each")
+        else:
+            r = rows[0]
+            lines.append(f"  {rank}. {r['label']} [{r['question']}]: {rise}")
+        for r in rows:
+            lines.append(f"     [{r['question']}] real with p = {number(r['p yes'])}: deal {percent(r['deal if yes'])} if real, "
+                         f"{_pct(r['deal if no'])} if not")
+    if len(worthless):
+        lines.append(f"  worth nothing here (knowing the answer changes no choice): {', '.join(worthless['question'])}")
+    return lines
+
+
+def _pct(value: float) -> str:
+    return "n/a" if value != value else percent(value)
+
+
+def bar_text(bar: TornadoBar) -> str:
+    if bar.kind == "real":
+        where = f"probability {number(bar.stated)} over [0, 1]"
+    elif bar.kind == "reservation":
+        where = f"reservation {number(bar.stated)} over [{number(bar.low)}, {number(bar.high)}]"
+    else:
+        where = f"every point scaled by {number(bar.low)} to {number(bar.high)}"
+    text = (f"{bar.input} ({where}): deal {percent(bar.deal_low)} at {number(bar.low)}, {percent(bar.deal_high)} at "
+            f"{number(bar.high)}; swing {100 * float(bar.swing):.1f} points")
+    moves = [c.text() for c in bar.changes if c.changes]
+    return text + ("; " + "; ".join(moves) if moves else "")
+
+
+def tornado_lines(result: Sensitivity) -> list[str]:
+    frame = result.to_frame()
+    moving = [b for b in result.tornado if not b.inert]
+    bars = {b.input + b.kind: b for b in result.tornado}
+    lines = []
+    for rank, group in frame[~frame["inert"]].groupby("rank", sort=True):
+        rows = group.to_dict("records")
+        tie = " (tied)" if len(rows) > 1 else ""
+        for r in rows:
+            lines.append(f"  {rank}.{tie} {bar_text(bars[r['input'] + r['kind']])}")
+    inert = [b for b in result.tornado if b.inert]
+    if inert:
+        lines.append(f"  inert (over its whole range no finding here moves): {', '.join(b.input for b in inert)}")
+    if not moving:
+        lines.insert(0, "  no uncertain input moves the chance of a deal, the most robust package or the first question")
+    return lines
+
+
+def break_even_lines(table: Any) -> list[str]:
+    """The break-even table (input, kind, stated, flip, headroom, finding, verified), inert inputs grouped."""
+    frame = table.to_frame()
+    inert = list(table.inert()) if hasattr(table, "inert") else []
+    lines = []
+    for row in frame.to_dict("records"):
+        if row.get("input") in inert:
+            continue
+        lines.append("  " + ", ".join(f"{k}: {v}" for k, v in row.items()))
+    if inert:
+        lines.append(f"  inert (no stated-world finding flips within their range): {', '.join(map(str, inert))}")
+    return lines
+
+
+def render_sensitivity(result: Sensitivity) -> str:
+    scenario = result.scenario
+    lines = [f"{scenario.name}: what the findings hinge on", ""]
+    lines += structure_lines(result.deal)
+    lines += ["", *robust_lines(result.most_robust)]
+    if len(result.information):
+        lines += ["", "What to ask first (the value of information: how much knowing the answer raises the chance that the "
+                  "package then chosen is accepted):", *question_lines(result.information)]
+    if result.tornado:
+        lines += ["", "How far each input can move (the chance of a deal at each end of its range, the others held; "
+                  "largest swing first):", *tornado_lines(result)]
+    if result.ties:
+        lines += ["", "Ties (never ordered as if one came first):", *[f"  {t.text}" for t in result.ties]]
+    if result.break_even is not None:
+        lines += ["", "Break-even values of the stated-world findings:", *break_even_lines(result.break_even)]
+    lines += ["", f"({result.method}; {result.seconds:.2f} s{'' if result.complete else '; INCOMPLETE: ' + result.reason})"]
+    return "\n".join(lines)
