@@ -34,6 +34,7 @@ from .present.labels import (
     wrap,
 )
 from .present.package_figures import gains_by_solution, issue_contributions, utility_breakdown
+from .present.sensitivity_figures import tornado_figure
 from .present.uncertainty_figures import acceptance_bars, information_bars
 from .results import Diagnosis, Frontier
 from .scenario import Scenario
@@ -47,7 +48,7 @@ __all__ = [
     "concession_map", "conflict_figure", "criterion_title", "information_bars",
     "esc", "frontier_2d", "frontier_3d", "frontier_figure", "frontier_figures", "frontier_parallel", "frontier_parties",
     "frontier_splom", "gains_by_solution", "issue_contributions", "package_hover", "party_colors", "possessive",
-    "utility_breakdown", "wrap",
+    "tornado_figure", "utility_breakdown", "wrap",
 ]
 
 

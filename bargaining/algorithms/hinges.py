@@ -91,11 +91,6 @@ class ExactStudy:
         return frame
 
     def sensitivity(self, parties: Sequence[str], time_limit: float | None = None) -> Sensitivity:
-        scenario = self.search.scenario
-        if not any(r.real is not None for r in scenario.red_lines) and not any(
-                p.reservation_range is not None or p.points_spread for p in scenario.parties):
-            raise ValueError("this scenario has no uncertainty fields (real, reservation_range, points_spread): "
-                             "no finding depends on an uncertain input")
         started = time.perf_counter()
         analysis = self.analysis(time_limit)
         robust = self.most_robust(parties, time_limit)

@@ -227,14 +227,22 @@ def robustness(args: argparse.Namespace) -> int:
     if args.seed < 0:
         raise UsageError(f"--seed must be 0 or more, not {args.seed}")
     space = open_space(args.file)
+    from ..algorithms.hinges import applies
+    from .sensitivity import drawn, drawn_json, exact_robustness
+
+    if applies(space.scenario):  # only real lines: every answer exact (nothing sampled)
+        code = exact_robustness(args, space)
+        if code >= 0:
+            return code
     with announced(f"bargaining robustness ({plural(args.samples, 'world')})", args.time_limit, " for the most robust package's search"):
+        structure = drawn(space, args.samples, args.seed)  # the structure first, the real lines exact in each draw
         deal = space.deal_probability(args.samples, args.seed, scheduler=args.scheduler)
         robust = space.most_robust(args.samples, args.seed, time_limit=args.time_limit)
         table = space.robustness(samples=args.samples, seed=args.seed, frontier_seconds=0)
         voi = space.value_of_information(args.samples, args.seed)
     if args.json:
         print(json.dumps(_no_nan({
-            "samples": args.samples, "seed": args.seed,
+            "samples": args.samples, "seed": args.seed, "exact_lines": drawn_json(structure),
             "deal_probability": {"probability": deal.probability, "interval": list(deal.interval), "deals": deal.deals,
                                  "samples": deal.samples, "summary": deal.summary().to_dict("records")},
             "robustness": table.to_dict("records"),
@@ -242,7 +250,12 @@ def robustness(args: argparse.Namespace) -> int:
             "value_of_information": voi.to_dict("records"),
         }), indent=2, default=float))
     else:
-        print(render_robustness(space.scenario, deal, table, robust, voi))
+        if structure is not None:
+            from ..present.sensitivity_text import drawn_lines
+
+            print("\n".join([*drawn_lines(structure), "", "Sampled worlds (the red lines sampled with the reservations and points: "
+                             "one package, and the question to ask, must do across every draw):", ""]))
+        print(render_robustness(space.scenario, deal, table, robust, voi, chance=structure is None))
     return EXIT_OK if deal.deals else EXIT_NO_DEAL
 
 

@@ -60,3 +60,48 @@ def to_json(result: Any) -> dict[str, Any]:
         data["break_even"] = {"rows": json.loads(frame.to_json(orient="records", default_handler=str)),
                               "inert": list(result.break_even.inert())}
     return data
+
+
+def exact_robustness(args: argparse.Namespace, space: Any) -> int:
+    """``bargaining robustness`` when the only uncertainty is red lines with ``real``: every answer exact."""
+    from ..present.sensitivity_text import render_exact_robustness
+
+    with announced("bargaining robustness (exact)", args.time_limit, " for the most robust package's search"):
+        deal = space.deal_probability()
+        robust = space.most_robust(time_limit=args.time_limit)
+        table = space.robustness(frontier_seconds=0)
+        voi = space.value_of_information()
+    if not getattr(deal, "exact", False):  # the exact analysis stopped (a warning said why): the sampled answers
+        return -1
+    if args.json:
+        print(json.dumps({"exact": True, "deal_probability": {"probability": deal.probability, "exact": str(deal.exact_probability),
+                                                              "words": deal.words, "expression": deal.expression,
+                                                              "blocking": [[deal.line(k).id for k in g] for g in deal.blocking]},
+                          "robustness": _records(table), "most_robust": None if robust is None else robust.to_dict(),
+                          "value_of_information": _records(voi)}, indent=2, default=float))
+    else:
+        print(render_exact_robustness(space.scenario, deal, table, robust, voi))
+    return EXIT_OK if deal.exact_probability > 0 else EXIT_NO_DEAL
+
+
+def drawn(space: Any, samples: int, seed: int) -> Any:
+    """The real lines exact within each draw of the continuous inputs (None without red lines with ``real``)."""
+    from ..algorithms.drawn import drawn_deal
+
+    if not any(r.real is not None for r in space.scenario.red_lines):
+        return None
+    return drawn_deal(space.search, samples, seed)
+
+
+def drawn_json(found: Any) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    structure = found.structure
+    return {"probability": found.probability, "exact": str(found.exact_probability), "constant": found.constant,
+            "interval": None if found.interval is None else list(found.interval), "text": found.text,
+            "structure": {"probability": structure.probability, "words": structure.words, "expression": structure.expression,
+                          "blocking": [[structure.line(k).id for k in g] for g in structure.blocking]}}
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    return [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()} for row in frame.to_dict("records")]

@@ -131,3 +131,28 @@ def render_sensitivity(result: Sensitivity) -> str:
         lines += ["", "Break-even values of the stated-world findings:", *break_even_lines(result.break_even)]
     lines += ["", f"({result.method}; {result.seconds:.2f} s{'' if result.complete else '; INCOMPLETE: ' + result.reason})"]
     return "\n".join(lines)
+
+
+def render_exact_robustness(scenario: Any, deal: ExactDeal, table: pd.DataFrame, robust: ExactRobustPackage | None,
+                            voi: pd.DataFrame) -> str:
+    """``bargaining robustness`` when the only uncertainty is red lines with ``real``: the structure first,
+    then every number exactly (no sampling, no interval)."""
+    lines = [f"{scenario.name}: every world of {len(deal.lines)} uncertain red line(s), exactly (nothing sampled)", ""]
+    lines += structure_lines(deal)
+    lines += ["", "How likely each package is to be acceptable, and what blocks it most often:"]
+    width = max([len(str(x)) for x in table["package"]] + [7]) if len(table) else 7
+    for r in table.to_dict("records"):
+        blocked = f"  blocked most by {r['blocked most by']} ({percent(r['blocked share'])})" if r["blocked most by"] else ""
+        lines.append(f"  {r['package']:<{width}}  {percent(r['share'])}{blocked}")
+    lines += ["", *robust_lines(robust)]
+    if len(voi):
+        lines += ["", "What learning each uncertainty would be worth (tied questions share a rank; none comes first):",
+                  *question_lines(voi)]
+    return "\n".join(lines)
+
+
+def drawn_lines(drawn: Any) -> list[str]:
+    """The structure at the stated reservations and points, then the chance over the draws of the continuous inputs."""
+    lines = ["With the reservations and points as stated:", *structure_lines(drawn.structure)]
+    lines += ["", f"With the reservation ranges and points spreads too: {drawn.text}"]
+    return lines

@@ -27,17 +27,19 @@ def render_package(scenario: Scenario, package: Package) -> str:
 
 
 def render_robustness(scenario: Scenario, deal: DealProbability, table: "pd.DataFrame", robust: RobustPackage | None,
-                      voi: "pd.DataFrame") -> str:
+                      voi: "pd.DataFrame", chance: bool = True) -> str:
     """``bargaining robustness``: the chance of a deal, each package's robustness, the most robust
-    package, and the value of information, ranked."""
+    package, and the value of information, ranked.  ``chance=False`` leaves the sampled chance of a deal
+    out (when it was computed exactly and printed before)."""
     label = {p.id: p.label for p in scenario.parties}
     lines = [f"{scenario.name}: {deal.samples:,} sampled worlds (seed {deal.seed})", ""]
     if not (any(r.real is not None for r in scenario.red_lines)
             or any(p.reservation_range or p.points_spread for p in scenario.parties)):
         lines += ["This scenario has no uncertainty fields (real, reservation_range, points_spread): every world is the stated one.", ""]
     low, high = deal.interval
-    lines.append(f"Chance of a deal: {deal.probability:.1%} (95% interval {low:.1%} to {high:.1%}): "
-                 f"some package is acceptable in {deal.deals:,} of {deal.samples:,} worlds")
+    if chance:
+        lines.append(f"Chance of a deal: {deal.probability:.1%} (95% interval {low:.1%} to {high:.1%}): "
+                     f"some package is acceptable in {deal.deals:,} of {deal.samples:,} worlds")
     summary = deal.summary()
     if len(summary):
         lines.append("Maxmin gains where there is a deal (median; 5th to 95th percentile):")

@@ -17,6 +17,7 @@ from ..present.conflict_figure import conflict_figure
 from ..present.labels import MAX_LINES, MAX_POINTS, criterion_title
 from ..results import FROZEN, OPEN, Package
 from .context import CRITERION_MEANING, ReportContext, Section, SectionBuilder, fmt
+from .sensitivity_section import sensitivity_section
 from .uncertainty_section import uncertainty_section
 
 
@@ -286,6 +287,7 @@ def phasing_section(ctx: ReportContext) -> Section | None:
 #: The report's sections, in order.  Append builders here (or pass ``sections=``) to add more.
 SECTIONS: list[SectionBuilder] = [
     summary_section,
+    sensitivity_section,
     diagnosis_section,
     relaxations_section,
     opened_section,

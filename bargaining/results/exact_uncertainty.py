@@ -93,6 +93,9 @@ class ExactDeal(Result):
     @property
     def words(self) -> str:
         """"A deal exists unless A and B are both real"."""
+        if not any(not x.inert and x.probability < 1 for x in self.lines):
+            return ("No red line that matters is marked uncertain: " +
+                    ("a deal exists as stated" if not self.blocking else "no package is acceptable as stated"))
         if not self.blocking:
             return "A deal exists in every world: no combination of the uncertain red lines blocks every package"
         if self.blocking == ((),):
