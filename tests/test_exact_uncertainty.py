@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,8 @@ from bargaining.algorithms.drawn import drawn_deal
 from bargaining.algorithms.exact_findings import classes, information, most_robust, package_chance
 from bargaining.algorithms.exact_worlds import analyse
 from bargaining.results.ties import PROBABILITY_TOLERANCE
+
+ROOT = Path(__file__).resolve().parents[1]
 from bargaining.engine.search import Search
 
 
@@ -218,3 +221,29 @@ def test_drawn_deal_is_the_mean_of_each_draws_exact_chance(scenario, width, spre
         assert drawn.exact_probability == sum(chances) / len(chances)
         low, high = drawn.interval
         assert low <= drawn.probability <= high
+
+
+KYIV_MOSCOW = {
+    "format": 1, "name": "Who administers the area",
+    "parties": [{"id": "kyiv", "reservation": 0}, {"id": "moscow", "reservation": 0}],
+    "issues": [{"id": "area", "options": [{"id": "kyiv", "status_quo": True}, {"id": "international"}, {"id": "moscow"}]}],
+    "utilities": {"kyiv": {"area": {"kyiv": 2, "international": 1}}, "moscow": {"area": {"moscow": 2, "international": 1}}},
+    "red_lines": [{"id": "h", "party": "kyiv", "forbid": {"area": "moscow"}, "real": 0.75},
+                  {"id": "a", "party": "moscow", "require": {"area": "moscow"}, "real": 0.5}],
+}
+
+
+def test_the_worked_example_of_the_docs():
+    """docs/exact-uncertainty.md, section 4 and 6: every number there."""
+    space = BargainingSpace(Scenario.from_dict(KYIV_MOSCOW), progress=False)
+    result = space.sensitivity()
+    assert result.deal.exact_probability == Fraction(5, 8) and result.deal.blocking == ((0, 1),)
+    assert result.deal.expression == "1 \u2212 0.75 \u00d7 0.5 = 62.5%"
+    assert result.most_robust.exact_probability == Fraction(1, 2) and result.most_robust.choices == {"area": "international"}
+    assert result.most_robust.tied == ()  # kyiv and international have the same profile: one class, not a tie
+    assert list(result.information["rank"]) == [1, 1] and set(result.information["rise"]) == {0.125}
+    changes = {(bar.input, c.direction): c.at for bar in result.tornado for c in bar.changes if c.at is not None}
+    assert changes == {("h", "down"): Fraction(1, 2), ("a", "up"): Fraction(3, 4)}
+    text = (ROOT / "docs" / "exact-uncertainty.md").read_text()
+    assert "1 - 0.75 x 0.5 = 5/8 = 62.5%" in text and "+12.5 points each" in text
+    assert "changes at p_H = 0.5" in text and "at p_A = 0.75" in text
