@@ -596,7 +596,7 @@ def test_eru_uncertainty_findings_in_brief(eru):
     lines are the questions worth asking first, and a deal exists in a clear share but not all worlds."""
     space = BargainingSpace(eru, progress=False)
     information = space.value_of_information(samples=100, seed=0, scheduler="serial")
-    assert list(information["question"][:2]) == ["ru_donbas_admin", "ua_no_handover"]
+    assert set(information["question"][:2]) == {"ru_donbas_admin", "ua_no_handover"}
     assert (information["rise"][2:] == 0).all() and (information["rise"][:2] > 0).all()
     deal = space.deal_probability(samples=100, seed=0, scheduler="serial")
     assert 0.4 < deal.probability < 0.8
@@ -615,13 +615,12 @@ def test_eru_uncertainty_findings_as_stated(eru):
     table = space.robustness([robust], samples=1000, seed=0)
     assert table["blocked most by"].iloc[0].startswith("Russia: Russian administration") and f"{table['blocked share'].iloc[0]:.1%}" == "51.1%"
     information = space.value_of_information(samples=1000, seed=0)
-    top = information.head(2)
-    assert list(top["question"]) == ["ru_donbas_admin", "ua_no_handover"]
+    top = information.head(2).set_index("question").loc[["ru_donbas_admin", "ua_no_handover"]]  # tied: no order between them
+    assert list(top["rank"]) == [1, 1]
     assert [round(x * 100) for x in top["deal if yes"]] == [23, 48] and list(top["deal if no"]) == [1.0, 1.0]
     assert [f"{x:.3f}" for x in top["rise"]] == ["0.119", "0.119"] and (information["rise"][2:] == 0).all()
+    # the README and the description state the exact analysis instead (tests/test_sensitivity_readme.py): no sampled figure
     readme = " ".join((DATA.parent / "README.md").read_text().split())
-    assert "a deal exists in 60.8% of the worlds" in readme and "(a deal in 23% of the worlds where it is, in all where it is not)" in readme
     flat = " ".join(eru.description.split())
-    for phrase in ("A deal exists in 60.8% of the worlds (95% interval 57.7% to 63.8%)", "acceptable in 48.9% of the worlds",
-                   "(51.1% of the worlds)", "raises the chosen package's acceptance by 11.9 points"):
-        assert phrase in flat, phrase
+    for text in (readme, flat):
+        assert "60.8%" not in text and "11.9 points" not in text

@@ -27,7 +27,7 @@ from ..engine.robust import build_robust, most_robust_choices, remove
 from ..engine.search import Search
 from ..results import Package
 from ..results.exact_uncertainty import ExactDeal, ExactRobustPackage, UncertainLine, lines_of, percent
-from ..results.ties import rank
+from ..results.ties import rank, ranked_questions
 from ..scenario import Scenario, World, Worlds
 from ..scenario.worlds import slots
 from .blocking import Family, either, given, holds, positions
@@ -219,28 +219,6 @@ def information(analysis: Analysis) -> pd.DataFrame:
     frame = ranked_questions(pd.DataFrame(rows, columns=VOI_COLUMNS), exact)
     frame.attrs.update(exact=analysis.complete, complete=analysis.complete, method=analysis.method)
     return frame
-
-
-def ranked_questions(frame: pd.DataFrame, exact: dict[str, Fraction] | None = None, tolerance: Fraction | float | None = None
-                     ) -> pd.DataFrame:
-    """Rows sorted by rise, largest first, with ``rank`` (tied questions share it) and ``tied with``
-    (the other questions of the same rank).  Exact rises (``exact``) tie when equal within
-    :data:`~bargaining.results.ties.PROBABILITY_TOLERANCE`; float rises likewise."""
-    from ..results.ties import PROBABILITY_TOLERANCE
-
-    values = exact or {q: Fraction(r).limit_denominator(10**12) for q, r in zip(frame["question"], frame["rise"])}
-    groups = rank(list(frame["question"]), key=lambda q: values[q], tolerance=PROBABILITY_TOLERANCE if tolerance is None else tolerance)
-    order, ranks, tied = [], {}, {}
-    for group in groups:
-        for q in group.items:
-            order.append(q)
-            ranks[q] = group.rank
-            tied[q] = ", ".join(x for x in group.items if x != q)
-    out = frame.set_index("question").loc[order].reset_index()
-    out["rank"] = [ranks[q] for q in out["question"]]
-    out["tied with"] = [tied[q] for q in out["question"]]
-    out.attrs.update(frame.attrs)
-    return out
 
 
 def package_chance(scenario: Scenario, analysis: Analysis, choices: dict) -> tuple[Fraction, Family | None]:

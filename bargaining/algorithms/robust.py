@@ -22,6 +22,7 @@ from ..engine.search import Search
 from ..errors import TimeLimitReached
 from ..progress import Progress
 from ..results import DealProbability, Package, RobustPackage, wilson
+from ..results.ties import ranked_questions
 from ..scenario import Worlds
 from ..scenario.acceptance import verdicts
 
@@ -117,7 +118,8 @@ def value_of_information(study: Study, deal: DealProbability, now: RobustPackage
                          progress: bool | None = None) -> pd.DataFrame:
     """For each uncertain red line (yes: it is real) and each reservation range (yes: the reservation is
     at or above the stated one): the chance of a deal either way, the share of worlds the most robust
-    package then chosen wins either way, and the rise over choosing now.  Ranked, largest rise first."""
+    package then chosen wins either way, and the rise over choosing now.  Ranked, largest rise first; questions
+    whose rises are within :data:`~bargaining.results.ties.PROBABILITY_TOLERANCE` share a ``rank`` (``tied with``)."""
     scenario, worlds = study.search.scenario, study.worlds
     n = len(worlds)
     deals = np.array([w.deal for w in deal.worlds], dtype=bool)
@@ -151,10 +153,7 @@ def value_of_information(study: Study, deal: DealProbability, now: RobustPackage
                      "deal if yes": _share(deals, yes), "deal if no": _share(deals, ~yes), "robust now": base / n,
                      "robust if yes": _share_of(parts[0], yes), "robust if no": _share_of(parts[1], ~yes),
                      "rise": (after - base) / n})
-    frame = pd.DataFrame(rows, columns=VOI_COLUMNS)
-    if len(frame):
-        frame["swing"] = (frame["deal if yes"] - frame["deal if no"]).abs().fillna(0)
-        frame = frame.sort_values(["rise", "swing"], ascending=False, kind="stable").drop(columns="swing").reset_index(drop=True)
+    frame = ranked_questions(pd.DataFrame(rows, columns=VOI_COLUMNS))  # tied questions share a rank: none comes first
     frame.attrs.update(samples=n, seed=worlds.seed)
     return frame
 

@@ -60,9 +60,10 @@ def render_robustness(scenario: Scenario, deal: DealProbability, table: "pd.Data
         lines += [f"  {i.label}: {robust.label(i.id)}" for i in scenario.issues]
         lines.append("  stated-world gains: " + ", ".join(f"{label[p]} {number(g, sign=True)}" for p, g in robust.gains.items()))
     if len(voi):
-        lines += ["", "What learning each uncertainty would be worth (ask the first one first):"]
+        lines += ["", "What learning each uncertainty would be worth (ask the first one first; tied questions share a rank):"]
         for k, r in enumerate(voi.to_dict("records"), 1):
-            lines.append(f"  {k}. {r['label']} [{r['question']}]: yes ({r['yes means']}) in {r['p yes']:.0%} of worlds; "
+            tie = f" (tied with {r['tied with']})" if r.get("tied with") else ""
+            lines.append(f"  {r.get('rank', k)}. {r['label']} [{r['question']}]{tie}: yes ({r['yes means']}) in {r['p yes']:.0%} of worlds; "
                          f"deal {_pct(r['deal if yes'])} if yes, {_pct(r['deal if no'])} if no; knowing it raises the chosen "
                          f"package's acceptance from {r['robust now']:.1%} by {100 * r['rise']:.1f} points")
     return "\n".join(lines)

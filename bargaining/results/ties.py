@@ -20,7 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Generic, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, Sequence, TypeVar
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 T = TypeVar("T")
 Number = Fraction | float | int
@@ -96,3 +99,23 @@ def tie_text(names: Sequence[str], values: Sequence[str]) -> str:
     if len(set(values)) <= 1:
         return f"tied: {and_list(names)}, {values[0]} each" if values else ""
     return "tied within the tolerance: " + ", ".join(f"{n} {v}" for n, v in zip(names, values))
+
+
+def ranked_questions(frame: "pd.DataFrame", exact: dict[str, Fraction] | None = None, tolerance: Fraction | float | None = None
+                     ) -> "pd.DataFrame":
+    """Rows sorted by rise, largest first, with ``rank`` (tied questions share it) and ``tied with``
+    (the other questions of the same rank).  Exact rises (``exact``) tie when equal within
+    :data:`~bargaining.results.ties.PROBABILITY_TOLERANCE`; float rises likewise."""
+    values = exact or {q: Fraction(r).limit_denominator(10**12) for q, r in zip(frame["question"], frame["rise"])}
+    groups = rank(list(frame["question"]), key=lambda q: values[q], tolerance=PROBABILITY_TOLERANCE if tolerance is None else tolerance)
+    order, ranks, tied = [], {}, {}
+    for group in groups:
+        for q in group.items:
+            order.append(q)
+            ranks[q] = group.rank
+            tied[q] = ", ".join(x for x in group.items if x != q)
+    out = frame.set_index("question").loc[order].reset_index()
+    out["rank"] = [ranks[q] for q in out["question"]]
+    out["tied with"] = [tied[q] for q in out["question"]]
+    out.attrs.update(frame.attrs)
+    return out
