@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracle import enumerate_packages
 from oracle_exact import exact_oracle, only_real_lines
+from strategies import scenarios
 from strategies_exact import exact_scenarios
 
 from bargaining import BargainingSpace, Scenario
@@ -15,6 +18,7 @@ from bargaining.algorithms.blocking import holds, positions
 from bargaining.algorithms.drawn import drawn_deal
 from bargaining.algorithms.exact_findings import classes, information, most_robust, package_chance
 from bargaining.algorithms.exact_worlds import analyse
+from bargaining.algorithms.ranking_ties import solution_ties
 from bargaining.results.ties import PROBABILITY_TOLERANCE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -247,3 +251,33 @@ def test_the_worked_example_of_the_docs():
     text = (ROOT / "docs" / "exact-uncertainty.md").read_text()
     assert "1 - 0.75 x 0.5 = 5/8 = 62.5%" in text and "+12.5 points each" in text
     assert "changes at p_H = 0.5" in text and "at p_A = 0.75" in text
+
+
+def _criterion_values(oracle, criterion: str, parties: list[str]) -> list[Fraction]:
+    """Each acceptable package's value under the criterion, from the documented definitions (README "Criteria")."""
+    rows = [k for k in range(len(oracle.acceptable)) if oracle.acceptable[k]]
+    gains = [{p: u - oracle.reservations[p] for p, u in oracle.utilities(k).items()} for k in rows]
+    ideal = {p: max(g[p] for g in gains) for p in parties}
+    values = []
+    for k, g in zip(rows, gains):
+        if criterion == "maxmin":
+            values.append(min(g[p] for p in parties))
+        elif criterion == "utilitarian":
+            values.append(sum(oracle.utilities(k)[p] for p in parties))
+        elif criterion == "nash":
+            values.append(math.prod((g[p] for p in parties), start=Fraction(1)) if all(g[p] > 0 for p in parties) else Fraction(0))
+        else:
+            values.append(min((g[p] / ideal[p] for p in parties if ideal[p] > 0), default=Fraction(0)))
+    return values
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenarios(shape="open"))
+def test_solution_ties_are_named_exactly_where_brute_force_finds_equal_values(scenario):
+    oracle = enumerate_packages(scenario)
+    parties = scenario.criteria_party_ids
+    found = {t.ranking.removesuffix(" value") for t in solution_ties(Search.of(scenario), parties) if t.ranking.endswith(" value")}
+    for criterion in ("maxmin", "utilitarian", "nash", "kalai"):
+        values = _criterion_values(oracle, criterion, parties)
+        top = max(values, default=None)
+        assert (criterion in found) == (values.count(top) >= 2), criterion

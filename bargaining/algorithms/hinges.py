@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from ..engine.search import Search
-from ..results import Package
+from ..results import Package, number
 from ..results.exact_uncertainty import ExactDeal, ExactRobustPackage, percent
 from ..results.sensitivity import Sensitivity, Tie
 from ..results.ties import PROBABILITY_TOLERANCE, rank
@@ -27,6 +27,7 @@ from ..scenario import Scenario, exact, exact_or_id
 from ..scenario.evaluate import red_line_holds
 from .exact_findings import deal, information, most_robust
 from .exact_worlds import Analysis, analyse, world
+from .ranking_ties import coalition_ties, solution_ties
 from .sensitivity import tornado
 
 
@@ -97,11 +98,12 @@ class ExactStudy:
         voi = information(analysis)
         with self.search.limited(None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - started))):
             bars, notes = tornado(self.search, analysis)
+            stated = solution_ties(self.search, parties) + coalition_ties(self.search)
         found = deal(analysis)
         reasons = [found.reason] + notes
         complete = analysis.complete and not notes
         return Sensitivity(scenario=analysis.scenario, deal=found, most_robust=robust, information=voi, tornado=tuple(bars),
-                           ties=tuple(ties(voi, robust, bars)), complete=complete, exact=complete, method=analysis.method,
+                           ties=tuple(ties(voi, robust, bars) + stated), complete=complete, exact=complete, method=analysis.method,
                            reason="; ".join(r for r in reasons if r), seconds=time.perf_counter() - started)
 
 
@@ -112,14 +114,14 @@ def ties(voi: pd.DataFrame, robust: ExactRobustPackage | None, bars: Sequence[An
     for _, group in voi[voi["rise"] > 0].groupby("rank", sort=True):
         if len(group) > 1:
             values = list(group["rise"])
-            found.append(Tie("value of information", tuple(group["question"]), f"+{100 * values[0]:.1f} points",
+            found.append(Tie("value of information", tuple(group["question"]), f"+{number(100 * values[0])} points",
                              exact=len(set(values)) == 1))
     if robust is not None and robust.tied:
         found.append(Tie("most robust package", (f"packages {robust.words}", *robust.tied), percent(robust.exact_probability)))
     moving = [b for b in bars if b.swing > 0]
     for group in rank(moving, key=lambda b: b.swing, tolerance=PROBABILITY_TOLERANCE):
         if group.tied:
-            found.append(Tie("swing of the chance of a deal", tuple(b.input for b in group.items), f"{100 * float(group.value):.1f} points",
+            found.append(Tie("swing of the chance of a deal", tuple(b.input for b in group.items), f"{number(100 * float(group.value))} points",
                              exact=group.exact))
     return found
 

@@ -50,7 +50,7 @@ def question_lines(voi: pd.DataFrame) -> list[str]:
     worthless = voi[voi["rise"] <= 0]
     for rank, group in voi[voi["rise"] > 0].groupby("rank", sort=True):
         rows = group.to_dict("records")
-        rise = f"+{100 * rows[0]['rise']:.1f} points"
+        rise = f"+{number(100 * rows[0]['rise'])} points"
         if len(rows) > 1:
             names = [f"{r['label']} [{r['question']}]" for r in rows]
             lines.append(f"  {rank}. tied: {and_list(names)}, {rise} each")
@@ -77,7 +77,7 @@ def bar_text(bar: TornadoBar) -> str:
     else:
         where = f"every point scaled by {number(bar.low)} to {number(bar.high)}"
     text = (f"{bar.input} ({where}): deal {percent(bar.deal_low)} at {number(bar.low)}, {percent(bar.deal_high)} at "
-            f"{number(bar.high)}; swing {100 * float(bar.swing):.1f} points")
+            f"{number(bar.high)}; swing {number(100 * float(bar.swing))} points")
     moves = [c.text() for c in bar.changes if c.changes]
     return text + ("; " + "; ".join(moves) if moves else "")
 

@@ -94,12 +94,16 @@ class Tie:
     items: tuple[str, ...]
     value: str
     exact: bool = True
+    note: str = ""
 
     @property
     def text(self) -> str:
         from .ties import and_list
 
-        return f"{self.ranking}: tied{'' if self.exact else ' within the tolerance'}: {and_list(list(self.items))}, {self.value} each"
+        if not self.value:
+            return f"{self.ranking}: {and_list(list(self.items))}"
+        tied = "tied" if self.exact else "tied within the tolerance"
+        return f"{self.ranking}: {tied}: {and_list(list(self.items))}, {self.value} each" + (f"; {self.note}" if self.note else "")
 
 
 TORNADO_COLUMNS = ["input", "kind", "label", "stated", "low", "high", "deal at low", "deal at high", "deal stated", "swing",
