@@ -80,7 +80,7 @@ class ExactOracle:
         total = self.probability(side)
         return None if total == 0 else self.probability(self.deal() & side) / total
 
-    def with_probability(self, j: int, value: Fraction) -> "ExactOracle":
+    def with_probability(self, j: int, value: Fraction) -> ExactOracle:
         """The same worlds with line j's probability replaced (acceptance does not depend on it)."""
         p = list(self.p)
         p[j] = value

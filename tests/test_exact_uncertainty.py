@@ -6,6 +6,7 @@ import math
 from fractions import Fraction
 from pathlib import Path
 
+from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import enumerate_packages
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 from bargaining.engine.search import Search
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(60))
 @given(exact_scenarios())
 def test_deal_and_blocking_sets_equal_brute_force(scenario):
     scenario = only_real_lines(scenario)
@@ -40,7 +41,7 @@ def test_deal_and_blocking_sets_equal_brute_force(scenario):
     assert analysis.missed == 0  # the enumeration alone found every maximal profile; the certification only confirmed it
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(50))
 @given(exact_scenarios())
 def test_packages_most_robust_and_information_equal_brute_force(scenario):
     scenario = only_real_lines(scenario)
@@ -99,7 +100,7 @@ def _first_questions(oracle) -> frozenset[str]:
 DELTA = Fraction(1, 10**9)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(50))
 @given(exact_scenarios(max_lines=5))
 def test_the_api_answers_exactly_and_the_tornado_equals_brute_force(scenario):
     scenario = only_real_lines(scenario)
@@ -123,7 +124,7 @@ def test_the_api_answers_exactly_and_the_tornado_equals_brute_force(scenario):
             end = Fraction(1) if change.direction == "up" else Fraction(0)
             step = DELTA if change.direction == "up" else -DELTA
 
-            def finding(t):
+            def finding(t, j=j, change=change):
                 moved = oracle.with_probability(j, t)
                 return _best_packages(moved) if change.finding == "most robust package" else _first_questions(moved)
 
@@ -176,7 +177,7 @@ def test_two_conflicts_by_hand():
     assert bar.deal_low == Fraction(7, 8) and bar.deal_high == Fraction(7, 16)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(25))
 @given(exact_scenarios(max_lines=4, controlled=False), st.sampled_from([0.5, 1.0, 2.5]), st.sampled_from([0.0, 1.0, 3.0]),
        st.sampled_from([0.1, 0.5]))
 def test_ranges_and_spreads_are_analysed_again_at_both_ends(scenario, below, above, spread):
@@ -206,7 +207,7 @@ def test_ranges_and_spreads_are_analysed_again_at_both_ends(scenario, below, abo
                 assert (change.between is not None) == (_first_questions(ends[end]) != _first_questions(stated))
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(20))
 @given(exact_scenarios(max_lines=4), st.sampled_from([0.5, 2.5]), st.sampled_from([0.0, 0.25]))
 def test_drawn_deal_is_the_mean_of_each_draws_exact_chance(scenario, width, spread):
     data = only_real_lines(scenario).to_dict()
@@ -271,7 +272,7 @@ def _criterion_values(oracle, criterion: str, parties: list[str]) -> list[Fracti
     return values
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(40))
 @given(scenarios(shape="open"))
 def test_solution_ties_are_named_exactly_where_brute_force_finds_equal_values(scenario):
     oracle = enumerate_packages(scenario)
@@ -281,3 +282,33 @@ def test_solution_ties_are_named_exactly_where_brute_force_finds_equal_values(sc
         values = _criterion_values(oracle, criterion, parties)
         top = max(values, default=None)
         assert (criterion in found) == (values.count(top) >= 2), criterion
+
+
+def test_an_analysis_cut_short_says_so_and_gives_a_lower_bound(monkeypatch):
+    import sys
+    import warnings
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from scenarios import uncertain_random_scenario
+
+    scenario = uncertain_random_scenario(12, 4, 3, seed=2, uncertain=8, ranges=False)
+    full = analyse(Search.of(scenario))
+    exact = holds(full.family, full.setting.probabilities)
+    assert full.complete and len(full.witnesses) > 3
+    short = analyse(Search.of(scenario), max_packages=3)  # too many maximal packages for this budget
+    assert not short.complete and "3 maximal packages" in short.reason and "lower bound" in short.reason
+    assert holds(short.family, short.setting.probabilities) <= exact
+    result = BargainingSpace(scenario, progress=False).sensitivity(time_limit=0)  # nothing can be searched
+    assert not result.complete and not result.exact and "time limit" in result.reason
+    assert result.deal.words.startswith("Not known") or result.deal.words.startswith("At least")
+    assert result.deal.exact_probability <= exact
+
+    from bargaining.algorithms import hinges
+
+    monkeypatch.setattr(hinges, "analyse", lambda search: analyse(search, max_packages=3))
+    space = BargainingSpace(scenario, progress=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        deal = space.deal_probability(40, seed=1, scheduler="serial")
+    assert any("sampled instead" in str(w.message) and "lower bound" in str(w.message) for w in caught)
+    assert deal.samples == 40 and deal.interval is not None  # the sampled answer, with its interval

@@ -20,9 +20,9 @@ memoised on the family.  Conditioning on a line being real or not is the same su
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from functools import lru_cache
-from typing import Iterable, Sequence
 
 Family = frozenset[int]
 
@@ -30,7 +30,7 @@ Family = frozenset[int]
 def minimal(sets: Iterable[int]) -> Family:
     """The inclusion-minimal sets among ``sets`` (bit masks)."""
     kept: list[int] = []
-    for s in sorted(set(sets), key=lambda x: (bin(x).count("1"), x)):
+    for s in sorted(set(sets), key=lambda x: (x.bit_count(), x)):
         if not any(k & s == k for k in kept):
             kept.append(s)
     return frozenset(kept)

@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..engine.search import Search
 from ..results.exact_uncertainty import DrawnDeal
 from ..results.uncertainty import Z95
-from ..scenario import Worlds, World
+from ..scenario import World, Worlds
 from ..scenario.acceptance import verdicts
 from .blocking import Family, either, holds
 from .exact_findings import deal
@@ -86,13 +87,13 @@ def drawn_deal(search: Search, samples: int, seed: int, structure: Analysis | No
     structure = structure or analyse(search, setting)
     draws = Worlds.sample(scenario, samples, seed)
     calls = search.solver.calls
-    ranged = [p for p in scenario.parties if p.reservation_range is not None]
+    ranged = [(p.id, p.reservation_range) for p in scenario.parties if p.reservation_range is not None]
     spread = any(p.points_spread for p in scenario.parties)
     warm = [w.choices for w in structure.witnesses]
     notes = [] if structure.complete else [structure.reason]
     if not spread:
-        low = analyse(search, setting, World(reservations={p.id: float(p.reservation_range[0]) for p in ranged}), warm=warm)
-        high = analyse(search, setting, World(reservations={p.id: float(p.reservation_range[1]) for p in ranged}), warm=warm)
+        low = analyse(search, setting, World(reservations={p: float(span[0]) for p, span in ranged}), warm=warm)
+        high = analyse(search, setting, World(reservations={p: float(span[1]) for p, span in ranged}), warm=warm)
         if low.complete and high.complete and low.family == high.family:
             chance = holds(low.family, setting.probabilities)
             return DrawnDeal(scenario=scenario, structure=deal(structure), draws=samples, seed=seed, exact_probability=chance,
@@ -125,8 +126,8 @@ def _per_draw(search: Search, setting: Setting, draws: Worlds, warm: list[Mappin
         draw = draws[w]
         point = draws.reservations[w]
         while True:
-            family = either([row[w] for row in known.families if row[w] is not None])
-            pending = [s for s in sorted(family, key=lambda s: (bin(s).count("1"), s))
+            family = either([f for f in (row[w] for row in known.families) if f is not None])
+            pending = [s for s in sorted(family, key=lambda s: (s.bit_count(), s))
                        if not (certified_above and any(np.all(point >= r) for r in certified.get(s, [])))]
             found = None
             for mask in pending:

@@ -16,9 +16,10 @@ information of line j, as :func:`.robust.value_of_information` defines it on sam
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from fractions import Fraction
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -104,12 +105,11 @@ def most_robust(search: Search, analysis: Analysis, parties: Sequence[str]) -> E
     chosen, (cls, value) = candidates[top], best.items[top]
     lines = uncertain_lines(analysis)
     tied = tuple(f"packages {family_words(analysis, c.family, lines)} ({percent(v)})" for n, (c, v) in enumerate(best.items) if n != top)
-    return ExactRobustPackage(**{f.name: getattr(chosen, f.name) for f in fields(Package)}, exact_probability=value,
-                              blocking=indices(analysis, cls.family), tied=tied, lines=lines, complete=analysis.complete,
-                              exact=analysis.complete, method=analysis.method,
+    return ExactRobustPackage(**{**{f.name: getattr(chosen, f.name) for f in fields(Package)}, "criterion": "most robust"},
+                              exact_probability=value, blocking=indices(analysis, cls.family), tied=tied, lines=lines,
+                              complete=analysis.complete, exact=analysis.complete, method=analysis.method,
                               reason="largest chance over every world of the uncertain lines; among the packages with it, "
-                                     "the largest smallest stated gain", seconds=analysis.seconds
-                              ).with_(criterion="most robust")
+                                     "the largest smallest stated gain", seconds=analysis.seconds)
 
 
 def family_words(analysis: Analysis, family: Family, lines: Sequence[UncertainLine]) -> str:
@@ -221,7 +221,7 @@ def information(analysis: Analysis) -> pd.DataFrame:
     return frame
 
 
-def package_chance(scenario: Scenario, analysis: Analysis, choices: dict) -> tuple[Fraction, Family | None]:
+def package_chance(scenario: Scenario, analysis: Analysis, choices: Mapping[str, Any]) -> tuple[Fraction, Family | None]:
     """A given package's chance of being acceptable, exactly (its own blocking family; None: acceptable in no world)."""
     witness = package_family(scenario, analysis.setting, choices, analysis.draw)
     if witness is None:

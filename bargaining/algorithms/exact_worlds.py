@@ -31,10 +31,11 @@ recomputed, so the result never rests on the enumeration alone.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations, product
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any
 
 from ..engine.profiles import Profiles
 from ..engine.search import Search
@@ -256,7 +257,7 @@ def analyse(search: Search, setting: Setting | None = None, draw: World = STATED
     elif certify:
         checked: set[int] = set()
         while True:
-            todo = sorted((s for s in analysis.family if s not in checked), key=lambda s: (bin(s).count("1"), s))
+            todo = sorted((s for s in analysis.family if s not in checked), key=lambda s: (s.bit_count(), s))
             if not todo:
                 break
             choices, how = deal_in(search, setting, todo[0], draw)

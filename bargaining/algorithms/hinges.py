@@ -12,13 +12,15 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from itertools import product
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
 from ..engine.search import Search
+from ..errors import TimeLimitReached
 from ..results import Package, number
 from ..results.exact_uncertainty import ExactDeal, ExactRobustPackage, percent
 from ..results.sensitivity import Sensitivity, Tie
@@ -37,7 +39,7 @@ def applies(scenario: Scenario) -> bool:
         p.reservation_range is not None or p.points_spread for p in scenario.parties)
 
 
-def answering(study: "ExactStudy", time_limit: float | None = None) -> "ExactStudy | None":
+def answering(study: ExactStudy, time_limit: float | None = None) -> ExactStudy | None:
     """The study when it answers the sampled API exactly: the only uncertainty is real lines and the
     analysis is complete.  Otherwise None (the caller samples); when the analysis had to stop, a
     warning says why and that the answer is sampled instead."""
@@ -75,7 +77,8 @@ class ExactStudy:
         if "robust" not in self.cache:
             with self.search.limited(time_limit):
                 self.cache["robust"] = most_robust(self.search, analysis, parties)
-        return self.cache["robust"]
+        found: ExactRobustPackage | None = self.cache["robust"]
+        return found
 
     def information(self) -> pd.DataFrame:
         return information(self.analysis())
@@ -98,7 +101,11 @@ class ExactStudy:
         voi = information(analysis)
         with self.search.limited(None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - started))):
             bars, notes = tornado(self.search, analysis)
-            stated = solution_ties(self.search, parties) + coalition_ties(self.search)
+            try:
+                stated = solution_ties(self.search, parties) + coalition_ties(self.search)
+            except TimeLimitReached:
+                stated = []
+                notes.append("the time limit stopped the search for ties among the bargaining solutions and coalitions")
         found = deal(analysis)
         reasons = [found.reason] + notes
         complete = analysis.complete and not notes
@@ -138,7 +145,8 @@ def package_row(analysis: Analysis, label: str, choices: Mapping[str, Any]) -> d
     support = sorted({k for q in scenario.party_ids for k in broken[q]})
     labels = {r.index if r.kind == "red_line" else r.party: r.label for r in scenario.requirements}
     party_chance = {q: Fraction(0) for q in scenario.party_ids}
-    acceptable, blocked = Fraction(0), {}
+    acceptable = Fraction(0)
+    blocked: dict[str, Fraction] = {}
     for bits in product([False, True], repeat=len(support)):
         real = {k for k, b in zip(support, bits) if b}
         chance = math.prod((p[k] if k in real else 1 - p[k] for k in support), start=Fraction(1))
@@ -178,8 +186,8 @@ def default_packages(study: ExactStudy, parties: Sequence[str], frontier: int, f
     from .solutions import best_package
 
     search = study.search
-    found: dict[tuple, list[str]] = {}
-    choices: dict[tuple, Mapping[str, Any]] = {}
+    found: dict[tuple[Any, ...], list[str]] = {}
+    choices: dict[tuple[Any, ...], Mapping[str, Any]] = {}
 
     def add(label: str, package: Package | None) -> None:
         if package is not None:

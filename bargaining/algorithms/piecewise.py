@@ -11,8 +11,8 @@ solution of a linear equation, exact in rationals.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from fractions import Fraction
-from typing import Callable, Hashable, Mapping, Sequence
 
 #: A line a + b t, as (a, b).
 Line = tuple[Fraction, Fraction]
@@ -29,7 +29,8 @@ def envelope(lines: Sequence[Line], lo: Fraction, hi: Fraction) -> tuple[list[Li
         return [], []
     unique = sorted(set(lines))
     current = max(unique, key=lambda x: (value(x, lo), x[1]))
-    kept, breaks, t = [current], [], lo
+    kept, t = [current], lo
+    breaks: list[Fraction] = []
     while True:
         crossings = [(t0, other) for other in unique if other[1] > current[1]
                      for t0 in [(current[0] - other[0]) / (other[1] - current[1])] if t < t0 < hi]
@@ -54,6 +55,11 @@ def top(functions: Mapping[Hashable, Function], t: Fraction, right: Fraction | N
     return frozenset(k for k in keys if slopes[k] == steepest)
 
 
+def _mirrored(f: Function, sign: int) -> Function:
+    """u -> f(sign u): walking down from s is walking up from -s."""
+    return lambda u: f(sign * u)
+
+
 def changes(functions: Mapping[Hashable, Function], breaks: Sequence[Fraction], start: Fraction, end: Fraction
             ) -> list[tuple[Fraction, frozenset[Hashable]]]:
     """Moving from ``start`` to ``end`` (either direction), every point where the set of largest
@@ -62,7 +68,7 @@ def changes(functions: Mapping[Hashable, Function], breaks: Sequence[Fraction], 
     if start == end or not functions:
         return []
     sign = 1 if end > start else -1
-    fs = {k: (lambda u, f=f: f(sign * u)) for k, f in functions.items()}
+    fs = {k: _mirrored(f, sign) for k, f in functions.items()}
     s, e = sign * start, sign * end
     points = sorted({sign * b for b in breaks if s < sign * b < e} | {e})
     found: list[tuple[Fraction, frozenset[Hashable]]] = []

@@ -11,8 +11,9 @@ space in both cases.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Sequence
+from typing import Any
 
 from ..criteria import CRITERIA
 from ..engine.search import Search
@@ -30,7 +31,7 @@ def solution_ties(search: Search, parties: Sequence[str]) -> list[Tie]:
     if all(x is None for x in picked.values()):
         return []
     found = []
-    same: dict[tuple, list[str]] = {}
+    same: dict[tuple[Any, ...], list[str]] = {}
     for criterion, package in picked.items():
         if package is not None:
             same.setdefault(package.key(), []).append(criterion)

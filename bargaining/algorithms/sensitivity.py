@@ -22,8 +22,9 @@ range it changes (a reservation acts through which packages meet it: not a ratio
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Hashable, Sequence
+from typing import Any, Literal, cast
 
 from ..engine.search import Search
 from ..results.exact_uncertainty import UncertainLine, lines_of
@@ -62,10 +63,14 @@ def _question_top(analysis: Analysis, p: Sequence[Fraction]) -> frozenset[Hashab
     return _largest(rises)
 
 
-def _largest(values: dict[Hashable, Fraction]) -> frozenset[Hashable]:
+def _largest(values: Mapping[Any, Fraction]) -> frozenset[Hashable]:
     """The keys of the largest values; none when the largest is 0 (no question is worth asking)."""
     best = max(values.values(), default=Fraction(0))
     return frozenset(k for k, v in values.items() if v == best) if best > 0 else frozenset()
+
+
+def _line_function(line: Line) -> Any:
+    return lambda t: value(line, t)
 
 
 def _functions(analysis: Analysis, j: int) -> tuple[dict[Hashable, Any], dict[Hashable, Any], list[Fraction]]:
@@ -79,7 +84,7 @@ def _functions(analysis: Analysis, j: int) -> tuple[dict[Hashable, Any], dict[Ha
         a, b = holds(given(f, j, False), p), holds(given(f, j, True), p)
         return (a, b - a)
 
-    robust = {f: (lambda t, x=line_of(f): value(x, t)) for f in families}
+    robust: dict[Hashable, Any] = {f: _line_function(line_of(f)) for f in families}
     now, breaks = envelope([line_of(f) for f in families], zero, one)
     questions: dict[Hashable, Any] = {}
     for q, k in enumerate(analysis.setting.lines):
@@ -135,7 +140,7 @@ def real_bar(analysis: Analysis, line: UncertainLine) -> TornadoBar:
 
     def words(finding: str, keys: frozenset[Hashable]) -> str:
         if finding == ROBUST:
-            texts = sorted(family_words(analysis, f, lines) for f in keys)
+            texts = sorted(family_words(analysis, cast(Family, f), lines) for f in keys)
         else:
             texts = sorted(f"whether {x.label} is real" for x in lines if x.index in keys) or ["none: no question is worth asking"]
         return texts[0] if len(texts) == 1 else "tied: " + " / ".join(texts)
@@ -145,7 +150,8 @@ def real_bar(analysis: Analysis, line: UncertainLine) -> TornadoBar:
         if not functions:
             continue
         before = recompute(analysis, p)
-        for direction, end in (("up", Fraction(1)), ("down", Fraction(0))):
+        ends: tuple[tuple[Literal["up", "down"], Fraction], ...] = (("up", Fraction(1)), ("down", Fraction(0)))
+        for direction, end in ends:
             first = _first(functions, points, stated, end, finding == QUESTION)
             if first is None:
                 found.append(Change(finding, direction, words(finding, before)))
@@ -190,7 +196,7 @@ def range_bar(search: Search, analysis: Analysis, kind: str, party: str, low: Fr
         return World(factors={party: {s: float(x) for s in slots(scenario.issues)}})
 
     def robust_words(a: Analysis, keys: frozenset[Hashable]) -> str:
-        texts = sorted(family_words(a, f, lines) for f in keys)
+        texts = sorted(family_words(a, cast(Family, f), lines) for f in keys)
         return texts[0] if len(texts) == 1 else "tied: " + " / ".join(texts)
 
     def question_words(keys: frozenset[Hashable]) -> str:
@@ -199,7 +205,8 @@ def range_bar(search: Search, analysis: Analysis, kind: str, party: str, low: Fr
 
     robust_now, question_now = _robust_top(analysis, p), _top_answer(analysis)
     deals, found = {}, []
-    for direction, end in (("down", low), ("up", high)):
+    sides: tuple[tuple[Literal["up", "down"], Fraction], ...] = (("down", low), ("up", high))
+    for direction, end in sides:
         if end == stated:
             deals[direction] = holds(analysis.family, p)
             found += [Change(ROBUST, direction, robust_words(analysis, robust_now)), Change(QUESTION, direction, question_words(question_now))]

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from .common import DEFAULT_TIME_LIMIT, EXIT_NO_DEAL, EXIT_OK, FORMAT_HELP, announced, open_space, seconds
+from .common import DEFAULT_TIME_LIMIT, EXIT_NO_DEAL, EXIT_OK, EXIT_TIME_LIMIT, FORMAT_HELP, announced, open_space, seconds
 
 HELP = ("what the findings hinge on: the chance of a deal exactly over every world of the uncertain red lines and its "
         "structure in words, the most robust package, the questions worth asking (ties named), how far each uncertain "
@@ -32,7 +32,9 @@ def sensitivity(args: argparse.Namespace) -> int:
         print(json.dumps(to_json(result), indent=2, default=float))
     else:
         print(render_sensitivity(result))
-    return EXIT_OK if result.deal.exact_probability > 0 else EXIT_NO_DEAL
+    if result.deal.exact_probability > 0:
+        return EXIT_OK
+    return EXIT_NO_DEAL if result.complete else EXIT_TIME_LIMIT  # cut short before any package was found: not known
 
 
 def to_json(result: Any) -> dict[str, Any]:

@@ -19,7 +19,8 @@ enumeration's correctness needs.  :meth:`Profiles.exclude` cuts off every profil
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .search import Edit
 
@@ -52,7 +53,7 @@ class Profiles:
     def read(self) -> tuple[int, ...]:
         """The last solution's profile (1: good)."""
         values = self.edit.search.values([v for v, _ in self.variables])
-        return tuple(int(round(x)) if direct else 1 - int(round(x)) for x, (_, direct) in zip(values, self.variables))
+        return tuple(round(x) if direct else 1 - round(x) for x, (_, direct) in zip(values, self.variables))
 
     def exclude(self, profile: Sequence[int]) -> bool:
         """No later solution may have a profile at or below this one (while the edit lasts).  False when

@@ -8,9 +8,10 @@ There is no interval: nothing is sampled.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -92,7 +93,15 @@ class ExactDeal(Result):
 
     @property
     def words(self) -> str:
-        """"A deal exists unless A and B are both real"."""
+        """"A deal exists unless A and B are both real" (with "At least:" before it when the analysis was cut short:
+        then the packages found so far are acceptable in those worlds, and others may be in more)."""
+        if not self.complete:
+            if self.blocking == ((),):
+                return "Not known: the analysis stopped before it found any acceptable package"
+            return "At least (the analysis was cut short): " + self._words()
+        return self._words()
+
+    def _words(self) -> str:
         if not any(not x.inert and x.probability < 1 for x in self.lines):
             return ("No red line that matters is marked uncertain: " +
                     ("a deal exists as stated" if not self.blocking else "no package is acceptable as stated"))
@@ -112,7 +121,7 @@ class ExactDeal(Result):
     @property
     def expression(self) -> str:
         """The probability as a formula in the lines' probabilities, then its value: "1 − 0.75 × 0.5 = 62.5%"."""
-        value = exactly(self.exact_probability)
+        value = exactly(self.exact_probability) if self.complete else f"at least {exactly(self.exact_probability)}"
         if not self.blocking or self.blocking == ((),):
             return value
         if _disjoint(self.blocking) and len(self.blocking) <= 4:

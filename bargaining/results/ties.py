@@ -18,9 +18,10 @@ the group's first (best) value, so a chain of small steps never merges far-apart
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Callable, Generic, Sequence, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -61,8 +62,9 @@ def within(a: Number, b: Number, tolerance: Number, relative: bool = False) -> b
     """Whether ``a`` and ``b`` are within the tolerance (``relative``: of the larger magnitude, at least 1)."""
     if a == b:
         return True
-    scale = max(abs(a), abs(b), 1) if relative else 1
-    return abs(a - b) <= tolerance * scale
+    x, y = Fraction(a), Fraction(b)
+    scale = max(abs(x), abs(y), Fraction(1)) if relative else Fraction(1)
+    return abs(x - y) <= Fraction(tolerance) * scale
 
 
 def rank(items: Sequence[T], key: Callable[[T], Number], *, tolerance: Number = PROBABILITY_TOLERANCE,
@@ -101,8 +103,8 @@ def tie_text(names: Sequence[str], values: Sequence[str]) -> str:
     return "tied within the tolerance: " + ", ".join(f"{n} {v}" for n, v in zip(names, values))
 
 
-def ranked_questions(frame: "pd.DataFrame", exact: dict[str, Fraction] | None = None, tolerance: Fraction | float | None = None
-                     ) -> "pd.DataFrame":
+def ranked_questions(frame: pd.DataFrame, exact: dict[str, Fraction] | None = None, tolerance: Fraction | float | None = None
+                     ) -> pd.DataFrame:
     """Rows sorted by rise, largest first, with ``rank`` (tied questions share it) and ``tied with``
     (the other questions of the same rank).  Exact rises (``exact``) tie when equal within
     :data:`~bargaining.results.ties.PROBABILITY_TOLERANCE`; float rises likewise."""
