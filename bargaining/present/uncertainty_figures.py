@@ -14,14 +14,16 @@ def acceptance_bars(table: pd.DataFrame, samples: int | None = None) -> go.Figur
     in which it is acceptable, with its 95% interval as an error bar; the most robust at the top."""
     rows = table.sort_values("share", kind="stable")
     labels = [wrap(str(x), 30, 2) for x in rows["package"]]
-    hover = [f"<b>{esc(r['package'])}</b><br>acceptable in {r['share']:.1%} of worlds (95% interval {r['low']:.1%} to "
-             f"{r['high']:.1%})" + (f"<br>blocked most often by {esc(r['blocked most by'])} ({r['blocked share']:.1%})"
-                                    if r["blocked most by"] else "") for r in rows.to_dict("records")]
+    exact = bool(rows["low"].isna().all()) if len(rows) else False  # exact chances: no interval
+    hover = [f"<b>{esc(r['package'])}</b><br>" + (f"acceptable with chance {r['share']:.1%} (exact)" if exact else
+             f"acceptable in {r['share']:.1%} of worlds (95% interval {r['low']:.1%} to {r['high']:.1%})")
+             + (f"<br>blocked most often by {esc(r['blocked most by'])} ({r['blocked share']:.1%})"
+                if r["blocked most by"] else "") for r in rows.to_dict("records")]
     fig = go.Figure(go.Bar(
         x=rows["share"], y=labels, orientation="h", marker_color=FRONTIER_COLOR, hovertext=hover, hoverinfo="text",
         text=[f"{x:.0%}" for x in rows["share"]], textposition="inside", insidetextanchor="start",
         error_x=dict(type="data", symmetric=False, array=rows["high"] - rows["share"], arrayminus=rows["share"] - rows["low"],
-                     color="#444", thickness=1.5, width=5)))
+                     color="#444", thickness=1.5, width=5, visible=not exact)))
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title="share of sampled worlds in which the package is acceptable")
     fig.update_yaxes(automargin=True)
     note = f" ({samples:,} worlds)" if samples else ""
