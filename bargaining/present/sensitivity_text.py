@@ -94,7 +94,8 @@ def tornado_lines(result: Sensitivity) -> list[str]:
             lines.append(f"  {rank}.{tie} {bar_text(bars[r['input'] + r['kind']])}")
     inert = [b for b in result.tornado if b.inert]
     if inert:
-        lines.append(f"  inert (over its whole range no finding here moves): {', '.join(b.input for b in inert)}")
+        names = [b.input if b.kind == "real" else f"{b.input} ({b.kind})" for b in inert]
+        lines.append(f"  inert (over its whole range no finding here moves): {', '.join(names)}")
     if not moving:
         lines.insert(0, "  no uncertain input moves the chance of a deal, the most robust package or the first question")
     return lines

@@ -45,7 +45,7 @@ def sensitivity_section(ctx: ReportContext) -> Section | None:
     for tie in result.ties:
         body += ctx.render("<p>{{ text }}</p>", text=tie.text)
     if any(not b.inert for b in result.tornado):
-        inert = [b.input for b in result.tornado if b.inert]
+        inert = [b.input if b.kind == "real" else f"{b.label} (range)" for b in result.tornado if b.inert]
         body += ctx.figure(tornado_figure(result), "Each row is an uncertain input, moved over its whole range with the "
                            "others held: a red line's probability from 0 to 1, a reservation over its range, a party's "
                            "points scaled by its spread. The bars reach the chance of a deal at each end; hover for where the "

@@ -53,7 +53,7 @@ def uncertainty_section(ctx: ReportContext) -> Section | None:
         body += ctx.figure(information_bars(voi), "Each bar is a question a private channel could ask: is this red line real, "
                            "is this reservation at least what was stated? Its length is how much knowing the answer raises "
                            "the share of worlds in which the package then chosen (the most robust given the answer) is "
-                           "accepted. Ask the top one first.")
+                           "accepted. Ask the top one first; questions of equal value are tied (none comes first).")
     if robust is not None and robust.interval is None:
         body += ctx.render("<h3>The most robust package</h3><p>Acceptable with chance {{ share }}: {{ words }}{% if tied %} "
                            "(tied with {{ tied }}){% endif %}. Utilities and gains below are the stated world's.</p>",
