@@ -14,7 +14,7 @@ from oracle_exact import exact_oracle, only_real_lines
 from strategies import scenarios
 from strategies_exact import exact_scenarios
 
-from bargaining import BargainingSpace, Scenario
+from bargaining import BargainingSpace, Scenario, report
 from bargaining.algorithms.blocking import holds, positions
 from bargaining.algorithms.drawn import drawn_deal
 from bargaining.algorithms.exact_findings import classes, information, most_robust, package_chance
@@ -312,3 +312,63 @@ def test_an_analysis_cut_short_says_so_and_gives_a_lower_bound(monkeypatch):
         deal = space.deal_probability(40, seed=1, scheduler="serial")
     assert any("sampled instead" in str(w.message) and "lower bound" in str(w.message) for w in caught)
     assert deal.samples == 40 and deal.interval is not None  # the sampled answer, with its interval
+
+
+class _BreakEven:
+    """A stand-in for the break-even table (built on another branch): its interface only."""
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame([{"input": "h", "kind": "real", "stated": 0.75, "flip": 0.5, "headroom": 0.25,
+                              "finding": "the most robust package", "verified": True},
+                             {"input": "kyiv", "kind": "reservation", "stated": 0.0, "flip": None, "headroom": None,
+                              "finding": "", "verified": True}])
+
+    def inert(self):
+        return ["kyiv"]
+
+
+def test_the_break_even_table_is_shown_where_the_findings_are(tmp_path, capsys):
+    from dataclasses import replace
+
+    from bargaining.cli.sensitivity import to_json
+    from bargaining.present.sensitivity_text import render_sensitivity
+    from bargaining.report.sensitivity_section import sensitivity_section
+
+    space = BargainingSpace(Scenario.from_dict(KYIV_MOSCOW), progress=False)
+    result = replace(space.sensitivity(), break_even=_BreakEven())
+    text = render_sensitivity(result)
+    assert "Break-even values of the stated-world findings:" in text and "flip: 0.5" in text
+    assert "inert (no stated-world finding flips within their range): kyiv" in text and "input: kyiv" not in text
+    data = to_json(result)
+    assert data["break_even"]["inert"] == ["kyiv"] and data["break_even"]["rows"][0]["flip"] == 0.5
+    assert "Break-even" in result._repr_html_()
+    space.sensitivity = lambda time_limit=None: result  # the report asks the space
+    page = report(space, tmp_path / "be.html", sections=[sensitivity_section]).read_text()
+    assert "Break-even values of the stated-world findings" in page and "Inert (no finding flips within their range): kyiv" in page
+
+
+def test_robustness_states_the_structure_first_and_samples_only_the_rest(tmp_path, capsys):
+    import json
+
+    import yaml
+    from test_uncertainty import CASE
+
+    from bargaining.cli import main
+
+    file = tmp_path / "case.yaml"
+    file.write_text(yaml.safe_dump(CASE, sort_keys=False))
+    assert main(["robustness", str(file), "--samples", "40", "--scheduler", "serial"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("With the reservations and points as stated:") < out.index("Sampled worlds (the red lines sampled")
+    assert "With the reservation ranges and points spreads too:" in out and "exact in each draw" in out
+    assert main(["robustness", str(file), "--samples", "40", "--scheduler", "serial", "--json"]) == 0
+    lines = json.loads(capsys.readouterr().out)["exact_lines"]
+    scenario = Scenario.from_dict(CASE)
+    assert lines["structure"]["probability"] == float(exact_oracle(only_real_lines(scenario)).deal_probability())
+    only = tmp_path / "only.yaml"
+    only.write_text(only_real_lines(scenario).to_yaml())
+    assert main(["robustness", str(only)]) == 0
+    out = capsys.readouterr().out
+    assert "exactly (nothing sampled)" in out and "95% interval" not in out
