@@ -187,7 +187,7 @@ def maximal_packages(search: Search, setting: Setting, draw: World = STATED, *, 
             known = package_family(scenario, setting, choices, draw)
             if known is not None:
                 found.append(known)
-                if not profiles.exclude(known.profile):
+                if not all([profiles.exclude(g) for g in variants(scenario, setting, known.profile)]):
                     return found, ""
         while True:
             if len(found) >= max_packages:
@@ -203,9 +203,31 @@ def maximal_packages(search: Search, setting: Setting, draw: World = STATED, *, 
             witness = package_family(scenario, setting, package.exact_choices, draw)
             if witness is None:  # cannot happen: the package was checked exactly in this world
                 raise AssertionError("a package accepted in the base world has no blocking family")
-            found.append(witness)
-            if not profiles.exclude(read) or not profiles.exclude(witness.profile):
+            if all(w.choices != witness.choices for w in found):
+                found.append(witness)
+            if not profiles.exclude(read) or not all([profiles.exclude(g) for g in variants(scenario, setting, witness.profile)]):
                 return found, ""
+
+
+def variants(scenario: Scenario, setting: Setting, profile: tuple[int, ...], most: int = 3) -> list[tuple[int, ...]]:
+    """The package's profile, and the same with some optional controllers that accept it taken as staying out
+    (their lines then do not bind: good), which describes the package too (worse: it is acceptable in fewer
+    worlds).  Cutting all of them off keeps the search from finding the package again under another name
+    (at most ``most`` such controllers are varied together)."""
+    n = len(setting.lines)
+    at_risk = [(n + c, [j for j, k in enumerate(setting.lines) if scenario.red_lines[k].party == party and not profile[j]])
+               for c, party in enumerate(setting.controllers) if profile[n + c]]
+    at_risk = [(c, lines) for c, lines in at_risk if lines][:most]
+    found = [profile]
+    for size in range(1, len(at_risk) + 1):
+        for chosen in combinations(at_risk, size):
+            variant = list(profile)
+            for c, lines in chosen:
+                variant[c] = 0
+                for j in lines:
+                    variant[j] = 1
+            found.append(tuple(variant))
+    return found
 
 
 def deal_in(search: Search, setting: Setting, mask: int, draw: World = STATED, *, programme: bool = True
