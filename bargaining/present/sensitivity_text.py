@@ -118,9 +118,13 @@ def break_even_lines(table: Any) -> list[str]:
 def render_sensitivity(result: Sensitivity) -> str:
     scenario = result.scenario
     lines = [f"{scenario.name}: what the findings hinge on", ""]
-    lines += structure_lines(result.deal)
-    lines += ["", *robust_lines(result.most_robust)]
-    if len(result.information):
+    if not result.deal.lines and not result.tornado:
+        lines.append("No input of this scenario is marked uncertain (real, reservation_range, points_spread): every finding "
+                     "rests on the stated numbers" + (" (their break-even values are below)." if result.break_even is not None else "."))
+    else:
+        lines += structure_lines(result.deal)
+        lines += ["", *robust_lines(result.most_robust)]
+    if len(result.information) and result.deal.lines:
         lines += ["", "What to ask first (the value of information: how much knowing the answer raises the chance that the "
                   "package then chosen is accepted):", *question_lines(result.information)]
     if result.tornado:
@@ -130,7 +134,8 @@ def render_sensitivity(result: Sensitivity) -> str:
         lines += ["", "Ties (never ordered as if one came first):", *[f"  {t.text}" for t in result.ties]]
     if result.break_even is not None:
         lines += ["", "Break-even values of the stated-world findings:", *break_even_lines(result.break_even)]
-    lines += ["", f"({result.method}; {result.seconds:.2f} s{'' if result.complete else '; INCOMPLETE: ' + result.reason})"]
+    how = "exact" if result.exact else "not exact"
+    lines += ["", f"({how}: {result.method}; {result.seconds:.2f} s{'' if result.complete else '; INCOMPLETE: ' + result.reason})"]
     return "\n".join(lines)
 
 
