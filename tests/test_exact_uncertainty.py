@@ -39,6 +39,9 @@ def test_deal_and_blocking_sets_equal_brute_force(scenario):
     assert holds(analysis.family, setting.probabilities) == oracle.deal_probability()
     assert analysis.complete
     assert analysis.missed == 0  # the enumeration alone found every maximal profile; the certification only confirmed it
+    on_model = analyse(Search.of(scenario), programme=False)  # the model's enumeration, where the programme answered first
+    assert on_model.family == analysis.family and on_model.missed == 0 and on_model.complete
+    assert {w.family for w in on_model.witnesses} == {w.family for w in analysis.witnesses}
 
 
 @settings(max_examples=examples(50))

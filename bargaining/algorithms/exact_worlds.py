@@ -14,11 +14,13 @@ taking part.  The worlds where it fails are those containing one of its minimal 
 
 *Every package.*  A package's fate depends only on its *profile*: which uncertain lines it keeps,
 which optional controllers accept it in the base world, which controlled issues it moves; a better
-profile is acceptable in more worlds.  The maximal profiles are enumerated on the one model in the
-base world (:mod:`bargaining.engine.profiles`): maximise the number of good coordinates, then cut
-off every profile at or below the one found; each solve gives a new maximal profile, and the last,
-infeasible one (checked without presolve by the solver) ends it: #maximal profiles + 1 solves.
-Every package is then dominated (acceptable in a subset of the worlds) by one of these *witnesses*.
+profile is acceptable in more worlds.  Where no optional controller's lines are at risk and the issues
+are discrete, the exact programme finds every maximal profile in one run (:func:`programme_packages`).
+Otherwise they are enumerated on the one model in the base world (:mod:`bargaining.engine.profiles`):
+maximise the number of good coordinates, then cut off every profile at or below the one found; each
+solve gives a new maximal profile, and the last, infeasible one (checked without presolve by the
+solver) ends it: #maximal profiles + 1 solves.  Every package is then dominated (acceptable in a
+subset of the worlds) by one of these *witnesses*.
 
 *The deal.*  A deal exists in R when some witness is acceptable there; its blocking sets are the
 minimal unions of one blocking set per witness (:func:`.blocking.either`).  Each of them is then
@@ -50,6 +52,8 @@ MAX_PACKAGES = 2000
 MAX_SETS = 200_000
 #: Seconds the exact programme may spend certifying one world before the model is asked instead.
 DP_SECONDS = 5.0
+#: Seconds the exact programme may spend enumerating the maximal packages before the model is asked instead.
+ENUMERATION_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -174,12 +178,19 @@ class Analysis:
 
 
 def maximal_packages(search: Search, setting: Setting, draw: World = STATED, *, max_packages: int = MAX_PACKAGES,
-                     warm: Sequence[Mapping[str, Any]] = ()) -> tuple[list[Witness], str]:
+                     warm: Sequence[Mapping[str, Any]] = (), programme: bool = True) -> tuple[list[Witness], str]:
     """Witnesses whose profiles cover every package's (see the module's docstring); "" when complete, else why not.
 
-    ``warm``: packages known from elsewhere (another draw); their profiles are cut off first."""
+    By the exact programme where it applies (:func:`programme_packages`; not with ``programme=False``), else
+    on the model.  ``warm``: packages known from elsewhere (another draw); their profiles are cut off first."""
     scenario = search.scenario
     found: list[Witness] = []
+    exact = programme_packages(scenario, setting, draw, search.deadline) if programme else None
+    if exact is not None:
+        if len(exact) > max_packages:
+            return exact[:max_packages], (f"the search stopped at {max_packages:,} maximal packages (there are "
+                                          f"{len(exact):,}); the chance of a deal is computed over those (a lower bound)")
+        return exact, ""
     with search.changes() as edit:
         edit.world(world(scenario, setting, 0, draw))
         profiles = Profiles(edit, setting.lines, setting.controllers, setting.issues)
@@ -230,6 +241,47 @@ def variants(scenario: Scenario, setting: Setting, profile: tuple[int, ...], mos
     return found
 
 
+def programme_packages(scenario: Scenario, setting: Setting, draw: World = STATED, deadline: float | None = None
+                       ) -> list[Witness] | None:
+    """The witnesses by the exact programme, in one run, where it applies (discrete issues, the stated numbers,
+    no optional controller at risk: a profile is then the set of uncertain lines a package keeps).  Each
+    uncertain line j gets a stand-in optional party whose only point is a soft copy of the line at price 1, so
+    its utility is -1 when a package breaks j: the Pareto frontier over the stand-ins is exactly the maximal
+    profiles.  None where the programme does not apply or gives up (the model answers then)."""
+    if scenario.continuous_issues or draw.reservations or draw.factors or setting.controllers or not setting.lines:
+        return None
+    data = scenario.to_dict()
+    taken = {p["id"] for p in data["parties"]} | {i["id"] for i in data["issues"]} | {r.get("id") for r in data.get("red_lines", [])}
+    names: list[str] = []
+    lines = data.setdefault("red_lines", [])
+    for j, k in enumerate(setting.lines):
+        name = f"held_{j}"
+        while name in taken:
+            name += "_"
+        names.append(name)
+        data["parties"].append({"id": name, "reservation": -1, "veto": False})
+        copy = {key: value for key, value in lines[k].items() if key in ("forbid", "require", "if", "then")}
+        lines.append({**copy, "party": name, "price": 1})
+    stand_ins = Scenario.from_dict(data, scenario.source)
+    not_real = list(setting.uncertain)  # the base world: no uncertain line real (the certain ones stay hard)
+    soft = {k: r.price for k, r in enumerate(stand_ins.red_lines) if r.soft}
+    soft.update({k: stand_ins.red_lines[k].price for k in not_real if stand_ins.red_lines[k].price is not None})
+    waived = [("red_line", k) for k in not_real if stand_ins.red_lines[k].price is None]
+    limit = time.perf_counter() + ENUMERATION_SECONDS
+    try:
+        frontier = dp_frontier(stand_ins, names, waived=waived, _soft=soft,
+                               deadline=limit if deadline is None else min(limit, deadline))
+    except NotApplicable:
+        return None
+    found = []
+    for choices in frontier.choices:
+        witness = package_family(scenario, setting, choices, draw)
+        if witness is None:  # cannot happen: the stand-ins change no one's acceptance
+            raise AssertionError("a package the programme found is not acceptable in the base world")
+        found.append(witness)
+    return found
+
+
 def deal_in(search: Search, setting: Setting, mask: int, draw: World = STATED, *, programme: bool = True
             ) -> tuple[Mapping[str, Any] | None, str]:
     """Some package acceptable in world ``mask`` (None: none), and what answered ("programme" or
@@ -259,7 +311,8 @@ def deal_in(search: Search, setting: Setting, mask: int, draw: World = STATED, *
 
 
 def analyse(search: Search, setting: Setting | None = None, draw: World = STATED, *, max_packages: int = MAX_PACKAGES,
-            max_sets: int = MAX_SETS, certify: bool = True, warm: Sequence[Mapping[str, Any]] = ()) -> Analysis:
+            max_sets: int = MAX_SETS, certify: bool = True, warm: Sequence[Mapping[str, Any]] = (),
+            programme: bool = True) -> Analysis:
     """The exact analysis in one draw: witnesses, the deal's blocking sets, each certified.
 
     Past ``max_packages`` witnesses, ``max_sets`` blocking sets or a time limit (``search.limited``)
@@ -270,10 +323,10 @@ def analyse(search: Search, setting: Setting | None = None, draw: World = STATED
     scenario = search.scenario
     setting = setting or setting_of(scenario)
     calls = search.solver.calls
-    witnesses, stopped = maximal_packages(search, setting, draw, max_packages=max_packages, warm=warm)
+    witnesses, stopped = maximal_packages(search, setting, draw, max_packages=max_packages, warm=warm, programme=programme)
     family, overflow = _deal_family(witnesses, max_sets)
     analysis = Analysis(scenario, setting, draw, witnesses, family)
-    methods = {"model"}
+    methods = {"model"} if search.solver.calls > calls else {"programme"}
     if stopped or overflow:
         analysis.complete, analysis.reason = False, stopped or overflow
     elif certify:
@@ -282,7 +335,7 @@ def analyse(search: Search, setting: Setting | None = None, draw: World = STATED
             todo = sorted((s for s in analysis.family if s not in checked), key=lambda s: (s.bit_count(), s))
             if not todo:
                 break
-            choices, how = deal_in(search, setting, todo[0], draw)
+            choices, how = deal_in(search, setting, todo[0], draw, programme=programme)
             if how == "time limit":
                 analysis.complete, analysis.reason = False, "the time limit stopped the certification of the blocking sets"
                 break
