@@ -136,15 +136,18 @@ SEED = Path(__file__).resolve().parents[1] / "data" / "europe_russia_ukraine.yam
 
 
 def check_seed_report(browser, path: Path, tmp_path: Path) -> None:
-    """The bundled case (no package acceptable): at least three figures -- the conflict and what each
-    concession would open -- render with no console error, and hovering a concession's point names it."""
-    page, errors, requests = open_report(browser, path, 3)
+    """The bundled case (no package acceptable): at least four figures -- what the findings hinge on (the
+    tornado, first), the conflict and what each concession would open -- render with no console error, and
+    hovering a concession's point names it."""
+    page, errors, requests = open_report(browser, path, 4)
     try:
         assert errors == [] and requests == []
-        assert page.locator(".js-plotly-plot").count() >= 3
+        assert page.locator(".js-plotly-plot").count() >= 4
         text = page.locator("main").inner_text()
         assert "If Russia drops: Russian administration follows the withdrawal" in text
-        assert "The conflict: what each requirement rules out" in page.locator(".js-plotly-plot").first.inner_text()
+        figures = page.locator(".js-plotly-plot")
+        assert "What the chance of a deal hinges on" in figures.first.inner_text()
+        assert "The conflict: what each requirement rules out" in figures.nth(1).inner_text()
         hover = page.evaluate("""() => {
             const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g.data.some(t => t.type === 'scatter3d'));
             const trace = gd.data.find(t => t.type === 'scatter3d' && (t.name || '').startsWith('If '));

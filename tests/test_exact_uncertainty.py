@@ -67,7 +67,8 @@ def test_packages_most_robust_and_information_equal_brute_force(scenario):
         top = max(min(oracle.enumeration.stated_gains[k][q] for q in parties) for k in winners)
         assert min(robust.exact_gains[q] for q in parties) == top, scenario.to_yaml()  # ties: the largest smallest stated gain
         families = {holds_family for holds_family in {c.family for c in classes(analysis)}}
-        assert len(robust.tied) == sum(1 for f in families if holds(f, analysis.setting.probabilities) == best) - 1
+        close = [f for f in families if best - holds(f, analysis.setting.probabilities) <= PROBABILITY_TOLERANCE]
+        assert len(robust.tied) == len(close) - 1  # every other acceptance profile as likely (within the tolerance) is named
 
     table = information(analysis)
     expected = oracle.value_of_information()

@@ -28,7 +28,7 @@ from ..engine.robust import build_robust, most_robust_choices, remove
 from ..engine.search import Search
 from ..results import Package
 from ..results.exact_uncertainty import ExactDeal, ExactRobustPackage, UncertainLine, lines_of, percent
-from ..results.ties import rank, ranked_questions
+from ..results.ties import PROBABILITY_TOLERANCE, rank, ranked_questions
 from ..scenario import Scenario, World, Worlds
 from ..scenario.worlds import slots
 from .blocking import Family, either, given, holds, positions
@@ -95,16 +95,17 @@ def most_robust(search: Search, analysis: Analysis, parties: Sequence[str]) -> E
     found = chances(analysis)
     if not found:
         return None
-    groups = rank(found, key=lambda item: item[1], tolerance=0)
-    best = groups[0]
-    if best.value == 0:
+    group = rank(found, key=lambda item: item[1], tolerance=PROBABILITY_TOLERANCE)[0]  # near-ties named too
+    if group.value == 0:
         return None
-    candidates = [_tie_break(search, analysis, c, parties) for c, _ in best.items]
+    exact_top = [(c, v) for c, v in group.items if v == group.value]  # these share the largest chance: the tie-break decides
+    candidates = [_tie_break(search, analysis, c, parties) for c, _ in exact_top]
     stated = [min((x.exact_gains[q] for q in parties), default=Fraction(0)) for x in candidates]
     top = max(range(len(candidates)), key=lambda n: stated[n])
-    chosen, (cls, value) = candidates[top], best.items[top]
+    chosen, (cls, value) = candidates[top], exact_top[top]
     lines = uncertain_lines(analysis)
-    tied = tuple(f"packages {family_words(analysis, c.family, lines)} ({percent(v)})" for n, (c, v) in enumerate(best.items) if n != top)
+    tied = tuple(f"packages {family_words(analysis, c.family, lines)} ({percent(v)}{'' if v == value else ', within the tolerance'})"
+                 for c, v in group.items if c is not cls)
     return ExactRobustPackage(**{**{f.name: getattr(chosen, f.name) for f in fields(Package)}, "criterion": "most robust"},
                               exact_probability=value, blocking=indices(analysis, cls.family), tied=tied, lines=lines,
                               complete=analysis.complete, exact=analysis.complete, method=analysis.method,
@@ -117,8 +118,8 @@ def family_words(analysis: Analysis, family: Family, lines: Sequence[UncertainLi
     groups = indices(analysis, family)
     if not groups:
         return "acceptable in every world"
-    return "acceptable unless " + "; or ".join(" and ".join(names[k] for k in g) + (" is" if len(g) == 1 else " are all") + " real"
-                                               for g in groups)
+    return "acceptable unless " + "; or ".join(" and ".join(names[k] for k in g) + (" is" if len(g) == 1 else " are both" if len(g) == 2
+                                                                                    else " are all") + " real" for g in groups)
 
 
 def maximal_worlds(family: Family, n: int) -> list[int]:

@@ -95,11 +95,12 @@ class ExactStudy:
         return frame
 
     def sensitivity(self, parties: Sequence[str], time_limit: float | None = None) -> Sensitivity:
+        """Everything :class:`~bargaining.results.Sensitivity` holds, within one ``time_limit`` for the whole."""
         started = time.perf_counter()
-        analysis = self.analysis(time_limit)
-        robust = self.most_robust(parties, time_limit)
-        voi = information(analysis)
-        with self.search.limited(None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - started))):
+        with self.search.limited(time_limit):  # one deadline: every step below keeps it
+            analysis = self.analysis(time_limit)
+            robust = self.most_robust(parties)
+            voi = information(analysis)
             bars, notes = tornado(self.search, analysis)
             try:
                 stated = solution_ties(self.search, parties) + coalition_ties(self.search)

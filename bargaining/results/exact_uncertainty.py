@@ -194,8 +194,8 @@ class ExactRobustPackage(Package, Result):
         names = {x.index: x.label for x in self.lines}
         if not self.blocking:
             return "acceptable in every world"
-        parts = [f"{names.get(g[0], g[0])} is real" if len(g) == 1 else f"{and_list([names.get(k, str(k)) for k in g])} are all real"
-                 for g in self.blocking]
+        parts = [f"{names.get(g[0], g[0])} is real" if len(g) == 1 else
+                 f"{and_list([names.get(k, str(k)) for k in g])} are {'both' if len(g) == 2 else 'all'} real" for g in self.blocking]
         return "acceptable unless " + "; or ".join(parts)
 
     def __repr__(self) -> str:
