@@ -2,9 +2,9 @@
 
 Every combination of real / not real of the lines with ``real`` (2^k worlds) is written out here,
 from the documented rules (each line real with its probability, independently; the probability
-read as the decimal written), and every package is evaluated in every world by
-:func:`oracle.enumerate_worlds` (which reads the raw scenario dict, not the package's evaluators).
-Nothing here uses the implementation's sampler or its blocking sets.
+read as the decimal written; a line not real is soft at its price, or absent without one), and every
+package is evaluated in every world from the raw scenario dict (:func:`evaluate`), with none of the
+package's evaluators, its sampler or its blocking sets.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from fractions import Fraction
 from itertools import product
 
 import numpy as np
-import pandas as pd
-from oracle import WorldEnumeration, enumerate_worlds
 
 from bargaining import Scenario
 
@@ -30,7 +28,7 @@ class ExactOracle:
     p: list[Fraction]
     worlds: list[tuple[bool, ...]]  # world -> real per line
     weight: list[Fraction]  # world -> probability
-    enumeration: WorldEnumeration
+    enumeration: Evaluated
 
     @property
     def accepted(self) -> np.ndarray:  # packages x worlds
@@ -98,15 +96,90 @@ def _weights(worlds: list[tuple[bool, ...]], p: list[Fraction]) -> list[Fraction
 
 
 def exact_oracle(scenario: Scenario, fixed: dict[str, float] | None = None) -> ExactOracle:
-    """Every world of the lines with ``real``; ``fixed``: columns held in every world (a party's id: its
-    reservation; ``factor:<party>:<issue>:<option>``: a point's factor), read by :func:`enumerate_worlds`."""
+    """Every world of the lines with ``real``; ``fixed``: values held in every world (a party's id: its
+    reservation; ``factor:<party>:<issue>:<option>``: a point's factor)."""
     raw = scenario.to_dict()
     uncertain = [r for r in raw.get("red_lines", []) if "real" in r]
     lines = [r["id"] for r in uncertain]
     p = [_frac(r["real"]) for r in uncertain]
     worlds = list(product([False, True], repeat=len(lines)))
-    table = pd.DataFrame([{**dict(zip(lines, w)), **(fixed or {})} for w in worlds], columns=[*lines, *(fixed or {})])
-    return ExactOracle(lines, p, worlds, _weights(worlds, p), enumerate_worlds(scenario, table))
+    rows = [{**dict(zip(lines, w)), **(fixed or {})} for w in worlds]
+    return ExactOracle(lines, p, worlds, _weights(worlds, p), evaluate(raw, rows))
+
+
+@dataclass
+class Evaluated:
+    """Every package (a dict issue -> option) in every world: acceptable or not, and each package's gains in the
+    stated world (every line with ``real`` hard)."""
+
+    packages: list[dict[str, str]]
+    accepted: np.ndarray  # packages x worlds
+    stated_gains: list[dict[str, Fraction]]
+
+
+def evaluate(raw: dict, rows: list[dict]) -> Evaluated:
+    """The documented rules, world by world: a line with ``real`` is hard when its world says real, else soft at its
+    price or absent; a line without ``real`` is soft with a price, hard without; a party accepts when its utility
+    (points times the world's factors, interactions, minus the prices of the soft lines it breaks) reaches its
+    reservation and its hard lines hold; a package is acceptable when every veto party accepts and every issue it
+    moves off its status quo has enough of its controllers accepting."""
+    issues = raw["issues"]
+    assert all("options" in i for i in issues), "discrete scenarios only"
+    packages = [{i["id"]: c for i, c in zip(issues, combo)} for combo in product(*[[o["id"] for o in i["options"]] for i in issues])]
+    veto = {q["id"] for q in raw["parties"] if q.get("veto", True)}
+    lines = raw.get("red_lines", [])
+    points = raw.get("utilities", {})
+
+    def holds(condition: dict, x: dict) -> bool:
+        return all(x[i] in ([w] if isinstance(w, str) else w) for i, w in condition.items())
+
+    def line_holds(r: dict, x: dict) -> bool:
+        if "forbid" in r:
+            return not holds(r["forbid"], x)
+        if "require" in r:
+            return holds(r["require"], x)
+        return not holds(r["if"], x) or holds(r["then"], x)
+
+    def status(r: dict, row: dict | None) -> str:
+        if "real" in r and row is not None and not row[r["id"]]:
+            return "soft" if "price" in r else "absent"
+        return "soft" if "price" in r and "real" not in r else "hard"
+
+    def utility(party: str, x: dict, row: dict | None, statuses: list[str]) -> Fraction:
+        total = Fraction(0)
+        for issue in issues:
+            value = _frac(points.get(party, {}).get(issue["id"], {}).get(x[issue["id"]], 0.0))
+            column = f"factor:{party}:{issue['id']}:{x[issue['id']]}"
+            if value and row is not None and column in row:
+                value *= Fraction(float(row[column]))
+            total += value
+        total += sum((_frac(i["value"]) for i in raw.get("interactions", []) if i["party"] == party and holds(i["when"], x)), Fraction(0))
+        total -= sum((_frac(r["price"]) for r, s in zip(lines, statuses) if r["party"] == party and s == "soft" and not line_holds(r, x)),
+                     Fraction(0))
+        return total
+
+    accepted = np.zeros((len(packages), len(rows)), dtype=bool)
+    stated_gains = []
+    for k, x in enumerate(packages):
+        for w, row in enumerate(rows):
+            statuses = [status(r, row) for r in lines]
+            ok = {}
+            for q in raw["parties"]:
+                reservation = Fraction(float(row[q["id"]])) if q["id"] in row else _frac(q["reservation"])
+                ok[q["id"]] = utility(q["id"], x, row, statuses) >= reservation and all(
+                    line_holds(r, x) for r, s in zip(lines, statuses) if r["party"] == q["id"] and s == "hard")
+            fine = all(ok[q] for q in veto)
+            for issue in issues:
+                rule = issue.get("controlled_by")
+                quo = next((o["id"] for o in issue["options"] if o.get("status_quo")), None)
+                if rule and x[issue["id"]] != quo:
+                    controllers, needed = (rule, 1) if isinstance(rule, list) else (rule["all"], len(rule["all"])) \
+                        if "all" in rule else (rule["of"], rule["at_least"])
+                    fine = fine and sum(ok[c] for c in controllers) >= needed
+            accepted[k, w] = fine
+        statuses = [status(r, None) for r in lines]
+        stated_gains.append({q["id"]: utility(q["id"], x, None, statuses) - _frac(q["reservation"]) for q in raw["parties"]})
+    return Evaluated(packages, accepted, stated_gains)
 
 
 def only_real_lines(scenario: Scenario) -> Scenario:
