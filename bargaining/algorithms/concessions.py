@@ -76,7 +76,8 @@ def _stated(package: Package, stated: Scenario) -> Package:
     if package.scenario is stated:
         return package
     return Package.evaluate(stated, package.exact_choices, signers=package.signers).with_(
-        criterion=package.criterion, optimal=package.optimal, caveat=package.caveat)
+        criterion=package.criterion, optimal=package.optimal, complete=package.complete, exact=package.exact,
+        method=package.method, reason=package.reason)
 
 
 def _with_reservation(scenario: Scenario, party: str, value: Fraction) -> Scenario:

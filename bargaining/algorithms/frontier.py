@@ -132,6 +132,7 @@ def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Packag
             package = best_on_frontier(_from_programme(search, found, time.perf_counter() - started, recheck=False), criterion, parties)
             if package is not None:
                 _recheck(search, package.exact_choices)
+                package = package.with_(method="dp", reason="read off the exact frontier of the dynamic programme")
             return package
     return best_package(search, criterion, parties)
 

@@ -21,7 +21,8 @@ def add_parser(subcommands: Any) -> None:
     genius.add_argument("-o", "--output", required=True, metavar="OUT.yaml", help="the scenario to write (.json for JSON)")
     genius.add_argument("--reservation", action="append", default=[], metavar="PARTY=VALUE", help="override a party's reservation (repeatable)")
     genius.add_argument("--name", help="the scenario's name (default: the domain file's stem)")
-    genius.add_argument("--over-one", choices=["warn", "error"], default="warn", help="a profile whose largest total exceeds 1 (Genius caps it): warn (default) or refuse")
+    genius.add_argument("--over-one", choices=["warn", "error"], default="warn", metavar="MODE",
+                        help="a profile whose largest total exceeds 1 (Genius caps it): warn, or error to refuse it (default: warn)")
     genius.set_defaults(run=import_genius)
 
 

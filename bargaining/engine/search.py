@@ -237,7 +237,7 @@ class Search(Reading):
 
     def reservation(self, party: str) -> Fraction:
         """The party's reservation in the current world, exactly."""
-        return self.scenario.reservation(party, self.world)
+        return self.scenario.exact_reservation(party, self.world)
 
     def utility_range(self, party: str) -> tuple[float, float]:
         """The lowest and highest utility any package can give the party."""
@@ -280,10 +280,11 @@ class Search(Reading):
     # ---- time
     @contextmanager
     def limited(self, seconds: float | None) -> Iterator[None]:
-        """Run a whole algorithm (many solves) under one time limit."""
+        """Run a whole algorithm (many solves) under one time limit (never beyond a limit already in force)."""
         previous = self.deadline
         if seconds is not None:
-            self.deadline = time.perf_counter() + seconds
+            ends = time.perf_counter() + seconds
+            self.deadline = ends if previous is None else min(previous, ends)
         try:
             yield
         finally:

@@ -9,8 +9,10 @@ from typing import Iterator, Sequence
 import pandas as pd
 
 from ..scenario import Requirement, Scenario, exact
+from .envelope import Result
+from .formatting import frame_html, number
 from .frontier import Frontier
-from .package import Package, number, packages_frame
+from .package import Package, packages_frame
 
 # --------------------------------------------------------------------------- why no package is acceptable
 
@@ -32,11 +34,12 @@ class ReservationCut:
     def __str__(self) -> str:
         if self.cut is None:
             return f"no reduction of {self.label} reservation alone opens it"
-        return f"{self.label} reservation {self.reservation:g} -> {float(self.reservation - self.cut):g} (a cut of {float(self.cut):g})"
+        return (f"{self.label} reservation {number(self.reservation)} -> {number(self.reservation - self.cut)} "
+                f"(a cut of {number(self.cut)})")
 
 
 @dataclass(frozen=True)
-class Diagnosis:
+class Diagnosis(Result):
     """Whether some package is acceptable; if none is, which requirements conflict and what would open it.
 
     ``conflict``: an irreducible set of requirements no package meets together.
@@ -96,7 +99,7 @@ class Concession:
     Either ``dropped``: red lines given up (a minimal set), or ``lowered``: a veto party's
     reservation lowered by the smallest cut that opens the space, all else as written.
     ``package`` is the deal the criterion picks then.  With frontiers asked for
-    (``space.opened(frontiers=True)``): ``frontier``, the Pareto frontier of the criteria
+    (``space.opened(frontier=True)``): ``frontier``, the Pareto frontier of the criteria
     parties' utilities with the concession made, and ``solutions``, each bargaining
     solution's package then.  Gains are always over the *stated* reservations, so that
     concessions compare on the same axes (a lowered reservation shows as a negative gain).
@@ -136,7 +139,7 @@ class Concession:
 
 
 @dataclass(frozen=True)
-class Concessions:
+class Concessions(Result):
     """The deal each minimal concession opens (``space.opened()``), smallest concessions first."""
 
     scenario: Scenario = field(repr=False)
@@ -161,7 +164,7 @@ class Concessions:
         return f"<Concessions ({self.criterion}; gains over the stated reservations):\n  " + "\n  ".join(lines) + ">"
 
     def _repr_html_(self) -> str:
-        return self.to_frame().to_html(index=False)
+        return frame_html(self.to_frame())
 
     def to_frame(self) -> pd.DataFrame:
         """One row per concession: "concession" (in words), "whose", then the package's columns; with frontiers,
