@@ -62,6 +62,9 @@ def _plain(value: float) -> str:
 
 
 def warn(message: str, depth: int = 3) -> None:
+    """A DeprecationWarning at the caller's line; every one says "next release" (the tests turn them into errors)."""
+    if "next release" not in message:
+        message += " (the old way goes in the next release)"
     warnings.warn(message, DeprecationWarning, stacklevel=depth)
 
 

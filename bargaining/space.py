@@ -1,11 +1,8 @@
-"""BargainingSpace: the one object users call.  It checks arguments, calls an algorithm, returns a result.
-
-Every public method returns a result object (:class:`~bargaining.results.envelope.Result`: complete,
-exact, method, reason, seconds; ``.to_frame()``, ``repr``, notebook HTML).  The conventions (the
-README's "Python API"): the subject first (a criterion, an issue, a package), options keyword-only;
-``time_limit`` in seconds bounds the whole call (None: the space's own limit, none unless the
-constructor set one; 0: no limit); the old names and positions work for one release, with a
-DeprecationWarning (:mod:`bargaining.arguments`).
+"""BargainingSpace: the one object users call.  It checks arguments, calls an algorithm, returns a result: a
+:class:`~bargaining.results.envelope.Result` (complete, exact, method, reason, seconds; ``.to_frame()``, ``repr``,
+HTML).  Conventions (README, "Python API"): the subject first, options keyword-only; ``time_limit`` in seconds bounds
+the whole call (None: the space's own, none unless set; 0: no limit); old names and positions work for one release,
+with a DeprecationWarning (:mod:`bargaining.arguments`).
 """
 
 from __future__ import annotations
@@ -146,7 +143,9 @@ class BargainingSpace:
             found = acceptable_packages(self._search, limit, self.progress, count_only)
             issues = [i.id for i in self.scenario.issues]
             ordered = sorted(found.packages, key=lambda x: (-sum(x.exact_utilities.values()), tuple(str(x.choices[i]) for i in issues)))
-            reason = "counted, not listed (count_only)" if count_only else "" if found.complete else f"the first {limit:,} listed"
+            reason = ("counted, not listed (count_only)" if count_only else "" if found.complete else
+                      f"the first {limit:,} listed (limit)" if limit is not None and len(ordered) >= limit else
+                      "the time limit stopped the listing; these are the packages found so far")
             return Acceptable(scenario=self.scenario, packages=tuple(ordered), count=found.count, complete=found.complete,
                               method={"none": "dp"}.get(found.method, found.method), reason=reason)
         return self._answer(run, time_limit)

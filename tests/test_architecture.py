@@ -132,7 +132,7 @@ def test_a_row_added_and_removed_between_solves_never_reaches_the_solver():
     from bargaining import BargainingSpace, Scenario
 
     space = BargainingSpace(Scenario.from_yaml(PACKAGE.parent / "data" / "logrolling.yaml"))
-    search = space.search
+    search = space._search
     with search.changes() as edit:
         edit.row(search.floor <= search.gain("seller"))  # the edit ends before any solve: undone cleanly
     assert len(search.m.scratch) == 0

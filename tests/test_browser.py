@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bargaining import BargainingSpace
-from bargaining.report import report
+from bargaining import write_report as report
 from test_report import INJECTED, small_scenario
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     cases = {"two": dict(parties=2), "three": dict(parties=3), "four": dict(parties=4),
              "infeasible": dict(parties=3, infeasible=True)}
     return {name: report(BargainingSpace(small_scenario(injected=True, **case), progress=False), folder / f"{name}.html",
-                         frontier_time_limit=20)
+                         time_limit=20)
             for name, case in cases.items()}
 
 
@@ -162,7 +162,7 @@ def test_seed_report_renders_its_figures(browser, tmp_path: Path) -> None:
     from bargaining import Scenario
 
     path = report(BargainingSpace(Scenario.from_yaml(SEED), progress=False), tmp_path / "seed.html",
-                  frontier_time_limit=10, uncertainty_samples=100)
+                  time_limit=10, samples=100)
     check_seed_report(browser, path, tmp_path)
 
 

@@ -83,8 +83,8 @@ def test_solve_json_prints_the_oracle_s_package(objective, capsys):
     data = json.loads(out)
     expected = enumerate_packages(scenario).best(objective, scenario.party_ids)
     assert data["acceptable"] is True and data["criterion"] == objective and data["optimal"] is True
-    assert tuple(scenario.utility(p, data["choices"]) for p in scenario.party_ids) in expected
-    assert data["utilities"] == {p: float(scenario.utility(p, data["choices"])) for p in scenario.party_ids}
+    assert tuple(scenario.exact_utility(p, data["choices"]) for p in scenario.party_ids) in expected
+    assert data["utilities"] == {p: float(scenario.exact_utility(p, data["choices"])) for p in scenario.party_ids}
     assert data["gains"] == {p: data["utilities"][p] - scenario.party[p].reservation for p in scenario.party_ids}
     assert data["signers"] == scenario.party_ids
 
@@ -110,7 +110,7 @@ def test_frontier_exits_1_on_a_closed_space_and_0_with_the_oracle_s_points(tmp_p
     scenario = Scenario.from_yaml(OPEN)
     frame = pd.read_csv(out, comment="#", dtype=str, keep_default_na=False)
     issues = [i.id for i in scenario.issues]
-    found = {tuple(scenario.utility(p, {i: row[i] for i in issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
+    found = {tuple(scenario.exact_utility(p, {i: row[i] for i in issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
     assert len(found) == len(frame) and found == enumerate_packages(scenario).frontier()
 
 

@@ -39,7 +39,7 @@ def test_conflict_is_irreducible(scenario):
 @given(scenarios(max_parties=3, optional_parties=True, controlled=True))
 def test_relaxations_are_all_minimal_opening_sets(scenario):
     space = BargainingSpace(scenario)
-    frame = space.relaxations(max_size=2)
+    frame = space.relaxations(max_size=2).to_frame()
     if enumerate_packages(scenario).acceptable.any():
         assert len(frame) == 0
         return
@@ -55,7 +55,7 @@ def test_relaxations_are_all_minimal_opening_sets(scenario):
 def _groups(space):
     from bargaining.algorithms.diagnose import minimal_relaxations
 
-    return minimal_relaxations(space.search, max_size=2)
+    return minimal_relaxations(space._search, max_size=2)
 
 
 # (the reservation cuts are compared with brute force in test_diagnosis_oracle.py, with non-empty answers)
@@ -69,7 +69,7 @@ def test_minimal_coalitions_match_brute_force(scenario):
     opening = [veto | frozenset(c) for size in range(len(optional) + 1) for c in combinations(optional, size)
                if enumerate_packages(scenario, coalition=veto | frozenset(c)).acceptable.any()]
     minimal = {c for c in opening if not any(o < c for o in opening)}
-    frame = space.coalitions()
+    frame = space.coalitions().to_frame()
     found = {frozenset(m.split(", ")) for m in frame["members"]}
     assert found == minimal
     assert list(frame["size"]) == sorted(frame["size"])

@@ -36,7 +36,7 @@ def check_frontier(scenario, request, result, truth):
         assert scenario.signers(choices, waived, coalition) is not None
         for issue_id, option_id in (request["fixed"] or {}).items():
             assert choices[issue_id] == option_id
-        assert utilities == {p: scenario.utility(p, choices) for p in scenario.party_ids}
+        assert utilities == {p: scenario.exact_utility(p, choices) for p in scenario.party_ids}
 
 
 def call(function, scenario, request, **extra):
@@ -74,7 +74,7 @@ def test_the_oracle_is_scenario_signers(scenario, data):
     truth = brute_force(scenario, request["waived"], request["coalition"])
     for k, choices in enumerate({i: truth.options[n][truth.index[row, n]] for n, i in enumerate(truth.issues)} for row in range(len(truth.index))):
         assert truth.acceptable[k] == (scenario.signers(choices, request["waived"], request["coalition"]) is not None)
-        assert [truth.utility(k, j) for j in range(len(truth.parties))] == [scenario.utility(p, choices) for p in truth.parties]
+        assert [truth.utility(k, j) for j in range(len(truth.parties))] == [scenario.exact_utility(p, choices) for p in truth.parties]
 
 
 @settings(max_examples=30)
@@ -264,8 +264,8 @@ def test_the_mip_frontier_agrees(seed):
     from bargaining import BargainingSpace
 
     for scenario in (random_scenario(6, 3, 3, seed=seed), coupled_scenario(6, 3, 3, seed=seed, interactions=4, forbids=2, if_thens=1)):
-        frame = BargainingSpace(scenario).frontier(solutions=False, workers=1)
-        mip = {tuple(Fraction(scenario.utility(p, {i.id: row[i.id] for i in scenario.issues})) for p in scenario.party_ids)
+        frame = BargainingSpace(scenario).frontier(solutions=False, workers=1).to_frame()
+        mip = {tuple(Fraction(scenario.exact_utility(p, {i.id: row[i.id] for i in scenario.issues})) for p in scenario.party_ids)
                for _, row in frame.iterrows()}
         assert dp_frontier(scenario).vectors() == mip
 
@@ -291,8 +291,8 @@ def test_thorough_mip_agreement(seed):
     from bargaining import BargainingSpace
 
     scenario = coupled_scenario(8, 3, 4, seed=seed, interactions=8, forbids=3, if_thens=2)
-    frame = BargainingSpace(scenario).frontier(solutions=False, workers=1)
-    mip = {tuple(scenario.utility(p, {i.id: row[i.id] for i in scenario.issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
+    frame = BargainingSpace(scenario).frontier(solutions=False, workers=1).to_frame()
+    mip = {tuple(scenario.exact_utility(p, {i.id: row[i.id] for i in scenario.issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
     truth = brute_force(scenario).frontier()
     assert dp_frontier(scenario).vectors() == truth
     assert mip == truth

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bargaining import BargainingSpace, Scenario, report
+from bargaining import BargainingSpace, Scenario
+from bargaining import write_report as report
 from bargaining.cli import main
 from bargaining.files import OutputPathError
 from oracle import enumerate_packages

@@ -126,7 +126,7 @@ def test_mixed_magnitudes_are_never_flagged_optimal(big, tmp_path, capsys):
         assert package is not None and scenario.is_acceptable(package.exact_choices)
         assert package.vector(scenario.party_ids) in truth.best(criterion, ["a", "b"])
         assert package.optimal and not package.caveat
-        searched = best_package(space.search, criterion, ["a", "b"])
+        searched = best_package(space._search, criterion, ["a", "b"])
         assert not searched.optimal and searched.caveat.startswith("not certified optimal")
         if criterion in ("maxmin", "utilitarian"):  # asked again for anything better until there is none
             assert searched.vector(scenario.party_ids) in truth.best(criterion, ["a", "b"])
@@ -168,8 +168,8 @@ def test_frontier_on_tiny_differences_is_exact(case):
     truth = enumerate_packages(scenario).frontier()
     if case == "tiny differences":
         assert len(truth) == 5
-    frame = BargainingSpace(scenario).frontier(time_limit=15)
-    found = {tuple(scenario.utility(p, row) for p in scenario.party_ids) for row in frame[["x", "y"]].to_dict("records")}
+    frame = BargainingSpace(scenario).frontier(time_limit=15).to_frame()
+    found = {tuple(scenario.exact_utility(p, row) for p in scenario.party_ids) for row in frame[["x", "y"]].to_dict("records")}
     assert frame.attrs["complete"] and frame.attrs["method"] == "dp" and found == truth
 
 

@@ -93,7 +93,7 @@ def test_the_watchdog_stops_highs_when_its_own_time_limit_does_not():
         def interrupt(self) -> None:
             self.stopped = True
 
-    solver = BargainingSpace(random_scenario(3, 3, 2)).search.solver
+    solver = BargainingSpace(random_scenario(3, 3, 2))._search.solver
     for deadline, stops in ((None, False), (time.perf_counter() + 60, False), (time.perf_counter() - 1, True)):
         solver._deadline = deadline
         event = Event()
@@ -114,9 +114,9 @@ def test_a_solve_stopped_by_the_watchdog_reads_as_the_time_limit(monkeypatch, ha
     from bargaining import Scenario
 
     monkeypatch.setattr(solver_module, "WATCHDOG_GRACE", -1e9)  # the watchdog's deadline has always passed
-    space = BargainingSpace(Scenario.from_yaml(hard), time_limit=100)
-    search = space.search
-    with search.changes() as edit:
+    space = BargainingSpace(Scenario.from_yaml(hard))
+    search = space._search
+    with search.changes() as edit, search.limited(100):
         for party in space.scenario.party_ids:  # maxmin: HiGHS needs a branch and bound, so its callback runs
             edit.row(search.floor <= search.gain(party))
         outcome, package = search.maximize(search.floor)

@@ -88,7 +88,7 @@ def test_exact_evaluator_matches_the_oracle_on_every_package():
         for k in range(len(truth.acceptable)):
             choices = truth.choices(k)
             for p in scenario.party_ids:
-                assert scenario.utility(p, choices) == truth.utilities(k)[p], (p, choices)
+                assert scenario.exact_utility(p, choices) == truth.utilities(k)[p], (p, choices)
             for line, red_line in zip(raw.get("red_lines", []), scenario.red_lines):
                 assert scenario.red_line_holds(red_line, choices) == raw_line_holds(line, choices), (line, choices)
             assert scenario.signers(choices) == truth.signers(k), choices

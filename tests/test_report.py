@@ -13,9 +13,10 @@ import pytest
 
 from bargaining import BargainingSpace, Scenario
 from bargaining import plots
-from bargaining.report import SECTIONS, Section, report, write_atomic
+from bargaining.report import SECTIONS, Section, write_atomic
+from bargaining.report import write_report as report
 
-report_module = importlib.import_module("bargaining.report")  # the module, even if bargaining exports report()
+report_module = importlib.import_module("bargaining.report")
 files_module = importlib.import_module("bargaining.files")
 
 INJECTED = "<img src=x onerror=window.__pwned=1>"
@@ -63,7 +64,7 @@ def small_scenario(parties: int, issues: int = 3, options: int = 3, seed: int = 
 
 
 def write_report(tmp_path: Path, scenario: Scenario, name: str = "report.html", **options) -> tuple[Path, str]:
-    path = report(BargainingSpace(scenario, progress=False), tmp_path / name, frontier_time_limit=20, **options)
+    path = report(BargainingSpace(scenario, progress=False), tmp_path / name, time_limit=20, **options)
     return path, path.read_text(encoding="utf-8")
 
 
@@ -315,7 +316,7 @@ def test_figures_seen_at_1400_px(spaces, tmp_path: Path) -> None:
     named on hover, padded 3-D axes with few ticks, no coloured axis text, headroom over the gains bars, amounts as the
     issue's choice labels, no empty rationale column."""
     logroll = BargainingSpace(Scenario.from_yaml(Path(__file__).parents[1] / "data" / "logrolling.yaml"), progress=False)
-    two = plots.frontier_figure(logroll.pareto_frontier(), acceptable=logroll.acceptable())
+    two = plots.frontier_figure(logroll.frontier(), acceptable=logroll.acceptable())
     assert next(t for t in two.data if t.name == "Pareto frontier").mode == "markers"
     hovers = [t.hovertext[0] for t in two.data if t.name in ("Maxmin (egalitarian)", "Nash")]
     assert all("Maxmin (egalitarian), Utilitarian, Nash and Kalai-Smorodinsky solutions (they coincide)" in h for h in hovers)
@@ -336,7 +337,7 @@ def test_figures_seen_at_1400_px(spaces, tmp_path: Path) -> None:
     data = scenario.to_dict()
     data["issues"][-1]["range"] = [0, 300]
     scenario = Scenario.from_dict(data)
-    frame = BargainingSpace(scenario, progress=False).frontier(solutions=False)
+    frame = BargainingSpace(scenario, progress=False).frontier(solutions=False).to_frame()
     cells = [c for row in plots.concession_map(frame, scenario).data[0].text for c in row]
     assert any("0 to 60 bn" in c for c in cells) and not any("60.0" in c or "e+" in c for c in cells)
 

@@ -14,9 +14,9 @@ pytestmark = pytest.mark.slow
 @given(scenarios(min_parties=4, max_parties=6, max_issues=5, max_options=4, optional_parties=True, controlled=True))
 def test_frontier_with_many_parties_matches_brute_force(scenario):
     truth = enumerate_packages(scenario)
-    frame = BargainingSpace(scenario).frontier(solutions=False)
+    frame = BargainingSpace(scenario).frontier(solutions=False).to_frame()
     issues = [i.id for i in scenario.issues]
-    found = {tuple(scenario.utility(p, {i: row[i] for i in issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
+    found = {tuple(scenario.exact_utility(p, {i: row[i] for i in issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
     assert len(found) == len(frame)
     assert found == truth.frontier()
 
@@ -44,7 +44,7 @@ def test_a_larger_frontier_matches_brute_force():
 
     scenario = random_scenario(8, 3, 3, seed=7)
     truth = enumerate_packages(scenario)
-    frame = BargainingSpace(scenario).frontier(solutions=False)
+    frame = BargainingSpace(scenario).frontier(solutions=False).to_frame()
     issues = [i.id for i in scenario.issues]
-    found = {tuple(scenario.utility(p, {i: row[i] for i in issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
+    found = {tuple(scenario.exact_utility(p, {i: row[i] for i in issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
     assert found == truth.frontier() and len(found) > 10

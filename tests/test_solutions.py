@@ -38,7 +38,7 @@ def test_best_with_optional_parties_and_controlled_issues(scenario, criterion):
 @given(scenarios(max_issues=4, optional_parties=True, controlled=True))  # (at most 256 packages: each one is a solve)
 def test_acceptable_set_matches_brute_force(scenario):
     truth = enumerate_packages(scenario)
-    frame = BargainingSpace(scenario).acceptable()
+    frame = BargainingSpace(scenario).acceptable().to_frame()
     found = {tuple(row) for row in frame[[i.id for i in scenario.issues]].itertuples(index=False)}
     assert len(found) == len(frame)
     assert found == truth.acceptable_set()
@@ -81,7 +81,7 @@ def test_ties_are_broken_by_the_largest_total():
             top = max(values)
             totals = {sum(truth.utilities(k).values()) for k, v in zip(rows, values) if v == top}
             # best() (read off the exact frontier here) and the model's own search with its tie-break solves
-            for package in (space.best(criterion), best_package(space.search, criterion, parties)):
+            for package in (space.best(criterion), best_package(space._search, criterion, parties)):
                 assert rows and package is not None
                 assert package.vector(scenario.party_ids) in truth.best(criterion, parties)
                 assert sum(package.exact_utilities.values()) == max(totals)
@@ -163,7 +163,7 @@ def test_the_models_search_matches_brute_force(scenario, criterion):
     truth = enumerate_packages(scenario)
     space = BargainingSpace(scenario)
     expected = truth.best(criterion, space.criteria_parties)
-    package = best_package(space.search, criterion, space.criteria_parties)
+    package = best_package(space._search, criterion, space.criteria_parties)
     assert (package is None) == (expected is None)
     if package is None:
         return
@@ -179,7 +179,7 @@ def test_the_models_listing_matches_brute_force(scenario):
     from bargaining.algorithms.acceptable import _by_the_model
 
     truth = enumerate_packages(scenario)
-    found = _by_the_model(BargainingSpace(scenario).search, None, False)
+    found = _by_the_model(BargainingSpace(scenario)._search, None, False)
     assert found.complete and found.method == "mip" and found.count == len(found.packages)
     assert {tuple(x.choices[i] for i in truth.issues) for x in found.packages} == truth.acceptable_set()
 

@@ -28,7 +28,7 @@ A result also gives ``.to_frame()`` (a pandas DataFrame), a one-line ``repr`` an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -37,11 +37,12 @@ class Result:
     """The provenance fields shared by every result object (keyword-only, so subclasses keep their
     own positional fields)."""
 
-    complete: bool = True
-    exact: bool = True
-    method: str = ""
-    reason: str = ""
-    seconds: float = 0.0
+    # how a result was found is not what it is: two equal packages found two ways compare equal
+    complete: bool = field(default=True, compare=False)
+    exact: bool = field(default=True, compare=False)
+    method: str = field(default="", compare=False)
+    reason: str = field(default="", compare=False)
+    seconds: float = field(default=0.0, compare=False)
 
     def provenance(self) -> dict[str, Any]:
         """The envelope as plain data (for JSON and tables)."""

@@ -137,7 +137,8 @@ class Package(Result):
         return pd.DataFrame([self.row()])
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (for JSON): the API's names."""
+        """Plain data (for JSON): the API's names, and how it was found (the provenance but the seconds it took,
+        so that the same answer gives the same data)."""
         return {
             "criterion": self.criterion,
             "optimal": self.optimal,
@@ -146,7 +147,7 @@ class Package(Result):
             "gains": self.gains,
             "signers": list(self.signers),
             **({"caveat": self.caveat} if self.caveat else {}),
-            **self.provenance(),
+            **{k: v for k, v in self.provenance().items() if k != "seconds"},
         }
 
     @property
