@@ -283,7 +283,7 @@ def eru_findings(data: dict) -> dict:
     found["no_admin_lever_can_move"] = {
         issue: BargainingSpace(eru_variant(data, drop={"ru_donbas_admin"}, add=[us_requires(issue)])).best("maxmin") is not None
         for issue in EU_LEVERS}
-    found["no_admin_phased"] = {t: no_admin.phased(t).package is not None for t in (2, 3)}
+    found["no_admin_phased"] = {t: no_admin.phased(phases=t).package is not None for t in (2, 3)}
     found["no_admin_phased_withdrawal_final_only"] = BargainingSpace(
         eru_variant(data, drop={"ru_donbas_admin"}, final_only={"ru_donbas_withdrawal"})).phased(phases=3).package is not None
     priced_nato = BargainingSpace(eru_variant(data, drop={"ru_donbas_admin"}, soften={"ru_nato_undertaking"}))

@@ -230,7 +230,7 @@ def test_two_party_frontier_figure(spaces) -> None:
     assert names[:2] == ["Other acceptable packages", "Pareto frontier"]
     assert "Maxmin (egalitarian)" in names and "Nash" in names
     frontier_trace = fig.data[1]
-    assert len(frontier_trace.x) == len(frontier.drop_duplicates(subset=space.scenario.party_ids))
+    assert len(frontier_trace.x) == len(frontier.to_frame().drop_duplicates(subset=space.scenario.party_ids))
     assert all("Issue 1" in h for h in frontier_trace.hovertext)
     assert len(fig.layout.shapes) >= 2  # reservation lines
 

@@ -145,7 +145,7 @@ def test_concession_map_values(case):
     fig = plots.concession_map(frontier, scenario)
     z = fig.data[0].z
     for row, issue in zip(z, scenario.issues):
-        chosen = list(frontier[issue.id])
+        chosen = list(frontier.to_frame()[issue.id])
         shares = [chosen.count(o) / len(chosen) for o in issue.option_ids]
         assert list(row[:len(shares)]) == pytest.approx(shares)
         assert all(v is None for v in row[len(shares):])
