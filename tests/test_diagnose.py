@@ -122,7 +122,7 @@ def check_opened(seen, scenario):
     assert set(cuts) == {cut.party for cut in space.diagnose().reservation_cuts if cut.cut is not None}
     for party, concession in cuts.items():
         data = scenario.to_dict()
-        lowered = concession.lowered.lowered_to
+        lowered = concession.lowered.exact_lowered_to
         next(p for p in data["parties"] if p["id"] == party)["reservation"] = float(lowered)
         truth = enumerate_packages(Scenario.from_dict(data))
         assert truth.acceptable.any()  # the smallest cut opens it

@@ -35,7 +35,7 @@ def test_everything_equals_brute_force_over_the_same_worlds(scenario):
     assert deal.probability == deals.mean()
     for w in deal.worlds:
         if w.deal:
-            assert tuple(w.gains[p] for p in parties) in oracle.maxmin_gains(w.world, parties)
+            assert tuple(w.exact_gains[p] for p in parties) in oracle.maxmin_gains(w.world, parties)
     assert list(deal.to_frame().index) == [int(w) for w in np.flatnonzero(deals)]
 
     best, winners = oracle.most_robust(parties)

@@ -179,7 +179,7 @@ def _share_of(wins: int, mask: np.ndarray) -> float:
     return wins / int(mask.sum()) if mask.any() else float("nan")
 
 
-def default_packages(study: Study, parties: Sequence[str], frontier: int = 50, frontier_seconds: float = 10.0
+def default_packages(study: Study, parties: Sequence[str], frontier: int = 50, frontier_seconds: float | None = 10.0
                      ) -> list[tuple[str, Mapping[str, Any]]]:
     """The four bargaining solutions of the stated world (one row per distinct package, labelled with
     every criterion that picks it), the most robust package, and up to ``frontier`` points of the

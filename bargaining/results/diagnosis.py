@@ -19,23 +19,34 @@ from .package import Package, packages_frame
 
 @dataclass(frozen=True)
 class ReservationCut:
-    """How far a veto party's reservation must fall to open the space (None: no cut alone opens it)."""
+    """How far a veto party's reservation must fall to open the space (None: no cut alone opens it).
+
+    ``cut`` and ``lowered_to`` are floats; ``exact_cut`` and ``exact_lowered_to`` the exact values."""
 
     party: str
     label: str
     reservation: float
-    cut: Fraction | None
+    exact_cut: Fraction | None
 
     @property
-    def lowered_to(self) -> Fraction | None:
+    def cut(self) -> float | None:
+        return None if self.exact_cut is None else float(self.exact_cut)
+
+    @property
+    def exact_lowered_to(self) -> Fraction | None:
         """The reservation after the cut (None: no cut alone opens the space)."""
-        return None if self.cut is None else exact(self.reservation) - self.cut
+        return None if self.exact_cut is None else exact(self.reservation) - self.exact_cut
+
+    @property
+    def lowered_to(self) -> float | None:
+        lowered = self.exact_lowered_to
+        return None if lowered is None else float(lowered)
 
     def __str__(self) -> str:
-        if self.cut is None:
+        if self.exact_cut is None:
             return f"no reduction of {self.label} reservation alone opens it"
-        return (f"{self.label} reservation {number(self.reservation)} -> {number(self.reservation - self.cut)} "
-                f"(a cut of {number(self.cut)})")
+        return (f"{self.label} reservation {number(self.reservation)} -> {number(self.exact_lowered_to or 0)} "
+                f"(a cut of {number(self.exact_cut)})")
 
 
 @dataclass(frozen=True)
@@ -122,8 +133,8 @@ class Concession:
     def label(self) -> str:
         """"If Russia drops: <red line>", "If Ukraine's reservation falls from 20 to 15"."""
         cut = self.lowered
-        if cut is not None and cut.lowered_to is not None:
-            return f"If {cut.label} reservation falls from {number(cut.reservation)} to {number(cut.lowered_to)}"
+        if cut is not None and cut.exact_lowered_to is not None:
+            return f"If {cut.label} reservation falls from {number(cut.reservation)} to {number(cut.exact_lowered_to)}"
         return concession_label(self.dropped)
 
     def __repr__(self) -> str:

@@ -124,7 +124,7 @@ class Relaxations(FrameCompat, Result):
     def to_frame(self) -> pd.DataFrame:
         """One row per way: kind, size, parties (comma-separated ids), requirements (in words), reservation_cut."""
         rows = [{"kind": r.kind, "size": r.size, "parties": ", ".join(r.parties), "requirements": r.label,
-                 "reservation_cut": None if r.cut is None or r.cut.cut is None else float(r.cut.cut)} for r in self.items]
+                 "reservation_cut": None if r.cut is None else r.cut.cut} for r in self.items]
         frame = pd.DataFrame(rows, columns=["kind", "size", "parties", "requirements", "reservation_cut"])
         frame["reservation_cut"] = frame["reservation_cut"].astype(float)
         return frame

@@ -33,12 +33,16 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
 @dataclass(frozen=True)
 class WorldDeal:
     """One sampled world: whether some package is acceptable, and the maxmin package's choices
-    and gains there (each gain over the party's reservation in that world)."""
+    and gains there (each gain over the party's reservation in that world; ``exact_gains`` exactly)."""
 
     world: int
     deal: bool
     choices: dict[str, Any] | None = None
-    gains: dict[str, Fraction] | None = None
+    exact_gains: dict[str, Fraction] | None = None
+
+    @property
+    def gains(self) -> dict[str, float] | None:
+        return None if self.exact_gains is None else {p: float(g) for p, g in self.exact_gains.items()}
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class DealProbability(Result):
     def to_frame(self) -> pd.DataFrame:
         """One row per world with a deal (index: the world's number in ``space.worlds()``): each
         criteria party's gain in that world's maxmin package."""
-        rows = {w.world: {p: float((w.gains or {})[p]) for p in self.parties} for w in self.worlds if w.deal}
+        rows = {w.world: {p: float((w.exact_gains or {})[p]) for p in self.parties} for w in self.worlds if w.deal}
         frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(self.parties))
         frame.index.name = "world"
         frame.attrs.update(probability=self.probability, interval=self.interval, samples=self.samples, seed=self.seed)
