@@ -383,6 +383,7 @@ def test_help_writes_defaults_one_way_and_names_the_same_kind_of_value_the_same_
         flat = " ".join(text.split())
         assert not re.search(r"\(default [^:]|default\)|\(default\)", flat), (name, re.findall(r".{30}default.{20}", flat))
         assert "{" not in text.split("\n\n", 1)[0], f"{name}: choices in braces inside brackets in the usage line"
+        assert not re.search(r"\([^()]*\(", flat), f"{name}: nested brackets in the help"
     metavars = {}
     for text in helps.values():
         for option, metavar in re.findall(r"(--[a-z-]+) ([A-Z][A-Z.=_]*)", text):
