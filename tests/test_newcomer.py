@@ -36,6 +36,23 @@ def lr() -> BargainingSpace:
     return BargainingSpace(Scenario.from_yaml(LOGROLL), progress=False)
 
 
+@pytest.fixture(scope="module")
+def seed_voi(seed):
+    """What learning each uncertainty would be worth on the bundled case (200 worlds), computed once."""
+    return seed.value_of_information(samples=200, seed=0, scheduler="serial")
+
+
+@pytest.fixture(scope="module")
+def seed_section(seed) -> str:
+    """The report's "How sure is this deal?" section on the bundled case (200 worlds), computed once."""
+    from bargaining.report import ReportContext
+    from bargaining.report.uncertainty_section import uncertainty_section
+
+    section = uncertainty_section(ReportContext(seed, samples=200))
+    assert section is not None
+    return str(section.html)
+
+
 # --------------------------------------------------------------------------- 1. the most robust package's signers
 
 
@@ -48,24 +65,18 @@ def test_the_most_robust_package_is_signed_by_those_who_accept_it_in_the_stated_
     assert robust.breaks == ("Russia: Russian administration follows the withdrawal",)
 
 
-def test_the_report_names_the_line_the_most_robust_package_breaks_and_tags_nobody_wrongly(seed):
-    from bargaining.report import ReportContext
-    from bargaining.report.uncertainty_section import uncertainty_section
-
-    section = uncertainty_section(ReportContext(seed, samples=200))
-    assert section is not None
-    body = str(section.html)
+def test_the_report_names_the_line_the_most_robust_package_breaks_and_tags_nobody_wrongly(seed_section):
+    body = seed_section
     table = body.split("The most robust package", 1)[1]
     assert table.count("stays out") == 1  # Russia, whose stated line it breaks; not Ukraine or the United States
     assert "Russian administration follows the withdrawal" in table.split("<table", 1)[0]
 
 
-def test_the_robustness_text_names_the_line_the_most_robust_package_breaks(seed):
+def test_the_robustness_text_names_the_line_the_most_robust_package_breaks(seed, seed_voi):
     from bargaining.present.text import render_robustness
 
     text = render_robustness(seed.scenario, seed.deal_probability(samples=200, seed=0, scheduler="serial"),
-                             seed.robustness(samples=200, seed=0), seed.most_robust(samples=200, seed=0),
-                             seed.value_of_information(samples=200, seed=0, scheduler="serial"))
+                             seed.robustness(samples=200, seed=0), seed.most_robust(samples=200, seed=0), seed_voi)
     assert "breaks, as stated: Russia: Russian administration follows the withdrawal" in text
 
 
@@ -308,10 +319,10 @@ def test_the_concession_map_colour_bar_title_sits_beside_the_bar(lr):
     assert bar.title.side == "right"
 
 
-def test_inert_questions_share_one_line_in_the_value_of_information_chart(seed):
+def test_inert_questions_share_one_line_in_the_value_of_information_chart(seed_voi):
     from bargaining import plots
 
-    voi = seed.value_of_information(samples=200, seed=0, scheduler="serial")
+    voi = seed_voi
     inert = [q for q in voi if q.rise == 0]
     assert len(inert) >= 2
     fig = plots.information_bars(voi)
@@ -320,11 +331,8 @@ def test_inert_questions_share_one_line_in_the_value_of_information_chart(seed):
     assert f"{len(inert)} other questions" in " ".join(bars.y)
 
 
-def test_the_acceptance_chart_shows_each_deal_with_the_most_robust(seed):
-    from bargaining.report import ReportContext
-    from bargaining.report.uncertainty_section import uncertainty_section
-
-    body = str(uncertainty_section(ReportContext(seed, samples=200)).html)
+def test_the_acceptance_chart_shows_each_deal_with_the_most_robust(seed_section):
+    body = seed_section
     figure = body.split('class="plotly-graph-div"', 1)[1].split("</figure>", 1)[0]  # the first figure: the acceptance bars
     assert "How often each package is acceptable" in figure
     assert "If Ukraine drops" in figure and "If Russia drops" in figure and "most robust" in figure
