@@ -242,3 +242,18 @@ def test_the_readme_api_table_is_the_code():
         assert positional == ([subject] if subject else []), name
         assert re.findall(r"`(\w+)`", options) == keywords, name
         assert returns.replace("\\|", "|") == str(signature.return_annotation), name
+
+
+def test_a_time_limit_in_opened_keeps_the_concessions_found_before_it(spaces, monkeypatch):
+    """The packages first, then the frontiers: a limit that runs out during the frontiers leaves every concession's
+    package, marked incomplete (the report's concession section used to fail on a loaded machine)."""
+    from bargaining.algorithms import concessions
+    from bargaining.errors import TimeLimitReached
+
+    def stopped(*args, **kwargs):
+        raise TimeLimitReached("stopped at the time limit")
+
+    monkeypatch.setattr(concessions, "find_frontier", stopped)
+    opened = spaces["empty_space"].opened(frontier=True, time_limit=30)
+    assert len(opened) == 3 and not opened.complete and all(c.frontier is None for c in opened)
+    assert "time limit" in opened.reason

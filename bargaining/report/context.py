@@ -99,9 +99,15 @@ class ReportContext:
 
     @cached_property
     def opened(self) -> Concessions:
-        """When nothing is acceptable: what each minimal concession would open, with its frontier (within the time limit)."""
-        return self._timed("concessions", lambda: self.space.opened("maxmin", max_size=1, frontier=True,
-                                                                      time_limit=self.time_limit or 0))
+        """When nothing is acceptable: what each minimal concession would open, with its frontier (within the time limit;
+        should the limit run out before any concession is found, the concessions without their frontiers, unbounded:
+        the report's time limit bounds its frontier searches, the rest runs to the end)."""
+        def compute() -> Concessions:
+            try:
+                return self.space.opened("maxmin", max_size=1, frontier=True, time_limit=self.time_limit or 0)
+            except TimeLimitReached:
+                return self.space.opened("maxmin", max_size=1, time_limit=0)
+        return self._timed("concessions", compute)
 
     @cached_property
     def found(self) -> Acceptable | None:
