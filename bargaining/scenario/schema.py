@@ -119,6 +119,8 @@ class Issue(_Strict):
     linkable: bool = False
     controlled_by: Control | None = None
     after: list[Id] | None = Field(default=None, description="phasing: leaves its status quo only after these issues have")
+    delivered_by: Control | None = Field(default=None, description="holding: the parties whose action moves it (see scenario.holding)")
+    snapback: "Snapback | None" = Field(default=None, description="holding: what it returns to when a party defects")
     rationale: str | None = None
 
     @model_validator(mode="after")
@@ -184,6 +186,41 @@ class Issue(_Strict):
         return next((o.id for o in self.options or [] if o.status_quo), None)
 
 
+class Snapback(_Strict):
+    """``snapback: {to: keep, against: [russia]}``: when a party in ``against`` defects, the issue, if it
+    is in place, returns to ``to`` (an option id, or an amount).  ``against`` defaults to every party
+    that does not deliver the issue (see :mod:`.holding`)."""
+
+    to: Union[Id, Number]
+    against: list[Id] | None = None
+    rationale: str | None = None
+
+
+Trigger = Literal["defection", "no_deal"]
+
+
+class Threat(_Strict):
+    """A threat: ``by`` will carry it out against ``against`` when ``trigger`` happens; ``cost`` is what
+    carrying it out costs each party named (points; negative: a gain), the threatener included.  It
+    counts only when credible: carrying it out costs the threatener nothing or less (see :mod:`.holding`)."""
+
+    id: Id
+    name: str | None = None
+    by: Id
+    against: list[Id]
+    trigger: Union[Trigger, list[Trigger]] = "defection"
+    cost: dict[str, Number]
+    rationale: str | None = None
+
+    @property
+    def triggers(self) -> list[str]:
+        return [self.trigger] if isinstance(self.trigger, str) else list(self.trigger)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
 class Interaction(_Strict):
     party: Id
     when: Condition
@@ -231,6 +268,9 @@ class RedLine(_Strict):
         return "forbid" if self.forbid is not None else "require" if self.require is not None else "if"
 
 
+Issue.model_rebuild()
+
+
 class ScenarioModel(_Strict):
     format: Literal[1]
     name: str
@@ -241,6 +281,7 @@ class ScenarioModel(_Strict):
     utility_rationales: dict[str, dict[str, str]] = Field(default_factory=dict)
     interactions: list[Interaction] = Field(default_factory=list)
     red_lines: list[RedLine] = Field(default_factory=list)
+    threats: list[Threat] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
