@@ -13,6 +13,8 @@ from .algorithms.coalitions import minimal_coalitions
 from .algorithms.concessions import concessions
 from .algorithms.diagnose import diagnose, minimal_relaxations, reservation_reductions
 from .algorithms.frontier import Method, best, find_frontier, solutions_on
+from .algorithms.holding import self_enforcing
+from .algorithms.holding_stability import stability
 from .algorithms.leverage import leverage
 from .algorithms.phasing import best_phased
 from .engine.numerics import Doubt
@@ -28,6 +30,8 @@ from .results import (
     Package,
     PhasePlan,
     RobustPackage,
+    SelfEnforcing,
+    Stability,
     check_criterion,
     coalitions_frame,
     packages_frame,
@@ -267,6 +271,41 @@ class BargainingSpace:
         if phases < 1:
             raise ValueError("phases must be at least 1")
         return best_phased(self.search, phases, check_criterion(criterion), self.criteria_parties)
+
+    # ---- will it hold? (docs/holding.md)
+    def self_enforcing(self, criterion: str = "maxmin", *, phases: int = 3, time_limit: float | None = None) -> SelfEnforcing:
+        """The criterion's best phased plan that holds step by step, or why none exists.
+
+        Self-enforcing: at every phase, each party that still has something to deliver gets at
+        least as much by continuing to the end as by defecting there (its items of that phase and
+        later withheld, the plan ended, snapbacks against it applied, credible threats carried
+        out).  ``.plan`` (a :class:`~bargaining.results.HeldPlan`: ``.plan``, ``.margins``,
+        ``.violations``) or None; ``.phased``: the best phased plan without the incentive rows when it
+        is another package or does not hold; ``.closest``: when none holds, the plan with the largest
+        smallest margin (who gains by defecting, where, by how much); ``.fixes``: what would make
+        the plan that fails hold (a move to a later phase, a snapback, an escrow, a guarantor's
+        threat), the smallest change first; ``.threats``: credible or not.  ``.to_frame()``: one
+        row per plan, phase and party (continuing, defecting, margin).
+        """
+        if phases < 1:
+            raise ValueError("phases must be at least 1")
+        return self_enforcing(self.search, phases, check_criterion(criterion), self.criteria_parties, time_limit)
+
+    def stability(self, package: Package | Mapping[str, Any], *, max_size: int = 2, time_limit: float | None = None) -> Stability:
+        """Can a party, or a coalition of up to ``max_size`` signers, gain by reneging on the items it
+        delivers after signing ``package`` (a Package or a choice dict), given snapbacks and credible
+        threats?  ``.stable``; ``.deviations`` (each coalition whose deviation pays every member: its
+        best one); ``.to_frame()``: one row per such coalition.  Exact enumeration, no solver;
+        ``time_limit`` stops it between coalitions (``.complete`` then False)."""
+        if max_size < 1:
+            raise ValueError("max_size must be at least 1")
+        if isinstance(package, Package):
+            chosen, label = package, package.criterion or ""
+        else:
+            chosen, label = self.search.package(self.scenario.check_package(package)), ""
+        if not chosen.signers:
+            raise ValueError("this package is not acceptable, so nobody signs it: stability asks about a signed package")
+        return stability(self.scenario, chosen, max_size, label, time_limit)
 
     def evaluate(self, choices: Mapping[str, Any]) -> Package:
         """A package of your own choosing, with its utilities and who would take part (empty if unacceptable).

@@ -125,6 +125,16 @@ def _plan_of(search: Search, block: HoldingBlock, package: Package, criterion: C
             if again is None:
                 raise RuntimeError("the self-enforcing package cannot be re-solved; please report this scenario")
             plan = PhasePlan(scenario, block.phases, criterion, package, phase_of(phasing, scenario, package, search.values))
+            smallest = held(plan, with_fixes=False).smallest
+            if smallest is not None:  # among plans as robust, the one that delivers earliest
+                with search.changes() as early:
+                    free_floor(early, block, float(smallest) - 1e-7 * (1 + abs(float(smallest))))
+                    _, earliest = search.maximize(block.earliness)
+                    if earliest is not None:
+                        sooner = PhasePlan(scenario, block.phases, criterion, package, phase_of(phasing, scenario, package, search.values))
+                        better = held(sooner, with_fixes=False)
+                        if better.holds and better.smallest is not None and better.smallest >= smallest and not check_plan(sooner):
+                            plan = sooner
     else:
         plan = PhasePlan(scenario, block.phases, criterion, package, phase_of(phasing, scenario, package, search.values))
     problems = check_plan(plan)

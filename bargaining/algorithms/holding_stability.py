@@ -33,9 +33,12 @@ MAX_ITEMS = 18
 RECHECK = 1e-9
 
 
-def stability(scenario: Scenario, package: Package, max_size: int = 2, label: str = "") -> Stability:
-    """Every coalition of up to ``max_size`` signers with a deviation that pays, with its best one."""
+def stability(scenario: Scenario, package: Package, max_size: int = 2, label: str = "",
+              time_limit: float | None = None) -> Stability:
+    """Every coalition of up to ``max_size`` signers with a deviation that pays, with its best one
+    (``time_limit``: stop between coalitions; the result is then incomplete)."""
     started = time.perf_counter()
+    stopped = False
     rules = holding_rules(scenario)
     final, signers = package.exact_choices, list(package.signers)
     moved = rules.moved(final)
@@ -44,6 +47,9 @@ def stability(scenario: Scenario, package: Package, max_size: int = 2, label: st
     checked = 0
     for size in range(1, max_size + 1):
         for coalition in combinations(signers, size):
+            if time_limit is not None and time.perf_counter() - started > time_limit:
+                stopped = True
+                break
             items = rules.withholdable(final, coalition, signers)
             if not items:
                 continue
@@ -58,8 +64,10 @@ def stability(scenario: Scenario, package: Package, max_size: int = 2, label: st
     reason = f"every coalition of up to {max_size} of the {len(signers)} signers that withholds something ({checked})"
     if skipped:
         reason += f"; not enumerated (more than {MAX_ITEMS} issues to withhold): {', '.join(skipped)}"
+    if stopped:
+        reason += f"; stopped at the time limit ({time_limit:g} s) after {checked} coalitions"
     return Stability(scenario=scenario, package=package, max_size=max_size, deviations=tuple(found), coalitions=checked,
-                     threats=threat_checks(scenario), label=label, complete=not skipped, exact=True, method="enumeration",
+                     threats=threat_checks(scenario), label=label, complete=not skipped and not stopped, exact=True, method="enumeration",
                      reason=reason, seconds=time.perf_counter() - started)
 
 

@@ -48,6 +48,8 @@ class HoldingBlock:
     floor: Any
     margin: dict[tuple[str, int], Any]
     has: dict[tuple[str, int], Any]
+    #: how many (issue, phase) pairs have the issue in place: larger is earlier delivery
+    earliness: Any = 0
 
 
 def switch_on(edit: Edit, phases: int) -> HoldingBlock:
@@ -63,9 +65,14 @@ def switch_on(edit: Edit, phases: int) -> HoldingBlock:
     return block
 
 
-def free_floor(edit: Edit, block: HoldingBlock) -> None:
-    """Let the smallest counted margin be any value (to maximise it) until the edit ends."""
+def free_floor(edit: Edit, block: HoldingBlock, at_least: float | None = None) -> None:
+    """Let the smallest counted margin be any value (to maximise it), or any value from ``at_least`` on,
+    until the edit ends."""
     edit._unfix(block.floor)
+    if at_least is not None:
+        previous = block.floor.lb
+        block.floor.setlb(at_least)
+        edit._undo.append(lambda: block.floor.setlb(previous))
 
 
 def build_holding(model: BargainingModel, phasing: PhasingBlock) -> HoldingBlock:
@@ -144,7 +151,9 @@ def build_holding(model: BargainingModel, phasing: PhasingBlock) -> HoldingBlock
                     add(gate >= W[i.id] + state.moved(i.id, T) - state.moved(i.id, t - 1) - 1)
             add(margin[p, t] + (reach + width[p] + 1) * (1 - gate) >= h.floor)
     h.deactivate()
-    return HoldingBlock(h, T, h.floor, margin, has)
+    staged = [i for i in scenario.issues if i.status_quo_choice is not None]
+    earliness = sum(_State(model, b, "", 1, {}, add, AND, h).moved(i.id, t) for i in staged for t in range(1, T + 1))
+    return HoldingBlock(h, T, h.floor, margin, has, earliness)
 
 
 def _is(x: Flag, value: int) -> bool:

@@ -221,7 +221,7 @@ class Stability(Result):
         return not self.deviations
 
     def __repr__(self) -> str:
-        what = self.label or self.package.criterion or "package"
+        what = f"{self.label} package" if self.label else "package"
         if self.stable:
             return f"<Stability of the {what}: stable ({self.coalitions} coalitions of up to {self.max_size} checked)>"
         best = self.deviations[0]
