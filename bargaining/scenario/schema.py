@@ -7,9 +7,10 @@ every id a field refers to.  The format itself is documented in ``docs/scenario-
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, field_validator, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
 Number = Annotated[float, Strict()]
@@ -195,6 +196,15 @@ class Snapback(_Strict):
     against: list[Id] | None = None
     rationale: str | None = None
 
+    @field_validator("to", mode="before")
+    @classmethod
+    def _choice(cls, value: Any) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"[a-z0-9_]+", value):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        raise ValueError(f"expected an option id (for a discrete issue) or an amount (for a continuous one), got {value!r}")
+
 
 Trigger = Literal["defection", "no_deal"]
 
@@ -211,6 +221,23 @@ class Threat(_Strict):
     trigger: Union[Trigger, list[Trigger]] = "defection"
     cost: dict[str, Number]
     rationale: str | None = None
+
+    @field_validator("trigger", mode="before")
+    @classmethod
+    def _trigger(cls, value: Any) -> Any:
+        allowed = ("defection", "no_deal")
+        items = value if isinstance(value, list) else [value]
+        if not items or any(x not in allowed for x in items) or len(set(items)) < len(items):
+            raise ValueError(f"trigger is 'defection' (the target defects), 'no_deal' (no agreement) or a list of both, got {value!r}")
+        return value
+
+    @field_validator("cost", mode="before")
+    @classmethod
+    def _cost(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a mapping party id -> points lost when it is carried out (e.g. {{russia: 2, baltic_states: 5}}), "
+                             f"got {value!r}")
+        return value
 
     @property
     def triggers(self) -> list[str]:
