@@ -168,6 +168,9 @@ def test_results_display(tmp_path):
     assert list(frame.columns) == ["plan", "phase", "party", "delivers", "continuing", "defecting", "margin"]
     assert result.to_dict()["holds"] is True and result.complete and result.exact and result.method == "model"
     stability = space.stability(result.plan.plan.package)
-    assert stability.stable and "stable" in repr(stability) and stability.method == "enumeration"
+    # signed all at once, West gains 5 by reneging on the relief: nothing snaps back against West
+    assert not stability.stable and stability.method == "enumeration" and "gain by reneging" in repr(stability)
+    assert [(d.coalition, d.reneged, d.gains) for d in stability.deviations] == [(("west",), ("relief",), {"west": 5})]
+    assert list(stability.to_frame()["coalition"]) == ["west"]
     with pytest.raises(ValueError, match="not acceptable"):
         space.stability({"ceasefire": "none", "withdrawal": "withdrawn", "relief": "keep"})
