@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from ..results import HeldPlan, SelfEnforcing, Stability, number
 from ..scenario import Scenario
-from .labels import esc, layout
+from .labels import esc, layout, wrap
 
 #: Bar colours: a party that prefers to continue, one that gains by defecting.
 HOLDS, BREAKS = "#3a7d44", "#c0392b"
@@ -33,16 +33,17 @@ def margin_figure(held: HeldPlan, title: str | None = None) -> go.Figure:
                  f"<br>defecting at phase {t}: {number(held.defecting[p, t] or 0)}<br>margin: {number(held.margins[p, t] or 0, sign=True)}"
                  for p in parties]
         fig.add_trace(go.Bar(x=[scenario.party[p].label for p in parties], y=values, marker_color=[HOLDS if v >= 0 else BREAKS for v in values],
+                             text=[number(v, sign=True) for v in values], textposition="outside", cliponaxis=False,
                              hovertext=hover, hoverinfo="text", showlegend=False), row=1, col=t)
         idle = [scenario.party[p].label for p in scenario.party_ids if held.margins.get((p, t)) is None]
         if idle:
-            fig.add_annotation(text="nothing left to deliver: " + esc(", ".join(idle)), xref=f"x{'' if t == 1 else t} domain",
-                               yref="paper", x=0.5, y=-0.28, showarrow=False, font=dict(size=10, color="#666"))
+            fig.add_annotation(text="nothing left to deliver:<br>" + wrap(", ".join(idle), 45, 4), xref=f"x{'' if t == 1 else t} domain",
+                               yref="paper", x=0.5, y=-0.62, showarrow=False, font=dict(size=10, color="#666"), align="center")
         fig.add_hline(y=0, line_color="#444", line_width=1, row=1, col=t)
     fig.update_yaxes(title_text="margin (continuing - defecting)", row=1, col=1)
     heading = title or ("Each party's margin between continuing and defecting, phase by phase"
                         + ("" if held.holds else ": red bars gain by defecting"))
-    return layout(fig, esc(heading), height=430, margin=dict(l=70, r=30, t=70, b=120))
+    return layout(fig, esc(heading), height=520, margin=dict(l=70, r=30, t=70, b=200))
 
 
 def render_holding(result: SelfEnforcing, stabilities: list[Stability] | None = None) -> str:
