@@ -272,40 +272,25 @@ class BargainingSpace:
             raise ValueError("phases must be at least 1")
         return best_phased(self.search, phases, check_criterion(criterion), self.criteria_parties)
 
-    # ---- will it hold? (docs/holding.md)
     def self_enforcing(self, criterion: str = "maxmin", *, phases: int = 3, time_limit: float | None = None) -> SelfEnforcing:
-        """The criterion's best phased plan that holds step by step, or why none exists.
-
-        Self-enforcing: at every phase, each party that still has something to deliver gets at
-        least as much by continuing to the end as by defecting there (its items of that phase and
-        later withheld, the plan ended, snapbacks against it applied, credible threats carried
-        out).  ``.plan`` (a :class:`~bargaining.results.HeldPlan`: ``.plan``, ``.margins``,
-        ``.violations``) or None; ``.phased``: the best phased plan without the incentive rows when it
-        is another package or does not hold; ``.closest``: when none holds, the plan with the largest
-        smallest margin (who gains by defecting, where, by how much); ``.fixes``: what would make
-        the plan that fails hold (a move to a later phase, a snapback, an escrow, a guarantor's
-        threat), the smallest change first; ``.threats``: credible or not.  ``.to_frame()``: one
-        row per plan, phase and party (continuing, defecting, margin).
-        """
+        """The criterion's best phased plan in which no party gains by defecting at any phase, or why none exists
+        (docs/holding.md).  ``.plan`` (margins, violations) or None; ``.phased``: the best phased plan without
+        incentives when it differs or fails; ``.closest``: when none holds, the plan with the largest smallest
+        margin; ``.fixes``: what would make the failing plan hold, smallest change first; ``.threats``."""
         if phases < 1:
             raise ValueError("phases must be at least 1")
         return self_enforcing(self.search, phases, check_criterion(criterion), self.criteria_parties, time_limit)
 
     def stability(self, package: Package | Mapping[str, Any], *, max_size: int = 2, time_limit: float | None = None) -> Stability:
-        """Can a party, or a coalition of up to ``max_size`` signers, gain by reneging on the items it
-        delivers after signing ``package`` (a Package or a choice dict), given snapbacks and credible
-        threats?  ``.stable``; ``.deviations`` (each coalition whose deviation pays every member: its
-        best one); ``.to_frame()``: one row per such coalition.  Exact enumeration, no solver;
-        ``time_limit`` stops it between coalitions (``.complete`` then False)."""
+        """Whether a party or a coalition of up to ``max_size`` signers gains by reneging on what it delivers
+        after signing ``package`` (a Package or choices), given snapbacks and credible threats (docs/holding.md).
+        Exact enumeration; ``time_limit`` stops it between coalitions (``.complete`` then False)."""
         if max_size < 1:
             raise ValueError("max_size must be at least 1")
-        if isinstance(package, Package):
-            chosen, label = package, package.criterion or ""
-        else:
-            chosen, label = self.search.package(self.scenario.check_package(package)), ""
+        chosen = package if isinstance(package, Package) else self.search.package(self.scenario.check_package(package))
         if not chosen.signers:
             raise ValueError("this package is not acceptable, so nobody signs it: stability asks about a signed package")
-        return stability(self.scenario, chosen, max_size, label, time_limit)
+        return stability(self.scenario, chosen, max_size, chosen.criterion or "", time_limit)
 
     def evaluate(self, choices: Mapping[str, Any]) -> Package:
         """A package of your own choosing, with its utilities and who would take part (empty if unacceptable).

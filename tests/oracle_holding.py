@@ -12,7 +12,6 @@ from fractions import Fraction
 from itertools import combinations, product
 
 import numpy as np
-
 from oracle import Grid, enumerate_packages
 
 from bargaining.scenario import Scenario
@@ -191,7 +190,7 @@ class HoldOracle:
     def fixes(self, k: int, plan: np.ndarray, phases: int) -> set[tuple]:
         """The single changes that make a plan hold: ("move", issue, to phase, margin), ("snapback", issue,
         against, margin), and ("escrow", party, amount) for each party that gains by defecting."""
-        final, moved, signers = self.package(k)
+        _final, moved, _signers = self.package(k)
         base = self.margins(k, plan[None, :], phases)[0]
         deficit: dict[str, Fraction] = {}
         for j, p in enumerate(self.parties):

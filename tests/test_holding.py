@@ -5,16 +5,16 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracle_holding import HoldOracle
+from strategies_holding import holding_scenarios
 
 from bargaining import BargainingSpace, Package, Scenario
 from bargaining.algorithms.holding_fixes import fixes
 from bargaining.results import PhasePlan
 from bargaining.scenario import holding_rules
-from budget import examples
-from oracle_holding import HoldOracle
-from strategies_holding import holding_scenarios
 
 CRITERIA = ["maxmin", "utilitarian", "nash", "kalai"]
 

@@ -3,10 +3,10 @@
 from fractions import Fraction
 
 import pytest
+from test_cases import eru_variant
 
 from bargaining import BargainingSpace, Scenario
 from bargaining.scenario import holding_rules
-from test_cases import eru_variant
 
 VETO = ("ukraine", "russia", "united_states")
 
@@ -52,7 +52,7 @@ def test_as_written_and_the_deals_that_cannot_be_phased(data):
 
 
 def test_moscow_drops_the_administration_demand(data):
-    change = dict(drop={"ru_donbas_admin"}, final_only={"ru_donbas_withdrawal"})
+    change = {"drop": {"ru_donbas_admin"}, "final_only": {"ru_donbas_withdrawal"}}
     space = BargainingSpace(eru_variant(data, **change))
     result = space.self_enforcing("maxmin", phases=3)
     held = result.plan

@@ -16,7 +16,7 @@ issue at once, which the programme's issue-by-issue stages cannot carry.
 from __future__ import annotations
 
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..engine.holding import HoldingBlock, free_floor, switch_on
 from ..engine.phasing import phase_of
@@ -56,7 +56,7 @@ def self_enforcing(search: Search, phases: int, criterion: Criterion, parties: S
     """The best self-enforcing plan in ``phases`` phases under the criterion, or why none exists."""
     started = time.perf_counter()
     scenario = search.scenario
-    base = dict(scenario=scenario, phases=phases, criterion=criterion, threats=threat_checks(scenario), method="model")
+    base = {"scenario": scenario, "phases": phases, "criterion": criterion, "threats": threat_checks(scenario), "method": "model"}
 
     def done(**fields: object) -> SelfEnforcing:
         return SelfEnforcing(**base, seconds=time.perf_counter() - started, **fields)  # type: ignore[arg-type]

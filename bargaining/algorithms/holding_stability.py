@@ -17,9 +17,10 @@ issues is not enumerated (the result then says it is incomplete).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from itertools import combinations
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -144,10 +145,8 @@ class _Table:
         for issue in scenario.issues:
             points = scenario.exact_points(party, issue.id)
 
-            def value(choice: Any) -> float:
-                if issue.is_continuous:
-                    return float(points.get(PER_UNIT, 0) * choice)
-                return float(points.get(choice, 0))
+            def value(choice: Any, points: dict[str, Fraction] = points, amount: bool = issue.is_continuous) -> float:
+                return float(points.get(PER_UNIT, 0) * choice) if amount else float(points.get(choice, 0))
             placed, held, column = self._choice(issue.id, out)
             terms.append(np.full(len(out), value(placed)) if column is None else np.where(column, value(held), value(placed)))
         for x in scenario.interactions:

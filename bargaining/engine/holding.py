@@ -25,8 +25,9 @@ line's ``broken`` is 1 only when the package breaks it (the model's utilities ar
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pyomo.environ as pyo
 

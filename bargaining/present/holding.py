@@ -38,12 +38,12 @@ def margin_figure(held: HeldPlan, title: str | None = None) -> go.Figure:
         idle = [scenario.party[p].label for p in scenario.party_ids if held.margins.get((p, t)) is None]
         if idle:
             fig.add_annotation(text="nothing left to deliver:<br>" + wrap(", ".join(idle), 45, 4), xref=f"x{'' if t == 1 else t} domain",
-                               yref="paper", x=0.5, y=-0.62, showarrow=False, font=dict(size=10, color="#666"), align="center")
+                               yref="paper", x=0.5, y=-0.62, showarrow=False, font={"size": 10, "color": "#666"}, align="center")
         fig.add_hline(y=0, line_color="#444", line_width=1, row=1, col=t)
     fig.update_yaxes(title_text="margin (continuing - defecting)", row=1, col=1)
     heading = title or ("Each party's margin between continuing and defecting, phase by phase"
                         + ("" if held.holds else ": red bars gain by defecting"))
-    return layout(fig, esc(heading), height=520, margin=dict(l=70, r=30, t=70, b=200))
+    return layout(fig, esc(heading), height=520, margin={"l": 70, "r": 30, "t": 70, "b": 200})
 
 
 def render_holding(result: SelfEnforcing, stabilities: list[Stability] | None = None) -> str:

@@ -35,30 +35,30 @@ def holding_section(ctx: ReportContext) -> Section:
             continue
         figure = ctx.figure(margin_figure(held), "Red bars: the party gains that much by defecting at that phase.")
         fixes = [f.text + ("" if f.margin is None else f" (margin then {number(f.margin)})") for f in held.fixes[:8]]
-        failing.append(dict(title=title, violations=held.describe_violations(scenario), moves=_moves(held), figure=figure, fixes=fixes))
+        failing.append({"title": title, "violations": held.describe_violations(scenario), "moves": _moves(held), "figure": figure, "fixes": fixes})
     moves = _moves(result.plan) if result.plan is not None else []
     stabilities = []
     for criterion in CRITERIA:
         package = ctx.solutions.get(criterion)
         if package is None:
             continue
-        found = ctx._timed("stability", lambda: space.stability(package))
+        found = ctx._timed("stability", lambda package=package: space.stability(package))
         best = found.deviations[0] if found.deviations else None
         text = "none" if best is None else (
             " + ".join(ctx.party_label[p] for p in best.coalition) + (" withholds " if len(best.coalition) == 1 else " withhold ") + ", ".join(scenario.issue[i].label for i in best.reneged)
             + ": " + ", ".join(f"{ctx.party_label[p]} {number(g, sign=True)}" for p, g in best.gains.items()))
-        stabilities.append(dict(name=criterion, stable=found.stable, best=text, count=len(found.deviations)))
+        stabilities.append({"name": criterion, "stable": found.stable, "best": text, "count": len(found.deviations)})
     return Section("Will it hold?", ctx.render_template(
         "holding", threats=_threats(ctx, result.threats), open=True, criterion="maxmin", plan=result.plan is not None,
         plan_table=plan_table, plan_note=plan_note, moves=moves, reason=result.reason, failing_plans=failing, stabilities=stabilities))
 
 
 def _threats(ctx: ReportContext, threats: Any) -> list[dict[str, str]]:
-    return [dict(label=t.label, by=ctx.party_label[t.by], against=", ".join(ctx.party_label[p] for p in t.against),
-                 triggers=" or ".join(t.triggers), why=t.why) for t in threats]
+    return [{"label": t.label, "by": ctx.party_label[t.by], "against": ", ".join(ctx.party_label[p] for p in t.against),
+                 "triggers": " or ".join(t.triggers), "why": t.why} for t in threats]
 
 
 def _moves(held: HeldPlan) -> list[dict[str, Any]]:
     """One row per phase: its number and what it switches on ((issue, choice) pairs)."""
-    return [dict(phase=t, moves=held.plan.moves(t)) for t in range(1, held.plan.phases + 1)]
+    return [{"phase": t, "moves": held.plan.moves(t)} for t in range(1, held.plan.phases + 1)]
 

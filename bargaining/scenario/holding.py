@@ -47,75 +47,28 @@ is strictly better off (payoff above its utility in the package).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from .evaluate import red_line_holds
+from .delivery import Delivery, condition_issues, credible, delivery, snapback_breaks
 from .numbers import exact, exact_or_id
-from .schema import PER_UNIT, AllOf, AtLeast, Issue, RedLine, Threat
+from .schema import Threat
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core import Scenario
+
+__all__ = ["Delivery", "HoldingRules", "PhaseOf", "condition_issues", "credible", "delivery", "holding_rules",
+           "snapback_breaks"]
 
 #: Issue id -> phase (1..T) in which the issue leaves its status quo (issues that stay put are absent).
 PhaseOf = Mapping[str, int]
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """Who delivers an issue's move: ``parties``, of whom ``need`` must act (None: every one taking part)."""
-
-    parties: tuple[str, ...]
-    need: int | None
-    source: str  # "delivered_by", "controlled_by", "points or red lines"
-
-    def describe(self, labels: Mapping[str, str] | None = None) -> str:
-        names = [labels.get(p, p) if labels else p for p in self.parties]
-        if not names:
-            return "nobody"
-        if self.need is None or self.need >= len(names):
-            return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"{'any' if self.need == 1 else self.need} of " + ", ".join(names)
-
-
-def condition_issues(red_line: RedLine) -> set[str]:
-    """The issues a red line's conditions name."""
-    return {i for c in (red_line.forbid, red_line.require, red_line.if_, red_line.then) if c for i in c}
-
-
-def delivery(issue: Issue, party_ids: Sequence[str], red_lines: Sequence[RedLine],
-             utilities: Mapping[str, Mapping[str, Mapping[str, float]]]) -> Delivery:
-    """The rule: ``delivered_by``, else ``controlled_by``, else the parties whose points or red lines name the issue."""
-    rule, source = (issue.delivered_by, "delivered_by") if issue.delivered_by is not None else (issue.controlled_by, "controlled_by")
-    if isinstance(rule, AtLeast):
-        return Delivery(tuple(rule.of), rule.at_least, source)
-    if isinstance(rule, AllOf):
-        return Delivery(tuple(rule.all), None, source)
-    if rule is not None:
-        return Delivery(tuple(rule), None if source == "delivered_by" else 1, source)
-    naming = [p for p in party_ids
-              if any(v for k, v in utilities.get(p, {}).get(issue.id, {}).items() if issue.is_continuous == (k == PER_UNIT))
-              or any(r.party == p and issue.id in condition_issues(r) for r in red_lines)]
-    return Delivery(tuple(naming), None, "points or red lines")
-
-
-def snapback_breaks(issue: Issue, to: Any, deliverers: Collection[str], red_lines: Sequence[RedLine]) -> list[int]:
-    """The hard red lines of the issue's deliverers, about this issue alone, that returning to ``to`` breaks
-    (they would not carry such a snapback out)."""
-    return [k for k, r in enumerate(red_lines) if r.party in deliverers and not r.soft and condition_issues(r) == {issue.id}
-            and not red_line_holds(r, {issue.id: to})]
-
-
-def credible(threat: Threat) -> bool:
-    """Carrying the threat out costs its threatener nothing or less."""
-    return exact(threat.cost.get(threat.by, 0.0)) <= 0
-
-
 class HoldingRules:
     """The rules above compiled for one scenario (see :func:`holding_rules`)."""
 
-    def __init__(self, scenario: "Scenario"):
+    def __init__(self, scenario: Scenario):
         self.scenario = scenario
         utilities = {p: {i.id: scenario.points(p, i.id) for i in scenario.issues} for p in scenario.party_ids}
         self.delivery = {i.id: delivery(i, scenario.party_ids, scenario.red_lines, utilities) for i in scenario.issues}
@@ -131,7 +84,7 @@ class HoldingRules:
         self.threats: list[Threat] = list(scenario.threats)
         self.credible = {t.id: credible(t) for t in self.threats}
 
-    def with_snapback(self, issue_id: str, to: Any, against: Collection[str]) -> "HoldingRules":
+    def with_snapback(self, issue_id: str, to: Any, against: Collection[str]) -> HoldingRules:
         """These rules with one more snapback (a fix to try; the scenario is unchanged)."""
         rules = copy.copy(self)
         rules.snapback = {**self.snapback, issue_id: (to, frozenset(against))}
@@ -230,7 +183,7 @@ class HoldingRules:
         return [i for i in self.moved(final) if self.withheld(i, signers, coalition)]
 
 
-def holding_rules(scenario: "Scenario") -> HoldingRules:
+def holding_rules(scenario: Scenario) -> HoldingRules:
     """The compiled rules of a scenario (built once, then kept with it)."""
     cache: dict[str, HoldingRules] = scenario.__dict__.setdefault("_holding", {})
     if "rules" not in cache:

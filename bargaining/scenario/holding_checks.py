@@ -11,8 +11,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from .delivery import delivery, snapback_breaks
 from .errors import Problem, suggest
-from .holding import delivery, snapback_breaks
 from .numbers import exact
 from .schema import PER_UNIT, AllOf, AtLeast, Issue, ScenarioModel
 
@@ -21,7 +21,7 @@ def check_holding(model: ScenarioModel) -> list[Problem]:
     """Every problem of the holding fields, with its place and the fix."""
     problems: list[Problem] = []
     parties = [p.id for p in model.parties]
-    issues = {i.id: i for i in model.issues}
+    {i.id: i for i in model.issues}
 
     def party(name: str, place: tuple) -> bool:
         if name not in parties:
