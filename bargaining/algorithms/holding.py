@@ -67,7 +67,7 @@ def self_enforcing(search: Search, phases: int, criterion: Criterion, parties: S
             if not opens(search):
                 return done(reason="the bargaining space is closed: no package is acceptable, phased or not "
                                    "('bargaining diagnose FILE' says what conflicts)")
-            phased = best_phased(search, phases, criterion, parties)
+            phased = best_phased(search, phases, criterion, list(parties))
             if phased.package is None:
                 return done(reason=phased.reason)
             best_plain = held(phased)

@@ -93,21 +93,22 @@ def _best_deviation(scenario: Scenario, rules: HoldingRules, final: Mapping[str,
     def exact_gains(row: int) -> dict[str, Fraction]:
         return rules.deviation_gains(final, [items[j] for j in np.flatnonzero(out[row])], coalition)
 
-    pays = (gains > 0).all(axis=1) & ~close.any(axis=1)
-    for row in np.flatnonzero(close.any(axis=1) & (gains > -RECHECK * (1 + size)).all(axis=1)):
-        pays[row] = all(g > 0 for g in exact_gains(int(row)).values())
+    pays: np.ndarray = np.asarray((gains > 0).all(axis=1) & ~close.any(axis=1), dtype=bool)
+    for unsure in np.flatnonzero(close.any(axis=1) & (gains > -RECHECK * (1 + size)).all(axis=1)):
+        pays[unsure] = all(g > 0 for g in exact_gains(int(unsure)).values())
     if not pays.any():
         return None
     smallest = np.where(pays, gains.min(axis=1), -np.inf)
     top = smallest.max()
     near = np.flatnonzero(pays & (smallest >= top - RECHECK * (1 + size.max(axis=1)) * 4))
     ranked = []
-    for row in near:
-        g = exact_gains(int(row))
-        ranked.append(((min(g.values()), sum(g.values()), -int(out[row].sum()), [-j for j in np.flatnonzero(out[row])]), int(row), g))
-    _, row, g = max(ranked, key=lambda x: x[0])
-    reneged = tuple(items[j] for j in np.flatnonzero(out[row]))
-    return Deviation(tuple(coalition), reneged, g, int(pays.sum()))
+    for candidate in near:
+        g = exact_gains(int(candidate))
+        key = (min(g.values()), sum(g.values()), -int(out[candidate].sum()), [-int(j) for j in np.flatnonzero(out[candidate])])
+        ranked.append((key, int(candidate), g))
+    _, chosen, best = max(ranked, key=lambda x: x[0])
+    reneged = tuple(items[j] for j in np.flatnonzero(out[chosen]))
+    return Deviation(tuple(coalition), reneged, best, int(pays.sum()))
 
 
 class _Table:
@@ -160,13 +161,13 @@ class _Table:
 
     def _line(self, line: Any, out: np.ndarray) -> np.ndarray:
         if line.forbid is not None:
-            return ~self._condition(line.forbid, out)
+            return np.asarray(~self._condition(line.forbid, out))
         if line.require is not None:
             return self._condition(line.require, out)
-        return ~self._condition(line.if_, out) | self._condition(line.then, out)
+        return np.asarray(~self._condition(line.if_, out) | self._condition(line.then, out))
 
     def utility(self, party: str, out: np.ndarray) -> np.ndarray:
-        return np.sum(self._terms(party, out), axis=0)
+        return np.asarray(np.sum(self._terms(party, out), axis=0))
 
     def size(self, party: str, out: np.ndarray) -> np.ndarray:
-        return np.sum(np.abs(self._terms(party, out)), axis=0)
+        return np.asarray(np.sum(np.abs(self._terms(party, out)), axis=0))

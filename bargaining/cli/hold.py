@@ -39,11 +39,13 @@ def run(args: argparse.Namespace) -> int:
     with announced(f"bargaining hold ({args.objective}, {args.phases} phases)", args.time_limit), space.deadline(args.time_limit):
         result = space.self_enforcing(args.objective, phases=args.phases)
         packages = []
-        if result.plan is not None or result.closest is not None or result.phased is not None:
-            packages.append(space.best(args.objective))
-            if result.plan is not None and result.plan.plan.package is not None and result.plan.plan.package.key() != packages[0].key():
-                packages.append(result.plan.plan.package.with_(criterion=f"self-enforcing {args.objective}"))
-        stabilities = [space.stability(p, max_size=args.coalition_size) for p in packages if p is not None]
+        best = space.best(args.objective) if result.plan or result.closest or result.phased else None
+        if best is not None:
+            packages.append(best)
+        plan = result.plan.plan.package if result.plan is not None else None
+        if plan is not None and (best is None or plan.key() != best.key()):
+            packages.append(plan.with_(criterion=f"self-enforcing {args.objective}"))
+        stabilities = [space.stability(p, max_size=args.coalition_size) for p in packages]
     if args.json:
         print(json.dumps({"self_enforcing": result.to_dict(), "stability": [s.to_dict() for s in stabilities]}, indent=2, default=float))
     else:

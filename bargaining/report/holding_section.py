@@ -4,12 +4,13 @@ stability of each bargaining solution once signed (docs/holding.md)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
 
 from ..present.holding import margin_figure
-from ..results import CRITERIA, HeldPlan, number
+from ..results import CRITERIA, HeldPlan, Stability, number
 from .context import ReportContext, Section
 
 #: The phases the report plans in (as the phasing section).
@@ -42,7 +43,7 @@ def holding_section(ctx: ReportContext) -> Section:
         package = ctx.solutions.get(criterion)
         if package is None:
             continue
-        found = ctx._timed("stability", lambda package=package: space.stability(package))
+        found: Stability = ctx._timed("stability", partial(space.stability, package))
         best = found.deviations[0] if found.deviations else None
         text = "none" if best is None else (
             " + ".join(ctx.party_label[p] for p in best.coalition) + (" withholds " if len(best.coalition) == 1 else " withhold ") + ", ".join(scenario.issue[i].label for i in best.reneged)

@@ -168,7 +168,7 @@ class SelfEnforcing(Result):
     def _repr_html_(self) -> str:
         head = f"<p>{html.escape(repr(self)[1:-1])}</p>"
         held = self.plan or self.closest
-        return head + ("" if held is None else held.to_frame().to_html(index=False))
+        return head + ("" if held is None else str(held.to_frame().to_html(index=False)))
 
     def to_frame(self) -> pd.DataFrame:
         """Every evaluated plan's margins: a column ``plan`` ("self-enforcing", "best phased", "closest"),
@@ -231,7 +231,7 @@ class Stability(Result):
                 f"{', '.join(best.reneged)} ({gains})>")
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(repr(self)[1:-1])}</p>" + self.to_frame().to_html(index=False)
+        return f"<p>{html.escape(repr(self)[1:-1])}</p>" + str(self.to_frame().to_html(index=False))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per coalition whose deviation pays: coalition, size, reneges on, the smallest and each

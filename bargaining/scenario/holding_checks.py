@@ -21,9 +21,8 @@ def check_holding(model: ScenarioModel) -> list[Problem]:
     """Every problem of the holding fields, with its place and the fix."""
     problems: list[Problem] = []
     parties = [p.id for p in model.parties]
-    {i.id: i for i in model.issues}
 
-    def party(name: str, place: tuple) -> bool:
+    def party(name: str, place: tuple[str | int, ...]) -> bool:
         if name not in parties:
             problems.append(Problem(place, f"unknown party '{name}'{suggest(name, parties)}"))
             return False
@@ -46,8 +45,13 @@ def check_holding(model: ScenarioModel) -> list[Problem]:
         if issue.snapback is not None:
             problems += _snapback(model, index, issue, parties, party)
 
-    seen = {x.id: (kind, k) for kind, items in (("parties", model.parties), ("issues", model.issues), ("red_lines", model.red_lines))
-            for k, x in enumerate(items) if x.id is not None}
+    seen: dict[str, tuple[str, int]] = {}
+    ids: list[tuple[str, list[str | None]]] = [("parties", [p.id for p in model.parties]), ("issues", [i.id for i in model.issues]),
+                                               ("red_lines", [r.id for r in model.red_lines])]
+    for kind, names in ids:
+        for k, known in enumerate(names):
+            if known is not None:
+                seen.setdefault(known, (kind, k))
     scales = {p: _scale(model, p) for p in parties}
     for index, threat in enumerate(model.threats):
         here = ("threats", index)
