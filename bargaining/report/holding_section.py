@@ -18,10 +18,14 @@ PHASES = 3
 
 
 def holding_section(ctx: ReportContext) -> Section:
+    return Section("Will it hold?", _body(ctx))
+
+
+def _body(ctx: ReportContext) -> Markup:
     space, scenario = ctx.space, ctx.scenario
     if not ctx.feasible:
         closed = ctx._timed("holding", lambda: space.self_enforcing("maxmin", phases=1))
-        return Section("Will it hold?", ctx.render_template("holding", threats=_threats(ctx, closed.threats), open=False))
+        return ctx.render_template("holding", threats=_threats(ctx, closed.threats), open=False)
     result = ctx._timed("holding", lambda: space.self_enforcing("maxmin", phases=PHASES, time_limit=ctx.frontier_time_limit))
     plan_table, plan_note = Markup(""), ""
     if result.plan is not None:
@@ -49,9 +53,9 @@ def holding_section(ctx: ReportContext) -> Section:
             " + ".join(ctx.party_label[p] for p in best.coalition) + (" withholds " if len(best.coalition) == 1 else " withhold ") + ", ".join(scenario.issue[i].label for i in best.reneged)
             + ": " + ", ".join(f"{ctx.party_label[p]} {number(g, sign=True)}" for p, g in best.gains.items()))
         stabilities.append({"name": criterion, "stable": found.stable, "best": text, "count": len(found.deviations)})
-    return Section("Will it hold?", ctx.render_template(
+    return ctx.render_template(
         "holding", threats=_threats(ctx, result.threats), open=True, criterion="maxmin", plan=result.plan is not None,
-        plan_table=plan_table, plan_note=plan_note, moves=moves, reason=result.reason, failing_plans=failing, stabilities=stabilities))
+        plan_table=plan_table, plan_note=plan_note, moves=moves, reason=result.reason, failing_plans=failing, stabilities=stabilities)
 
 
 def _threats(ctx: ReportContext, threats: Any) -> list[dict[str, str]]:
