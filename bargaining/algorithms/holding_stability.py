@@ -8,14 +8,16 @@ state and its payoffs are those of :mod:`bargaining.scenario.holding`: R at the 
 in place, snapbacks against C applied, credible threats carried out.  It pays when every member is
 strictly better off than in the package.
 
-No solver: every deviation is enumerated.  Utilities are summed in floating point over all subsets at
-once (numpy); every comparison within 1e-9 of the sizes involved is made again exactly with the
-scenario's rules, so every verdict is exact.  A coalition withholding more than :data:`MAX_ITEMS`
-issues is not enumerated (the result then says it is incomplete).
+No solver: every deviation is enumerated, all subsets of a coalition at once (numpy), in exact
+arithmetic: every number involved (points, amounts x per_unit, interaction values, prices, threat costs,
+the package's utilities) is an exact fraction, and all of them are scaled by their common denominator to
+integers, so sums and comparisons are exact.  A coalition withholding more than :data:`MAX_ITEMS` issues
+is not enumerated (the result then says it is incomplete).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
@@ -25,13 +27,11 @@ from typing import Any
 import numpy as np
 
 from ..results import Deviation, Package, Stability
-from ..scenario import PER_UNIT, HoldingRules, Scenario, holding_rules
+from ..scenario import PER_UNIT, HoldingRules, Scenario, exact, holding_rules
 from .holding import threat_checks
 
 #: Subsets of at most 2**MAX_ITEMS issues are enumerated per coalition.
 MAX_ITEMS = 18
-#: Relative margin under which a comparison is redone exactly.
-RECHECK = 1e-9
 
 
 def stability(scenario: Scenario, package: Package, max_size: int = 2, label: str = "",
@@ -85,35 +85,35 @@ def _best_deviation(scenario: Scenario, rules: HoldingRules, final: Mapping[str,
     if not len(out):
         return None
     table = _Table(scenario, rules, final, moved, items, coalition)
-    gains = np.stack([table.utility(p, out) - float(package.exact_utilities[p]) - float(rules.threat_cost(coalition, p))
-                      for p in coalition], axis=1)
-    size = np.stack([table.size(p, out) + abs(float(package.exact_utilities[p])) for p in coalition], axis=1)
-    close = np.abs(gains) <= RECHECK * (1 + size)
-
-    def exact_gains(row: int) -> dict[str, Fraction]:
-        return rules.deviation_gains(final, [items[j] for j in np.flatnonzero(out[row])], coalition)
-
-    pays: np.ndarray = np.asarray((gains > 0).all(axis=1) & ~close.any(axis=1), dtype=bool)
-    for unsure in np.flatnonzero(close.any(axis=1) & (gains > -RECHECK * (1 + size)).all(axis=1)):
-        pays[unsure] = all(g > 0 for g in exact_gains(int(unsure)).values())
+    terms = {p: table.terms(p, out) for p in coalition}
+    constants = {p: -package.exact_utilities[p] - rules.threat_cost(coalition, p) for p in coalition}
+    numbers = [v for p in coalition for _, values in terms[p] for v in values] + list(constants.values())
+    scale = math.lcm(*(v.denominator for v in numbers))
+    largest = max((abs(v) for v in numbers), default=Fraction(0)) * scale * (len(numbers) + 1)
+    dtype: Any = np.int64 if largest < 2**62 else object
+    gains = np.zeros((len(out), len(coalition)), dtype=dtype)
+    for j, p in enumerate(coalition):
+        gains[:, j] += int(constants[p] * scale)
+        for pick, values in terms[p]:
+            column = np.array([int(v * scale) for v in values], dtype=dtype)
+            gains[:, j] += column[pick]
+    pays = (gains > 0).all(axis=1)
     if not pays.any():
         return None
-    smallest = np.where(pays, gains.min(axis=1), -np.inf)
-    top = smallest.max()
-    near = np.flatnonzero(pays & (smallest >= top - RECHECK * (1 + size.max(axis=1)) * 4))
-    ranked = []
-    for candidate in near:
-        g = exact_gains(int(candidate))
-        key = (min(g.values()), sum(g.values()), -int(out[candidate].sum()), [-int(j) for j in np.flatnonzero(out[candidate])])
-        ranked.append((key, int(candidate), g))
-    _, chosen, best = max(ranked, key=lambda x: x[0])
+    rows = np.flatnonzero(pays)
+    smallest, total, size = gains[rows].min(axis=1), gains[rows].sum(axis=1), out[rows].sum(axis=1)
+    # the largest smallest gain, then the largest total, then the fewest issues, then the first in the issues' order
+    order = sorted(range(len(rows)), key=lambda r: (-smallest[r], -total[r], size[r], [-int(x) for x in out[rows[r]]]))
+    chosen = int(rows[order[0]])
     reneged = tuple(items[j] for j in np.flatnonzero(out[chosen]))
-    return Deviation(tuple(coalition), reneged, best, int(pays.sum()))
+    return Deviation(tuple(coalition), reneged, {p: Fraction(int(gains[chosen, j]), scale) for j, p in enumerate(coalition)},
+                     int(pays.sum()))
 
 
 class _Table:
-    """Utilities of the deviation states in floating point, all subsets at once: each withheld issue at its status
-    quo, the other moved issues in place (after the snapbacks against the coalition), the rest as in the package."""
+    """The deviation states of a coalition, all subsets at once: each withheld issue at its status quo, the other
+    moved issues in place (after the snapbacks against the coalition), the rest as in the package.  A party's
+    utility there is a sum of terms, each (an index per subset, the exact values it indexes)."""
 
     def __init__(self, scenario: Scenario, rules: HoldingRules, final: Mapping[str, Any], moved: list[str], items: list[str],
                  coalition: Sequence[str]):
@@ -122,42 +122,19 @@ class _Table:
         self.placed = rules.state_after(final, moved, coalition)  # nothing withheld
         self.withheld = {i: scenario.issue[i].status_quo_choice for i in items}
 
-    def _choice(self, issue_id: str, out: np.ndarray) -> tuple[Any, Any, np.ndarray | None]:
-        """(choice in place, choice withheld, the column of ``out`` saying which) for one issue."""
-        if issue_id in self.column:
-            return self.placed[issue_id], self.withheld[issue_id], out[:, self.column[issue_id]]
-        return self.placed[issue_id], None, None
-
     def _atom(self, issue_id: str, want: Any, out: np.ndarray) -> np.ndarray:
-        placed, held, column = self._choice(issue_id, out)
-        ok = self.scenario.holds({issue_id: want}, {issue_id: placed})
-        if column is None:
-            return np.full(len(out), ok)
-        return np.where(column, self.scenario.holds({issue_id: want}, {issue_id: held}), ok)
+        """Per subset: whether the atom holds."""
+        holds = self.scenario.holds({issue_id: want}, {issue_id: self.placed[issue_id]})
+        if issue_id not in self.column:
+            return np.full(len(out), holds)
+        held = self.scenario.holds({issue_id: want}, {issue_id: self.withheld[issue_id]})
+        return np.where(out[:, self.column[issue_id]], held, holds)
 
     def _condition(self, condition: Mapping[str, Any], out: np.ndarray) -> np.ndarray:
         mask = np.ones(len(out), dtype=bool)
         for issue_id, want in condition.items():
             mask &= self._atom(issue_id, want, out)
         return mask
-
-    def _terms(self, party: str, out: np.ndarray) -> list[np.ndarray]:
-        scenario, terms = self.scenario, []
-        for issue in scenario.issues:
-            points = scenario.exact_points(party, issue.id)
-
-            def value(choice: Any, points: dict[str, Fraction] = points, amount: bool = issue.is_continuous) -> float:
-                return float(points.get(PER_UNIT, 0) * choice) if amount else float(points.get(choice, 0))
-            placed, held, column = self._choice(issue.id, out)
-            terms.append(np.full(len(out), value(placed)) if column is None else np.where(column, value(held), value(placed)))
-        for x in scenario.interactions:
-            if x.party == party:
-                terms.append(self._condition(x.when, out) * float(x.value))
-        for line in scenario.red_lines:
-            if line.party == party and line.soft:
-                holds = self._line(line, out)
-                terms.append(~holds * -float(line.price or 0))
-        return terms
 
     def _line(self, line: Any, out: np.ndarray) -> np.ndarray:
         if line.forbid is not None:
@@ -166,8 +143,24 @@ class _Table:
             return self._condition(line.require, out)
         return np.asarray(~self._condition(line.if_, out) | self._condition(line.then, out))
 
-    def utility(self, party: str, out: np.ndarray) -> np.ndarray:
-        return np.asarray(np.sum(self._terms(party, out), axis=0))
+    def terms(self, party: str, out: np.ndarray) -> list[tuple[np.ndarray, list[Fraction]]]:
+        """The party's utility in each subset's state = the sum over terms of values[index]."""
+        scenario, found = self.scenario, []
+        zero = np.zeros(len(out), dtype=np.int64)
+        for issue in scenario.issues:
+            points = scenario.exact_points(party, issue.id)
 
-    def size(self, party: str, out: np.ndarray) -> np.ndarray:
-        return np.asarray(np.sum(np.abs(self._terms(party, out)), axis=0))
+            def value(choice: Any, points: dict[str, Fraction] = points, amount: bool = issue.is_continuous) -> Fraction:
+                return points.get(PER_UNIT, Fraction(0)) * exact(choice) if amount else points.get(choice, Fraction(0))
+            placed = value(self.placed[issue.id])
+            if issue.id in self.column:
+                found.append((out[:, self.column[issue.id]].astype(np.int64), [placed, value(self.withheld[issue.id])]))
+            elif placed:
+                found.append((zero, [placed]))
+        for x in scenario.interactions:
+            if x.party == party:
+                found.append((self._condition(x.when, out).astype(np.int64), [Fraction(0), exact(x.value)]))
+        for line in scenario.red_lines:
+            if line.party == party and line.soft:
+                found.append((self._line(line, out).astype(np.int64), [-exact(line.price or 0), Fraction(0)]))
+        return found
