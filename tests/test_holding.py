@@ -59,6 +59,10 @@ def test_fixes_match_brute_force(scenario, phases, data):
     _, moved, _ = oracle.package(k)
     package = Package.evaluate(scenario, oracle.truth.choices(k))
     phase_of = {oracle.issues[n]["id"]: int(plan[j]) for j, n in enumerate(moved)}
+    # the same margins (hence the same verdict) as brute force, party by party and phase by phase
+    expected = oracle.margins(k, plan[None, :], phases)[0]
+    margins = holding_rules(scenario).margins(package.exact_choices, phase_of, phases, package.signers)
+    assert margins == {(p, t): expected[j, t - 1] for j, p in enumerate(scenario.party_ids) for t in range(1, phases + 1)}
     found = fixes(PhasePlan(scenario, phases, "maxmin", package, phase_of))
     got = set()
     for fix in found:
