@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "tests")]
 
-from scenarios import holding_scenario  # noqa: E402
+from scenarios import holding_scenario
 
-from bargaining import BargainingSpace, Scenario  # noqa: E402
-from bargaining.results import CRITERIA, number  # noqa: E402
+from bargaining import BargainingSpace, Scenario
+from bargaining.results import CRITERIA, number
 
 
 def bundled_cases() -> list[tuple[str, Scenario]]:
