@@ -13,6 +13,8 @@ from .algorithms.coalitions import minimal_coalitions
 from .algorithms.concessions import concessions
 from .algorithms.diagnose import diagnose, minimal_relaxations, reservation_reductions
 from .algorithms.frontier import Method, best, find_frontier, solutions_on
+from .algorithms.holding import self_enforcing
+from .algorithms.holding_stability import stability
 from .algorithms.leverage import leverage
 from .algorithms.phasing import best_phased
 from .engine.numerics import Doubt
@@ -28,6 +30,8 @@ from .results import (
     Package,
     PhasePlan,
     RobustPackage,
+    SelfEnforcing,
+    Stability,
     check_criterion,
     coalitions_frame,
     packages_frame,
@@ -267,6 +271,26 @@ class BargainingSpace:
         if phases < 1:
             raise ValueError("phases must be at least 1")
         return best_phased(self.search, phases, check_criterion(criterion), self.criteria_parties)
+
+    def self_enforcing(self, criterion: str = "maxmin", *, phases: int = 3, time_limit: float | None = None) -> SelfEnforcing:
+        """The criterion's best phased plan in which no party gains by defecting at any phase, or why none exists
+        (docs/holding.md).  ``.plan`` (margins, violations) or None; ``.phased``: the best phased plan without
+        incentives when it differs or fails; ``.closest``: when none holds, the plan with the largest smallest
+        margin; ``.fixes``: what would make the failing plan hold, smallest change first; ``.threats``."""
+        if phases < 1:
+            raise ValueError("phases must be at least 1")
+        return self_enforcing(self.search, phases, check_criterion(criterion), self.criteria_parties, time_limit)
+
+    def stability(self, package: Package | Mapping[str, Any], *, max_size: int = 2, time_limit: float | None = None) -> Stability:
+        """Whether a party or a coalition of up to ``max_size`` signers gains by reneging on what it delivers
+        after signing ``package`` (a Package or choices), given snapbacks and credible threats (docs/holding.md).
+        Exact enumeration; ``time_limit`` stops it between coalitions (``.complete`` then False)."""
+        if max_size < 1:
+            raise ValueError("max_size must be at least 1")
+        chosen = package if isinstance(package, Package) else self.search.package(self.scenario.check_package(package))
+        if not chosen.signers:
+            raise ValueError("this package is not acceptable, so nobody signs it: stability asks about a signed package")
+        return stability(self.scenario, chosen, max_size, chosen.criterion or "", time_limit)
 
     def evaluate(self, choices: Mapping[str, Any]) -> Package:
         """A package of your own choosing, with its utilities and who would take part (empty if unacceptable).

@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from . import commands, genius
+    from . import commands, genius, hold
 
     parser = argparse.ArgumentParser(prog="bargaining", description="Find the packages every party can accept, the Pareto "
                                      f"frontier and fair points on it. The scenario format: {FORMAT_HELP}")
@@ -118,5 +118,6 @@ def _parser() -> argparse.ArgumentParser:
     robust.add_argument("--json", action="store_true", help="print the results as JSON (the API's names)")
     time_limit(robust, "the most robust package's search")
 
+    hold.add_parser(subcommands)
     genius.add_parser(subcommands)
     return parser

@@ -9,12 +9,13 @@ from ..criteria import CRITERIA, Criterion, check_criterion
 from .analyses import FROZEN, OPEN, Coalition, Leverage, PhasePlan, SpaceMeasures, coalitions_frame
 from .diagnosis import Concession, Concessions, Diagnosis, ReservationCut, concession_label
 from .frontier import Frontier
+from .holding import Deviation, Fix, HeldPlan, SelfEnforcing, Stability, ThreatCheck
 from .package import Package, number, package_columns, packages_frame
 from .uncertainty import DealProbability, RobustPackage, WorldDeal, share_text, wilson
 
 __all__ = [
-    "CRITERIA", "FROZEN", "OPEN", "Coalition", "Concession", "Concessions", "Criterion", "DealProbability", "Diagnosis",
-    "Frontier", "Leverage", "Package", "PhasePlan", "ReservationCut", "RobustPackage", "SpaceMeasures", "WorldDeal",
+    "CRITERIA", "FROZEN", "OPEN", "Coalition", "Concession", "Concessions", "Criterion", "DealProbability", "Deviation",
+    "Diagnosis", "Fix", "Frontier", "HeldPlan", "Leverage", "SelfEnforcing", "Stability", "ThreatCheck", "Package", "PhasePlan", "ReservationCut", "RobustPackage", "SpaceMeasures", "WorldDeal",
     "check_criterion", "coalitions_frame", "concession_label", "number", "package_columns", "packages_frame", "share_text",
     "wilson",
 ]
