@@ -12,10 +12,11 @@ from .errors import Problem, ScenarioError, format_path
 from .evaluate import Waiver
 from .numbers import exact, exact_or_id, fraction_gcd
 from .schema import PER_UNIT, RATIONALE, Bound, Interaction, Issue, Option, Party, RedLine
+from .variant import Variant
 from .worlds import STATED, Slot, World, Worlds
 
 __all__ = [
     "PER_UNIT", "RATIONALE", "Bound", "Interaction", "Issue", "Option", "Party", "Problem", "RedLine", "Requirement",
-    "STATED", "Scenario", "ScenarioError", "Slot", "Waiver", "World", "Worlds", "exact", "exact_or_id",
+    "STATED", "Scenario", "ScenarioError", "Slot", "Variant", "Waiver", "World", "Worlds", "exact", "exact_or_id",
     "format_path", "fraction_gcd",
 ]
