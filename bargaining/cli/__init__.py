@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from . import commands, genius
+    from . import commands, explore, genius
 
     parser = argparse.ArgumentParser(prog="bargaining", description="Find the packages every party can accept, the Pareto "
                                      f"frontier and fair points on it. The scenario format: {FORMAT_HELP}")
@@ -119,4 +119,5 @@ def _parser() -> argparse.ArgumentParser:
     time_limit(robust, "the most robust package's search")
 
     genius.add_parser(subcommands)
+    explore.add_parser(subcommands)
     return parser

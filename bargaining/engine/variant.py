@@ -21,13 +21,13 @@ Everything is undone, in reverse order, when the edit ends.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..scenario import Requirement, Scenario
 from .model import _unit, _utility_range
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .search import Edit
+#: an :class:`~.search.Edit` (not imported: search imports this module)
+Edit = Any
 
 
 def structure_difference(base: Scenario, variant: Scenario) -> str | None:
@@ -49,7 +49,7 @@ def structure_difference(base: Scenario, variant: Scenario) -> str | None:
     return None
 
 
-def set_variant(edit: "Edit", variant: Scenario) -> None:
+def set_variant(edit: Edit, variant: Scenario) -> None:
     """Make the search answer for ``variant`` until the edit ends (see the module's docstring)."""
     search = edit.search
     model, m = search.model, search.m
@@ -101,7 +101,7 @@ def _row_low(model: object, party: str) -> float:
     return float(model.world_range[party][0] - highest)  # type: ignore[attr-defined]
 
 
-def _swap(edit: "Edit", owner: object, name: str, value: object) -> None:
+def _swap(edit: Edit, owner: object, name: str, value: object) -> None:
     previous = getattr(owner, name)
     setattr(owner, name, value)
     edit._undo.append(lambda: setattr(owner, name, previous))
