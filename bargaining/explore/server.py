@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import signal
+import socket
 import sys
 from typing import Any, TextIO
 
@@ -41,19 +42,18 @@ def serve(scenario: Scenario, host: str = "127.0.0.1", port: int = 8050, out: Te
     jobs = None
     try:
         app, jobs = create_app(scenario)
+        listening = listen(host, port)
         try:
-            server = make_server(host, port, app.server, threaded=True, request_handler=_Quiet)
-        except OSError as error:
-            if error.errno == errno.EADDRINUSE:
-                raise PortInUse(f"{host}:{port} is already in use (another bargaining explore, or another program); "
-                                "choose another port with --port N") from None
-            raise
+            server = make_server(host, listening.getsockname()[1], app.server, threaded=True, request_handler=_Quiet,
+                                 fd=listening.fileno())
+        finally:
+            listening.close()  # the server holds its own copy
         previous = signal.signal(signal.SIGTERM, _interrupt)
         if host not in LOCAL:
             print(f"warning: listening on {host}: the page has no login, so anyone who can reach this address can use it "
                   "and run analyses on this machine", file=sys.stderr, flush=True)
         shown = f"[{host}]" if ":" in host else host
-        print(f"bargaining explore: {safe_text(scenario.name)}\n  http://{shown}:{server.server_port}/  (Ctrl-C stops it)",
+        print(f"bargaining explore: {safe_text(scenario.name)}\n  http://{shown}:{server.socket.getsockname()[1]}/  (Ctrl-C stops it)",
               file=out, flush=True)
         try:
             server.serve_forever(poll_interval=0.2)
@@ -66,6 +66,23 @@ def serve(scenario: Scenario, host: str = "127.0.0.1", port: int = 8050, out: Te
     finally:
         if jobs is not None:
             jobs.close()
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` and listening (port 0: any free one); PortInUse when the address is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a port in TIME_WAIT is free; one in use is not
+    try:
+        listening.bind((host, port))
+        listening.listen(128)
+    except OSError as error:
+        listening.close()
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUse(f"{host}:{port} is already in use (another bargaining explore, or another program); "
+                            "choose another port with --port N") from None
+        raise
+    return listening
 
 
 def _interrupt(signum: int, frame: object) -> None:

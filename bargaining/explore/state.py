@@ -114,25 +114,32 @@ def from_query(query: str, scenario: Scenario) -> tuple[Variant, list[str]]:
     keys = {line_key(scenario, k): k for k in range(len(scenario.red_lines))}
     for name, value in parse_qsl(query.lstrip("?"), keep_blank_values=True)[:1000]:
         kind, _, key = name.partition(".")
+        number = _float(value)
         if kind in ("l", "p") and key in keys:
             state, price, real = lines.get(key, file_line(scenario, keys[key]))
-            if kind == "p":
-                real = _float(value)
-            elif value in (HARD, PRICED, DROPPED):
+            if value in (HARD, PRICED, DROPPED) and kind == "l":
                 state = value
+            elif number is None:
+                ignored.append(f"{name}={value[:40]!r} (not a number)")
+                continue
+            elif kind == "p":
+                real = number
             else:
-                state, price = PRICED, _float(value)
+                state, price = PRICED, number
             lines[key] = (state, price, real)
         elif kind == "r" and key in scenario.party:
-            reservations[key] = _float(value)
+            if number is None:
+                ignored.append(f"{name}={value[:40]!r} (not a number)")
+            else:
+                reservations[key] = number
         elif name == "c":
             coalition = [p for p in value.split(",") if p]
         elif name == "f":
             frozen = [i for i in value.split(",") if i]
         else:
-            ignored.append(name)
+            ignored.append(f"unknown setting {name[:40]!r}")
     variant, invalid = variant_from_controls(scenario, lines, reservations, coalition, frozen)
-    return variant, [f"unknown setting {n!r}" for n in ignored] + invalid
+    return variant, ignored + invalid
 
 
 def _float(text: str) -> float | None:
