@@ -197,7 +197,8 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
 
         if isinstance(error, HTTPException):
             return error
-        logging.getLogger("bargaining.explore").warning("request refused: %s", type(error).__name__)
+        logging.getLogger("bargaining.explore").warning("request refused: %s", type(error).__name__,
+                                                        exc_info=bool(os.environ.get("BARGAINING_EXPLORE_DEBUG")))
         return {"error": "the request could not be answered"}, 400
 
     return app, jobs
