@@ -42,12 +42,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-import psutil  # noqa: E402
+import psutil
+from explore_server import Server
 
-from bargaining import BargainingSpace, Scenario  # noqa: E402
-from bargaining.explore.state import LineControl, file_line, states_for, to_query, variant_from_controls  # noqa: E402
-from bargaining.scenario.variant import line_key  # noqa: E402
-from explore_server import Server  # noqa: E402
+from bargaining import BargainingSpace, Scenario
+from bargaining.explore.state import LineControl, file_line, states_for, to_query, variant_from_controls
+from bargaining.scenario.variant import line_key
 
 CASE = ROOT / "data" / "europe_russia_ukraine.yaml"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -266,7 +266,7 @@ def sessions(url: str, scenario: Scenario, captured: dict[str, Any], clients: in
                 frontier_body["inputs"][0]["value"] = query
                 frontier_body["state"][0]["value"] = session
                 drawn = post(frontier_body)
-            except Exception as error:  # noqa: BLE001 - counted and reported
+            except Exception as error:  # noqa: BLE001 (counted and reported)
                 with guard:
                     counts["errors"] += 1
                     problems.append(f"client {k}: {type(error).__name__}: {error}")

@@ -15,13 +15,14 @@ import pytest
 
 pytest.importorskip("dash", reason="bargaining explore needs Dash: pip install -e '.[explore]'")
 
-from bargaining import BargainingSpace, Scenario  # noqa: E402
-from bargaining.explore import server as server_module  # noqa: E402
-from bargaining.explore.answers import live_answers  # noqa: E402
-from bargaining.explore.sessions import Sessions, new_id  # noqa: E402
-from bargaining.explore.state import from_query, to_query, variant_from_controls  # noqa: E402
-from bargaining.scenario import Variant  # noqa: E402
-from explore_server import ROOT, Server  # noqa: E402
+from explore_server import ROOT, Server
+
+from bargaining import BargainingSpace, Scenario
+from bargaining.explore import server as server_module
+from bargaining.explore.answers import live_answers
+from bargaining.explore.sessions import Sessions, new_id
+from bargaining.explore.state import from_query, to_query, variant_from_controls
+from bargaining.scenario import Variant
 
 CASE = ROOT / "data" / "europe_russia_ukraine.yaml"
 
@@ -95,7 +96,7 @@ def test_a_second_app_on_the_same_port_is_refused_and_malformed_requests_are_sur
     server = Server(CASE)
     try:
         second = subprocess.run([sys.executable, "-m", "bargaining.cli", "explore", str(CASE), "--port", str(server.port)],
-                                capture_output=True, text=True, cwd=ROOT, timeout=120)
+                                capture_output=True, text=True, cwd=ROOT, check=False, timeout=120)
         assert second.returncode == 2
         assert f"127.0.0.1:{server.port} is already in use" in second.stderr and "--port N" in second.stderr
         assert "Traceback" not in second.stderr
@@ -123,7 +124,7 @@ def test_a_second_app_on_the_same_port_is_refused_and_malformed_requests_are_sur
 
 def test_the_cli_refuses_what_it_cannot_serve(tmp_path: Path) -> None:
     for args, message in [([str(tmp_path / "missing.yaml")], "missing.yaml"), ([str(CASE), "--port", "70000"], "between 0 and 65535")]:
-        done = subprocess.run([sys.executable, "-m", "bargaining.cli", "explore", *args], capture_output=True, text=True, cwd=ROOT)
+        done = subprocess.run([sys.executable, "-m", "bargaining.cli", "explore", *args], capture_output=True, text=True, cwd=ROOT, check=False)
         assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import uncertain_scenarios
 
 from bargaining import BargainingSpace, Scenario
+from bargaining.explore.state import states_for
 from bargaining.scenario import Variant
 from bargaining.scenario.variant import line_key
-from bargaining.explore.state import states_for
-from strategies import uncertain_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "data" / "europe_russia_ukraine.yaml"
@@ -104,7 +104,7 @@ def test_the_variant_file_passes_check_and_lists_its_changes(case: Scenario, tmp
                       real={"ru_nato_undertaking": 0.3}, frozen=("sanctions",), coalition=("france",))
     path = tmp_path / "variant.yaml"
     path.write_text(variant.apply(case).to_yaml(), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "bargaining.cli", "check", str(path)], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run([sys.executable, "-m", "bargaining.cli", "check", str(path)], capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stderr
     loaded = Scenario.from_yaml(path)
     assert "Variant written by bargaining explore" in loaded.description
@@ -134,16 +134,14 @@ def test_a_variant_the_scenario_cannot_take_is_refused_in_words(case: Scenario, 
                                                                  message: str) -> None:
     if "ua_no_recognition" in variant.lines:
         assert next(r for r in case.red_lines if r.id == "ua_no_recognition").price is None
-    with pytest.raises(ValueError, match=message):
-        with space.what_if(variant):
-            pass
+    with pytest.raises(ValueError, match=message), space.what_if(variant):
+        pass
     assert space.scenario is case and answers(space)["maxmin"] is None
 
 
 def test_uncertainty_analyses_are_refused_inside_a_what_if(space: BargainingSpace) -> None:
-    with space.what_if(VARIANTS["walkthrough"]):
-        with pytest.raises(ValueError, match="not available inside what_if"):
-            space.deal_probability(samples=5, scheduler="serial")
+    with space.what_if(VARIANTS["walkthrough"]), pytest.raises(ValueError, match="not available inside what_if"):
+        space.deal_probability(samples=5, scheduler="serial")
 
 
 @st.composite

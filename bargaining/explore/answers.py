@@ -50,8 +50,8 @@ def live_answers(space: BargainingSpace, variant: Variant, stale: Callable[[], b
         try:
             first = space.best("maxmin")
         except TimeLimitReached:
-            return Answers(scenario, None, notes=(f"Stopped at the {ANSWER_SECONDS:g} s limit before any package was found: "
-                                                  "whether a deal exists is not known.",), seconds=time.perf_counter() - start)
+            note = f"Stopped at the {ANSWER_SECONDS:g} s limit before any package was found: whether a deal exists is not known."
+            return Answers(scenario, None, notes=(note,), seconds=time.perf_counter() - start)
         if stale():
             return None
         if first is None:
@@ -62,7 +62,8 @@ def live_answers(space: BargainingSpace, variant: Variant, stale: Callable[[], b
                 notes.append(f"The diagnosis stopped at the {ANSWER_SECONDS:g} s limit: the conflict is not shown.")
             return Answers(scenario, False, diagnosis=diagnosis, notes=tuple(notes), seconds=time.perf_counter() - start)
         solutions = {"maxmin": first}
-        for criterion in CRITERIA:
+        for name in CRITERIA:
+            criterion = str(name)
             if criterion not in solutions:
                 if stale():
                     return None

@@ -62,7 +62,7 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
     """The app for ``scenario`` and its background-job manager (close it when the app stops)."""
     jobs = Jobs()
     sessions = sessions or Sessions(scenario)
-    app = Dash(__name__, title="bargaining explore: " + markup.escape(scenario.name), update_title=None,
+    app = Dash(__name__, title="bargaining explore: " + markup.escape(scenario.name), update_title=None,  # type: ignore[arg-type]
                assets_folder=str(Path(__file__).parent / "assets"), serve_locally=True, background_callback_manager=jobs.manager,
                suppress_callback_exceptions=False)
     app.layout = lambda: page(scenario, new_id())
@@ -82,7 +82,9 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
                 state = change
             elif change is not None:
                 state, price = "priced", change
-            states.append(state), prices.append(price), reals.append(variant.real.get(key, real))
+            states.append(state)
+            prices.append(price)
+            reals.append(variant.real.get(key, real))
         reservations = [variant.reservations.get(p.id, p.reservation) for p in scenario.parties]
         optional = [p.id for p in scenario.parties if not p.veto]
         mode = AS_WRITTEN if variant.coalition is None else FIXED
@@ -95,8 +97,9 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
                   Input({"type": "line-real", "key": ALL}, "value"), Input({"type": "reservation", "party": ALL}, "value"),
                   Input("coalition-mode", "value"), Input("coalition", "value"), Input("frozen", "value"),
                   State("session", "data"), prevent_initial_call=True)
-    def answer(states: list, prices: list, reals: list, reservations: list, mode: str, members: list, frozen: list,
-               session_id: str) -> Any:
+    def answer(states: list[Any], prices: list[Any], reals: list[Any], reservations: list[Any], mode: str, members: list[str],
+               frozen: list[str],
+               session_id: str) -> Any:  # (the line above continues the arguments)
         """The live answers for the controls' variant, on the session's model."""
         _t0 = time.perf_counter()
         lines: dict[str, LineControl] = {}
@@ -125,7 +128,8 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
 
     # The address follows the answers shown (a new history entry, so Back returns to the previous variant); done in
     # the browser, not through the Location component, which would feed back into load() and the controls.
-    app.clientside_callback(SYNC_ADDRESS, Output("address", "children"), Input("applied", "data"), prevent_initial_call=True)
+    app.clientside_callback(SYNC_ADDRESS, Output("address", "children"), Input("applied", "data"),  # type: ignore[no-untyped-call]
+                            prevent_initial_call=True)
 
     @app.callback(Output("frontier", "figure"), Output("frontier-box", "style"), Output("frontier-notes", "children"),
                   Output("frontier-for", "children"), Input("applied", "data"), State("session", "data"), prevent_initial_call=True)
@@ -160,7 +164,7 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
         """The chance of a deal (a background job: see :mod:`.deal`)."""
         found = deal_job(set_progress, scenario, query)
         set_progress("")
-        parts = [html.P(found["headline"], id="deal-headline"), html.P(found["method"], className="method")]
+        parts: list[Any] = [html.P(found["headline"], id="deal-headline"), html.P(found["method"], className="method")]
         if not found["exact"]:
             parts.insert(0, html.Div("Approximate: sampled worlds, not an exact probability.", className="banner"))
         if found["hinges"]:
@@ -184,14 +188,14 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
         set_progress("")
         return found
 
-    @app.server.after_request
+    @app.server.after_request  # type: ignore[untyped-decorator]
     def headers(response: Any) -> Any:
         response.headers["Content-Security-Policy"] = policy(list(app.csp_hashes()))
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
-    @app.server.errorhandler(Exception)
+    @app.server.errorhandler(Exception)  # type: ignore[untyped-decorator]
     def refused(error: Exception) -> Any:
         from werkzeug.exceptions import HTTPException
 

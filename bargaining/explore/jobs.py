@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from markupsafe import Markup
+
 from ..report import SECTIONS, Section, render_page
 from ..report.context import ReportContext
 from ..scenario import Scenario
@@ -57,7 +59,7 @@ def report_job(set_progress: Progress, scenario: Scenario, query: str, time_limi
         set_progress(f"Report: section {k + 1} of {len(SECTIONS)}...")
         value = builder(ctx)
         if isinstance(value, tuple):
-            value = Section(*value)
+            value = Section(value[0], Markup(value[1]))
         if value is not None:
             built.append(value)
     html = render_page(ctx, built, time.perf_counter() - started)
@@ -70,8 +72,8 @@ class Jobs:
     from a fork server; :meth:`close` kills every job still running and removes the folder."""
 
     def __init__(self) -> None:
-        import diskcache
-        import multiprocess
+        import diskcache  # type: ignore[import-untyped]
+        import multiprocess  # type: ignore[import-untyped]
         from dash import DiskcacheManager
 
         self.folder = tempfile.mkdtemp(prefix="bargaining-explore-")
@@ -81,21 +83,21 @@ class Jobs:
         self.pids: set[int] = set()
         jobs = self
 
-        class Manager(DiskcacheManager):  # type: ignore[misc]
+        class Manager(DiskcacheManager):
             def call_job_fn(self, key: Any, job_fn: Any, args: Any, context: Any) -> Any:
-                pid = super().call_job_fn(key, job_fn, args, context)
+                pid = super().call_job_fn(key, job_fn, args, context)  # type: ignore[no-untyped-call]
                 if pid:
                     jobs.pids.add(int(pid))
                 return pid
 
             def terminate_job(self, job: Any) -> None:
-                super().terminate_job(job)
+                super().terminate_job(job)  # type: ignore[no-untyped-call]
                 jobs.pids.discard(int(job or 0))
 
-        self.manager = Manager(diskcache.Cache(self.folder))
+        self.manager = Manager(diskcache.Cache(self.folder))  # type: ignore[no-untyped-call]
 
     def close(self) -> None:
-        import psutil
+        import psutil  # type: ignore[import-untyped]
 
         for pid in list(self.pids):
             try:

@@ -28,7 +28,7 @@ def page(scenario: Scenario, session_id: str) -> html.Div:
         html.Main([
             html.Aside(_controls(scenario), id="controls"),
             html.Section([
-                html.Div(id="answers", **{"aria-live": "polite"}),
+                html.Div(id="answers", role="status"),
                 html.Div(id="frontier-notes"),
                 html.Div(dcc.Graph(id="frontier", config={"displaylogo": False}), id="frontier-box", style={"display": "none"}),
                 html.Div([html.H3("Chance of a deal"), html.Div(id="deal-progress"), html.Div(id="deal")], id="deal-box"),

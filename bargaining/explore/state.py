@@ -17,6 +17,7 @@ machine opens the same variant on another.  Keys:
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping, Sequence
 from urllib.parse import parse_qsl, urlencode
 
@@ -147,4 +148,4 @@ def _float(text: str) -> float | None:
         value = float(text)
     except ValueError:
         return None
-    return value if value == value and abs(value) != float("inf") else None
+    return value if math.isfinite(value) else None

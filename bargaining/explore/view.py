@@ -61,15 +61,16 @@ def _solutions(answers: Answers) -> list[Any]:
     for issue in scenario.issues:
         labels = [issue.choice_label(p.choices[issue.id]) for p in packages]
         differs = len(set(labels)) > 1
-        rows.append(html.Tr([html.Th(issue.label, scope="row")] + [html.Td(x, className="traded" if differs else "") for x in labels]))
+        cells: list[Any] = [html.Th(issue.label, scope="row")]
+        rows.append(html.Tr(cells + [html.Td(x, className="traded" if differs else "") for x in labels]))
     issues = html.Table([html.Thead(head), html.Tbody(rows)], id="solutions", className="grid")
     gains = []
     for party in scenario.parties:
-        cells = []
+        row: list[Any] = [html.Th(party.label, scope="row")]
         for p in packages:
             out = party.id not in p.signers
-            cells.append(html.Td(number(p.gains[party.id], sign=True) + (" (out)" if out else ""), className="out" if out else ""))
-        gains.append(html.Tr([html.Th(party.label, scope="row")] + cells))
+            row.append(html.Td(number(p.gains[party.id], sign=True) + (" (out)" if out else ""), className="out" if out else ""))
+        gains.append(html.Tr(row))
     table = html.Table([html.Thead(html.Tr([html.Th("Gain")] + [html.Th(TITLES.get(c, c)) for c in shown])), html.Tbody(gains)],
                        id="gains", className="grid")
     return [html.H3("Issue by issue"), issues, html.H3("Each party's gain"), table]

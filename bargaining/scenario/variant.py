@@ -142,8 +142,8 @@ class Variant:
         said = []
         for k, (state, price) in sorted(self.states(scenario).items()):
             red_line = scenario.red_lines[k]
-            was = "priced at {:g}".format(red_line.price) if red_line.soft else "hard"
-            now = f"priced at {price:g}" if state == PRICED else state
+            was = f"priced at {red_line.price or 0:g}" if red_line.soft else "hard"
+            now = f"priced at {price or 0:g}" if state == PRICED else state
             if now != was:
                 said.append(f"{scenario.describe_red_line(k)}: {now} (the file: {was})")
         for key, p in self.real.items():
