@@ -182,6 +182,7 @@ def latency(url: str, scenario: Scenario, changes: int, seed: int) -> dict[str, 
         page.goto(url + start)
         wait(page, "answers-for", start)
         wait(page, "frontier-for", start)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # every party's red lines in view
         for _ in range(changes):
             kind, action = walk.change()
             query = walk.query()

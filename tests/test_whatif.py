@@ -162,7 +162,7 @@ def variants(draw: st.DrawFn, scenario: Scenario) -> Variant:
     return Variant(lines=lines, reservations=reservations, coalition=coalition, frozen=frozen)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_random_what_ifs_on_the_model_match_the_variant_files(data: st.DataObject) -> None:
     """Random discrete scenarios with priced, uncertain and optional parts; a random variant each.  The model's
