@@ -16,7 +16,8 @@ makes the model answer for it without rebuilding anything:
 * each party's utility lattice (``unit``, which prices enter) and ranges are the variant's, and
   the numeric doubt is recomputed for it.
 
-Everything is undone, in reverse order, when the edit ends.
+Everything is undone, in reverse order, when the edit ends.  The mathematics, with a worked example:
+docs/what-if.md.
 """
 
 from __future__ import annotations

@@ -188,9 +188,13 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
         set_progress("")
         return found
 
+    csp: list[str] = []  # computed once, at the first response (every inline script is registered by then)
+
     @app.server.after_request  # type: ignore[untyped-decorator]
     def headers(response: Any) -> Any:
-        response.headers["Content-Security-Policy"] = policy(list(app.csp_hashes()))
+        if not csp:
+            csp.append(policy(list(app.csp_hashes())))
+        response.headers["Content-Security-Policy"] = csp[0]
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response

@@ -17,7 +17,7 @@ Red lines are named by their ``id``, or by their position in the file ("0", "1",
 they have none.  A line's state: "hard"; "priced" (soft at its file price), or a price (soft at
 that price; ``real`` no longer applies); "dropped".  Only a line with a price in the file can be
 priced; a line that is soft in the file (a price and no ``real``) can be priced or dropped.
-A party's ``reservation_range`` moves with its reservation (same width, same offset).
+A party's ``reservation_range`` moves with its reservation (same width, same offset).  See docs/what-if.md.
 """
 
 from __future__ import annotations
