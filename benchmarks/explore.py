@@ -165,6 +165,7 @@ def latency(url: str, scenario: Scenario, changes: int, seed: int) -> dict[str, 
     walk = Walk(scenario, rng)
     captured: dict[str, Any] = {}
     rows: list[tuple[str, str, float, float]] = []
+    timeouts: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -188,14 +189,19 @@ def latency(url: str, scenario: Scenario, changes: int, seed: int) -> dict[str, 
             query = walk.query()
             began = time.perf_counter()
             act(page, action)
-            wait(page, "answers-for", query)
-            answered = time.perf_counter() - began
-            wait(page, "frontier-for", query)
-            drawn = time.perf_counter() - began
+            try:
+                wait(page, "answers-for", query)
+                answered = time.perf_counter() - began
+                wait(page, "frontier-for", query)
+                drawn = time.perf_counter() - began
+            except Exception:  # noqa: BLE001 (counted and reported: the walk goes on from what the page shows)
+                shown = page.evaluate("[document.getElementById('answers-for').textContent, location.search]")
+                timeouts.append(f"{kind}: waited 120 s for {query!r}; the page shows answers for {shown[0]!r}")
+                break
             state = "open" if page.locator("#headline.open").count() else "closed"
             rows.append((kind, state, answered, drawn))
         browser.close()
-    return {"rows": rows, "errors": errors, "captured": captured}
+    return {"rows": rows, "errors": errors, "captured": captured, "timeouts": timeouts}
 
 
 def expected_answer(scenario: Scenario, query: str, space: BargainingSpace, lock: threading.Lock, cache: dict) -> tuple:
@@ -310,6 +316,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     scenario = Scenario.from_yaml(CASE)
+    os.environ["BARGAINING_EXPLORE_DEBUG"] = "1"  # the server says how long each answer took it (stderr)
     server = Server(CASE)
     try:
         print(f"# explore benchmark {time.strftime('%Y-%m-%d %H:%M')}: {CASE.name}, seed {args.seed}; at start {load()}")
@@ -322,6 +329,8 @@ def main() -> None:
             print(f"answers shown       {name:>8}  {percentiles([r[2] for r in chosen])}")
             print(f"+ frontier drawn    {name:>8}  {percentiles([r[3] for r in chosen])}")
         print(f"console errors: {len(first['errors'])}   target: p95 of '+ frontier drawn' (all) under 500 ms")
+        for problem in first["timeouts"]:
+            print("  stopped: " + problem)
         found = sessions(server.url, scenario, first["captured"], args.sessions, args.seconds, args.seed, server)
         memory = found["memory"]
         print(f"\n## {args.sessions} concurrent sessions for {args.seconds:g} s on loopback ({load()})")
@@ -332,7 +341,16 @@ def main() -> None:
             print("  " + problem)
     finally:
         code, _, err = server.stop()
-        print(f"\nserver stopped with Ctrl-C: exit {code}; nothing left running{'; stderr: ' + err[-300:] if err.strip() else ''}")
+        timed: dict[str, list[float]] = {"answer": [], "frontier": []}
+        for line in err.splitlines():
+            parts = line.split()
+            if len(parts) >= 4 and parts[0] == "explore:" and parts[1] in timed:
+                timed[parts[1]].append(float(parts[2]))
+        print("\n## time in the server per request, both parts (the rest of a change's time is the browser and the network)")
+        for what, values in timed.items():
+            print(f"{what:>9}  {percentiles(values)}")
+        other = [line for line in err.splitlines() if not line.startswith("explore: ")]
+        print(f"\nserver stopped with Ctrl-C: exit {code}; nothing left running{'; stderr: ' + chr(10).join(other)[-300:] if other else ''}")
 
 
 if __name__ == "__main__":

@@ -67,7 +67,11 @@ def live_answers(space: BargainingSpace, variant: Variant, stale: Callable[[], b
             if criterion not in solutions:
                 if stale():
                     return None
-                package = space.best(criterion)
+                try:
+                    package = space.best(criterion)
+                except TimeLimitReached:
+                    notes.append(f"The {criterion} package was not found within the {ANSWER_SECONDS:g} s limit.")
+                    continue
                 if package is not None:
                     solutions[criterion] = package
         for criterion, package in solutions.items():

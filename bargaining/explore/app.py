@@ -26,6 +26,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from .. import plots
+from ..errors import SolverFailed
 from ..scenario import Scenario
 from ..scenario.variant import line_key
 from .answers import Answers, live_answers, live_frontier
@@ -120,6 +121,8 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
                     cached = live_answers(session.space, variant, lambda: session.stale("answers", ticket))
                 except ValueError as error:  # a variant the model cannot take (said in words)
                     return banners([*notes, str(error)]), query, query
+                except SolverFailed as error:  # HiGHS stopped with an error: say so, on the page
+                    return banners([*notes, f"The solver failed on this variant: {error}"]), query, query
                 if cached is None:
                     raise PreventUpdate
             session.remember(("answers", query), cached)
