@@ -29,6 +29,7 @@ from test_report import INJECTED, small_scenario
 from bargaining import BargainingSpace, Scenario
 from bargaining.explore.deal import deal_answer
 from bargaining.explore.state import from_query
+from bargaining.results import number
 
 pytestmark = pytest.mark.browser
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -116,6 +117,16 @@ def test_the_walkthrough_opens_the_space_with_the_package_the_api_finds(browser:
         page.answered(WALKTHROUGH, "deal-for", timeout=180_000)  # the chance of a deal, from a background job
         want = deal_answer(from_query(WALKTHROUGH, case)[0].apply(case))
         assert page.text("#deal-headline") == want.headline and "Approximate" in page.text("#deal")
+        # the README's next step: the price typed in (Enter), Moscow's gain in the maxmin package as the API says
+        price = page.page.locator('input[id*=\'"key":"ru_donbas_admin"\'][id*="line-price"]').first
+        price.fill("30")
+        price.press("Enter")
+        page.answered("?l.ru_donbas_admin=30")
+        variant = from_query("?l.ru_donbas_admin=30", case)[0]
+        package = BargainingSpace(variant.apply(case), progress=False).best("maxmin")
+        assert package is not None and page.column("solutions", 0) == expected(case, "?l.ru_donbas_admin=30")["maxmin"]
+        russia = [row.split("\t") for row in page.page.locator("#gains tbody tr").all_inner_texts() if row.startswith("Russia")][0]
+        assert russia[1].strip() == number(package.gains["russia"], sign=True)
         # quick changes one after the other: the answers shown are those of the last
         page.set_line("ru_donbas_admin", "dropped")
         page.set_line("ru_donbas_admin", "hard")

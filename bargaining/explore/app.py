@@ -19,6 +19,7 @@ import logging
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from dash.exceptions import PreventUpdate
 
 from .. import plots
 from ..errors import SolverFailed
-from ..scenario import Scenario
+from ..scenario import Scenario, Variant
 from ..scenario.variant import line_key
 from .answers import Answers, live_answers, live_frontier
 from .jobs import Jobs, deal_job, report_job
@@ -49,6 +50,11 @@ SYNC_ADDRESS = """function (query) {
     }
     return "";
 }"""
+
+
+def live_key(variant: Variant) -> str:
+    """What the live answers depend on: the variant without its probabilities (they change only the chance of a deal)."""
+    return to_query(replace(variant, real={}))
 
 
 def policy(hashes: list[str]) -> str:
@@ -111,7 +117,8 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
         query = to_query(variant)
         notes = [f"Not applied (not a valid value): {x}" for x in ignored]
         session = sessions.get(session_id)
-        cached = session.cache.get(("answers", query))
+        key = live_key(variant)
+        cached = session.cache.get(("answers", key))
         if cached is None:
             ticket = session.ticket("answers")
             with session.lock:
@@ -125,7 +132,7 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
                     return banners([*notes, f"The solver failed on this variant: {error}"]), query, query
                 if cached is None:
                     raise PreventUpdate
-            session.remember(("answers", query), cached)
+            session.remember(("answers", key), cached)
         _debug("answer", query, _t0)
         return banners(notes) + answers_view(cached), query, query
 
@@ -140,20 +147,21 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
         """The frontier figure (the report's) for the variant whose answers are shown."""
         _t0 = time.perf_counter()
         session = sessions.get(session_id)
-        answers: Answers | None = session.cache.get(("answers", query))
+        variant, _ = from_query(query, scenario)
+        key = live_key(variant)
+        answers: Answers | None = session.cache.get(("answers", key))
         if answers is None or not answers.feasible:
             return no_update, {"display": "none"}, [], query
-        cached = session.cache.get(("frontier", query))
+        cached = session.cache.get(("frontier", key))
         if cached is None:
             ticket = session.ticket("frontier")
             with session.lock:
                 if session.stale("frontier", ticket):
                     raise PreventUpdate
-                variant, _ = from_query(query, scenario)
                 found = live_frontier(session.space, variant)
             figure = plots.frontier_figure(found.frontier, solutions=answers.solutions) if found.frontier and len(found.frontier) else None
             cached = (figure, found.notes)
-            session.remember(("frontier", query), cached)
+            session.remember(("frontier", key), cached)
         figure, notes = cached
         _debug("frontier", query, _t0)
         if figure is None:

@@ -80,6 +80,13 @@ class Jobs:
         # job processes are forked from a fresh single-threaded server process, never from this threaded one
         multiprocess.set_start_method("forkserver", force=True)
         multiprocess.set_forkserver_preload(["bargaining.explore.jobs"])
+        # Start the fork server and its resource tracker now, before any solve: a process started from here while
+        # a solve runs would inherit the pipe on which Pyomo captures the solver's output (file descriptor 1) and
+        # keep it open, and the capture would never end ("TeeStream: deadlock observed").
+        from multiprocess import forkserver, resource_tracker  # type: ignore[import-untyped]
+
+        forkserver.ensure_running()
+        resource_tracker.ensure_running()
         self.pids: set[int] = set()
         jobs = self
 
