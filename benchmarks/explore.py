@@ -126,8 +126,9 @@ class Walk:
 
     def _frozen(self) -> Any:
         issue = self.rng.choice(self.linkable)
-        self.frozen = [i for i in self.frozen if i != issue] if issue in self.frozen else [*self.frozen, issue]
-        return ("check", f'#frozen input[value="{issue}"]', None)
+        held = issue in self.frozen
+        self.frozen = [i for i in self.frozen if i != issue] if held else [*self.frozen, issue]
+        return ("check", f'#frozen input[value="{issue}"]', "off" if held else "on")
 
     def _coalition(self) -> Any:
         if self.coalition is None or self.rng.random() < 0.3:
@@ -135,8 +136,9 @@ class Walk:
             self.coalition = list(self.optional) if fixed else None
             return ("radio-id", "coalition-mode", "fixed" if fixed else "as written")
         party = self.rng.choice(self.optional)
-        self.coalition = [p for p in self.coalition if p != party] if party in self.coalition else [*self.coalition, party]
-        return ("check", f'#coalition input[value="{party}"]', None)
+        member = party in self.coalition
+        self.coalition = [p for p in self.coalition if p != party] if member else [*self.coalition, party]
+        return ("check", f'#coalition input[value="{party}"]', "off" if member else "on")
 
 
 def act(page: Any, action: Any) -> None:
@@ -146,7 +148,8 @@ def act(page: Any, action: Any) -> None:
     elif kind == "radio-id":
         page.locator(f'#{target} input[value="{value}"]').check(force=True)
     elif kind == "check":
-        page.locator(target).click(force=True)
+        box = page.locator(target)
+        box.uncheck(force=True) if value == "off" else box.check(force=True)
     else:
         field = page.locator(f"input{target}, {target} input").first
         field.fill(f"{value:g}", force=True)
@@ -234,7 +237,7 @@ def sessions(url: str, scenario: Scenario, captured: dict[str, Any], clients: in
     from bargaining.explore.sessions import new_id
 
     space, lock, cache = BargainingSpace(scenario, progress=False), threading.Lock(), {}
-    counts = {"requests": 0, "errors": 0, "mixed": 0}
+    counts = {"requests": 0, "errors": 0, "mixed": 0, "cut short": 0}
     latencies: list[float] = []
     problems: list[str] = []
     guard = threading.Lock()
@@ -250,7 +253,7 @@ def sessions(url: str, scenario: Scenario, captured: dict[str, Any], clients: in
         request = urllib.request.Request(url + "_dash-update-component", data=json.dumps(body).encode(),
                                          headers={"Content-Type": "application/json"}, method="POST")
         with urllib.request.urlopen(request, timeout=120) as response:
-            return json.loads(response.read() or b"{}")
+            return json.loads(response.read() or b"{}")  # (204: no update; never here, one request at a time per session)
 
     def client(k: int) -> None:
         rng, session = random.Random(seed * 1000 + k), new_id()
@@ -282,15 +285,18 @@ def sessions(url: str, scenario: Scenario, captured: dict[str, Any], clients: in
             headline, choices = expected_answer(scenario, query, space, lock, cache)
             response = answer.get("response", {})
             shown = texts(response.get("answers", {}).get("children"))
-            ok = (response.get("applied", {}).get("data") == query and headline in shown
-                  and all(c in shown for c in choices[:3])
-                  and drawn.get("response", {}).get("frontier-for", {}).get("children") == query)
+            own = (response.get("applied", {}).get("data") == query
+                   and drawn.get("response", {}).get("frontier-for", {}).get("children") == query)
+            short = any("limit" in t or "not proven" in t for t in shown)  # a time limit under this load: not exact
+            right = headline in shown and all(c in shown for c in choices)
             with guard:
                 counts["requests"] += 2
                 latencies.append(took)
-                if not ok:
+                if short:
+                    counts["cut short"] += 1
+                elif not (own and right):
                     counts["mixed"] += 1
-                    problems.append(f"client {k}: {query}: not its own answer")
+                    problems.append(f"client {k}: {query}: not its own answer (echo {own}, content {right})")
 
     threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
     for thread in threads:
@@ -334,7 +340,8 @@ def main() -> None:
         found = sessions(server.url, scenario, first["captured"], args.sessions, args.seconds, args.seed, server)
         memory = found["memory"]
         print(f"\n## {args.sessions} concurrent sessions for {args.seconds:g} s on loopback ({load()})")
-        print(f"requests {found['requests']}   errors {found['errors']}   mixed answers {found['mixed']}")
+        print(f"requests {found['requests']}   errors {found['errors']}   answers mixed between sessions {found['mixed']}   "
+              f"answers cut short by a time limit (not compared) {found['cut short']}")
         print(f"answers + frontier per change (ms): {percentiles(found['latencies'])}")
         print(f"server memory (MiB, with children): start {memory[0]:.0f}, after 10 s {memory[1]:.0f}, end {memory[2]:.0f}")
         for problem in found["problems"]:

@@ -226,4 +226,5 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
 def _debug(what: str, query: str, started: float) -> None:
     """With BARGAINING_EXPLORE_DEBUG set: one line per answer on stderr (what, seconds, the variant)."""
     if os.environ.get("BARGAINING_EXPLORE_DEBUG"):
-        print(f"explore: {what} {time.perf_counter() - started:.3f} s {query}", file=sys.stderr, flush=True)
+        # the process's own stderr: while a solve runs, Pyomo has sys.stderr captured (for every thread)
+        print(f"explore: {what} {time.perf_counter() - started:.3f} s {query}", file=sys.__stderr__, flush=True)

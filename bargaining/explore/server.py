@@ -8,6 +8,7 @@ the server, kills any background job still running and removes the job cache.
 from __future__ import annotations
 
 import errno
+import logging
 import signal
 import socket
 import sys
@@ -39,6 +40,10 @@ def serve(scenario: Scenario, host: str = "127.0.0.1", port: int = 8050, out: Te
     from .app import create_app
 
     out = out or sys.stdout
+    log = logging.getLogger("bargaining.explore")
+    if not log.handlers:  # to the process's own stderr: while a solve runs, Pyomo has sys.stderr captured
+        log.addHandler(logging.StreamHandler(sys.__stderr__))
+        log.propagate = False
     jobs = None
     try:
         app, jobs = create_app(scenario)
