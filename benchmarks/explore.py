@@ -76,6 +76,7 @@ class Walk:
         self.reservations = {p.id: p.reservation for p in scenario.parties}
         self.optional = [p.id for p in scenario.parties if not p.veto]
         self.coalition: list[str] | None = None
+        self.ticked = list(self.optional)  # the checklist keeps its ticks while the mode is "as written"
         self.linkable = [i.id for i in scenario.issues if i.linkable and i.status_quo_choice is not None]
         self.frozen: list[str] = []
         self.lines["ru_donbas_admin"] = ("priced", self.lines["ru_donbas_admin"][1], self.lines["ru_donbas_admin"][2])
@@ -133,11 +134,12 @@ class Walk:
     def _coalition(self) -> Any:
         if self.coalition is None or self.rng.random() < 0.3:
             fixed = self.coalition is None
-            self.coalition = list(self.optional) if fixed else None
+            self.coalition = list(self.ticked) if fixed else None
             return ("radio-id", "coalition-mode", "fixed" if fixed else "as written")
         party = self.rng.choice(self.optional)
-        member = party in self.coalition
-        self.coalition = [p for p in self.coalition if p != party] if member else [*self.coalition, party]
+        member = party in self.ticked
+        self.ticked = [p for p in self.ticked if p != party] if member else [p for p in self.optional if p in self.ticked or p == party]
+        self.coalition = list(self.ticked)
         return ("check", f'#coalition input[value="{party}"]', "off" if member else "on")
 
 
