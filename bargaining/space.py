@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, ContextManager, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, ContextManager, Iterator, Mapping, Sequence
 
 import pandas as pd
 
@@ -19,6 +20,7 @@ from .algorithms.leverage import leverage
 from .algorithms.phasing import best_phased
 from .engine.numerics import Doubt
 from .algorithms.robust import Study, default_packages, most_robust, robustness, value_of_information
+from .algorithms.whatif import what_if
 from .engine.search import Search
 from .results import (
     Coalition,
@@ -36,7 +38,7 @@ from .results import (
     coalitions_frame,
     packages_frame,
 )
-from .scenario import Requirement, Scenario
+from .scenario import Requirement, Scenario, Variant
 
 
 class BargainingSpace:
@@ -54,14 +56,17 @@ class BargainingSpace:
         self.search = Search.of(scenario, time_limit)
         self.progress = progress
         self._study: Study | None = None
+        self._weighed: list[str] | None = None  # the criteria parties under a what-if's coalition
+        self._base = scenario  # the scenario the model was built for (``scenario`` differs inside what_if)
 
     def __repr__(self) -> str:
         return f"BargainingSpace({self.scenario!r})"
 
     @property
     def criteria_parties(self) -> list[str]:
-        """The parties whose gains the criteria weigh: the veto parties (all parties if none has a veto)."""
-        return self.scenario.criteria_party_ids
+        """The parties whose gains the criteria weigh: the veto parties (all parties if none has a veto);
+        under a what-if with a fixed coalition, its members."""
+        return self._weighed or self.scenario.criteria_party_ids
 
     @property
     def solver_calls(self) -> int:
@@ -72,6 +77,21 @@ class BargainingSpace:
         ``with space.deadline(10): space.best(); space.diagnose()``.  What ran out of time is
         marked (``optimal=False``, ``complete=False``) or raises TimeLimitReached."""
         return self.search.limited(seconds)
+
+    @contextmanager
+    def what_if(self, variant: Variant) -> Iterator[Scenario]:
+        """A block in which every question answers for ``variant`` (a :class:`~bargaining.scenario.Variant`: red
+        lines hard, priced or dropped, other reservations, a fixed coalition, issues frozen at their status quo)
+        on this space's one model, changed in place and restored after; it yields the variant's scenario (also
+        ``space.scenario`` inside).  The answers are those of ``BargainingSpace(variant.apply(scenario))``.
+        Uncertainty analyses are refused inside: ask that space.  ``with space.what_if(Variant(lines={"x": 30})):``"""
+        saved = self.scenario, self._study, self._weighed
+        with what_if(self.search, variant) as (live, weighed):
+            self.scenario, self._study, self._weighed = live, None, weighed
+            try:
+                yield live
+            finally:
+                self.scenario, self._study, self._weighed = saved
 
     def numeric_doubt(self) -> Doubt | None:
         """Why the solver may rank this scenario's utilities wrongly (None: it can be trusted); see
@@ -364,6 +384,9 @@ class BargainingSpace:
         return value_of_information(study, deal, self.most_robust(samples, seed), self.progress if progress is None else progress)
 
     def _sample(self, samples: int, seed: int) -> Study:
+        if self.scenario is not self._base:
+            raise ValueError("uncertainty analyses are not available inside what_if(): ask "
+                             "BargainingSpace(variant.apply(scenario)) instead")
         if self._study is None or self._study.key != (samples, seed):
             if self._study is not None:
                 self._study.close()

@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from . import commands, genius, hold
+    from . import commands, explore, genius, hold
 
     parser = argparse.ArgumentParser(prog="bargaining", description="Find the packages every party can accept, the Pareto "
                                      f"frontier and fair points on it. The scenario format: {FORMAT_HELP}")
@@ -120,4 +120,5 @@ def _parser() -> argparse.ArgumentParser:
 
     hold.add_parser(subcommands)
     genius.add_parser(subcommands)
+    explore.add_parser(subcommands)
     return parser

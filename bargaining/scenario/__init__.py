@@ -13,10 +13,11 @@ from .evaluate import Waiver
 from .numbers import exact, exact_or_id, fraction_gcd
 from .holding import Delivery, HoldingRules, holding_rules
 from .schema import PER_UNIT, RATIONALE, Bound, Interaction, Issue, Option, Party, RedLine, Snapback, Threat
+from .variant import Variant
 from .worlds import STATED, Slot, World, Worlds
 
 __all__ = [
     "PER_UNIT", "RATIONALE", "Bound", "Delivery", "HoldingRules", "Interaction", "Issue", "Option", "Party", "Problem",
-    "RedLine", "Requirement", "STATED", "Scenario", "ScenarioError", "Slot", "Snapback", "Threat", "Waiver", "World", "Worlds",
-    "exact", "exact_or_id", "format_path", "fraction_gcd", "holding_rules",
+    "RedLine", "Requirement", "STATED", "Scenario", "ScenarioError", "Slot", "Snapback", "Threat", "Variant", "Waiver",
+    "World", "Worlds", "exact", "exact_or_id", "format_path", "fraction_gcd", "holding_rules",
 ]
