@@ -33,7 +33,7 @@ def import_genius(args: argparse.Namespace) -> int:
     """
     import warnings
 
-    from ..scenario.genius import GeniusWarning
+    from ..scenario.genius import GeniusWarning, reservation_value
 
     domain, profiles, output, stderr = args.domain, args.profiles, args.output, sys.stderr
     out = Path(output)
@@ -47,6 +47,10 @@ def import_genius(args: argparse.Namespace) -> int:
         party, sep, value = text.partition("=")
         if not sep or not party.strip() or not value.strip():
             raise ScenarioError("--reservation", [Problem((), f"'{text}' is not PARTY=VALUE (e.g. --reservation itex=0.3)")])
+        try:
+            reservation_value(value.strip())
+        except ValueError as error:
+            raise ScenarioError("--reservation", [Problem((), f"{text}: {error}")]) from None
         overrides[party.strip()] = value.strip()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", GeniusWarning)
