@@ -58,10 +58,7 @@ def import_genius(args: argparse.Namespace) -> int:
     for warning in caught:
         print(f"warning: {warning.message}", file=stderr)
     text = json.dumps(scenario.to_dict(), indent=2, ensure_ascii=False) + "\n" if out.suffix.lower() == ".json" else scenario.to_yaml()
-    try:
-        write_atomic(out, text)
-    except OSError as error:
-        raise ScenarioError(output, [Problem((), f"cannot be written: {error.strerror or error}")]) from None
+    write_atomic(out, text)  # a failure is an OutputPathError naming the file and the reason (exit 2)
     print(f"wrote {output}: {len(scenario.parties)} parties, {len(scenario.issues)} issues, "
           f"{scenario.package_count():,} package{'' if scenario.package_count() == 1 else 's'}", file=stderr)
     return 0
