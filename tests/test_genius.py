@@ -489,8 +489,9 @@ def test_frontier_matches_the_oracle():
     scenario = load()
     frame = BargainingSpace(scenario).frontier(progress=False)
     issues = [i.id for i in scenario.issues]
-    got = [tuple(scenario.utility(p, {i: row[i] for i in issues}) for p in scenario.party_ids) for _, row in frame.iterrows()]
-    assert len(got) == len(set(got)) and set(got) == enumerate_packages(scenario).frontier()
+    truth = enumerate_packages(scenario)
+    got = [truth.vector({i: row[i] for i in issues}) for _, row in frame.iterrows()]
+    assert len(got) == len(set(got)) and set(got) == truth.frontier()
 
 
 # --------------------------------------------------------------------------- NegMAS
@@ -521,9 +522,9 @@ def test_to_negmas_pareto_frontier_matches_the_oracle_here():
     exported = scenario.to_negmas()
     _, indices = pareto_frontier(list(exported.ufuns), issues=exported.outcome_space.issues)
     outcomes_list = list(exported.outcome_space.enumerate())
-    vectors = {tuple(scenario.utility(p, dict(zip([i.id for i in scenario.issues], outcomes_list[k]))) for p in scenario.party_ids)
-               for k in indices}
-    assert vectors == enumerate_packages(scenario).frontier()
+    truth = enumerate_packages(scenario)
+    vectors = {truth.vector(dict(zip([i.id for i in scenario.issues], outcomes_list[k]))) for k in indices}
+    assert vectors == truth.frontier()
 
 
 def _with(extra: dict) -> Scenario:
