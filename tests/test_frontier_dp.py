@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -31,7 +30,6 @@ def check_frontier(scenario, request, result, truth):
     assert result.parties == tuple(parties)
     assert result.vectors() == truth.frontier(parties)
     assert len(result) == len(result.vectors()), "one package per vector"
-    waived, coalition = request["waived"], request["coalition"]
     for choices, utilities in zip(result.choices, result.utilities):
         assert truth.accepts(choices)  # the enumeration's acceptance (waivers, coalition and fixed issues included)
         for issue_id, option_id in (request["fixed"] or {}).items():
@@ -341,10 +339,8 @@ def test_the_size_estimate_gives_up_early_and_changes_no_answer():
     """``estimate``: a frontier whose state sets grow past max_states is given up after a few stages
     (best() tries the programme on a small budget); one that fits is found as without it."""
     big = random_scenario(60, 5, 6, seed=1)
-    started = time.perf_counter()
-    with pytest.raises(LimitReached, match="projects"):
+    with pytest.raises(LimitReached, match="projects"):  # the estimate gave up ("projects"), not the cap ("would hold")
         dp_frontier(big, max_states=250_000, estimate=True)
-    assert time.perf_counter() - started < 5.0  # about 0.03 s here; the cap alone took 2-3 s
     for scenario in (random_scenario(20, 4, 3, seed=3), random_scenario(12, 3, 4, seed=1),
                      coupled_scenario(10, 4, 3, seed=1, interactions=10, forbids=4, if_thens=2)):
         assert dp_frontier(scenario, max_states=250_000, estimate=True).vectors() == dp_frontier(scenario).vectors()

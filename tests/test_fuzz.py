@@ -1,7 +1,7 @@
 """Fuzzing the command and the optimiser with hostile structure and extreme numbers.
 
-Whatever the file, the command returns an exit code (never a traceback) and keeps its time
-limit within a few seconds; whatever the numbers, a package it returns is acceptable by brute
+Whatever the file, the command returns an exit code (never a traceback) and does not hang
+(a hang guard of a minute beyond its time limit: speed is measured in benchmarks/); whatever the numbers, a package it returns is acceptable by brute
 force, and one it calls optimal is optimal by brute force (tests/oracle.py).  The default run
 tries a few dozen cases; ``-m slow`` tries many more.
 """
@@ -26,12 +26,12 @@ from bargaining import BargainingSpace, Scenario, ScenarioError
 from bargaining.cli import main
 from oracle import enumerate_packages
 from strategies import scenarios
+from budget import HANG_GUARD
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BASE = yaml.safe_load((DATA / "logrolling.yaml").read_text())
 TIME_LIMIT = 3.0
-#: Beyond the command's time limit: loading, building the model, the diagnosis's own solves.
-SLACK = 5.0
+
 
 EXTREME = st.sampled_from([
     0, -0.0, 1, -1, 1e-320, 5e-324, 1e-9, 1e-7, 1e-6, 1.000000001, 0.1, 1e6, 999999999.999999, 1e9, 1e9 + 1, 1e12,
@@ -122,7 +122,7 @@ def check_file(folder: Path, text: str, command: str) -> None:
     assert "Traceback" not in err
     if code == 2:
         assert err.startswith(("error: ", "warning: "))
-    assert seconds < TIME_LIMIT + SLACK
+    assert seconds < TIME_LIMIT + HANG_GUARD, "hang guard"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))

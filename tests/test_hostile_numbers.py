@@ -14,6 +14,7 @@ from bargaining.cli import main
 from fractions import Fraction
 from oracle import enumerate_packages
 from bargaining.scenario import exact
+from budget import HANG_GUARD
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -58,7 +59,7 @@ def test_huge_points_are_refused_at_once(tmp_path, capsys):
     file = write(tmp_path, data)
     start = time.perf_counter()
     assert main(["solve", file, "--time-limit", "5"]) == 2
-    assert time.perf_counter() - start < 3
+    assert time.perf_counter() - start < HANG_GUARD, "hang guard"
     err = capsys.readouterr().err
     assert "utilities.seller.price.to_seller: 1000000000000000.0 is too large" in err
 
@@ -184,7 +185,7 @@ def test_mixed_integer_frontier_refuses_instead_of_hanging(case, tmp_path, capsy
     start = time.perf_counter()
     with pytest.raises(NumericRangeError, match="cannot be computed reliably"):
         BargainingSpace(scenario).frontier(method="mip")
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < HANG_GUARD, "hang guard"
     assert main(["frontier", write(tmp_path, CASES[case]()), "--time-limit", "15", "--method", "mip"]) == 2
     err = capsys.readouterr().err
     assert "Pareto frontier (mixed-integer search) cannot be computed reliably" in err and "Traceback" not in err
