@@ -170,7 +170,7 @@ def test_a_failure_mid_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.
         raise OSError("disk full")
 
     monkeypatch.setattr(files_module, "_write_chunks", half_then_fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(files_module.OutputPathError, match=r"report.html: cannot be written \(disk full\); nothing was written"):
         write_report(tmp_path, small_scenario(2))
     assert list(tmp_path.iterdir()) == []
 

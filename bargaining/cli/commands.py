@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..algorithms.dp import LimitReached
 from ..errors import TimeLimitReached
 from ..files import check_output, write_atomic
 from ..scenario import Scenario
@@ -24,6 +25,7 @@ from .common import (
     plural,
     writable,
 )
+from .limits import check_samples, phases_for
 
 if TYPE_CHECKING:
     from ..results import Frontier
@@ -138,7 +140,15 @@ def frontier(args: argparse.Namespace) -> int:
     space = open_space(args.file)
     parties = [p.strip() for p in args.parties.split(",")] if args.parties else None
     with announced("bargaining frontier", args.time_limit, " for the search"):
-        found = space.pareto_frontier(parties=parties, time_limit=args.time_limit, method=args.method)
+        try:
+            found = space.pareto_frontier(parties=parties, time_limit=args.time_limit, method=args.method)
+        except LimitReached as stop:  # --method dp: the programme returns a whole frontier or nothing
+            if "deadline" in stop.reason:
+                raise TimeLimitReached("the dynamic programme (--method dp) reached the time limit before the whole frontier, "
+                                       "and it gives nothing partial; without --method dp the mixed-integer search lists the "
+                                       "points found so far") from None
+            raise UsageError(f"{args.file}: the dynamic programme (--method dp) cannot hold this scenario: {stop.reason}; "
+                             "run without --method dp (the mixed-integer search takes over)") from None
     if not len(found) and found.complete:
         with space.deadline(args.time_limit):
             print(space.diagnose())  # no acceptable package: say why instead of an empty table
@@ -207,9 +217,11 @@ def leverage(args: argparse.Namespace) -> int:
 
 
 def phased(args: argparse.Namespace) -> int:
-    space = open_space(args.file)
+    scenario = load(args.file)
+    phases = phases_for(scenario, args.phases)  # before the model's phase copies are built
+    space = open_space(args.file, scenario=scenario)
     with announced("bargaining phased", args.time_limit), space.deadline(args.time_limit):
-        plan = space.phased(args.phases, args.objective)
+        plan = space.phased(phases, args.objective)
     if plan.package is None:
         print(plan.reason)
         return EXIT_NO_DEAL
@@ -222,11 +234,11 @@ def phased(args: argparse.Namespace) -> int:
 def robustness(args: argparse.Namespace) -> int:
     from ..present.text import render_robustness
 
-    if args.samples < 1:
-        raise UsageError(f"--samples must be at least 1, not {args.samples}")
     if args.seed < 0:
         raise UsageError(f"--seed must be 0 or more, not {args.seed}")
-    space = open_space(args.file)
+    scenario = load(args.file)
+    check_samples(scenario, args.samples)  # before anything is drawn or built
+    space = open_space(args.file, scenario=scenario)
     with announced(f"bargaining robustness ({plural(args.samples, 'world')})", args.time_limit, " for the most robust package's search"):
         deal = space.deal_probability(args.samples, args.seed, scheduler=args.scheduler)
         robust = space.most_robust(args.samples, args.seed, time_limit=args.time_limit)

@@ -68,10 +68,10 @@ def load(path: str) -> Scenario:
     return Scenario.from_file(path)
 
 
-def open_space(path: str, time_limit: float | None = None) -> "BargainingSpace":
+def open_space(path: str, time_limit: float | None = None, scenario: Scenario | None = None) -> "BargainingSpace":
     from ..space import BargainingSpace
 
-    space = BargainingSpace(load(path), time_limit=time_limit)
+    space = BargainingSpace(scenario or load(path), time_limit=time_limit)
     doubt = space.numeric_doubt()
     if doubt is not None:
         print(f"warning: {path}: {doubt}; the exact programme's answers (frontier, solve and acceptable on discrete "
