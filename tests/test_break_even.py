@@ -186,6 +186,7 @@ def check_table(scenario: Scenario, table: BreakEvenTable, space: BargainingSpac
             points = truth.breakpoints(min(row.stated, row.end), max(row.stated, row.end)) + [row.end]
         else:
             seen[f"flip {finding.kind}"] += 1
+            seen[f"flip by {row.kind}"] += 1
             flip = row.flip
             assert (flip - row.stated) * sign >= 0 and (row.end - flip) * sign >= 0
             if flip != row.stated:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from fractions import Fraction
 from typing import Callable, Sequence
 
@@ -137,13 +138,25 @@ def _analyse(ctx: Context, finding: Finding, inp: Input, memo: dict) -> list[Bre
         if key not in memo:
             memo[key] = answer(ctx, condition.edits, condition.stated, inp)
         answers.append((memo[key], condition.stated))
+    if all(a.argument for a, _ in answers):  # settled without the engine: no flip anywhere, nothing to re-compute
+        because = "; ".join(dict.fromkeys(a.argument for a, _ in answers))
+        return [BreakEven(**base, direction=d, verified=True, argument=because) for d in ("down", "up")]  # type: ignore[arg-type]
+    known = {c: a.constant for c, (a, _) in zip(finding.conditions, answers) if a.argument}
     points = sorted({a.at for a, _ in answers if a.at is not None})
     rows = []
     for direction in (-1, 1):
         end = inp.low if direction < 0 else inp.high
         found = first_flip(answers, inp.stated, direction, end)
         flipped = _flipped(finding, answers, found, direction)
-        rows.append(_verified(ctx, finding, inp, base, direction, found, flipped, points))
+        row = _verified(ctx, finding, inp, base, direction, found, flipped, points, known)
+        if found is None:  # where it would flip beyond the range, if it does (the same answers, a range without end)
+            far = (max if direction > 0 else min)([*points, inp.stated, end]) + direction
+            wide = replace(inp, **({"high": far} if direction > 0 else {"low": far}))
+            beyond = first_flip(answers, inp.stated, direction, far)
+            if beyond is not None and (beyond[0] - end) * direction > 0:
+                check = _verified(ctx, finding, wide, base, direction, beyond, flipped, points, known)
+                row = replace(row, beyond=beyond[0], beyond_verified=check.verified)
+        rows.append(row)
     return rows
 
 
@@ -179,7 +192,8 @@ def _best_rows(ctx: Context, finding: Finding, inp: Input, base: dict, memo: dic
             found = walk.flip(incumbent)
             at = None if found is None else (inp.stated + direction * found[0], found[1])
             points = sorted(inp.stated + direction * t for t in walk.breakpoints())
-            flipped = f"{finding.criterion} picks another package" if at is not None else ""
+            flipped = "" if found is None else ("the package is no longer acceptable" if found[2] is None else
+                                                f"{finding.criterion} prefers {_difference(ctx, finding, found[2])}")
             rows.append(_verified(ctx, finding, inp, base, direction, at, flipped, points))
         return rows
     except (NotApplicable, IrrationalBreakpoint) as why:
@@ -187,13 +201,22 @@ def _best_rows(ctx: Context, finding: Finding, inp: Input, base: dict, memo: dic
         return [BreakEven(**base, direction=d, analysed=False, note=f"not analysed: {note}") for d in ("down", "up")]  # type: ignore[arg-type]
 
 
+def _difference(ctx: Context, finding: Finding, other: Candidate) -> str:
+    """The other package in words: the issues on which it differs from the finding's package."""
+    assert finding.package is not None
+    issues = [i for i in ctx.scenario.discrete_issues if other.choices[i.id] != finding.package.exact_choices[i.id]]
+    if not issues:
+        return "a package with the same options"
+    return "; ".join(f"{i.label}: {i.choice_label(other.choices[i.id])}" for i in issues)
+
+
 def _verified(ctx: Context, finding: Finding, inp: Input, base: dict, direction: int, found: tuple[Fraction, bool] | None,
-              flipped: str, points: list[Fraction]) -> BreakEven:
+              flipped: str, points: list[Fraction], known: dict | None = None) -> BreakEven:
     """The row, with the engine's answers at the flip and one decimal step on each side (or at the range's end)."""
     name = "down" if direction < 0 else "up"
     end = inp.low if direction < 0 else inp.high
     if found is None:
-        got = holds_at(ctx, finding, inp, end)
+        got = holds_at(ctx, finding, inp, end, known)
         return BreakEven(**base, direction=name, verified=got is True, checks=((end, True, got),))  # type: ignore[arg-type]
     flip, holds = found
     step, before, after = _step(inp, flip, direction, points)
@@ -204,7 +227,7 @@ def _verified(ctx: Context, finding: Finding, inp: Input, base: dict, direction:
         wanted.append((flip, holds))
     if step is not None and after is not None:
         wanted.append((after, False))
-    checks = tuple((value, want, holds_at(ctx, finding, inp, value)) for value, want in wanted)
+    checks = tuple((value, want, holds_at(ctx, finding, inp, value, known)) for value, want in wanted)
     shown = any(not want for _, want, _ in checks) and (flip == inp.stated or any(want for _, want, _ in checks))
     verified = step is not None and shown and all(want == got for _, want, got in checks)
     return BreakEven(**base, direction=name, flip=flip, holds_at_flip=holds, flipped=flipped, verified=verified,  # type: ignore[arg-type]

@@ -21,7 +21,7 @@ from .envelope import Result
 from .package import number
 
 COLUMNS = ["finding", "finding_words", "input", "kind", "label", "party", "stated", "low", "high", "direction", "flip",
-           "headroom", "holds_at_flip", "flipped", "verified", "step", "analysed", "note"]
+           "headroom", "holds_at_flip", "flipped", "verified", "step", "analysed", "note", "beyond", "argument"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,13 @@ class BreakEven:
     checks: tuple[tuple[Fraction, bool, bool | None], ...] = field(default=(), repr=False)
     analysed: bool = True
     note: str = ""
+    #: with no flip within the range: where the finding would flip beyond it (existence findings), and whether
+    #: the engine verified that too (None: not computed)
+    beyond: Fraction | None = None
+    beyond_verified: bool | None = None
+    #: when no solve was needed: the argument that settles the row (the number's requirement is waived under
+    #: the finding, or a conflict without it keeps the space closed); ``verified`` is then True by that argument
+    argument: str = ""
 
     @property
     def headroom(self) -> Fraction | None:
@@ -67,10 +74,13 @@ class BreakEven:
         if self.flip is None:
             return f"{head}: never flips moving {self.direction} within its range (to {number(self.end)})"
         sign = 1 if self.direction == "up" else -1
-        where = "up to and including" if self.holds_at_flip else "until it reaches"
+        if self.holds_at_flip:
+            where = "up to and including" if sign > 0 else "down to and including"
+        else:
+            where = "until it rises to" if sign > 0 else "until it falls to"
+        room = "no headroom" if not self.headroom else number(sign * self.headroom, sign=True)
         check = {True: "verified", False: "NOT verified", None: "not checked"}[self.verified]
-        return (f"{head}: holds {where} {number(self.flip)} ({number(sign * (self.headroom or 0), sign=True)}), "
-                f"then {self.flipped} [{check}]")
+        return f"{head}: holds {where} {number(self.flip)} ({room}), then {self.flipped} [{check}]"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,7 +125,8 @@ class BreakEvenTable(Result):
         data = [{"finding": r.finding, "finding_words": r.finding_words, "input": r.input, "kind": r.kind, "label": r.label,
                  "party": r.party, "stated": float(r.stated), "low": float(r.low), "high": float(r.high),
                  "direction": r.direction, "flip": f(r.flip), "headroom": f(r.headroom), "holds_at_flip": r.holds_at_flip,
-                 "flipped": r.flipped, "verified": r.verified, "step": f(r.step), "analysed": r.analysed, "note": r.note}
+                 "flipped": r.flipped, "verified": r.verified, "step": f(r.step), "analysed": r.analysed, "note": r.note,
+                 "beyond": f(r.beyond), "argument": r.argument}
                 for r in self.rows]
         frame = pd.DataFrame(data, columns=COLUMNS)
         frame.attrs.update(self.provenance())
@@ -134,7 +145,9 @@ class BreakEvenTable(Result):
                          "flip": None if r.flip is None else float(r.flip), "flip_exact": exact(r.flip),
                          "headroom": None if r.headroom is None else float(r.headroom), "holds_at_flip": r.holds_at_flip,
                          "flipped": r.flipped, "verified": r.verified, "step": exact(r.step),
-                         "checks": [[str(v), want, got] for v, want, got in r.checks], "analysed": r.analysed, "note": r.note})
+                         "checks": [[str(v), want, got] for v, want, got in r.checks], "analysed": r.analysed, "note": r.note,
+                         "beyond": None if r.beyond is None else float(r.beyond), "beyond_exact": exact(r.beyond),
+                         "beyond_verified": r.beyond_verified, "argument": r.argument})
         return {"scenario": self.scenario_name, **self.provenance(),
                 "findings": [{"id": i, "words": w} for i, w in self.findings], "rows": rows,
                 "inert": self.inert()["input"].tolist(), "skipped": [list(x) for x in self.skipped]}

@@ -38,6 +38,8 @@ class Context:
     progress: Callable[[], None] = lambda: None
     methods: set[str] = field(default_factory=set)
     variants: dict[Any, Scenario] = field(default_factory=dict)
+    #: a minimal conflict of the stated world (closed spaces): while all of it binds, no number outside it opens anything
+    conflict: tuple[Requirement, ...] = ()
 
     @property
     def scenario(self) -> Scenario:

@@ -40,6 +40,9 @@ class Answer:
     at: Fraction | None = None
     true_below: bool = True
     includes: bool = True
+    #: for a constant known without asking the engine: the argument (the number's requirement is waived, or a
+    #: conflict that does not contain it keeps the space closed)
+    argument: str = ""
 
     def __call__(self, x: Fraction) -> bool:
         if self.constant is not None or self.at is None:
@@ -185,13 +188,11 @@ def _by_programme(ctx: Context, party: str | None, present: tuple[str, bool] | N
 def answer(ctx: Context, edits: Edits, stated: bool, inp: Input) -> Answer:
     """The condition "some package is acceptable under ``edits``" as a function of the input's value."""
     scenario, p = ctx.scenario, inp.party
-    waived = set(edits[0])
+    known = argument(ctx, edits, stated, inp)
+    if known is not None:
+        return known
     reservation = ctx.requirement("reservation", p)
     optional = not scenario.party[p].veto
-    if inp.kind in ("reservation", "price") and reservation in waived:
-        return Answer(constant=stated)
-    if inp.kind == "threshold" and ctx.requirement("red_line", line=inp.line) in waived:
-        return Answer(constant=stated)
     if optional and top(ctx, edits, present=(p, False))[0]:
         return Answer(constant=True)  # acceptable without the party: nothing of its own can close it
     present = (p, True) if optional else None
@@ -207,6 +208,27 @@ def answer(ctx: Context, edits: Edits, stated: bool, inp: Input) -> Answer:
         _, free = top(ctx, edits, party=p, waive=(reservation,), present=present, line=(inp.line, True))
         return Answer(constant=False) if free is None else Answer(at=free - r)
     return _threshold(ctx, edits, inp, present)
+
+
+def touches(ctx: Context, inp: Input) -> tuple[object, ...]:
+    """The requirements the number is part of: its party's reservation (a reservation, a price, a point moves
+    the party's utility or reservation), or its red line (a threshold)."""
+    if inp.kind == "threshold":
+        return (ctx.requirement("red_line", line=inp.line),)
+    return (ctx.requirement("reservation", inp.party),)
+
+
+def argument(ctx: Context, edits: Edits, stated: bool, inp: Input) -> Answer | None:
+    """The answer without asking the engine, where an argument settles it: the number's requirement is waived
+    (the number no longer counts), or the space is closed by a conflict that binds under these edits and
+    does not contain the number (nothing outside a conflict can resolve it).  None: no such argument."""
+    waived = set(edits[0])
+    own = touches(ctx, inp)
+    if any(r in waived for r in own):
+        return Answer(constant=stated, argument="its requirement is waived under this finding")
+    if not stated and ctx.conflict and not waived & set(ctx.conflict) and not set(own) & set(ctx.conflict):
+        return Answer(constant=False, argument="it is not in the conflict that keeps the space closed here")
+    return None
 
 
 def threshold_atom(ctx: Context, inp: Input) -> tuple[tuple[str, Any], bool]:

@@ -73,8 +73,10 @@ def stated_findings(ctx: Context, kinds: Sequence[str] = KINDS) -> list[Finding]
     if "open" in kinds:
         found.append(Finding("open", "open", "a package is acceptable" if is_open.stated else "no package is acceptable",
                              (is_open,), flipped=("no package is acceptable" if is_open.stated else "a package is acceptable",)))
+    if not is_open.stated:
+        ctx.conflict = tuple(minimal_conflict(search))
     if not is_open.stated and "conflict" in kinds:
-        conflict = minimal_conflict(search)
+        conflict = list(ctx.conflict)
         others = [r for r in search.requirements if r not in conflict]
         parts = [_answer(ctx, others)] + [_answer(ctx, others + [m]) for m in conflict]
         names = "; ".join(r.label for r in conflict)

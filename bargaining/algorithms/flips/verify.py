@@ -23,11 +23,13 @@ from .findings import Condition, Finding
 from .inputs import Input
 
 
-def holds_at(ctx: Context, finding: Finding, inp: Input, value: Fraction) -> bool | None:
-    """Whether the finding still holds with the input at ``value`` (None: the engine cannot be asked at it)."""
+def holds_at(ctx: Context, finding: Finding, inp: Input, value: Fraction, known: dict | None = None) -> bool | None:
+    """Whether the finding still holds with the input at ``value`` (None: the engine cannot be asked at it).
+    ``known``: conditions whose answer an argument settles for every value (see :func:`.existence.argument`)."""
     if finding.kind == "best":
         return _best_at(ctx, finding, inp, value)
-    answers = [_condition_at(ctx, c, inp, value) for c in finding.conditions]
+    known = known or {}
+    answers = [known[c] if c in known else _condition_at(ctx, c, inp, value) for c in finding.conditions]
     if any(a is None for a in answers):
         return None
     return all(a == c.stated for a, c in zip(answers, finding.conditions))

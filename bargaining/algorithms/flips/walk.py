@@ -161,14 +161,15 @@ class Walk:
         return [(self.gain(c, q), piece.get(q, one)) for q in self.parties]
 
     # ---- the walk
-    def flip(self, incumbent: Candidate) -> tuple[Fraction, bool] | None:
-        """The first t in [0, end] where ``incumbent`` is no longer a best package: (t, whether it still is at t)."""
-        best: tuple[Fraction, bool] | None = None
+    def flip(self, incumbent: Candidate) -> tuple[Fraction, bool, Candidate | None] | None:
+        """The first t in [0, end] where ``incumbent`` is no longer a best package: (t, whether it still is at t,
+        the package that beats it there -- None when it is no longer acceptable)."""
+        best: tuple[Fraction, bool, Candidate | None] | None = None
         leaves = self.switch(incumbent)
         if leaves is not None and self.gain_p(incumbent)[1] < 0 and 0 <= leaves < self.end and not incumbent.accepted_out:
-            best = (leaves, True)  # acceptable up to and including its switch, not beyond
+            best = (leaves, True, None)  # acceptable up to and including its switch, not beyond
         if not self.accepted(incumbent, Fraction(0)):
-            return Fraction(0), False
+            return Fraction(0), False, None
         pieces = self.pieces() if self.criterion == "kalai" else [(Fraction(0), self.end, {})]
         for y in self.candidates:
             if y.key() == incumbent.key():
@@ -190,8 +191,8 @@ class Walk:
                     points.update(x for q in self.parties for c in (y, incumbent) for x in _roots(self.gain(c, q)))
             ordered = sorted(x for x in points if 0 <= x <= limit)
             found = self._first_beat(y, incumbent, ordered)
-            if found is not None and (best is None or found[0] < best[0] or (found[0] == best[0] and not found[1])):
-                best = found
+            if found is not None and (best is None or found[0] < best[0] or (found[0] == best[0] and not found[1] and best[1])):
+                best = (found[0], found[1], y)
         return best
 
     def _total(self, c: Candidate) -> Poly:
