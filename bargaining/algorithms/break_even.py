@@ -84,9 +84,12 @@ def break_even(search: Search, parties: Sequence[str], *, inputs: Sequence[str] 
         reason.append(f"{len(unverified)} flips did not verify")
     not_analysed = sorted({r.note for r in rows if not r.analysed})
     reason += not_analysed
+    doubt = search.doubt() if "model" in ctx.methods else None
+    if doubt is not None:
+        reason.append(f"the model's maxima are not certified: {doubt}")
     return BreakEvenTable(scenario_name=search.scenario.name, findings=tuple((f.id, f.words) for f in stated),
                           rows=tuple(rows), skipped=tuple(skipped), complete=not skipped,
-                          exact=not unverified and not not_analysed,
+                          exact=not unverified and not not_analysed and doubt is None,
                           method="+".join(sorted(ctx.methods)) or "evaluation", reason="; ".join(reason),
                           seconds=time.perf_counter() - started)
 

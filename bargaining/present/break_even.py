@@ -15,7 +15,7 @@ def render_break_even(table: BreakEvenTable) -> str:
         rows = [r for r in table.rows if r.finding == finding]
         flips = [r for r in rows if r.flip is not None]
         lines.append(f"Finding: {words}")
-        if not flips:
+        if not flips and any(r.analysed for r in rows):
             lines.append("  no number flips it within its range")
         lines += [f"  {r.text()}" for r in sorted(flips, key=lambda r: (r.headroom, r.label))]
         beyond = [r for r in rows if r.flip is None and r.beyond is not None]

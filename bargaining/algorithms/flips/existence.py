@@ -128,9 +128,9 @@ def top(ctx: Context, edits: Edits, *, party: str | None = None, amount: str | N
         else:
             outcome, package = search.maximize(0)
     ctx.progress()
+    if outcome.status == "time_limit" and (package is None or party is not None or amount is not None):
+        raise TimeLimitReached("the time limit was reached")  # a largest value the solver did not prove is no flip value
     if package is None:
-        if outcome.status == "time_limit":
-            raise TimeLimitReached("the time limit was reached")
         return False, None
     if row is not None and (package.exact_choices[row[0]] - row[2]) * row[1] < 0:  # type: ignore[operator]
         return False, None  # within the solver's tolerance only: not a package that meets the bound exactly

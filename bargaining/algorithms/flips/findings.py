@@ -105,7 +105,7 @@ def stated_findings(ctx: Context, kinds: Sequence[str] = KINDS) -> list[Finding]
                      (True, False): f"the space is open only with {issue.label} at its status quo"}
             found.append(Finding(f"lever:{issue.id}", "lever", words[frozen.stated, is_open.stated], (frozen, is_open),
                                  flipped=("it changes with the lever frozen", "it changes with the lever open")))
-    if is_open.stated and "best" in kinds:
+    if is_open.stated and "best" in kinds and scenario.discrete_issues:  # a package is its options; amounts move continuously
         for criterion in CRITERIA:
             package = best(search, criterion, ctx.parties)
             if package is not None:
