@@ -54,14 +54,17 @@ def sigma(ctx: Context, inp: Input, choices: Mapping[str, Any]) -> int:
     return 0
 
 
-def candidate(ctx: Context, inp: Input, choices: Mapping[str, Any]) -> Candidate:
+def candidate(ctx: Context, inp: Input, choices: Mapping[str, Any], utilities: Mapping[str, Fraction] | None = None,
+              accepted_in: bool | None = None) -> Candidate:
+    """The package's data along the input (``utilities``, ``accepted_in``: already known from the programme)."""
     scenario, p = ctx.scenario, inp.party
     waived = set(ctx.search.waived)
-    utilities = {q: scenario.utility(q, choices) for q in scenario.party_ids}
+    utilities = {q: scenario.utility(q, choices) for q in scenario.party_ids} if utilities is None else dict(utilities)
     if ("reservation", p) in waived:
-        accepted = scenario.signers(choices, waived) is not None
+        accepted = scenario.signers(choices, waived) is not None if accepted_in is None else accepted_in
         return Candidate(choices, utilities, sigma(ctx, inp, choices), accepted, accepted, accepted)
-    accepted_in = scenario.signers(choices, waived | {("reservation", p)}) is not None
+    if accepted_in is None or not scenario.party[p].veto:
+        accepted_in = scenario.signers(choices, waived | {("reservation", p)}) is not None
     accepted_out = (not scenario.party[p].veto
                     and scenario.signers(choices, waived, world=World(reservations={p: _huge(ctx, p)})) is not None)  # type: ignore[dict-item]
     return Candidate(choices, utilities, sigma(ctx, inp, choices), accepted_in, accepted_out)
@@ -87,8 +90,12 @@ def candidates(ctx: Context, inp: Input) -> list[Candidate]:
                             deadline=ctx.deadline())
         ctx.methods.add("programme")
         ctx.progress()
-        for choices in front.choices:
-            c = candidate(ctx, inp, choices)
+        real = scenario.party_ids
+        for choices, values in zip(front.choices, front.utilities):
+            if reservations is None:  # the programme's own run with the reservation waived: acceptable there, exactly
+                c = candidate(ctx, inp, choices, {q: values[q] for q in real}, accepted_in=True)
+            else:
+                c = candidate(ctx, inp, choices, {q: values[q] for q in real})
             found.setdefault(c.key(), c)
     return list(found.values())
 

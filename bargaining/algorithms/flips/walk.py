@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Sequence
 
-from ..solutions import criterion_value
+import numpy as np
+
 from .candidates import Candidate
+from .screen import Screen
 
 #: a polynomial in t: coefficients, constant first
 Poly = tuple[Fraction, ...]
@@ -74,11 +76,38 @@ class Walk:
     end: Fraction
     _pieces: list[tuple[Fraction, Fraction, dict[str, Poly]]] = field(default_factory=list)
     _ideal: dict[Fraction, dict[str, Fraction]] = field(default_factory=dict)
+    _lines: dict[int, Poly] = field(default_factory=dict)
+    _spans: dict[int, tuple[Fraction | None, Fraction | None] | None] = field(default_factory=dict)
 
     # ---- one candidate along t
     def gain_p(self, c: Candidate) -> Poly:
-        slope = self.direction * (c.sigma - (1 if self.reservation_moves else 0))
-        return (c.utilities[self.party] - self.reservations[self.party], Fraction(slope))
+        line = self._lines.get(id(c))
+        if line is None:
+            slope = self.direction * (c.sigma - (1 if self.reservation_moves else 0))
+            line = self._lines[id(c)] = (c.utilities[self.party] - self.reservations[self.party], Fraction(slope))
+        return line
+
+    def span(self, c: Candidate) -> tuple[Fraction | None, Fraction | None] | None:
+        """Where the candidate is acceptable, as (from, to) in t (None: unbounded that way); None: nowhere."""
+        if id(c) not in self._spans:
+            a, b = self.gain_p(c)
+            if c.constant is not None or c.accepted_out or b == 0:
+                ok = c.constant if c.constant is not None else c.accepted_out or (c.accepted_in and a >= 0)
+                self._spans[id(c)] = (None, None) if ok else None
+            elif not c.accepted_in:
+                self._spans[id(c)] = None
+            else:
+                self._spans[id(c)] = (-a / b, None) if b > 0 else (None, -a / b)
+        return self._spans[id(c)]
+
+    def live(self, s: Fraction, e: Fraction) -> list[Candidate]:
+        """The candidates acceptable at every point of [s, e]."""
+        found = []
+        for c in self.candidates:
+            span = self.span(c)
+            if span is not None and (span[0] is None or span[0] <= s) and (span[1] is None or e <= span[1]):
+                found.append(c)
+        return found
 
     def gain(self, c: Candidate, q: str) -> Poly:
         return self.gain_p(c) if q == self.party else (c.utilities[q] - self.reservations[q],)
@@ -91,17 +120,29 @@ class Walk:
         return None if b == 0 or c.constant is not None else -a / b
 
     def accepted(self, c: Candidate, t: Fraction) -> bool:
-        if c.constant is not None:
-            return c.constant
-        a, b = self.gain_p(c)
-        return c.accepted_out or (c.accepted_in and a + b * t >= 0)
+        span = self.span(c)
+        return span is not None and (span[0] is None or span[0] <= t) and (span[1] is None or t <= span[1])
 
-    def key(self, c: Candidate, t: Fraction) -> tuple[Fraction, Fraction]:
-        gains = {q: _at(self.gain(c, q), t) for q in c.utilities}
-        utilities = {q: _at(self.utility(c, q), t) for q in c.utilities}
-        ideal = self.ideal(t) if self.criterion == "kalai" else None
-        value = criterion_value(self.criterion, gains, self.parties, ideal, utilities)
-        return value, sum(utilities.values(), Fraction(0))
+    def key(self, c: Candidate, t: Fraction, piece: dict[str, Poly] | None = None) -> tuple[Fraction, Fraction]:
+        """(criterion value, total utility of all parties) at ``t``; ``piece``: Kalai's ideal gains there, if known."""
+        ideal = self.ideal(t) if self.criterion == "kalai" and piece is None else None
+        values = self._term_values(c, t, piece or {}, ideal)
+        value = (min(values, default=Fraction(0)) if self.criterion in ("maxmin", "kalai") else values[0])
+        return value, _at(self._total(c), t)
+
+    def _term_values(self, c: Candidate, t: Fraction, piece: dict[str, Poly],
+                     ideal: dict[str, Fraction] | None = None) -> list[Fraction]:
+        """The criterion's terms at ``t`` (maxmin: each gain; utilitarian: the sum; Nash: the product, 0 unless
+        every gain is positive; Kalai: each gain over its ideal, parties with no positive ideal left out)."""
+        gains = [_at(self.gain(c, q), t) for q in self.parties]
+        if self.criterion == "maxmin":
+            return gains
+        if self.criterion == "utilitarian":
+            return [sum((_at(self.utility(c, q), t) for q in self.parties), Fraction(0))]
+        if self.criterion == "nash":
+            return [math.prod(gains, start=Fraction(1)) if all(g > 0 for g in gains) else Fraction(0)]
+        tops = [ideal[q] if ideal is not None else _at(piece[q], t) for q in self.parties]
+        return [g / top for g, top in zip(gains, tops) if top > 0]
 
     # ---- Kalai's ideal gains: exact at any t, linear on pieces
     def ideal(self, t: Fraction) -> dict[str, Fraction]:
@@ -110,9 +151,15 @@ class Walk:
             if s < t < e and piece:
                 return {q: _at(piece[q], t) for q in self.parties}
         if t not in self._ideal:
-            live = [c for c in self.candidates if self.accepted(c, t)]
-            self._ideal[t] = {q: max((_at(self.gain(c, q), t) for c in live), default=Fraction(0)) for q in self.parties}
+            self._ideal[t] = self._largest(self.live(t, t), t)
         return self._ideal[t]
+
+    def _largest(self, live: list[Candidate], t: Fraction) -> dict[str, Fraction]:
+        r, p = self.reservations, self.party
+        found = {q: max((c.utilities[q] for c in live), default=r[q]) - r[q] for q in self.parties if q != p}
+        if p in self.parties:
+            found[p] = max((a + b * t for a, b in (self.gain_p(c) for c in live)), default=Fraction(0))
+        return found
 
     def pieces(self) -> list[tuple[Fraction, Fraction, dict[str, Poly]]]:
         """[lo, hi] with each party's ideal gain as a linear function on the open piece (Kalai only)."""
@@ -120,11 +167,9 @@ class Walk:
             return self._pieces
         cuts = sorted({Fraction(0), self.end} | {s for c in self.candidates if (s := self.switch(c)) is not None and 0 < s < self.end})
         for lo, hi in zip(cuts, cuts[1:]):
-            middle = (lo + hi) / 2
-            live = [c for c in self.candidates if self.accepted(c, middle)]
-            forms = {q: max(((self.gain(c, q) + (Fraction(0),))[:2] for c in live), key=lambda f: _at(f, middle), default=(Fraction(0), Fraction(0)))
-                     for q in self.parties if q != self.party}
-            own = {}
+            live = self.live(lo, hi)  # (every switch is a cut: a candidate is acceptable on all of the piece or on none)
+            forms: dict[str, Poly] = {q: (g, Fraction(0)) for q, g in self._largest(live, lo).items() if q != self.party}
+            own: dict[Fraction, Fraction] = {}
             for c in live:  # the best line of each slope, then their crossings split the piece
                 a, b = self.gain_p(c)
                 own[b] = max(own.get(b, a), a)
@@ -171,8 +216,14 @@ class Walk:
         if not self.accepted(incumbent, Fraction(0)):
             return Fraction(0), False, None
         pieces = self.pieces() if self.criterion == "kalai" else [(Fraction(0), self.end, {})]
-        for y in self.candidates:
-            if y.key() == incumbent.key():
+        screen = Screen(self)
+        index = next(k for k, c in enumerate(self.candidates) if c.key() == incumbent.key())
+        limit = self.end if best is None else best[0]
+        may = screen.may_beat(index, pieces, limit)
+        threat = screen.threat(pieces, limit)
+        for k in sorted(np.flatnonzero(may), key=lambda k: -threat[k]):  # the most threatening first
+            y = self.candidates[k]
+            if k == index or not may[k]:
                 continue
             limit = self.end if best is None else best[0]
             points = {Fraction(0), limit}
@@ -190,17 +241,22 @@ class Walk:
                 if self.criterion == "nash":
                     points.update(x for q in self.parties for c in (y, incumbent) for x in _roots(self.gain(c, q)))
             ordered = sorted(x for x in points if 0 <= x <= limit)
-            found = self._first_beat(y, incumbent, ordered)
+            found = self._first_beat(y, incumbent, ordered, pieces)
             if found is not None and (best is None or found[0] < best[0] or (found[0] == best[0] and not found[1] and best[1])):
                 best = (found[0], found[1], y)
+                may = may & screen.may_beat(index, pieces, best[0])  # a nearer flip: fewer can beat before it
         return best
 
+    # ---- screening: a candidate whose value cannot reach the incumbent's anywhere is skipped
     def _total(self, c: Candidate) -> Poly:
         return (sum(c.utilities.values(), Fraction(0)), Fraction(self.direction * c.sigma))
 
-    def _first_beat(self, y: Candidate, x: Candidate, points: list[Fraction]) -> tuple[Fraction, bool] | None:
+    def _first_beat(self, y: Candidate, x: Candidate, points: list[Fraction], pieces: list) -> tuple[Fraction, bool] | None:
         def beats(t: Fraction) -> bool:
-            return self.accepted(y, t) and self.key(y, t) > self.key(x, t)
+            if not self.accepted(y, t):
+                return False
+            piece = next((p for s, e, p in pieces if s < t < e and p), None)  # inside a piece: its linear forms
+            return self.key(y, t, piece) > self.key(x, t, piece)
 
         for k, t in enumerate(points):
             if beats(t):
