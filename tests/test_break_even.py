@@ -227,12 +227,24 @@ def test_every_flip_matches_brute_force():
     assert seen["flip open"] + seen["flip concession"] + seen["flip lever"] + seen["flip conflict"] >= 5, seen
 
 
+@st.composite
+def with_a_price(draw, scenario: Scenario) -> Scenario:
+    """The scenario with one more soft red line (a price, no real) on one option of a random issue."""
+    data = scenario.to_dict()
+    issue = draw(st.sampled_from(data["issues"]))
+    option = draw(st.sampled_from([o["id"] for o in issue["options"]]))
+    kind = draw(st.sampled_from(["forbid", "require"]))
+    party = draw(st.sampled_from([p["id"] for p in data["parties"]]))
+    data.setdefault("red_lines", []).append({"party": party, kind: {issue["id"]: option}, "price": draw(st.sampled_from([0.5, 1.0, 2.5]))})
+    return Scenario.from_dict(data)
+
+
 def test_the_walk_on_each_criterion_and_kind():
-    """More open scenarios, so that every criterion meets reservations, prices and points."""
+    """More open scenarios, each with a soft line, so that every criterion meets reservations, prices and points."""
     seen: Counter = Counter()
 
     @settings(max_examples=examples(25), deadline=None)
-    @given(scenarios(min_parties=2, max_parties=3, max_issues=3, max_options=3, shape="open"))
+    @given(scenarios(min_parties=2, max_parties=3, max_issues=3, max_options=3, shape="open").flatmap(with_a_price))
     def check(scenario):
         space = BargainingSpace(scenario)
         table = space.break_even(findings=["best"], progress=False)
@@ -245,6 +257,7 @@ def test_the_walk_on_each_criterion_and_kind():
     print(dict(seen))
     for criterion in ("maxmin", "utilitarian", "nash", "kalai"):
         assert seen[f"best:{criterion} reservation"] and seen[f"best:{criterion} points"], seen
+    assert sum(seen[f"best:{c} price"] for c in ("maxmin", "utilitarian", "nash", "kalai")) >= 4, seen
 
 
 # --------------------------------------------------------------------------- continuous issues

@@ -19,7 +19,7 @@ import math
 import time
 from dataclasses import replace
 from fractions import Fraction
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from ..engine.search import Search
 from ..errors import TimeLimitReached
@@ -65,7 +65,7 @@ def break_even(search: Search, parties: Sequence[str], *, inputs: Sequence[str] 
         pool = numeric_inputs(search.scenario) + [i for i, _ in competes.values()]
         if inputs is not None:
             pool = [i for i in pool if i.id in inputs or i.kind in inputs]
-        memo: dict = {}
+        memo: dict[Any, Any] = {}
         for finding in stated:
             for inp in pool:
                 if inp.kind == "points" and finding.criterion not in competes[inp.id][1]:
@@ -127,7 +127,7 @@ def _competing_points(ctx: Context, stated: list[Finding]) -> dict[str, tuple[In
     return {i.id: (i, set(tags[(i.issue or "", i.option or "")])) for i in point_inputs(scenario, tags)}
 
 
-def _analyse(ctx: Context, finding: Finding, inp: Input, memo: dict) -> list[BreakEven]:
+def _analyse(ctx: Context, finding: Finding, inp: Input, memo: dict[Any, Any]) -> list[BreakEven]:
     """The two rows (down, up) of one finding and one input."""
     base = {"input": inp.id, "kind": inp.kind, "label": inp.label, "party": inp.party, "stated": inp.stated, "low": inp.low,
             "high": inp.high, "range_source": inp.range_source, "finding": finding.id, "finding_words": finding.words}
@@ -154,7 +154,7 @@ def _analyse(ctx: Context, finding: Finding, inp: Input, memo: dict) -> list[Bre
         row = _verified(ctx, finding, inp, base, direction, found, flipped, points, known)
         if found is None:  # where it would flip beyond the range, if it does (the same answers, a range without end)
             far = (max if direction > 0 else min)([*points, inp.stated, end]) + direction
-            wide = replace(inp, **({"high": far} if direction > 0 else {"low": far}))
+            wide = replace(inp, high=far) if direction > 0 else replace(inp, low=far)
             beyond = first_flip(answers, inp.stated, direction, far)
             if beyond is not None and (beyond[0] - end) * direction > 0:
                 check = _verified(ctx, finding, wide, base, direction, beyond, flipped, points, known)
@@ -175,10 +175,10 @@ def _flipped(finding: Finding, answers: list[tuple[Answer, bool]], found: tuple[
     return "it no longer holds"
 
 
-def _best_rows(ctx: Context, finding: Finding, inp: Input, base: dict, memo: dict) -> list[BreakEven]:
+def _best_rows(ctx: Context, finding: Finding, inp: Input, base: dict[str, Any], memo: dict[Any, Any]) -> list[BreakEven]:
     if not ctx.discrete:
         note = "a criterion's package is analysed with the exact programme, which needs discrete issues"
-        return [BreakEven(**base, direction=d, analysed=False, note=note) for d in ("down", "up")]  # type: ignore[arg-type]
+        return [BreakEven(**base, direction=d, analysed=False, note=note) for d in ("down", "up")]
     assert finding.package is not None and finding.criterion is not None
     try:
         if ("candidates", inp.id) not in memo:
@@ -201,7 +201,7 @@ def _best_rows(ctx: Context, finding: Finding, inp: Input, base: dict, memo: dic
         return rows
     except (NotApplicable, IrrationalBreakpoint) as why:
         note = getattr(why, "reason", str(why))
-        return [BreakEven(**base, direction=d, analysed=False, note=f"not analysed: {note}") for d in ("down", "up")]  # type: ignore[arg-type]
+        return [BreakEven(**base, direction=d, analysed=False, note=f"not analysed: {note}") for d in ("down", "up")]
 
 
 def _difference(ctx: Context, finding: Finding, other: Candidate) -> str:
@@ -213,8 +213,8 @@ def _difference(ctx: Context, finding: Finding, other: Candidate) -> str:
     return "; ".join(f"{i.label}: {i.choice_label(other.choices[i.id])}" for i in issues)
 
 
-def _verified(ctx: Context, finding: Finding, inp: Input, base: dict, direction: int, found: tuple[Fraction, bool] | None,
-              flipped: str, points: list[Fraction], known: dict | None = None) -> BreakEven:
+def _verified(ctx: Context, finding: Finding, inp: Input, base: dict[str, Any], direction: int, found: tuple[Fraction, bool] | None,
+              flipped: str, points: list[Fraction], known: dict[Any, bool | None] | None = None) -> BreakEven:
     """The row, with the engine's answers at the flip and one decimal step on each side (or at the range's end)."""
     name = "down" if direction < 0 else "up"
     end = inp.low if direction < 0 else inp.high

@@ -17,10 +17,10 @@ def render_break_even(table: BreakEvenTable) -> str:
         lines.append(f"Finding: {words}")
         if not flips and any(r.analysed for r in rows):
             lines.append("  no number flips it within its range")
-        lines += [f"  {r.text()}" for r in sorted(flips, key=lambda r: (r.headroom, r.label))]
-        beyond = [r for r in rows if r.flip is None and r.beyond is not None]
+        lines += [f"  {r.text()}" for r in sorted(flips, key=lambda r: (r.headroom or 0, r.label))]
         lines += [f"  {r.label} {number(r.stated)}: never within its range (to {number(r.end)}); it would flip at "
-                  f"{number(r.beyond)}{'' if r.beyond_verified else ' (not verified)'}" for r in beyond]
+                  f"{number(r.beyond)}{'' if r.beyond_verified else ' (not verified)'}"
+                  for r in rows if r.flip is None and r.beyond is not None]
         not_analysed = sorted({r.note for r in rows if not r.analysed})
         lines += [f"  not analysed: {note}" for note in not_analysed]
         lines.append("")

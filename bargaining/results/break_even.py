@@ -166,5 +166,5 @@ class BreakEvenTable(Result):
         flips = self.to_frame()
         flips = flips[flips["flip"].notna()][["finding_words", "label", "stated", "direction", "flip", "headroom", "verified"]]
         inert = self.inert()
-        return (head + "<p>Flips within the range:</p>" + flips.to_html(index=False)
-                + "<p>Inert (flip nothing within their ranges):</p>" + inert.to_html(index=False))
+        return str(head + "<p>Flips within the range:</p>" + flips.to_html(index=False)
+                   + "<p>Inert (flip nothing within their ranges):</p>" + inert.to_html(index=False))

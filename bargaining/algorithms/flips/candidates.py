@@ -41,7 +41,7 @@ class Candidate:
     accepted_out: bool
     constant: bool | None = None
 
-    def key(self) -> tuple:
+    def key(self) -> tuple[tuple[str, Any], ...]:
         return tuple(sorted(self.choices.items()))
 
 
@@ -76,14 +76,14 @@ def candidates(ctx: Context, inp: Input) -> list[Candidate]:
     dummies = _dummies(ctx, inp)
     parties = scenario.party_ids + [d["id"] for d in dummies]
     waived = set(search.waived)
-    runs: list[tuple[dict[str, Fraction] | None, set]] = []
+    runs: list[tuple[dict[str, Fraction] | None, set[tuple[str, str | int]]]] = []
     if ("reservation", p) in waived:
         runs.append((None, waived))
     else:
         runs.append((None, waived | {("reservation", p)}))
         if not scenario.party[p].veto:
             runs.append(({p: _huge(ctx, p)}, waived))
-    found: dict[tuple, Candidate] = {}
+    found: dict[tuple[tuple[str, Any], ...], Candidate] = {}
     for reservations, run_waived in runs:
         variant = ctx.variant(reservations=reservations, dummies=dummies)
         front = dp_frontier(variant, parties, waived=run_waived, coalition=search.coalition, fixed=search.fixed or None,

@@ -81,7 +81,7 @@ def first_flip(answers: list[tuple[Answer, bool]], start: Fraction, direction: i
 
 
 def top(ctx: Context, edits: Edits, *, party: str | None = None, amount: str | None = None, sense: int = 1,
-        waive: tuple = (), present: tuple[str, bool] | None = None, line: tuple[int, bool] | None = None,
+        waive: tuple[Any, ...] = (), present: tuple[str, bool] | None = None, line: tuple[int, bool] | None = None,
         variant: tuple[int, dict[tuple[str, Any], bool]] | None = None,
         row: tuple[str, int, Fraction] | None = None, floor: tuple[str, Fraction] | None = None) -> tuple[bool, Fraction | None]:
     """With ``edits`` and these changes made: is a package acceptable, and the largest value of the objective
@@ -150,7 +150,7 @@ def _as_modelled(ctx: Context, package: Any, party: str, line: tuple[int, bool] 
     if line is not None and line[1] and ctx.scenario.red_lines[line[0]].party == party \
             and ctx.scenario.red_line_holds(ctx.scenario.red_lines[line[0]], package.exact_choices):
         value -= exact(ctx.scenario.red_lines[line[0]].price or 0)
-    return value
+    return Fraction(value)
 
 
 def _by_programme(ctx: Context, party: str | None, present: tuple[str, bool] | None,

@@ -13,7 +13,7 @@ the rounding of sums and products of a few decimals, so nothing that could beat 
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -54,17 +54,19 @@ class Screen:
             gains[:, self.column] = self.a + self.b * t
         criterion = self.walk.criterion
         if criterion == "maxmin":
-            return gains if gains.shape[1] else np.zeros((len(t), 1))
+            return gains if gains.shape[1] else np.zeros((len(self.a), 1))
         if criterion == "utilitarian":
-            return (self.utility + self.utility_slope * t)[:, None]
+            total: np.ndarray = self.utility + self.utility_slope * t
+            return total[:, None]
         if criterion == "nash":
             positive = (gains > 0).all(axis=1)
-            return np.where(positive, np.prod(gains, axis=1), 0.0)[:, None]
+            product: np.ndarray = np.where(positive, np.prod(gains, axis=1), 0.0)
+            return product[:, None]
         assert ideal is not None
         counted = ideal > 0
         return np.where(counted, gains / np.where(counted, ideal, 1.0), np.nan)
 
-    def _ideal_at(self, piece: dict, t: np.ndarray) -> np.ndarray:
+    def _ideal_at(self, piece: dict[str, Any], t: np.ndarray) -> np.ndarray:
         forms = [piece[q] for q in self.walk.parties]
         return np.stack([float(f[0]) + (float(f[1]) if len(f) > 1 else 0.0) * t for f in forms], axis=1)
 
@@ -74,7 +76,7 @@ class Screen:
         values = self.terms(np.full(len(self.a), float(t)), np.tile(row, (len(self.a), 1)))
         return _value(values, self.walk.criterion)
 
-    def bounds(self, s: Fraction, e: Fraction, piece: dict, lows: np.ndarray, highs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def bounds(self, s: Fraction, e: Fraction, piece: dict[str, Any], lows: np.ndarray, highs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per candidate, a lower and an upper bound on its value over [low, high] (within one piece)."""
         kalai = self.walk.criterion == "kalai"
         if kalai and any(q not in piece for q in self.walk.parties):  # no linear ideal here: no bound
@@ -91,7 +93,7 @@ class Screen:
             lower, upper = np.minimum(lower, ends.min(axis=0)), np.maximum(upper, ends.max(axis=0))
         return np.where(unbounded, -np.inf, lower), np.where(unbounded, np.inf, upper)
 
-    def may_beat(self, incumbent: int, pieces: list, limit: Fraction) -> np.ndarray:
+    def may_beat(self, incumbent: int, pieces: list[Any], limit: Fraction) -> np.ndarray:
         """Per candidate: whether it might beat the incumbent somewhere in [0, limit]."""
         n = len(self.a)
         may = np.zeros(n, dtype=bool)
@@ -110,7 +112,7 @@ class Screen:
             may |= valid & ~(upper < own - margin)
         return may
 
-    def threat(self, pieces: list, limit: Fraction) -> np.ndarray:
+    def threat(self, pieces: list[Any], limit: Fraction) -> np.ndarray:
         """Per candidate, an upper bound on its value where it is acceptable in [0, limit] (-inf: nowhere)."""
         best = np.full(len(self.a), -np.inf)
         for s, e, piece in pieces:
@@ -126,5 +128,6 @@ class Screen:
 
 def _value(terms: np.ndarray, criterion: str) -> np.ndarray:
     if criterion in ("maxmin", "kalai"):
-        return np.nanmin(np.where(np.isnan(terms).all(axis=1)[:, None], 0.0, terms), axis=1)
+        smallest: np.ndarray = np.nanmin(np.where(np.isnan(terms).all(axis=1)[:, None], 0.0, terms), axis=1)
+        return smallest
     return terms[:, 0]

@@ -23,7 +23,7 @@ from .findings import Condition, Finding
 from .inputs import Input
 
 
-def holds_at(ctx: Context, finding: Finding, inp: Input, value: Fraction, known: dict | None = None) -> bool | None:
+def holds_at(ctx: Context, finding: Finding, inp: Input, value: Fraction, known: dict[Condition, bool | None] | None = None) -> bool | None:
     """Whether the finding still holds with the input at ``value`` (None: the engine cannot be asked at it).
     ``known``: conditions whose answer an argument settles for every value (see :func:`.existence.argument`)."""
     if finding.kind == "best":
@@ -122,7 +122,7 @@ def _best_at(ctx: Context, finding: Finding, inp: Input, value: Fraction) -> boo
     if inp.kind == "price":  # the variant keeps the stated price: move the package's utility, and its acceptance with it
         shift = (value - inp.stated) * sigma(ctx, inp, choices)
         utilities[inp.party] += shift
-        world = World(reservations={inp.party: reservations[inp.party] - shift})  # type: ignore[dict-item]
+        world = World(reservations={inp.party: reservations[inp.party] - shift})
         accepted = scenario.signers(choices, search.waived, search.coalition, world) is not None
     if not accepted:
         return False

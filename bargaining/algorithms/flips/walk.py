@@ -251,7 +251,7 @@ class Walk:
     def _total(self, c: Candidate) -> Poly:
         return (sum(c.utilities.values(), Fraction(0)), Fraction(self.direction * c.sigma))
 
-    def _first_beat(self, y: Candidate, x: Candidate, points: list[Fraction], pieces: list) -> tuple[Fraction, bool] | None:
+    def _first_beat(self, y: Candidate, x: Candidate, points: list[Fraction], pieces: list[tuple[Fraction, Fraction, dict[str, Poly]]]) -> tuple[Fraction, bool] | None:
         def beats(t: Fraction) -> bool:
             if not self.accepted(y, t):
                 return False
