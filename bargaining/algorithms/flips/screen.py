@@ -13,12 +13,9 @@ the rounding of sums and products of a few decimals, so nothing that could beat 
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .walk import Walk
 
 #: A candidate is skipped only when its bound is below the incumbent's by more than this, relative.
 MARGIN = 1e-9
@@ -27,7 +24,8 @@ MARGIN = 1e-9
 class Screen:
     """Float arrays over the walk's candidates: criteria parties' gains, the moving gain, totals, acceptability."""
 
-    def __init__(self, walk: "Walk"):
+    def __init__(self, walk: Any):
+        """``walk``: the :class:`~.walk.Walk` being screened (its candidates, lines, spans and ideal gains)."""
         self.walk = walk
         candidates, parties, party = walk.candidates, list(walk.parties), walk.party
         r = walk.reservations
