@@ -105,6 +105,7 @@ def _competing_points(ctx: Context, stated: list[Finding]) -> dict[str, tuple[In
         front = dp_frontier(scenario, None, waived=search.waived, coalition=search.coalition, fixed=search.fixed or None,
                             deadline=ctx.deadline())
     except NotApplicable:
+        ctx.out_of_time()
         return {}
     reservations = {q: scenario.reservation(q) for q in scenario.party_ids}
     rows = list(zip(front.choices, front.utilities))
@@ -200,6 +201,7 @@ def _best_rows(ctx: Context, finding: Finding, inp: Input, base: dict[str, Any],
             rows.append(_verified(ctx, finding, inp, base, direction, at, flipped, points))
         return rows
     except (NotApplicable, IrrationalBreakpoint) as why:
+        ctx.out_of_time()
         note = getattr(why, "reason", str(why))
         return [BreakEven(**base, direction=d, analysed=False, note=f"not analysed: {note}") for d in ("down", "up")]
 

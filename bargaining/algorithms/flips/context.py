@@ -56,6 +56,13 @@ class Context:
             raise TimeLimitReached("the time limit was reached")
         return None if remaining is None else time.perf_counter() + remaining
 
+    def out_of_time(self) -> None:
+        """Raise TimeLimitReached when the time limit has passed (after the programme gave up: its deadline, or
+        its size cap -- only the first is the time limit)."""
+        remaining = self.search.remaining()
+        if remaining is not None and remaining <= 0:
+            raise TimeLimitReached("the time limit was reached")
+
     def requirement(self, kind: str, party: str | None = None, line: int | None = None) -> Requirement | None:
         """The reservation of ``party`` or the (hard) red line ``line`` as a requirement (None: not one)."""
         for r in self.search.requirements:

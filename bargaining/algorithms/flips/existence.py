@@ -175,6 +175,7 @@ def _by_programme(ctx: Context, party: str | None, present: tuple[str, bool] | N
         found = dp_frontier(variant, [objective], waived=search.waived, coalition=search.coalition,
                             fixed=search.fixed or None, deadline=ctx.deadline(), _soft=soft)
     except NotApplicable:
+        ctx.out_of_time()
         return None
     ctx.progress()
     if not len(found):

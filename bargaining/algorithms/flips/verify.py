@@ -10,12 +10,15 @@ moved by the difference; a threshold as a row on the amount), and the model is a
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
+
+import numpy as np
 
 from ...scenario import World
 from ..dp import NotApplicable, dp_frontier
 from ..dp.compile import stated_soft
-from ..solutions import criterion_value
+from ..solutions import _exact_values
 from .candidates import sigma
 from .context import Context, decimal
 from .existence import threshold_atom, top
@@ -84,6 +87,7 @@ def _exists_by_programme(ctx: Context, condition: Condition, inp: Input, value: 
                             coalition=search.coalition, fixed={**search.fixed, **dict(condition.freeze)} or None,
                             deadline=ctx.deadline(), _soft=soft)
     except NotApplicable:
+        ctx.out_of_time()
         return None
     return len(found) > 0
 
@@ -114,6 +118,7 @@ def _best_at(ctx: Context, finding: Finding, inp: Input, value: Fraction) -> boo
         front = dp_frontier(scenario, None, waived=search.waived, coalition=search.coalition, fixed=search.fixed or None,
                             deadline=ctx.deadline(), _soft=soft)
     except NotApplicable:
+        ctx.out_of_time()
         return None
     reservations = {q: scenario.reservation(q) for q in scenario.party_ids}
     choices = finding.package.exact_choices
@@ -126,11 +131,15 @@ def _best_at(ctx: Context, finding: Finding, inp: Input, value: Fraction) -> boo
         accepted = scenario.signers(choices, search.waived, search.coalition, world) is not None
     if not accepted:
         return False
-    rows = front.utilities
-    ideal = {q: max(u[q] - reservations[q] for u in rows) for q in parties} if rows else {}
-
-    def key(u: dict[str, Fraction]) -> tuple[Fraction, Fraction]:
-        gains = {q: u[q] - reservations[q] for q in u}
-        return criterion_value(finding.criterion or "", gains, parties, ideal, u), sum(u.values(), Fraction(0))
-
-    return key(utilities) >= max(key(u) for u in rows)
+    # every criterion value on the frontier and the package's own, as the engine reads a frontier: integers over one
+    # common denominator (solutions._exact_values: each value times a factor common to all rows)
+    ids = list(scenario.party_ids)
+    common = math.lcm(*front.denominators, *(r.denominator for r in reservations.values()),
+                      *(u.denominator for u in utilities.values()))
+    table = np.array([[int(v) * (common // d) for v, d in zip(row, front.denominators)] for row in front.scaled.tolist()]
+                     + [[int(utilities[q] * common) for q in ids]], dtype=object).reshape(len(front) + 1, len(ids))
+    gains = table - np.array([int(reservations[q] * common) for q in ids], dtype=object)
+    columns = [ids.index(q) for q in parties]
+    values = _exact_values(finding.criterion, gains[:, columns], table[:, columns])
+    keys = [(v, t) for v, t in zip(values, table.sum(axis=1).tolist())]
+    return keys[-1] >= max(keys)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -78,6 +78,7 @@ class Walk:
     _ideal: dict[Fraction, dict[str, Fraction]] = field(default_factory=dict)
     _lines: dict[int, Poly] = field(default_factory=dict)
     _spans: dict[int, tuple[Fraction | None, Fraction | None] | None] = field(default_factory=dict)
+    _cache: dict[int, Any] = field(default_factory=dict)
 
     # ---- one candidate along t
     def gain_p(self, c: Candidate) -> Poly:
@@ -125,10 +126,36 @@ class Walk:
 
     def key(self, c: Candidate, t: Fraction, piece: dict[str, Poly] | None = None) -> tuple[Fraction, Fraction]:
         """(criterion value, total utility of all parties) at ``t``; ``piece``: Kalai's ideal gains there, if known."""
-        ideal = self.ideal(t) if self.criterion == "kalai" and piece is None else None
-        values = self._term_values(c, t, piece or {}, ideal)
-        value = (min(values, default=Fraction(0)) if self.criterion in ("maxmin", "kalai") else values[0])
-        return value, _at(self._total(c), t)
+        fixed, moving, (s0, s1), (t0, t1) = self._data(c)
+        if self.criterion == "kalai":
+            ideal = self.ideal(t) if piece is None else None
+            values = self._term_values(c, t, piece or {}, ideal)
+            return min(values, default=Fraction(0)), t0 + t1 * t
+        if self.criterion == "utilitarian":
+            return s0 + s1 * t, t0 + t1 * t
+        a, b = self.gain_p(c)
+        own = a + b * t
+        lowest, product, positive = fixed
+        if self.criterion == "maxmin":
+            values = ([own] if moving else []) + ([lowest] if lowest is not None else [])
+            return min(values, default=Fraction(0)), t0 + t1 * t
+        if not positive or (moving and own <= 0):  # nash: 0 unless every gain is positive
+            return Fraction(0), t0 + t1 * t
+        return (product * own if moving else product), t0 + t1 * t
+
+    def _data(self, c: Candidate) -> tuple[tuple[Fraction | None, Fraction, bool], bool, tuple[Fraction, Fraction],
+                                           tuple[Fraction, Fraction]]:
+        """Per candidate, once: the other criteria parties' gains (smallest, product, all positive), whether the moving
+        party is a criteria party, the criteria parties' utility sum and the total utility as lines in t."""
+        found = self._cache.get(id(c))
+        if found is None:
+            others = [c.utilities[q] - self.reservations[q] for q in self.parties if q != self.party]
+            moving = self.party in self.parties
+            slope = Fraction(self.direction * c.sigma)
+            fixed = (min(others) if others else None, math.prod(others, start=Fraction(1)), all(g > 0 for g in others))
+            crit = (sum((c.utilities[q] for q in self.parties), Fraction(0)), slope if moving else Fraction(0))
+            found = self._cache[id(c)] = (fixed, moving, crit, (sum(c.utilities.values(), Fraction(0)), slope))
+        return found
 
     def _term_values(self, c: Candidate, t: Fraction, piece: dict[str, Poly],
                      ideal: dict[str, Fraction] | None = None) -> list[Fraction]:
