@@ -19,8 +19,8 @@ from .algorithms.phasing import best_phased
 from .engine.numerics import Doubt
 from .algorithms.robust import Study, default_packages, most_robust, robustness, value_of_information
 from .engine.search import Search
-from .results.break_even import BreakEvenTable
 from .results import (
+    BreakEvenTable,
     Coalition,
     Concessions,
     DealProbability,

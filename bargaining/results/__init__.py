@@ -7,13 +7,14 @@ party (its utility), see :func:`package_columns`.
 
 from ..criteria import CRITERIA, Criterion, check_criterion
 from .analyses import FROZEN, OPEN, Coalition, Leverage, PhasePlan, SpaceMeasures, coalitions_frame
+from .break_even import BreakEven, BreakEvenTable
 from .diagnosis import Concession, Concessions, Diagnosis, ReservationCut, concession_label
 from .frontier import Frontier
 from .package import Package, number, package_columns, packages_frame
 from .uncertainty import DealProbability, RobustPackage, WorldDeal, share_text, wilson
 
 __all__ = [
-    "CRITERIA", "FROZEN", "OPEN", "Coalition", "Concession", "Concessions", "Criterion", "DealProbability", "Diagnosis",
+    "CRITERIA", "FROZEN", "OPEN", "BreakEven", "BreakEvenTable", "Coalition", "Concession", "Concessions", "Criterion", "DealProbability", "Diagnosis",
     "Frontier", "Leverage", "Package", "PhasePlan", "ReservationCut", "RobustPackage", "SpaceMeasures", "WorldDeal",
     "check_criterion", "coalitions_frame", "concession_label", "number", "package_columns", "packages_frame", "share_text",
     "wilson",

@@ -171,8 +171,11 @@ def _by_programme(ctx: Context, party: str | None, present: tuple[str, bool] | N
         else:
             soft.pop(line[0], None)
     objective = party or scenario.party_ids[0]
+    waived = set(search.waived)
+    if reservations is not None:  # staying out is its reservation above every utility: not waived
+        waived.discard(("reservation", present[0]))  # type: ignore[index]
     try:
-        found = dp_frontier(variant, [objective], waived=search.waived, coalition=search.coalition,
+        found = dp_frontier(variant, [objective], waived=waived, coalition=search.coalition,
                             fixed=search.fixed or None, deadline=ctx.deadline(), _soft=soft)
     except NotApplicable:
         ctx.out_of_time()
