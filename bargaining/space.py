@@ -9,6 +9,7 @@ from typing import Any, ContextManager, Iterator, Mapping, Sequence
 import pandas as pd
 
 from .algorithms.acceptable import acceptable_packages
+from .algorithms.break_even import break_even
 from .algorithms.deal import deal_probability
 from .algorithms.coalitions import minimal_coalitions
 from .algorithms.concessions import concessions
@@ -23,6 +24,7 @@ from .algorithms.robust import Study, default_packages, most_robust, robustness,
 from .algorithms.whatif import what_if
 from .engine.search import Search
 from .results import (
+    BreakEvenTable,
     Coalition,
     Concessions,
     DealProbability,
@@ -320,6 +322,21 @@ class BargainingSpace:
         """
         checked = self.scenario.check_package(choices)
         return self.search.package(checked).with_(optimal=False)
+
+    # ---- what the findings hinge on
+    def break_even(self, *, inputs: Sequence[str] | None = None, findings: Sequence[str] | None = None,
+                   time_limit: float | None = None, progress: bool | None = None) -> BreakEvenTable:
+        """For each stated-world finding (open or closed, the minimal conflict, each concession that opens
+        the space, each lever, each criterion's package) and each number that can flip it (reservations,
+        prices, thresholds on amounts, the points of the options that compete): the exact value at which
+        it flips, or never within the number's range, verified by the engine on both sides
+        (docs/break-even.md).  ``inputs``/``findings``: ids or kinds to keep; ``time_limit``: seconds,
+        after which the pairs left are listed in ``.skipped``.  ``.to_frame()``, ``.inert()``."""
+        from .progress import Progress
+
+        with Progress("break-even values", self.progress if progress is None else progress) as bar:
+            return break_even(self.search, self.criteria_parties, inputs=inputs, findings=findings, time_limit=time_limit,
+                              progress=bar.update)
 
     # ---- uncertainty: red lines that may be bluffs or for sale, reservation ranges, points spreads
     def worlds(self, samples: int = 1000, seed: int = 0) -> pd.DataFrame:

@@ -161,6 +161,22 @@ class Edit:
 
         set_variant(self, scenario)
 
+    # ---- for break-even values (algorithms/break_even.py): one number or one switch moved at a time
+    def attend(self, party: str, present: bool) -> None:
+        """A non-veto party takes part (its reservation and red lines bind) or stays out."""
+        self._fix(self.search.m.takes_part[party], 1 if present else 0)
+
+    def line_broken(self, index: int, broken: bool) -> None:
+        """A red line with a price: held (broken fixed 0) or paid for whether broken or not (fixed 1)."""
+        self._fix(self.search.m.broken[index], 1 if broken else 0)
+
+    def red_line_variant(self, index: int, atoms: Mapping[tuple[str, Any], bool]) -> bool:
+        """Rows of red line ``index`` with some of its atoms ((issue, want) -> truth) taken as constants,
+        binding whatever its party does (see :mod:`.variants`); False when the line then cannot hold."""
+        from .variants import variant_rows
+
+        return variant_rows(self, index, atoms)
+
     def phasing(self, phases: int) -> PhasingBlock:
         """Switch on the phasing block for this many phases (built once per count, then kept)."""
         block = self.search.phasing_block(phases)
@@ -258,6 +274,9 @@ class Search(Reading):
     # ---- expressions for objectives and rows
     def utility(self, party: str) -> Any:
         return self.m.utility[party]
+
+    def amount(self, issue_id: str) -> Any:
+        return self.m.amount[issue_id]
 
     def gain(self, party: str) -> Any:
         return self.m.gain[party]

@@ -7,6 +7,7 @@ party (its utility), see :func:`package_columns`.
 
 from ..criteria import CRITERIA, Criterion, check_criterion
 from .analyses import FROZEN, OPEN, Coalition, Leverage, PhasePlan, SpaceMeasures, coalitions_frame
+from .break_even import BreakEven, BreakEvenTable
 from .diagnosis import Concession, Concessions, Diagnosis, ReservationCut, concession_label
 from .frontier import Frontier
 from .holding import Deviation, Fix, HeldPlan, SelfEnforcing, Stability, ThreatCheck
@@ -14,8 +15,9 @@ from .package import Package, number, package_columns, packages_frame
 from .uncertainty import DealProbability, RobustPackage, WorldDeal, share_text, wilson
 
 __all__ = [
-    "CRITERIA", "FROZEN", "OPEN", "Coalition", "Concession", "Concessions", "Criterion", "DealProbability", "Deviation",
-    "Diagnosis", "Fix", "Frontier", "HeldPlan", "Leverage", "SelfEnforcing", "Stability", "ThreatCheck", "Package", "PhasePlan", "ReservationCut", "RobustPackage", "SpaceMeasures", "WorldDeal",
+    "CRITERIA", "FROZEN", "OPEN", "BreakEven", "BreakEvenTable", "Coalition", "Concession", "Concessions", "Criterion",
+    "DealProbability", "Deviation", "Diagnosis", "Fix", "Frontier", "HeldPlan", "Leverage", "Package", "PhasePlan",
+    "ReservationCut", "RobustPackage", "SelfEnforcing", "SpaceMeasures", "Stability", "ThreatCheck", "WorldDeal",
     "check_criterion", "coalitions_frame", "concession_label", "number", "package_columns", "packages_frame", "share_text",
     "wilson",
 ]
