@@ -9,23 +9,28 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Any, Callable, ContextManager, Mapping, Sequence, TypeVar
+from contextlib import contextmanager
+from typing import Any, Callable, ContextManager, Iterator, Mapping, Sequence, TypeVar
 
 from . import arguments as check
 from .algorithms.acceptable import acceptable_packages
+from .algorithms.break_even import break_even
 from .algorithms.coalitions import minimal_coalitions
 from .algorithms.concessions import concessions
 from .algorithms.deal import deal_probability
 from .algorithms.diagnose import diagnose, minimal_relaxations, reservation_reductions
 from .algorithms.frontier import Method, best, find_frontier, solutions_on
+from .algorithms.holding import self_enforcing
+from .algorithms.holding_stability import stability
 from .algorithms.leverage import leverage
 from .algorithms.phasing import best_phased
 from .algorithms.robust import Study, default_packages, most_robust, robustness, value_of_information
+from .algorithms.whatif import what_if
 from .engine.search import Search
-from .results import (Acceptable, Coalition, Coalitions, Concessions, DealProbability, Diagnosis, Frontier, Leverage,
-                      NumericDoubt, Package, PhasePlan, Relaxation, Relaxations, ReservationCut, Result, RobustPackage,
-                      Robustness, SampledWorlds, ValueOfInformation, check_criterion)
-from .scenario import Scenario
+from .results import (Acceptable, BreakEvenTable, Coalition, Coalitions, Concessions, DealProbability, Diagnosis, Frontier,
+                      Leverage, NumericDoubt, Package, PhasePlan, Relaxation, Relaxations, ReservationCut, Result,
+                      RobustPackage, Robustness, SampledWorlds, SelfEnforcing, Stability, ValueOfInformation, check_criterion)
+from .scenario import Scenario, Variant
 
 R = TypeVar("R", bound="Result | None")
 SAMPLES = check.SAMPLES  # worlds sampled by every uncertainty analysis, the report and the command, unless told otherwise
@@ -59,6 +64,8 @@ class BargainingSpace:
         self.progress = progress
         self._search = Search.of(scenario)
         self._study: Study | None = None
+        self._weighed: list[str] | None = None  # the criteria parties under a what-if's coalition
+        self._base = scenario  # the scenario the model was built for (``scenario`` differs inside what_if)
 
     def __repr__(self) -> str:
         return f"BargainingSpace({self.scenario!r})"
@@ -69,8 +76,9 @@ class BargainingSpace:
 
     @property
     def criteria_parties(self) -> list[str]:
-        """The parties whose gains the criteria weigh: the veto parties (all parties if none has a veto)."""
-        return self.scenario.criteria_party_ids
+        """The parties whose gains the criteria weigh: the veto parties (all parties if none has a veto);
+        under a what-if with a fixed coalition, its members."""
+        return self._weighed or self.scenario.criteria_party_ids
 
     @property
     def solver_calls(self) -> int:  # how many times HiGHS was asked, so far
@@ -81,6 +89,21 @@ class BargainingSpace:
         ``with space.deadline(10): space.best(); space.diagnose()``.  A call's own ``time_limit``
         inside never extends it.  What ran out of time is marked or raises TimeLimitReached."""
         return self._search.limited(check.seconds(seconds, "seconds"))
+
+    @contextmanager
+    def what_if(self, variant: Variant) -> Iterator[Scenario]:
+        """A block in which every question answers for ``variant`` (a :class:`~bargaining.scenario.Variant`: red
+        lines hard, priced or dropped, other reservations, a fixed coalition, issues frozen at their status quo)
+        on this space's one model, changed in place and restored after; it yields the variant's scenario (also
+        ``space.scenario`` inside).  The answers are those of ``BargainingSpace(variant.apply(scenario))``.
+        Uncertainty analyses are refused inside: ask that space.  ``with space.what_if(Variant(lines={"x": 30})):``"""
+        saved = self.scenario, self._study, self._weighed
+        with what_if(self._search, variant) as (live, weighed):
+            self.scenario, self._study, self._weighed = live, None, weighed
+            try:
+                yield live
+            finally:
+                self.scenario, self._study, self._weighed = saved
 
     def numeric_doubt(self) -> NumericDoubt | None:
         """Why the solver may rank this scenario's utilities wrongly (None: it can be trusted).  When there is
@@ -279,12 +302,47 @@ class BargainingSpace:
         chosen, phases = check_criterion(criterion), check.whole(phases, "phases")
         return self._answer(lambda: best_phased(self._search, phases, chosen, self.criteria_parties), time_limit)
 
+    def self_enforcing(self, criterion: str = "maxmin", *, phases: int = 3, time_limit: float | None = None) -> SelfEnforcing:
+        """The criterion's best phased plan in which no party gains by defecting at any phase, or why none exists
+        (docs/holding.md).  ``.plan`` (margins, violations) or None; ``.phased``: the best phased plan without
+        incentives when it differs or fails; ``.closest``: when none holds, the plan with the largest smallest
+        margin; ``.fixes``: what would make the failing plan hold, smallest change first; ``.threats``."""
+        if phases < 1:
+            raise ValueError("phases must be at least 1")
+        return self_enforcing(self._search, phases, check_criterion(criterion), self.criteria_parties, time_limit)
+
+    def stability(self, package: Package | Mapping[str, Any], *, max_size: int = 2, time_limit: float | None = None) -> Stability:
+        """Whether a party or a coalition of up to ``max_size`` signers gains by reneging on what it delivers
+        after signing ``package`` (a Package or choices), given snapbacks and credible threats (docs/holding.md).
+        Exact enumeration; ``time_limit`` stops it between coalitions (``.complete`` then False)."""
+        if max_size < 1:
+            raise ValueError("max_size must be at least 1")
+        chosen = package if isinstance(package, Package) else self._search.package(self.scenario.check_package(package))
+        if not chosen.signers:
+            raise ValueError("this package is not acceptable, so nobody signs it: stability asks about a signed package")
+        return stability(self.scenario, chosen, max_size, chosen.criterion or "", time_limit)
+
     def evaluate(self, choices: Mapping[str, Any]) -> Package:
         """A package of your own choosing, with its utilities and who would take part (empty if unacceptable);
         ``method`` "evaluation" (it was not searched for).  Every choice is checked as the loader checks a file:
         an unknown option or an amount outside its range is a :class:`~bargaining.ScenarioError` naming it."""
         checked = self.scenario.check_package(choices)
         return self._answer(lambda: self._search.package(checked).with_(optimal=False), None, method="evaluation")
+
+    # ---- what the findings hinge on
+    def break_even(self, *, inputs: Sequence[str] | None = None, findings: Sequence[str] | None = None,
+                   time_limit: float | None = None, progress: bool | None = None) -> BreakEvenTable:
+        """For each stated-world finding (open or closed, the minimal conflict, each concession that opens
+        the space, each lever, each criterion's package) and each number that can flip it (reservations,
+        prices, thresholds on amounts, the points of the options that compete): the exact value at which
+        it flips, or never within the number's range, verified by the engine on both sides
+        (docs/break-even.md).  ``inputs``/``findings``: ids or kinds to keep; ``time_limit``: seconds,
+        after which the pairs left are listed in ``.skipped``.  ``.to_frame()``, ``.inert()``."""
+        from .progress import Progress
+
+        with Progress("break-even values", self.progress if progress is None else progress) as bar:
+            return break_even(self._search, self.criteria_parties, inputs=inputs, findings=findings, time_limit=time_limit,
+                              progress=bar.update)
 
     # ---- uncertainty: red lines that may be bluffs or for sale, reservation ranges, points spreads
     @check.keyword_options("samples", "seed", first=0)
@@ -389,6 +447,9 @@ class BargainingSpace:
 
     def _sample(self, samples: int, seed: int) -> Study:
         samples, seed = check.whole(samples, "samples"), check.whole(seed, "seed", minimum=0)
+        if self.scenario is not self._base:
+            raise ValueError("uncertainty analyses are not available inside what_if(): ask "
+                             "BargainingSpace(variant.apply(scenario)) instead")
         if self._study is None or self._study.key != (samples, seed):
             if self._study is not None:
                 self._study.close()

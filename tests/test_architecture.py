@@ -20,7 +20,8 @@ ALLOWED = {
     "space": {"algorithms", "engine", "results", "scenario"},
     "report": {"report", "space", "present", "results", "scenario"},
     "plots": {"space", "present", "results", "scenario"},
-    "cli": {"space", "report", "present", "results", "scenario", "algorithms"},
+    "cli": {"space", "report", "present", "results", "scenario", "algorithms", "explore"},
+    "explore": {"space", "report", "plots", "present", "results", "scenario"},  # never the engine
     "__init__": {"space", "report", "results", "scenario"},  # re-exports, loaded lazily
 }
 

@@ -202,7 +202,9 @@ def test_a_tie_break_stopped_early_keeps_the_package_found(criterion, monkeypatc
     stop(space, monkeypatch, after=1)
     package = space.best(criterion)
     assert package is not None and package.optimal is False
-    assert scenario.is_acceptable(package.choices)
+    truth = enumerate_packages(scenario)
+    assert truth.accepts(package.exact_choices)
+    assert tuple(package.exact_utilities[p] for p in scenario.party_ids) == truth.vector(package.exact_choices)
 
 
 def test_a_row_added_and_undone_before_any_solve():

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 @given(uncertain_scenarios(max_parties=4, max_issues=4, max_options=3))
 def test_larger_scenarios_equal_brute_force(scenario):
     space = BargainingSpace(scenario, progress=False)
-    oracle = enumerate_worlds(scenario, space.worlds(samples=40, seed=9))
+    oracle = enumerate_worlds(scenario, 40, seed=9)
     parties = scenario.criteria_party_ids
     deal = space.deal_probability(samples=40, seed=9, scheduler="serial")
     assert [w.deal for w in deal.worlds] == oracle.deals().tolist()

@@ -66,7 +66,7 @@ CRITERION_HELP = f"the bargaining criterion: {', '.join(CRITERIA)} (default: max
 
 
 def _parser() -> argparse.ArgumentParser:
-    from . import commands, genius
+    from . import commands, explore, genius, hold
 
     parser = _Parser(prog="bargaining", description="Find the packages every party can accept, the Pareto "
                      f"frontier and fair points on it. The scenario format: {FORMAT_HELP}")
@@ -141,5 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     robust.add_argument("--json", action="store_true", help="print the results as JSON (the API's names)")
     time_limit(robust, "the most robust package's search")
 
+    hold.add_parser(subcommands)
     genius.add_parser(subcommands)
+    explore.add_parser(subcommands)
     return parser

@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..algorithms.dp import LimitReached
 from ..errors import TimeLimitReached
 from ..files import check_output, write_atomic
 from ..scenario import Scenario
 from ..scenario.errors import suggest
 from .common import EXIT_NO_DEAL, EXIT_OK, UsageError, announced, emit, limit_text, load, open_space, plural, say, writable
+from .limits import check_samples, phases_for
 
 if TYPE_CHECKING:
     from ..results import Frontier
@@ -106,10 +108,10 @@ def solve(args: argparse.Namespace) -> int:
 def report(args: argparse.Namespace) -> int:
     from ..report import write_report
 
-    _worlds(args)
+    scenario = _worlds(args)
     output = Path(args.output) if args.output else Path(Path(args.file).stem + ".html")
     check_output(output, [args.file], create_folders=True)
-    space = open_space(args.file)
+    space = open_space(scenario)
     with announced("bargaining report", args.time_limit, " for the frontier searches and the most robust package's search"):
         path = write_report(space, output, time_limit=args.time_limit or 0, samples=args.samples, seed=args.seed, progress=None)
     say(f"wrote {path}", file=sys.stderr)
@@ -142,7 +144,15 @@ def frontier(args: argparse.Namespace) -> int:
             raise UsageError(f"--parties: unknown party '{party}'{suggest(party, scenario.party_ids)}")
     space = open_space(scenario)
     with announced("bargaining frontier", args.time_limit, " for the search"):
-        found = space.frontier(parties, time_limit=args.time_limit or 0, method=args.method)
+        try:
+            found = space.frontier(parties, time_limit=args.time_limit or 0, method=args.method)
+        except LimitReached as stop:  # --method dp: the programme returns a whole frontier or nothing
+            if "deadline" in stop.reason:
+                raise TimeLimitReached("the dynamic programme (--method dp) reached the time limit before the whole frontier, "
+                                       "and it gives nothing partial; without --method dp the mixed-integer search lists the "
+                                       "points found so far") from None
+            raise UsageError(f"{args.file}: the dynamic programme (--method dp) cannot hold this scenario: {stop.reason}; "
+                             "run without --method dp (the mixed-integer search takes over)") from None
     if not len(found) and found.complete:
         with space.deadline(args.time_limit):
             say(space.diagnose())  # no acceptable package: say why instead of an empty table
@@ -217,11 +227,11 @@ def leverage(args: argparse.Namespace) -> int:
 def phased(args: argparse.Namespace) -> int:
     from ..present.text import render_plan
 
-    if args.phases < 1:
-        raise UsageError(f"--phases must be at least 1, not {args.phases}")
-    space = open_space(args.file)
+    scenario = load(args.file)
+    phases = phases_for(scenario, args.phases)  # before the model's phase copies are built
+    space = open_space(scenario)
     with announced("bargaining phased", args.time_limit), space.deadline(args.time_limit):
-        plan = space.phased(args.objective, phases=args.phases)
+        plan = space.phased(args.objective, phases=phases)
     if plan.package is None:
         say(plan.reason)
         return EXIT_NO_DEAL
@@ -229,18 +239,21 @@ def phased(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _worlds(args: argparse.Namespace) -> None:
-    if args.samples < 1:
-        raise UsageError(f"--samples must be at least 1, not {args.samples}")
+def _worlds(args: argparse.Namespace) -> Scenario:
+    """The scenario, once ``--samples`` (bounded: :func:`~.limits.check_samples`) and ``--seed`` are checked, before
+    anything is drawn or built."""
     if args.seed < 0:
         raise UsageError(f"--seed must be 0 or more, not {args.seed}")
+    scenario = load(args.file)
+    check_samples(scenario, args.samples)
+    return scenario
 
 
 def robustness(args: argparse.Namespace) -> int:
     from ..present.text import render_robustness
 
-    _worlds(args)
-    space = open_space(args.file)
+    scenario = _worlds(args)
+    space = open_space(scenario)
     worlds = dict(samples=args.samples, seed=args.seed)
     with announced(f"bargaining robustness ({plural(args.samples, 'world')})", args.time_limit, " for the most robust package's search"):
         deal = space.deal_probability(**worlds, scheduler=args.scheduler)

@@ -26,7 +26,7 @@ from typing import Any, Sequence
 from markupsafe import Markup
 
 from ..arguments import seconds, warn, whole
-from ..files import check_output, write_atomic
+from ..files import OutputPathError, check_output, write_atomic
 from ..progress import Progress
 from ..scenario import Scenario
 from ..space import SAMPLES, BargainingSpace
@@ -75,7 +75,10 @@ def write_report(space: BargainingSpace, path: str | os.PathLike[str], *, time_l
             built.append(_section(builder(ctx)))
             bar.update(1)
     html = render_page(ctx, [s for s in built if s is not None], time.perf_counter() - start)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputPathError(f"{path}: cannot create the folder {path.parent} ({error.strerror or error})") from None
     write_atomic(path, html)
     return path
 

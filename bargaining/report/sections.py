@@ -16,6 +16,7 @@ from ..present.conflict_figure import conflict_figure
 from ..present.labels import MAX_LINES, MAX_POINTS, criterion_title
 from ..results import Acceptable, Frontier, Package
 from .context import CRITERION_MEANING, ReportContext, Section, SectionBuilder, fmt
+from .holding_section import holding_section
 from .uncertainty_section import uncertainty_section
 
 
@@ -281,6 +282,7 @@ SECTIONS: list[SectionBuilder] = [
     concession_section,
     breakdown_section,
     phasing_section,
+    holding_section,
     scenario_section,
 ]
 

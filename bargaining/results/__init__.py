@@ -13,10 +13,12 @@ people formats numbers with :func:`number` (:mod:`.formatting`).
 
 from ..criteria import CRITERIA, Criterion, check_criterion
 from .analyses import FROZEN, OPEN, Coalition, Leverage, LeverageRow, PhasePlan, SpaceMeasures, coalitions_frame
+from .break_even import BreakEven, BreakEvenTable
 from .diagnosis import Concession, Concessions, Diagnosis, ReservationCut, concession_label
 from .envelope import Result
 from .formatting import frame_html, frame_text, number, percent
 from .frontier import Frontier
+from .holding import Deviation, Fix, HeldPlan, SelfEnforcing, Stability, ThreatCheck
 from .package import Package, package_columns, packages_frame
 from .tables import (
     Acceptable,
@@ -33,10 +35,11 @@ from .tables import (
 from .uncertainty import DealProbability, RobustPackage, WorldDeal, share_text, wilson
 
 __all__ = [
-    "CRITERIA", "FROZEN", "OPEN", "Acceptable", "Coalition", "Coalitions", "Concession", "Concessions", "Criterion",
-    "DealProbability", "Diagnosis", "Frontier", "Leverage", "LeverageRow", "NumericDoubt", "Package", "PackageRobustness",
-    "PhasePlan", "Question", "Relaxation", "Relaxations", "ReservationCut", "Result", "RobustPackage", "Robustness",
-    "SampledWorlds", "SpaceMeasures", "ValueOfInformation", "WorldDeal", "check_criterion", "coalitions_frame",
+    "CRITERIA", "FROZEN", "OPEN", "Acceptable", "BreakEven", "BreakEvenTable", "Coalition", "Coalitions", "Concession",
+    "Concessions", "Criterion", "DealProbability", "Deviation", "Diagnosis", "Fix", "Frontier", "HeldPlan", "Leverage",
+    "LeverageRow", "NumericDoubt", "Package", "PackageRobustness", "PhasePlan", "Question", "Relaxation", "Relaxations",
+    "ReservationCut", "Result", "RobustPackage", "Robustness", "SampledWorlds", "SelfEnforcing", "SpaceMeasures",
+    "Stability", "ThreatCheck", "ValueOfInformation", "WorldDeal", "check_criterion", "coalitions_frame",
     "concession_label", "frame_html", "frame_text", "number", "package_columns", "packages_frame", "percent",
     "share_text", "wilson",
 ]

@@ -128,9 +128,9 @@ class Frontier(FrameCompat, Result):
         issues = [i.id for i in self.scenario.issues]
         frame = pd.DataFrame.from_records([{i: (c if isinstance(c, str) else float(c)) for i, c in row.items()}
                                            for row in self.choices], columns=issues)
-        for j, p in enumerate(self.scenario.party_ids):
-            frame[p] = self.utilities[:, j] if len(self) else pd.Series(dtype=float)
-        frame = frame[package_columns(self.scenario)]
+        utilities = pd.DataFrame({p: self.utilities[:, j] if len(self) else np.zeros(0) for j, p in enumerate(self.scenario.party_ids)},
+                                 index=frame.index)
+        frame = pd.concat([frame, utilities], axis=1)[package_columns(self.scenario)]  # one block, whatever the number of parties
         marks: list[list[str]] = [[] for _ in range(len(self))]
         for criterion, best in (solutions or {}).items():
             k = None if best is None else self.where(best)
