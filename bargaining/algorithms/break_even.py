@@ -107,7 +107,7 @@ def _competing_points(ctx: Context, stated: list[Finding]) -> dict[str, tuple[In
     except NotApplicable:
         ctx.out_of_time()
         return {}
-    reservations = {q: scenario.reservation(q) for q in scenario.party_ids}
+    reservations = {q: scenario.exact_reservation(q) for q in scenario.party_ids}
     rows = list(zip(front.choices, front.utilities))
     ideal = {q: max(u[q] - reservations[q] for _, u in rows) for q in ctx.parties}
     tags: dict[tuple[str, str], list[str]] = {}

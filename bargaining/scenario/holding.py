@@ -147,7 +147,7 @@ class HoldingRules:
                escrow: Mapping[str, Fraction] | None = None) -> Fraction:
         """What the party gets after the coalition's defection leaves ``state``."""
         forfeit = exact((escrow or {}).get(party, 0))
-        return self.scenario.utility(party, state) - self.threat_cost(coalition, party) - forfeit
+        return self.scenario.exact_utility(party, state) - self.threat_cost(coalition, party) - forfeit
 
     # ---- phased plans
     def delivers(self, final: Mapping[str, Any], phase_of: PhaseOf, t: int, party: str, signers: Collection[str]) -> bool:
@@ -160,7 +160,7 @@ class HoldingRules:
         if not self.delivers(final, phase_of, t, party, signers):
             return None
         state = self.defection_state(final, phase_of, t, [party], signers)
-        return self.scenario.utility(party, final) - self.payoff(party, state, [party], escrow)
+        return self.scenario.exact_utility(party, final) - self.payoff(party, state, [party], escrow)
 
     def margins(self, final: Mapping[str, Any], phase_of: PhaseOf, phases: int, signers: Collection[str],
                 escrow: Mapping[str, Fraction] | None = None) -> dict[tuple[str, int], Fraction | None]:
@@ -176,7 +176,7 @@ class HoldingRules:
     def deviation_gains(self, final: Mapping[str, Any], reneged: Collection[str], coalition: Collection[str]) -> dict[str, Fraction]:
         """Each member's payoff after the deviation minus its utility in the package (it pays when all are > 0)."""
         state = self.deviation_state(final, reneged, coalition)
-        return {p: self.payoff(p, state, coalition) - self.scenario.utility(p, final) for p in coalition}
+        return {p: self.payoff(p, state, coalition) - self.scenario.exact_utility(p, final) for p in coalition}
 
     def withholdable(self, final: Mapping[str, Any], coalition: Collection[str], signers: Collection[str]) -> list[str]:
         """The moved issues the coalition withholds, each on its own."""

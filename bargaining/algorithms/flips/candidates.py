@@ -59,7 +59,7 @@ def candidate(ctx: Context, inp: Input, choices: Mapping[str, Any], utilities: M
     """The package's data along the input (``utilities``, ``accepted_in``: already known from the programme)."""
     scenario, p = ctx.scenario, inp.party
     waived = set(ctx.search.waived)
-    utilities = {q: scenario.utility(q, choices) for q in scenario.party_ids} if utilities is None else dict(utilities)
+    utilities = {q: scenario.exact_utility(q, choices) for q in scenario.party_ids} if utilities is None else dict(utilities)
     if ("reservation", p) in waived:
         accepted = scenario.signers(choices, waived) is not None if accepted_in is None else accepted_in
         return Candidate(choices, utilities, sigma(ctx, inp, choices), accepted, accepted, accepted)

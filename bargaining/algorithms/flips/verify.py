@@ -120,9 +120,9 @@ def _best_at(ctx: Context, finding: Finding, inp: Input, value: Fraction) -> boo
     except NotApplicable:
         ctx.out_of_time()
         return None
-    reservations = {q: scenario.reservation(q) for q in scenario.party_ids}
+    reservations = {q: scenario.exact_reservation(q) for q in scenario.party_ids}
     choices = finding.package.exact_choices
-    utilities = {q: scenario.utility(q, choices) for q in scenario.party_ids}
+    utilities = {q: scenario.exact_utility(q, choices) for q in scenario.party_ids}
     accepted = scenario.signers(choices, search.waived, search.coalition) is not None
     if inp.kind == "price":  # the variant keeps the stated price: move the package's utility, and its acceptance with it
         shift = (value - inp.stated) * sigma(ctx, inp, choices)
