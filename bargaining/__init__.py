@@ -15,18 +15,22 @@ from .version import __version__
 if TYPE_CHECKING:  # pragma: no cover
     from .errors import TimeLimitReached
     from .report import write_report
-    from .results import (Acceptable, Coalition, Coalitions, Concession, Concessions, DealProbability, Diagnosis, Frontier,
-                          Leverage, LeverageRow, NumericDoubt, Package, PackageRobustness, PhasePlan, Question, Relaxation,
-                          Relaxations, ReservationCut, Result, RobustPackage, Robustness, SampledWorlds, ValueOfInformation)
-    from .scenario import Scenario, ScenarioError, World
+    from .results import (Acceptable, BreakEven, BreakEvenTable, Coalition, Coalitions, Concession, Concessions,
+                          DealProbability, Deviation, Diagnosis, Fix, Frontier, HeldPlan, Leverage, LeverageRow, NumericDoubt,
+                          Package, PackageRobustness, PhasePlan, Question, Relaxation, Relaxations, ReservationCut, Result,
+                          RobustPackage, Robustness, SampledWorlds, SelfEnforcing, Stability, ThreatCheck, ValueOfInformation)
+    from .scenario import Scenario, ScenarioError, Variant, World
     from .space import BargainingSpace
 
-_RESULTS = ["Acceptable", "Coalition", "Coalitions", "Concession", "Concessions", "DealProbability", "Diagnosis", "Frontier",
-            "Leverage", "LeverageRow", "NumericDoubt", "Package", "PackageRobustness", "PhasePlan", "Question", "Relaxation",
-            "Relaxations", "ReservationCut", "Result", "RobustPackage", "Robustness", "SampledWorlds", "ValueOfInformation"]
+_RESULTS = ["Acceptable", "BreakEven", "BreakEvenTable", "Coalition", "Coalitions", "Concession", "Concessions",
+            "DealProbability", "Deviation", "Diagnosis", "Fix", "Frontier", "HeldPlan", "Leverage", "LeverageRow",
+            "NumericDoubt", "Package", "PackageRobustness", "PhasePlan", "Question", "Relaxation", "Relaxations",
+            "ReservationCut", "Result", "RobustPackage", "Robustness", "SampledWorlds", "SelfEnforcing", "Stability",
+            "ThreatCheck", "ValueOfInformation"]
 #: Public name -> the module that defines it.
 _WHERE = {
-    "BargainingSpace": ".space", "Scenario": ".scenario", "ScenarioError": ".scenario", "World": ".scenario",
+    "BargainingSpace": ".space", "Scenario": ".scenario", "ScenarioError": ".scenario", "Variant": ".scenario",
+    "World": ".scenario",
     "TimeLimitReached": ".errors", "write_report": ".report", **{name: ".results" for name in _RESULTS},
 }
 __all__ = sorted([*_WHERE, "__version__"])

@@ -57,6 +57,16 @@ def ids(value: Any, name: str, known: Sequence[str], what: str = "party") -> lis
     return chosen
 
 
+def names(value: Any, name: str) -> list[str]:
+    """A list of names (ids or kinds; a single string is refused: it would be read letter by letter)."""
+    if isinstance(value, str):
+        raise TypeError(f"{name} must be a list of names, not a string; write {name}=[{value!r}]")
+    chosen = list(value) if isinstance(value, Iterable) else None
+    if chosen is None or not all(isinstance(x, str) for x in chosen):
+        raise TypeError(f"{name} must be a list of names (strings), not {value!r}")
+    return chosen
+
+
 def _plain(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
 

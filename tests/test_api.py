@@ -19,14 +19,16 @@ from bargaining.results.envelope import Result
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LOGROLL = {"price": "split", "delivery": "split", "warranty": "split"}
-#: Methods that are not analyses: a block under one time limit (a context manager) and nothing else.
-NOT_ANALYSES = {"deadline"}
+#: Methods that are not analyses but blocks (context managers): one time limit over every call inside (deadline),
+#: every call inside answering for a variant (what_if).  Each call inside returns its own result object (tested below).
+NOT_ANALYSES = {"deadline", "what_if"}
+EXCHANGE = {"ceasefire": "holds", "withdrawal": "withdrawn", "relief": "suspended"}
 
 
 @pytest.fixture(scope="module")
 def spaces() -> dict[str, BargainingSpace]:
     found = {name: BargainingSpace(Scenario.from_yaml(DATA / f"{name}.yaml"), progress=False)
-             for name in ("logrolling", "empty_space", "europe_russia_ukraine")}
+             for name in ("logrolling", "empty_space", "europe_russia_ukraine", "phased_exchange")}
     data = found["europe_russia_ukraine"].scenario.to_dict()
     data["red_lines"] = [r for r in data["red_lines"] if r.get("id") != "ru_donbas_admin"]  # opens it: coalitions to find
     found["no_admin"] = BargainingSpace(Scenario.from_dict(data), progress=False)
@@ -45,11 +47,19 @@ def calls(spaces) -> dict[str, tuple[BargainingSpace, dict]]:
         "deal_probability": (lr, dict(**few, scheduler="serial")), "most_robust": (lr, few),
         "robustness": (lr, few), "value_of_information": (lr, dict(**few, scheduler="serial")),
         "numeric_doubt": (lr, {}),
+        "self_enforcing": (spaces["phased_exchange"], dict(criterion="maxmin", phases=2)),
+        "stability": (spaces["phased_exchange"], dict(package=EXCHANGE)),
+        "break_even": (lr, dict(progress=False)),
     }
 
 
 def public_methods() -> list[str]:
-    return sorted(name for name, value in vars(BargainingSpace).items()
+    """Every public method, wherever in the class it is written (the class is one facade written by concept:
+    its bases in bargaining/space/ hold the holding and the uncertainty questions and the plumbing)."""
+    found: dict[str, object] = {}
+    for klass in reversed(BargainingSpace.__mro__[:-1]):
+        found.update(vars(klass))
+    return sorted(name for name, value in found.items()
                   if not name.startswith("_") and callable(value) and not isinstance(value, (property, staticmethod, classmethod))
                   and not getattr(value, "__deprecated__", False) and name not in NOT_ANALYSES)
 
@@ -122,7 +132,7 @@ def test_the_criterion_comes_first():
 
 def test_one_spelling_and_a_time_limit_on_every_search():
     searching = {"best", "acceptable", "frontier", "diagnose", "relaxations", "opened", "coalitions", "leverage", "phased",
-                 "most_robust", "robustness"}
+                 "most_robust", "robustness", "self_enforcing", "stability", "break_even"}
     for name in public_methods():
         parameters = inspect.signature(getattr(BargainingSpace, name)).parameters
         assert "frontiers" not in parameters and "frontier_seconds" not in parameters, name
@@ -257,3 +267,59 @@ def test_a_time_limit_in_opened_keeps_the_concessions_found_before_it(spaces, mo
     opened = spaces["empty_space"].opened(frontier=True, time_limit=30)
     assert len(opened) == 3 and not opened.complete and all(c.frontier is None for c in opened)
     assert "time limit" in opened.reason
+
+
+def test_what_if_is_a_block_whose_calls_return_results_for_the_variant(spaces):
+    """what_if is not an analysis: like deadline it is a block (a context manager yielding the variant's scenario);
+    every call inside returns its usual result object, with provenance, answering for the variant."""
+    from bargaining import Variant
+
+    seed = spaces["europe_russia_ukraine"]
+    variant = Variant(lines={"ru_donbas_admin": "priced"})
+    stated = seed.scenario
+    assert seed.best("maxmin") is None  # closed as stated
+    with seed.what_if(variant) as live:
+        assert live is seed.scenario and live is not stated
+        found = seed.best("maxmin")
+        diagnosis = seed.diagnose(relaxations=False)
+    assert isinstance(found, Result) and found.method and found.seconds > 0 and diagnosis.feasible
+    again = BargainingSpace(variant.apply(seed.scenario), progress=False).best("maxmin")
+    assert found.exact_utilities == again.exact_utilities
+    assert seed.scenario is stated and seed.best("maxmin") is None  # restored after the block
+    with pytest.raises(TypeError, match="Variant"):
+        with seed.what_if({"lines": {}}):
+            pass
+
+
+def test_the_new_questions_check_their_options(spaces):
+    exchange = spaces["phased_exchange"]
+    with pytest.raises(ValueError, match="phases"):
+        exchange.self_enforcing("maxmin", phases=0)
+    with pytest.raises(TypeError, match="phases"):
+        exchange.self_enforcing("maxmin", phases=2.5)
+    with pytest.raises(ValueError, match="max_size"):
+        exchange.stability(EXCHANGE, max_size=0)
+    with pytest.raises(TypeError, match="package"):
+        exchange.stability("maxmin")
+    with pytest.raises(TypeError, match="inputs"):
+        spaces["logrolling"].break_even(inputs="reservation")
+    with pytest.raises(ValueError, match="time_limit"):
+        spaces["logrolling"].break_even(time_limit=-1)
+    with pytest.raises(TypeError):
+        exchange.self_enforcing("maxmin", 2)  # options are keyword-only
+
+
+def test_the_new_results_read_floats_and_keep_the_exact_values_under_exact_names(spaces):
+    from fractions import Fraction
+
+    held = spaces["phased_exchange"].self_enforcing("maxmin", phases=2).plan
+    assert all(isinstance(m, float) for m in held.margins.values() if m is not None)
+    assert all(isinstance(m, Fraction) for m in held.exact_margins.values() if m is not None)
+    assert held.margins == {k: None if m is None else float(m) for k, m in held.exact_margins.items()}
+    assert isinstance(held.smallest, float) and held.smallest == float(held.exact_smallest)
+    deviation = spaces["phased_exchange"].stability(EXCHANGE).deviations[0]
+    assert deviation.gains == {p: float(g) for p, g in deviation.exact_gains.items()}
+    assert all(isinstance(g, Fraction) for g in deviation.exact_gains.values())
+    row = next(r for r in spaces["logrolling"].break_even(progress=False).rows if r.exact_flip is not None)
+    assert isinstance(row.flip, float) and isinstance(row.exact_flip, Fraction) and row.flip == float(row.exact_flip)
+    assert isinstance(row.stated, float) and row.exact_headroom == abs(row.exact_flip - row.exact_stated)

@@ -47,7 +47,7 @@ class Truth:
         self.conditions = conditions
         self.package = package
         self.kind = row.kind
-        self.stated = row.stated
+        self.stated = row.exact_stated
         self.sigma = self._sigma()
         self.cache: dict = {}
 
@@ -160,7 +160,7 @@ def check_table(scenario: Scenario, table: BreakEvenTable, space: BargainingSpac
     from bargaining.algorithms.flips.context import Context
     from bargaining.algorithms.flips.findings import stated_findings
 
-    findings = {f.id: f for f in stated_findings(Context(space.search, space.criteria_parties))}
+    findings = {f.id: f for f in stated_findings(Context(space._search, space.criteria_parties))}
     assert {f for f, _ in table.findings} <= set(findings)
     for row in table.rows:
         if not row.analysed:
@@ -168,31 +168,31 @@ def check_table(scenario: Scenario, table: BreakEvenTable, space: BargainingSpac
             continue
         finding = findings[row.finding]
         if row.note:  # an input that cannot act in the stated world
-            assert row.flip is None and "real" in row.note
+            assert row.exact_flip is None and "real" in row.note
             continue
         truth = Truth(scenario, row, finding.conditions, finding.package, finding.criterion, space.criteria_parties)
         sign = 1 if row.direction == "up" else -1
-        assert truth.holds(row.stated), (row, "the finding must hold at the stated value")
+        assert truth.holds(row.exact_stated), (row, "the finding must hold at the stated value")
         for value, want, got in row.checks:  # the engine's own checks agree with brute force
             assert got == want == truth.holds(value), (row, value, want, got)
         assert row.verified, row
-        if row.flip is None:
+        if row.exact_flip is None:
             seen["never"] += 1
-            points = truth.breakpoints(min(row.stated, row.end), max(row.stated, row.end)) + [row.end]
+            points = truth.breakpoints(min(row.exact_stated, row.exact_end), max(row.exact_stated, row.exact_end)) + [row.exact_end]
         else:
             seen[f"flip {finding.kind}"] += 1
             seen[f"flip by {row.kind}"] += 1
-            flip = row.flip
-            assert (flip - row.stated) * sign >= 0 and (row.end - flip) * sign >= 0
-            if flip != row.stated:
+            flip = row.exact_flip
+            assert (flip - row.exact_stated) * sign >= 0 and (row.exact_end - flip) * sign >= 0
+            if flip != row.exact_stated:
                 assert truth.holds(flip - sign * STEP), (row, "holds one step before")
             assert truth.holds(flip) == row.holds_at_flip, row
             assert not truth.holds(flip + sign * STEP), (row, "fails one step after")
-            points = truth.breakpoints(min(row.stated, flip), max(row.stated, flip))
+            points = truth.breakpoints(min(row.exact_stated, flip), max(row.exact_stated, flip))
             points = [x for x in points if x != flip]
         between = [(a + b) / 2 for a, b in zip(points, points[1:])]
         for x in points + between:
-            if row.flip is None or (x - row.stated) * sign < (row.flip - row.stated) * sign:
+            if row.exact_flip is None or (x - row.exact_stated) * sign < (row.exact_flip - row.exact_stated) * sign:
                 assert truth.holds(x), (row, "holds before the flip", x)
 
 

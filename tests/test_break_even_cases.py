@@ -61,17 +61,17 @@ def test_continuous_existence_flips_match_the_adjusted_winner_oracle():
             def holds(v: Fraction, at=at) -> bool:  # the finding ("open" or "closed") as stated
                 return at(v) == stated
 
-            assert holds(row.stated)
+            assert holds(row.exact_stated)
             assert row.verified, row
-            if row.flip is None:
+            if row.exact_flip is None:
                 seen["never"] += 1
-                assert holds(row.end), row
+                assert holds(row.exact_end), row
                 continue
             seen[f"flip {row.kind}"] += 1
             sign = 1 if row.direction == "up" else -1
-            assert holds(row.flip - sign * STEP) or row.flip == row.stated, row
-            assert holds(row.flip) == row.holds_at_flip, row
-            assert not holds(row.flip + sign * STEP), row
+            assert holds(row.exact_flip - sign * STEP) or row.exact_flip == row.exact_stated, row
+            assert holds(row.exact_flip) == row.holds_at_flip, row
+            assert not holds(row.exact_flip + sign * STEP), row
 
     check()
     print(dict(seen))
@@ -102,19 +102,19 @@ def test_the_worked_example_of_the_docs():
         ("best:utilitarian", "points:ann:split:a", "down"): (F(6), True),  # tied at 6 and the totals too: still a best package
     }
     for key, (flip, holds) in expected.items():
-        assert (rows[key].flip, rows[key].holds_at_flip) == (flip, holds), key
+        assert (rows[key].exact_flip, rows[key].holds_at_flip) == (flip, holds), key
     assert rows["best:maxmin", "reservation:ann", "up"].flipped == "maxmin prefers Split: Mostly Ann's way"
-    assert rows["best:utilitarian", "reservation:bob", "up"].headroom == 0
+    assert rows["best:utilitarian", "reservation:bob", "up"].exact_headroom == 0
 
 
 def test_the_threshold_example_of_the_docs():
     table = BargainingSpace(Scenario.from_yaml("docs/examples/break_even_fund.yaml")).break_even(progress=False)
     rows = rows_of(table)
     assert [f for f, _ in table.findings] == ["open"]  # no discrete issue: no criterion's package to flip
-    assert rows["open", "threshold:0:require:fund:at_least", "up"].flip == 60
-    assert rows["open", "threshold:0:require:fund:at_least", "down"].flip is None
-    assert rows["open", "reservation:bob", "up"].flip == -2
-    assert rows["open", "reservation:ann", "up"].flip == 6
+    assert rows["open", "threshold:0:require:fund:at_least", "up"].exact_flip == 60
+    assert rows["open", "threshold:0:require:fund:at_least", "down"].exact_flip is None
+    assert rows["open", "reservation:bob", "up"].exact_flip == -2
+    assert rows["open", "reservation:ann", "up"].exact_flip == 6
     assert all(r.verified for r in table.rows)
 
 
@@ -133,10 +133,10 @@ def test_the_bundled_case_end_to_end():
     flips = {(r.finding, r.input) for r in table.flips()}
     optional = {p.id for p in space.scenario.parties if not p.veto and p.reservation_range is None}
     assert {i.split(":")[1] for _, i in flips} == optional and {f for f, _ in flips} == {"concession:0", "concession:7"}
-    assert rows["concession:0", "reservation:hungary", "up"].flip == 53
-    assert rows["concession:7", "reservation:russia", "up"].flip is None
-    assert rows["concession:7", "reservation:russia", "up"].beyond == 56
-    assert rows["concession:0", "reservation:russia", "up"].beyond == 71
+    assert rows["concession:0", "reservation:hungary", "up"].exact_flip == 53
+    assert rows["concession:7", "reservation:russia", "up"].exact_flip is None
+    assert rows["concession:7", "reservation:russia", "up"].exact_beyond == 56
+    assert rows["concession:0", "reservation:russia", "up"].exact_beyond == 71
     inert = set(table.inert()["input"])
     assert {"reservation:russia", "reservation:ukraine", "threshold:ru_fund_cap:require:fund:at_most",
             "price:ru_no_western_guarantee", "price:ru_donbas_admin"} <= inert
@@ -154,7 +154,7 @@ def test_the_table_as_a_frame_json_and_text():
     assert {"input", "kind", "stated", "flip", "headroom", "finding", "verified"} <= set(frame.columns)
     assert len(frame) == len(table.rows) and frame.attrs["exact"] is True
     data = json.loads(json.dumps(table.to_dict()))
-    assert data["rows"][0]["stated_exact"] == str(table.rows[0].stated)
+    assert data["rows"][0]["stated_exact"] == str(table.rows[0].exact_stated)
     assert "21 flips within range (all verified)" in repr(table)
     assert "<table" in table._repr_html_()
     assert "Finding: maxmin picks Split: The middle" in render_break_even(table)

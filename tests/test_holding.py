@@ -29,8 +29,8 @@ def test_best_self_enforcing_plan_matches_brute_force(scenario, phases, criterio
     if result.plan is None:
         assert expected is None, result.reason
         if result.closest is not None:  # no plan holds: the closest is the best any plan can do
-            assert result.closest.smallest == oracle.closest(phases)
-            assert result.closest.violations
+            assert result.closest.exact_smallest == oracle.closest(phases)
+            assert result.closest.exact_violations
         return
     assert expected is not None
     package = result.plan.plan.package
@@ -43,7 +43,7 @@ def test_best_self_enforcing_plan_matches_brute_force(scenario, phases, criterio
     assert [result.plan.plan.phase_of[oracle.issues[n]["id"]] for n in moved] in plans.tolist()
     margins = oracle.margins(k, plans, phases)
     best_smallest = max((m if m is not None else Fraction(10**9)) for m, ok in zip(oracle.smallest(margins), oracle.holds(margins)) if ok)
-    assert (result.plan.smallest if result.plan.smallest is not None else Fraction(10**9)) == best_smallest
+    assert (result.plan.exact_smallest if result.plan.exact_smallest is not None else Fraction(10**9)) == best_smallest
 
 
 @settings(max_examples=examples(40), deadline=None)
@@ -67,14 +67,14 @@ def test_fixes_match_brute_force(scenario, phases, data):
     got = set()
     for fix in found:
         if fix.kind == "move":
-            got.add(("move", fix.issue, fix.phase_to, fix.margin))
+            got.add(("move", fix.issue, fix.phase_to, fix.exact_margin))
         elif fix.kind == "snapback":
-            got.add(("snapback", fix.issue, frozenset(fix.against), fix.margin))
+            got.add(("snapback", fix.issue, frozenset(fix.against), fix.exact_margin))
         elif fix.kind == "escrow":
-            got |= {("escrow", p, a) for p, a in fix.amounts.items()}
-            assert fix.margin == 0  # exactly enough
+            got |= {("escrow", p, a) for p, a in fix.exact_amounts.items()}
+            assert fix.exact_margin == 0  # exactly enough
     assert got == oracle.fixes(k, plan, phases)
-    margins = [f.margin for f in found if f.kind in ("move", "snapback")]
+    margins = [f.exact_margin for f in found if f.kind in ("move", "snapback")]
     assert margins == sorted(margins, reverse=True)  # the single changes, the largest margin first
     assert [f.kind for f in found][-2:] == (["escrow", "threat"] if found else [])
 
@@ -88,7 +88,7 @@ def test_stability_matches_brute_force(scenario, size, data):
         return
     k = int(data.draw(st.sampled_from(list(rows))))
     result = BargainingSpace(scenario).stability(oracle.truth.choices(k), max_size=size)
-    got = {d.coalition: (min(d.gains.values()), sum(d.gains.values()), d.paying) for d in result.deviations}
+    got = {d.coalition: (min(d.exact_gains.values()), sum(d.exact_gains.values()), d.paying) for d in result.deviations}
     assert got == oracle.stability(k, size)
     rules = holding_rules(scenario)
     for d in result.deviations:  # each reported deviation pays, by the one definition
@@ -105,18 +105,19 @@ def test_the_worked_example_holds_only_with_its_snapback():
     assert held is not None and held.plan.package.choices == {"ceasefire": "holds", "withdrawal": "withdrawn", "relief": "suspended"}
     assert held.plan.phase_of == {"ceasefire": 1, "relief": 1, "withdrawal": 2}
     # docs/holding.md: East at 2 keeps ceasefire and relief, the relief snaps back: 4 against 5
-    assert held.margins == {("east", 1): 5, ("west", 1): 8, ("east", 2): 1, ("west", 2): None}
-    assert held.defecting[("east", 2)] == 4
+    assert held.exact_margins == {("east", 1): 5, ("west", 1): 8, ("east", 2): 1, ("west", 2): None}
+    assert held.exact_defecting[("east", 2)] == 4
+    assert held.margins == {("east", 1): 5.0, ("west", 1): 8.0, ("east", 2): 1.0, ("west", 2): None}  # the same as floats
 
     data = scenario.to_dict()
     del data["issues"][2]["snapback"]
     bare = BargainingSpace(Scenario.from_dict(data)).self_enforcing("maxmin", phases=2)
     assert bare.plan.plan.package.choices == {"ceasefire": "holds", "withdrawal": "stays", "relief": "keep"}
     assert bare.phased is not None and not bare.phased.holds
-    assert bare.phased.violations == [("east", 2, 6), ("east", 1, 2)]
-    kinds = [(f.kind, f.issue, f.margin) for f in bare.fixes]
+    assert bare.phased.exact_violations == [("east", 2, 6), ("east", 1, 2)]
+    kinds = [(f.kind, f.issue, f.exact_margin) for f in bare.fixes]
     assert kinds[0] == ("snapback", "relief", 1)  # the smallest change
-    assert bare.fixes[1].amounts == {"east": 6}
+    assert bare.fixes[1].exact_amounts == {"east": 6}
 
 
 def test_no_deal_threats_never_act_and_credible_ones_do():
@@ -155,13 +156,13 @@ def test_an_amount_withheld_and_snapped_back():
     # West may not fall below -4 after phase 1 (-0.05 f >= -4: f <= 80); maxmin wants East's gain 0.1 f - 4 as
     # large as that allows: f = 80, East +4, West +6; East's defection at 2 leaves it nothing (the fund snaps back)
     assert fund == 80
-    assert held.margins == {("east", 1): 4, ("west", 1): 2, ("east", 2): 4, ("west", 2): None}
+    assert held.exact_margins == {("east", 1): 4, ("west", 1): 2, ("east", 2): 4, ("west", 2): None}
     data["issues"][0].pop("snapback")
     bare = BargainingSpace(Scenario.from_dict(data)).self_enforcing("maxmin", phases=2)
     # without it East keeps the fund and gains 4 (its withdrawal) by stopping: no plan with the withdrawal holds, nor the
     # fund alone (West gains 0.05 f by withholding it): nothing moves
     assert bare.plan is not None and bare.plan.plan.package.choices == {"fund": 0, "withdrawal": "stays"}
-    assert bare.phased is not None and bare.phased.violations == [("east", 1, 4), ("east", 2, 4)]
+    assert bare.phased is not None and bare.phased.exact_violations == [("east", 1, 4), ("east", 2, 4)]
 
 
 def test_results_display(tmp_path):
@@ -170,11 +171,11 @@ def test_results_display(tmp_path):
     assert "holds" in repr(result) and "<table" in result._repr_html_()
     frame = result.to_frame()
     assert list(frame.columns) == ["plan", "phase", "party", "delivers", "continuing", "defecting", "margin"]
-    assert result.to_dict()["holds"] is True and result.complete and result.exact and result.method == "model"
+    assert result.to_dict()["holds"] is True and result.complete and result.exact and result.method == "mip"
     stability = space.stability(result.plan.plan.package)
     # signed all at once, West gains 5 by reneging on the relief: nothing snaps back against West
-    assert not stability.stable and stability.method == "enumeration" and "gain by reneging" in repr(stability)
-    assert [(d.coalition, d.reneged, d.gains) for d in stability.deviations] == [(("west",), ("relief",), {"west": 5})]
+    assert not stability.stable and stability.method == "evaluation" and "gain by reneging" in repr(stability)
+    assert [(d.coalition, d.reneged, d.exact_gains) for d in stability.deviations] == [(("west",), ("relief",), {"west": 5})]
     assert list(stability.to_frame()["coalition"]) == ["west"]
     with pytest.raises(ValueError, match="not acceptable"):
         space.stability({"ceasefire": "none", "withdrawal": "withdrawn", "relief": "keep"})

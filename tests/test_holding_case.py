@@ -58,13 +58,13 @@ def test_moscow_drops_the_administration_demand(data):
     held = result.plan
     assert held is not None and gains(held.plan.package) == (28.3, 28.3, 73.0)
     assert gains(space.best("maxmin")) == (28.3, 28.3, 73.0)  # the unphased maxmin deal holds step by step
-    assert held.plan.phase_of["donbas"] == 3 and held.smallest == Fraction(59, 5)
+    assert held.plan.phase_of["donbas"] == 3 and held.exact_smallest == Fraction(59, 5)
     without = BargainingSpace(eru_variant(bare(data), **change)).self_enforcing("maxmin", phases=3)
-    assert gains(without.plan.plan.package) == (28.3, 28.3, 73.0) and without.plan.smallest == 6
+    assert gains(without.plan.plan.package) == (28.3, 28.3, 73.0) and without.plan.exact_smallest == 6
     # signed at once, Kyiv gains 20 by reneging on its own concessions
     signed = space.stability(space.best("maxmin"), max_size=1)
     first = signed.deviations[0]
-    assert first.coalition == ("ukraine",) and first.gains == {"ukraine": 20}
+    assert first.coalition == ("ukraine",) and first.exact_gains == {"ukraine": 20}
     assert set(first.reneged) == {"donbas", "ratification", "alignment", "army", "recognition"}
 
 
@@ -74,7 +74,7 @@ def test_every_annotated_line_priced(data):
     package = result.plan.plan.package
     assert package.choices["sanctions"] == "phased_snapback" and gains(package) == (29.0, 28.9, 76.8)
     assert result.phased is not None and not result.phased.holds
-    assert result.phased.violations[0] == ("hungary", 3, 16)
+    assert result.phased.exact_violations[0] == ("hungary", 3, 16)
     assert result.plan.plan.phase_of["eu_accession"] < result.plan.plan.phase_of["sanctions"]
     without = BargainingSpace(eru_variant(bare(data), soften=priced)).self_enforcing("maxmin", phases=3)
     assert gains(without.plan.plan.package)[:2] == (28.63, 28.63)

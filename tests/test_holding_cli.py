@@ -4,7 +4,7 @@ import json
 
 import yaml
 
-from bargaining import BargainingSpace, Scenario, report
+from bargaining import BargainingSpace, Scenario, write_report
 from bargaining.cli import main
 
 
@@ -55,10 +55,10 @@ def test_hold_refuses_bad_arguments(capsys):
 
 
 def test_the_report_section(tmp_path):
-    path = report(BargainingSpace(Scenario.from_yaml("data/phased_exchange.yaml")), tmp_path / "r.html")
+    path = write_report(BargainingSpace(Scenario.from_yaml("data/phased_exchange.yaml")), tmp_path / "r.html")
     html = path.read_text()
     section = html.split('id="will-it-hold"', 1)[1]
     assert "The best maxmin plan that holds" in section and "Once signed" in section
-    closed = report(BargainingSpace(Scenario.from_yaml(write(tmp_path, no_snapback_and_withdrawal_required))), tmp_path / "c.html")
+    closed = write_report(BargainingSpace(Scenario.from_yaml(write(tmp_path, no_snapback_and_withdrawal_required))), tmp_path / "c.html")
     section = closed.read_text().split('id="will-it-hold"', 1)[1]
     assert "No plan holds; the closest one" in section and "snapback on West&#39;s sanctions relief" in section

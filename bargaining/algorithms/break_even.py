@@ -84,7 +84,7 @@ def break_even(search: Search, parties: Sequence[str], *, inputs: Sequence[str] 
         reason.append(f"{len(unverified)} flips did not verify")
     not_analysed = sorted({r.note for r in rows if not r.analysed})
     reason += not_analysed
-    doubt = search.doubt() if "model" in ctx.methods else None
+    doubt = search.doubt() if "mip" in ctx.methods else None
     if doubt is not None:
         reason.append(f"the model's maxima are not certified: {doubt}")
     return BreakEvenTable(scenario_name=search.scenario.name, findings=tuple((f.id, f.words) for f in stated),
@@ -130,8 +130,8 @@ def _competing_points(ctx: Context, stated: list[Finding]) -> dict[str, tuple[In
 
 def _analyse(ctx: Context, finding: Finding, inp: Input, memo: dict[Any, Any]) -> list[BreakEven]:
     """The two rows (down, up) of one finding and one input."""
-    base = {"input": inp.id, "kind": inp.kind, "label": inp.label, "party": inp.party, "stated": inp.stated, "low": inp.low,
-            "high": inp.high, "range_source": inp.range_source, "finding": finding.id, "finding_words": finding.words}
+    base = {"input": inp.id, "kind": inp.kind, "label": inp.label, "party": inp.party, "exact_stated": inp.stated,
+            "exact_low": inp.low, "exact_high": inp.high, "range_source": inp.range_source, "finding": finding.id, "finding_words": finding.words}
     if inp.unused:
         return [BreakEven(**base, direction=d, note=inp.unused) for d in ("down", "up")]  # type: ignore[arg-type]
     if finding.kind == "best":
@@ -159,7 +159,7 @@ def _analyse(ctx: Context, finding: Finding, inp: Input, memo: dict[Any, Any]) -
             beyond = first_flip(answers, inp.stated, direction, far)
             if beyond is not None and (beyond[0] - end) * direction > 0:
                 check = _verified(ctx, finding, wide, base, direction, beyond, flipped, points, known)
-                row = replace(row, beyond=beyond[0], beyond_verified=check.verified)
+                row = replace(row, exact_beyond=beyond[0], beyond_verified=check.verified)
         rows.append(row)
     return rows
 
@@ -235,8 +235,8 @@ def _verified(ctx: Context, finding: Finding, inp: Input, base: dict[str, Any], 
     checks = tuple((value, want, holds_at(ctx, finding, inp, value, known)) for value, want in wanted)
     shown = any(not want for _, want, _ in checks) and (flip == inp.stated or any(want for _, want, _ in checks))
     verified = step is not None and shown and all(want == got for _, want, got in checks)
-    return BreakEven(**base, direction=name, flip=flip, holds_at_flip=holds, flipped=flipped, verified=verified,  # type: ignore[arg-type]
-                     step=step, checks=checks)
+    return BreakEven(**base, direction=name, exact_flip=flip, holds_at_flip=holds, flipped=flipped,  # type: ignore[arg-type]
+                     verified=verified, exact_step=step, checks=checks)
 
 
 def _step(inp: Input, flip: Fraction, direction: int, points: list[Fraction]) -> tuple[Fraction | None, Fraction, Fraction | None]:

@@ -57,7 +57,7 @@ def self_enforcing(search: Search, phases: int, criterion: Criterion, parties: S
     """The best self-enforcing plan in ``phases`` phases under the criterion, or why none exists."""
     started = time.perf_counter()
     scenario = search.scenario
-    base = {"scenario": scenario, "phases": phases, "criterion": criterion, "threats": threat_checks(scenario), "method": "model"}
+    base = {"scenario": scenario, "phases": phases, "criterion": criterion, "threats": threat_checks(scenario), "method": "mip"}
 
     def done(**fields: object) -> SelfEnforcing:
         return SelfEnforcing(**base, seconds=time.perf_counter() - started, **fields)  # type: ignore[arg-type]
@@ -115,7 +115,7 @@ def _search(search: Search, phases: int, criterion: Criterion, parties: Sequence
                                    "please report this scenario")
             found = _plan_of(search, block, closest, criterion, fixed=False)
         if found.holds:  # the solver called the incentive rows infeasible, yet this plan holds exactly
-            return HeldPlan(found.plan, found.margins, found.defecting), None, None
+            return HeldPlan(found.plan, found.exact_margins, found.exact_defecting), None, None
         return None, found, outcome.bound
 
 
@@ -132,7 +132,7 @@ def _plan_of(search: Search, block: HoldingBlock, package: Package, criterion: C
             if again is None:
                 raise RuntimeError("the self-enforcing package cannot be re-solved; please report this scenario")
             plan = PhasePlan(scenario, block.phases, criterion, package, phase_of(phasing, scenario, package, search.values))
-            smallest = held(plan, with_fixes=False).smallest
+            smallest = held(plan, with_fixes=False).exact_smallest
             if smallest is not None:  # among plans as robust, the one that delivers earliest
                 with search.changes() as early:
                     free_floor(early, block, float(smallest) - 1e-7 * (1 + abs(float(smallest))))
@@ -140,7 +140,7 @@ def _plan_of(search: Search, block: HoldingBlock, package: Package, criterion: C
                     if earliest is not None:
                         sooner = PhasePlan(scenario, block.phases, criterion, package, phase_of(phasing, scenario, package, search.values))
                         better = held(sooner, with_fixes=False)
-                        if better.holds and better.smallest is not None and better.smallest >= smallest and not check_plan(sooner):
+                        if better.holds and better.exact_smallest is not None and better.exact_smallest >= smallest and not check_plan(sooner):
                             plan = sooner
     else:
         plan = PhasePlan(scenario, block.phases, criterion, package, phase_of(phasing, scenario, package, search.values))

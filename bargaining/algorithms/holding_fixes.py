@@ -71,13 +71,13 @@ def fixes(plan: PhasePlan, rules: HoldingRules | None = None) -> tuple[Fix, ...]
             who = ", ".join(scenario.party[p].label for p in against)
             single.append(Fix("snapback", f"a snapback on {issue.label} to {issue.choice_label(sq)} if {who} defect{'s' if len(against) == 1 else ''}",
                               margin, issue_id, against=against))
-    single.sort(key=lambda f: (-(f.margin or 0), f.kind != "move", moved.index(f.issue or ""), f.phase_to or 0))
+    single.sort(key=lambda f: (-(f.exact_margin or 0), f.kind != "move", moved.index(f.issue or ""), f.phase_to or 0))
     _, after = smallest(rules, dict(plan.phase_of), deficit)
     amounts = ", ".join(f"{scenario.party[p].label} {_amount(a)}" for p, a in deficit.items())
     return (*single,
-            Fix("escrow", f"escrow held by a third party and released at the end: {amounts}", after, amounts=dict(deficit)),
+            Fix("escrow", f"escrow held by a third party and released at the end: {amounts}", after, exact_amounts=dict(deficit)),
             Fix("threat", f"a guarantor's credible threat (carrying it out costs the guarantor nothing) costing at least: {amounts}",
-                after, amounts=dict(deficit)))
+                after, exact_amounts=dict(deficit)))
 
 
 def _amount(value: Fraction) -> str:
@@ -88,5 +88,5 @@ def _amount(value: Fraction) -> str:
 
 def describe(scenario: Scenario, fix: Fix) -> str:
     """The fix in words, with the margin it creates."""
-    margin = "" if fix.margin is None else f" (smallest margin then {_amount(fix.margin)})"
+    margin = "" if fix.exact_margin is None else f" (smallest margin then {_amount(fix.exact_margin)})"
     return fix.text + margin

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ..results import Deviation, Package, Stability
+from ..results import Deviation, Package, Stability, number
 from ..scenario import PER_UNIT, HoldingRules, Scenario, exact, holding_rules
 from .holding import threat_checks
 
@@ -61,14 +61,14 @@ def stability(scenario: Scenario, package: Package, max_size: int = 2, label: st
             deviation = _best_deviation(scenario, rules, final, package, coalition, items, signers, moved)
             if deviation is not None:
                 found.append(deviation)
-    found.sort(key=lambda d: (-min(d.gains.values()), len(d.coalition), [signers.index(p) for p in d.coalition]))
+    found.sort(key=lambda d: (-min(d.exact_gains.values()), len(d.coalition), [signers.index(p) for p in d.coalition]))
     reason = f"every coalition of up to {max_size} of the {len(signers)} signers that withholds something ({checked})"
     if skipped:
         reason += f"; not enumerated (more than {MAX_ITEMS} issues to withhold): {', '.join(skipped)}"
     if stopped:
-        reason += f"; stopped at the time limit ({time_limit:g} s) after {checked} coalitions"
+        reason += f"; stopped at the time limit ({number(time_limit or 0)} s) after {checked} coalitions"
     return Stability(scenario=scenario, package=package, max_size=max_size, deviations=tuple(found), coalitions=checked,
-                     threats=threat_checks(scenario), label=label, complete=not skipped and not stopped, exact=True, method="enumeration",
+                     threats=threat_checks(scenario), label=label, complete=not skipped and not stopped, exact=True, method="evaluation",
                      reason=reason, seconds=time.perf_counter() - started)
 
 

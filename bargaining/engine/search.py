@@ -27,8 +27,7 @@ from ..results import Package
 from ..scenario import STATED, Requirement, Scenario, World, fraction_gcd
 from .model import BargainingModel, factor_slots
 from .reading import Reading
-from .numerics import Doubt
-from .numerics import doubt as numeric_doubt
+from .numerics import Doubt, doubt as numeric_doubt
 from .phasing import PhasingBlock, build_phasing
 from .solver import Outcome, Solver
 

@@ -17,7 +17,7 @@ def render_break_even(table: BreakEvenTable) -> str:
         lines.append(f"Finding: {words}")
         if not flips and any(r.analysed for r in rows):
             lines.append("  no number flips it within its range")
-        lines += [f"  {r.text()}" for r in sorted(flips, key=lambda r: (r.headroom or 0, r.label))]
+        lines += [f"  {r.text()}" for r in sorted(flips, key=lambda r: (r.exact_headroom or 0, r.label))]
         lines += [f"  {r.label} {number(r.stated)}: never within its range (to {number(r.end)}); it would flip at "
                   f"{number(r.beyond)}{'' if r.beyond_verified else ' (not verified)'}"
                   for r in rows if r.flip is None and r.beyond is not None]

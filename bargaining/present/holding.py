@@ -90,7 +90,7 @@ def _plan_lines(scenario: Scenario, held: HeldPlan) -> list[str]:
     lines = [f"  phase {t}: " + ("; ".join(f"{i}: {c}" for i, c in plan.moves(t)) or "(nothing new)") for t in range(1, plan.phases + 1)]
     lines.append("  gains: " + ", ".join(f"{p.label} {number(plan.package.exact_gains[p.id], sign=True)}" for p in scenario.parties
                                         if p.id in plan.package.signers))
-    counted = sorted(((m, t, p) for (p, t), m in held.margins.items() if m is not None), key=lambda x: (x[0], x[1]))
+    counted = sorted(((m, t, p) for (p, t), m in held.exact_margins.items() if m is not None), key=lambda x: (x[0], x[1]))
     if counted:
         lines.append("  margins (continuing - defecting), smallest first: " + ", ".join(
             f"{scenario.party[p].label} at {t} {number(m, sign=True)}" for m, t, p in counted[:8]) + (" ..." if len(counted) > 8 else ""))

@@ -26,20 +26,20 @@ def _body(ctx: ReportContext) -> Markup:
     if not ctx.feasible:
         closed = ctx._timed("holding", lambda: space.self_enforcing("maxmin", phases=1))
         return ctx.render_template("holding", threats=_threats(ctx, closed.threats), open=False)
-    result = ctx._timed("holding", lambda: space.self_enforcing("maxmin", phases=PHASES, time_limit=ctx.frontier_time_limit))
+    result = ctx._timed("holding", lambda: space.self_enforcing("maxmin", phases=PHASES, time_limit=ctx.time_limit or 0))
     plan_table, plan_note = Markup(""), ""
     if result.plan is not None:
         plan_table = ctx.figure(margin_figure(result.plan, "The best maxmin plan that holds: each party's margin, phase by phase"),
                                 "Green: the party prefers to continue; the bars are its utility of the whole package minus what "
                                 "defecting at that phase leaves it. Hover for both.")
-        plan_note = f"Smallest margin: {number(result.plan.smallest or 0)}."
+        plan_note = f"Smallest margin: {number(result.plan.exact_smallest or 0)}."
     failing = []
     for title, held in (("The best maxmin phased plan, incentives aside, does not hold", result.phased),
                         ("No plan holds; the closest one", result.closest)):
         if held is None or held.holds:
             continue
         figure = ctx.figure(margin_figure(held), "Red bars: the party gains that much by defecting at that phase.")
-        fixes = [f.text + ("" if f.margin is None else f" (margin then {number(f.margin)})") for f in held.fixes[:8]]
+        fixes = [f.text + ("" if f.exact_margin is None else f" (margin then {number(f.exact_margin)})") for f in held.fixes[:8]]
         failing.append({"title": title, "violations": held.describe_violations(scenario), "moves": _moves(held), "figure": figure, "fixes": fixes})
     moves = _moves(result.plan) if result.plan is not None else []
     stabilities = []

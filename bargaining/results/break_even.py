@@ -1,10 +1,11 @@
 """Break-even values: how far each number can move before a stated-world finding flips (docs/break-even.md).
 
 A :class:`BreakEven` is one row: one finding, one number (an *input*: a reservation, a price, a
-threshold, a point), one direction.  ``flip`` is the exact value at which the finding stops holding
-moving that way (None: never within the input's range), ``holds_at_flip`` whether it still holds at
-that value itself, ``verified`` whether the engine, asked again at the value and one ``step`` on
-each side (or at the range's end when there is no flip), agreed.  :class:`BreakEvenTable` holds all
+threshold, a point), one direction.  ``exact_flip`` is the exact value at which the finding stops
+holding moving that way (None: never within the input's range; ``flip`` the same as a float, as every
+number here: the plain name a float, the exact value under ``exact_``), ``holds_at_flip`` whether it
+still holds at that value itself, ``verified`` whether the engine, asked again at the value and one
+``step`` on each side (or at the range's end when there is no flip), agreed.  :class:`BreakEvenTable` holds all
 rows with the provenance envelope; inputs that flip nothing are *inert* (:meth:`BreakEvenTable.inert`).
 """
 
@@ -18,7 +19,11 @@ from typing import Any, Literal
 import pandas as pd
 
 from .envelope import Result
-from .package import number
+from .formatting import frame_html, number
+
+
+def _float(x: Fraction | None) -> float | None:
+    return None if x is None else float(x)
 
 COLUMNS = ["finding", "finding_words", "input", "kind", "label", "party", "stated", "low", "high", "direction", "flip",
            "headroom", "holds_at_flip", "flipped", "verified", "step", "analysed", "note", "beyond", "argument"]
@@ -32,55 +37,93 @@ class BreakEven:
     kind: str
     label: str
     party: str
-    stated: Fraction
-    low: Fraction
-    high: Fraction
+    exact_stated: Fraction
+    exact_low: Fraction
+    exact_high: Fraction
     range_source: str
     finding: str
     finding_words: str
     direction: Literal["down", "up"]
-    flip: Fraction | None = None
+    exact_flip: Fraction | None = None
     holds_at_flip: bool | None = None
     flipped: str = ""
     verified: bool | None = None
-    step: Fraction | None = None
+    exact_step: Fraction | None = None
     #: the engine's checks: (value, whether the finding should hold there, whether it does; None: not asked)
     checks: tuple[tuple[Fraction, bool, bool | None], ...] = field(default=(), repr=False)
     analysed: bool = True
     note: str = ""
     #: with no flip within the range: where the finding would flip beyond it (existence findings), and whether
     #: the engine verified that too (None: not computed)
-    beyond: Fraction | None = None
+    exact_beyond: Fraction | None = None
     beyond_verified: bool | None = None
     #: when no solve was needed: the argument that settles the row (the number's requirement is waived under
     #: the finding, or a conflict without it keeps the space closed); ``verified`` is then True by that argument
     argument: str = ""
 
     @property
-    def headroom(self) -> Fraction | None:
-        """How far the input moves from its stated value before the finding flips (None: never in the range)."""
-        return None if self.flip is None else abs(self.flip - self.stated)
+    def stated(self) -> float:
+        """The input's stated value."""
+        return float(self.exact_stated)
 
     @property
-    def end(self) -> Fraction:
+    def low(self) -> float:
+        """The low end of the input's range."""
+        return float(self.exact_low)
+
+    @property
+    def high(self) -> float:
+        """The high end of the input's range."""
+        return float(self.exact_high)
+
+    @property
+    def flip(self) -> float | None:
+        """Where the finding flips (None: never within the range)."""
+        return _float(self.exact_flip)
+
+    @property
+    def step(self) -> float | None:
+        """The decimal step of the engine's checks (None: none found)."""
+        return _float(self.exact_step)
+
+    @property
+    def beyond(self) -> float | None:
+        """Where it would flip beyond the range (None: not computed)."""
+        return _float(self.exact_beyond)
+
+    @property
+    def exact_headroom(self) -> Fraction | None:
+        """How far the input moves from its stated value before the finding flips (None: never in the range)."""
+        return None if self.exact_flip is None else abs(self.exact_flip - self.exact_stated)
+
+    @property
+    def headroom(self) -> float | None:
+        return _float(self.exact_headroom)
+
+    @property
+    def exact_end(self) -> Fraction:
         """The end of the range in this direction."""
-        return self.high if self.direction == "up" else self.low
+        return self.exact_high if self.direction == "up" else self.exact_low
+
+    @property
+    def end(self) -> float:
+        return float(self.exact_end)
 
     def text(self) -> str:
         """The row in words: "Russia's reservation 20.1: up to 56 (+35.9), then ..."."""
-        head = f"{self.label} {number(self.stated)}"
+        head = f"{self.label} {number(self.exact_stated)}"
         if not self.analysed:
             return f"{head} ({self.direction}): not analysed: {self.note}"
-        if self.flip is None:
-            return f"{head}: never flips moving {self.direction} within its range (to {number(self.end)})"
+        if self.exact_flip is None:
+            return f"{head}: never flips moving {self.direction} within its range (to {number(self.exact_end)})"
         sign = 1 if self.direction == "up" else -1
         if self.holds_at_flip:
             where = "up to and including" if sign > 0 else "down to and including"
         else:
             where = "until it rises to" if sign > 0 else "until it falls to"
-        room = "no headroom" if not self.headroom else number(sign * self.headroom, sign=True)
+        room = "no headroom" if not self.exact_headroom else number(sign * self.exact_headroom, sign=True)
         check = {True: "verified", False: "NOT verified", None: "not checked"}[self.verified]
-        return f"{head}: holds {where} {number(self.flip)} ({room}), then {self.flipped} [{check}]"
+        return f"{head}: holds {where} {number(self.exact_flip)} ({room}), then {self.flipped} [{check}]"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,20 +156,17 @@ class BreakEvenTable(Result):
                 continue
             first = group[0]
             why = next((r.note for r in group if r.note), "") or "no finding flips within the range"
-            rows.append({"input": key, "kind": first.kind, "label": first.label, "stated": float(first.stated),
-                         "low": float(first.low), "high": float(first.high), "why": why})
+            rows.append({"input": key, "kind": first.kind, "label": first.label, "stated": first.stated,
+                         "low": first.low, "high": first.high, "why": why})
         return pd.DataFrame(rows, columns=["input", "kind", "label", "stated", "low", "high", "why"])
 
     def to_frame(self) -> pd.DataFrame:
         """One row per (finding, input, direction); numbers as floats (the exact values are on ``.rows``)."""
-        def f(x: Fraction | None) -> float | None:
-            return None if x is None else float(x)
-
         data = [{"finding": r.finding, "finding_words": r.finding_words, "input": r.input, "kind": r.kind, "label": r.label,
-                 "party": r.party, "stated": float(r.stated), "low": float(r.low), "high": float(r.high),
-                 "direction": r.direction, "flip": f(r.flip), "headroom": f(r.headroom), "holds_at_flip": r.holds_at_flip,
-                 "flipped": r.flipped, "verified": r.verified, "step": f(r.step), "analysed": r.analysed, "note": r.note,
-                 "beyond": f(r.beyond), "argument": r.argument}
+                 "party": r.party, "stated": r.stated, "low": r.low, "high": r.high,
+                 "direction": r.direction, "flip": r.flip, "headroom": r.headroom, "holds_at_flip": r.holds_at_flip,
+                 "flipped": r.flipped, "verified": r.verified, "step": r.step, "analysed": r.analysed, "note": r.note,
+                 "beyond": r.beyond, "argument": r.argument}
                 for r in self.rows]
         frame = pd.DataFrame(data, columns=COLUMNS)
         frame.attrs.update(self.provenance())
@@ -140,13 +180,13 @@ class BreakEvenTable(Result):
         rows = []
         for r in self.rows:
             rows.append({"finding": r.finding, "input": r.input, "kind": r.kind, "label": r.label, "party": r.party,
-                         "stated": float(r.stated), "stated_exact": exact(r.stated), "range": [float(r.low), float(r.high)],
+                         "stated": r.stated, "stated_exact": exact(r.exact_stated), "range": [r.low, r.high],
                          "range_source": r.range_source, "direction": r.direction,
-                         "flip": None if r.flip is None else float(r.flip), "flip_exact": exact(r.flip),
-                         "headroom": None if r.headroom is None else float(r.headroom), "holds_at_flip": r.holds_at_flip,
-                         "flipped": r.flipped, "verified": r.verified, "step": exact(r.step),
+                         "flip": r.flip, "flip_exact": exact(r.exact_flip),
+                         "headroom": r.headroom, "holds_at_flip": r.holds_at_flip,
+                         "flipped": r.flipped, "verified": r.verified, "step": exact(r.exact_step),
                          "checks": [[str(v), want, got] for v, want, got in r.checks], "analysed": r.analysed, "note": r.note,
-                         "beyond": None if r.beyond is None else float(r.beyond), "beyond_exact": exact(r.beyond),
+                         "beyond": r.beyond, "beyond_exact": exact(r.exact_beyond),
                          "beyond_verified": r.beyond_verified, "argument": r.argument})
         return {"scenario": self.scenario_name, **self.provenance(),
                 "findings": [{"id": i, "words": w} for i, w in self.findings], "rows": rows,
@@ -166,5 +206,5 @@ class BreakEvenTable(Result):
         flips = self.to_frame()
         flips = flips[flips["flip"].notna()][["finding_words", "label", "stated", "direction", "flip", "headroom", "verified"]]
         inert = self.inert()
-        return str(head + "<p>Flips within the range:</p>" + flips.to_html(index=False)
-                   + "<p>Inert (flip nothing within their ranges):</p>" + inert.to_html(index=False))
+        return str(head + "<p>Flips within the range:</p>" + frame_html(flips)
+                   + "<p>Inert (flip nothing within their ranges):</p>" + frame_html(inert))

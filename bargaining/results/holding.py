@@ -2,7 +2,9 @@
 
 The rules these numbers follow are in :mod:`bargaining.scenario.holding` (docs/holding.md).  A
 *margin* is a party's utility of the whole package minus what it gets by defecting (positive: it
-prefers to continue); every number here is exact (Fractions), shown through :func:`number`.
+prefers to continue).  As everywhere (:mod:`bargaining.results`), the plain names are floats for reading and
+pandas (``margins``, ``smallest``, ``gains``) and the exact values (Fractions) are under the same names with
+``exact_`` in front (``exact_margins``, ``exact_smallest``, ``exact_gains``); text shows them by :func:`number`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ import pandas as pd
 from ..scenario import Scenario
 from .analyses import PhasePlan
 from .envelope import Result
-from .package import Package, number
+from .formatting import frame_html, number
+from .package import Package
+
+
+def _floats(values: dict[Any, Fraction | None]) -> dict[Any, float | None]:
+    return {k: None if v is None else float(v) for k, v in values.items()}
 
 
 @dataclass(frozen=True)
@@ -30,23 +37,28 @@ class ThreatCheck:
     against: tuple[str, ...]
     triggers: tuple[str, ...]
     credible: bool
-    own_cost: Fraction
+    exact_own_cost: Fraction
+
+    @property
+    def own_cost(self) -> float:
+        """What carrying the threat out costs its threatener (negative: it gains)."""
+        return float(self.exact_own_cost)
 
     @property
     def why(self) -> str:
-        if self.own_cost > 0:
-            text = f"not credible: carrying it out costs {self.by} {number(self.own_cost)}"
-        elif self.own_cost == 0:
+        if self.exact_own_cost > 0:
+            text = f"not credible: carrying it out costs {self.by} {number(self.exact_own_cost)}"
+        elif self.exact_own_cost == 0:
             text = f"credible: carrying it out costs {self.by} nothing"
         else:
-            text = f"credible: carrying it out gains {self.by} {number(-self.own_cost)}"
+            text = f"credible: carrying it out gains {self.by} {number(-self.exact_own_cost)}"
         if "defection" not in self.triggers:
             text += "; a no-deal threat: it acts through the reservations as written, never on a defection"
         return text
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.label, "by": self.by, "against": list(self.against), "triggers": list(self.triggers),
-                "credible": self.credible, "own_cost": float(self.own_cost), "why": self.why}
+                "credible": self.credible, "own_cost": self.own_cost, "why": self.why}
 
 
 FixKind = Literal["move", "snapback", "escrow", "threat"]
@@ -54,49 +66,74 @@ FixKind = Literal["move", "snapback", "escrow", "threat"]
 
 @dataclass(frozen=True)
 class Fix:
-    """A change that makes a plan self-enforcing, and the smallest margin the plan then has (>= 0)."""
+    """A change that makes a plan self-enforcing, and the smallest margin the plan then has (>= 0);
+    ``amounts``: an escrow's amount per party."""
 
     kind: FixKind
     text: str
-    margin: Fraction | None
+    exact_margin: Fraction | None
     issue: str | None = None
     phase_from: int | None = None
     phase_to: int | None = None
     against: tuple[str, ...] = ()
-    amounts: dict[str, Fraction] = field(default_factory=dict)
+    exact_amounts: dict[str, Fraction] = field(default_factory=dict)
+
+    @property
+    def margin(self) -> float | None:
+        return None if self.exact_margin is None else float(self.exact_margin)
+
+    @property
+    def amounts(self) -> dict[str, float]:
+        return {p: float(a) for p, a in self.exact_amounts.items()}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "text": self.text, "margin": None if self.margin is None else float(self.margin),
-                "issue": self.issue, "phase_from": self.phase_from, "phase_to": self.phase_to, "against": list(self.against),
-                "amounts": {p: float(a) for p, a in self.amounts.items()}}
+        return {"kind": self.kind, "text": self.text, "margin": self.margin, "issue": self.issue, "phase_from": self.phase_from,
+                "phase_to": self.phase_to, "against": list(self.against), "amounts": self.amounts}
 
 
 @dataclass(frozen=True)
 class HeldPlan:
-    """A phase plan with every party's margin at every phase (None: nothing left for it to deliver)."""
+    """A phase plan with every party's margin at every phase (None: nothing left for it to deliver) and what
+    defecting there leaves it; floats under the plain names, Fractions under ``exact_``."""
 
     plan: PhasePlan
-    margins: dict[tuple[str, int], Fraction | None]
-    defecting: dict[tuple[str, int], Fraction | None]
+    exact_margins: dict[tuple[str, int], Fraction | None]
+    exact_defecting: dict[tuple[str, int], Fraction | None]
     fixes: tuple[Fix, ...] = ()
 
     @property
+    def margins(self) -> dict[tuple[str, int], float | None]:
+        return _floats(self.exact_margins)
+
+    @property
+    def defecting(self) -> dict[tuple[str, int], float | None]:
+        return _floats(self.exact_defecting)
+
+    @property
     def holds(self) -> bool:
-        return all(m is None or m >= 0 for m in self.margins.values())
+        return all(m is None or m >= 0 for m in self.exact_margins.values())
 
     @property
-    def smallest(self) -> Fraction | None:
+    def exact_smallest(self) -> Fraction | None:
         """The smallest counted margin (None when nobody has anything to deliver)."""
-        return min((m for m in self.margins.values() if m is not None), default=None)
+        return min((m for m in self.exact_margins.values() if m is not None), default=None)
 
     @property
-    def violations(self) -> list[tuple[str, int, Fraction]]:
+    def smallest(self) -> float | None:
+        return None if self.exact_smallest is None else float(self.exact_smallest)
+
+    @property
+    def exact_violations(self) -> list[tuple[str, int, Fraction]]:
         """(party, phase, what it gains by defecting there), largest gain first, then by phase."""
-        found = [(p, t, -m) for (p, t), m in self.margins.items() if m is not None and m < 0]
+        found = [(p, t, -m) for (p, t), m in self.exact_margins.items() if m is not None and m < 0]
         return sorted(found, key=lambda x: (-x[2], x[1], x[0]))
 
+    @property
+    def violations(self) -> list[tuple[str, int, float]]:
+        return [(p, t, float(g)) for p, t, g in self.exact_violations]
+
     def describe_violations(self, scenario: Scenario, limit: int = 6) -> str:
-        rows = [f"{scenario.party[p].label} gains {number(g)} by defecting at phase {t}" for p, t, g in self.violations]
+        rows = [f"{scenario.party[p].label} gains {number(g)} by defecting at phase {t}" for p, t, g in self.exact_violations]
         more = f" (and {len(rows) - limit} more)" if len(rows) > limit else ""
         return "; ".join(rows[:limit]) + more
 
@@ -105,19 +142,18 @@ class HeldPlan:
         the whole package), defecting (its payoff defecting there), margin (continuing - defecting)."""
         assert self.plan.package is not None
         rows = []
+        defecting = self.defecting
         for (p, t), m in sorted(self.margins.items(), key=lambda kv: (kv[0][1], self.plan.scenario.party_ids.index(kv[0][0]))):
-            rows.append({"phase": t, "party": p, "delivers": m is not None,
-                         "continuing": float(self.plan.package.exact_utilities[p]),
-                         "defecting": None if self.defecting[p, t] is None else float(self.defecting[p, t] or 0),
-                         "margin": None if m is None else float(m)})
+            rows.append({"phase": t, "party": p, "delivers": m is not None, "continuing": self.plan.package.utilities[p],
+                         "defecting": defecting[p, t], "margin": m})
         return pd.DataFrame(rows, columns=["phase", "party", "delivers", "continuing", "defecting", "margin"])
 
     def to_dict(self) -> dict[str, Any]:
         plan = self.plan
         assert plan.package is not None
         return {"package": plan.package.to_dict(), "phase_of": dict(plan.phase_of), "holds": self.holds,
-                "smallest_margin": None if self.smallest is None else float(self.smallest),
-                "violations": [{"party": p, "phase": t, "gain": float(g)} for p, t, g in self.violations],
+                "smallest_margin": self.smallest,
+                "violations": [{"party": p, "phase": t, "gain": g} for p, t, g in self.violations],
                 "margins": self.to_frame().to_dict("records"), "fixes": [f.to_dict() for f in self.fixes]}
 
 
@@ -160,7 +196,7 @@ class SelfEnforcing(Result):
 
     def __repr__(self) -> str:
         if self.plan is not None:
-            smallest = self.plan.smallest
+            smallest = self.plan.exact_smallest
             margin = "" if smallest is None else f", smallest margin {number(smallest)}"
             return f"<SelfEnforcing ({self.criterion}, {self.phases} phases): holds{margin}: {_plan_text(self.plan)}>"
         return f"<SelfEnforcing ({self.criterion}, {self.phases} phases): none: {self.reason}>"
@@ -168,7 +204,7 @@ class SelfEnforcing(Result):
     def _repr_html_(self) -> str:
         head = f"<p>{html.escape(repr(self)[1:-1])}</p>"
         held = self.plan or self.closest
-        return head + ("" if held is None else str(held.to_frame().to_html(index=False)))
+        return head + ("" if held is None else frame_html(held.to_frame()))
 
     def to_frame(self) -> pd.DataFrame:
         """Every evaluated plan's margins: a column ``plan`` ("self-enforcing", "best phased", "closest"),
@@ -189,16 +225,21 @@ class SelfEnforcing(Result):
 @dataclass(frozen=True)
 class Deviation:
     """A coalition's best deviation from a signed package that pays every member: the issues it reneges on,
-    each member's gain over the package, and how many of its deviations pay."""
+    each member's gain over the package (``gains`` floats, ``exact_gains`` Fractions), and how many of its
+    deviations pay."""
 
     coalition: tuple[str, ...]
     reneged: tuple[str, ...]
-    gains: dict[str, Fraction]
+    exact_gains: dict[str, Fraction]
     paying: int
 
+    @property
+    def gains(self) -> dict[str, float]:
+        return {p: float(g) for p, g in self.exact_gains.items()}
+
     def to_dict(self) -> dict[str, Any]:
-        return {"coalition": list(self.coalition), "reneges_on": list(self.reneged),
-                "gains": {p: float(g) for p, g in self.gains.items()}, "paying_deviations": self.paying}
+        return {"coalition": list(self.coalition), "reneges_on": list(self.reneged), "gains": self.gains,
+                "paying_deviations": self.paying}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -231,13 +272,13 @@ class Stability(Result):
                 f"{', '.join(best.reneged)} ({gains})>")
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(repr(self)[1:-1])}</p>" + str(self.to_frame().to_html(index=False))
+        return f"<p>{html.escape(repr(self)[1:-1])}</p>" + frame_html(self.to_frame())
 
     def to_frame(self) -> pd.DataFrame:
         """One row per coalition whose deviation pays: coalition, size, reneges on, the smallest and each
         member's gain, paying (how many of its deviations pay)."""
         rows = [{"coalition": ", ".join(d.coalition), "size": len(d.coalition), "reneges on": ", ".join(d.reneged),
-                 "smallest gain": float(min(d.gains.values())),
+                 "smallest gain": min(d.gains.values()),
                  "gains": ", ".join(f"{p} {number(g, sign=True)}" for p, g in d.gains.items()), "paying": d.paying}
                 for d in self.deviations]
         return pd.DataFrame(rows, columns=["coalition", "size", "reneges on", "smallest gain", "gains", "paying"])

@@ -88,7 +88,7 @@ def candidates(ctx: Context, inp: Input) -> list[Candidate]:
         variant = ctx.variant(reservations=reservations, dummies=dummies)
         front = dp_frontier(variant, parties, waived=run_waived, coalition=search.coalition, fixed=search.fixed or None,
                             deadline=ctx.deadline())
-        ctx.methods.add("programme")
+        ctx.methods.add("dp")
         ctx.progress()
         real = scenario.party_ids
         for choices, values in zip(front.choices, front.utilities):

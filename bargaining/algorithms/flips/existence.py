@@ -102,9 +102,9 @@ def top(ctx: Context, edits: Edits, *, party: str | None = None, amount: str | N
         if ctx.discrete and amount is None and variant is None and row is None and floor is None:
             answer = _by_programme(ctx, party, present, line)
             if answer is not None:
-                ctx.methods.add("programme")
+                ctx.methods.add("dp")
                 return answer
-        ctx.methods.add("model")
+        ctx.methods.add("mip")
         if present is not None and not ctx.scenario.party[present[0]].veto:
             edit.attend(*present)
         if line is not None:
