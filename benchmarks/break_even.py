@@ -48,12 +48,12 @@ def main() -> None:
         best = None
         for _ in range(args.repeat):
             space = BargainingSpace(scenario, progress=False)
-            calls = space.search.solver.calls
+            calls = space._search.solver.calls
             start = time.perf_counter()
             table = space.break_even(progress=False)
             seconds = time.perf_counter() - start
             if best is None or seconds < best[0]:
-                best = (seconds, table, space.search.solver.calls - calls)
+                best = (seconds, table, space._search.solver.calls - calls)
         assert best is not None
         seconds, table, calls = best
         flips = table.flips()

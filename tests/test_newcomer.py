@@ -199,18 +199,23 @@ def test_the_readme_exit_codes_are_the_commands(tmp_path, monkeypatch, capsys):
         "report": {0: [lr, "-o", str(tmp_path / "r.html")], 2: [bad]},
         "robustness": {0: [lr, "--samples", "5", "--scheduler", "serial"], 1: [closed, "--samples", "5", "--scheduler", "serial"],
                        2: [lr, "--samples", "0"]},
+        "hold": {0: [str(DATA / "phased_exchange.yaml"), "--phases", "2"], 1: [closed], 2: [bad]},
+        "explore": {0: [lr, "--port", "0"], 2: [bad]},
         "import-genius": {2: [str(tmp_path / "none.xml"), str(tmp_path / "none2.xml"), "-o", str(tmp_path / "g.yaml")]},
     }
-    genius = ROOT / "tests" / "fixtures" / "genius"
-    domain = next(iter(sorted(genius.rglob("*domain*.xml"))), None) if genius.exists() else None
-    if domain is not None:
-        profiles = sorted(p for p in domain.parent.glob("*.xml") if p != domain)[:2]
-        runs["import-genius"][0] = [str(domain), *map(str, profiles), "-o", str(tmp_path / "g.yaml")]
+    import bargaining.explore
+
+    served = []  # explore serves until Ctrl-C: here the server returns at once, as after Ctrl-C (tests/test_explore.py serves)
+    monkeypatch.setattr(bargaining.explore, "serve", lambda scenario, host, port: served.append((scenario.name, host, port)))
+    genius = ROOT / "tests" / "fixtures" / "genius"  # a domain and its two profiles (the folder holds two domains)
+    runs["import-genius"][0] = [str(genius / "trip_domain.xml"), str(genius / "alpha-party.xml"), str(genius / "beta.xml"),
+                                "-o", str(tmp_path / "g.yaml")]
     assert set(rows) == set(runs), "a command missing from the README's table, or from this test"
     for command, cases in runs.items():
         for code, argv in cases.items():
             assert main([command, *argv]) == code, (command, argv, capsys.readouterr())
         assert set(cases) == _codes(rows[command]), (command, rows[command])
+    assert [host for _, host, _ in served] == ["127.0.0.1"]
     capsys.readouterr()
 
 

@@ -66,11 +66,11 @@ def test_a_what_if_on_the_bundled_case_answers_as_the_variant_file_does(case: Sc
     with space.what_if(variant) as live:
         assert space.scenario is live
         here = answers(space, conflict=variant.coalition is None and not variant.frozen)
-        frontier = space.pareto_frontier(space.criteria_parties, workers=1, solutions=False) if here["maxmin"] else None
+        frontier = space.frontier(space.criteria_parties, workers=1, solutions=False) if here["maxmin"] else None
     applied = BargainingSpace(variant.apply(case), progress=False)
     assert here == answers(applied, conflict=variant.coalition is None and not variant.frozen)
     if frontier is not None:
-        again = applied.pareto_frontier(applied.criteria_parties, workers=1, solutions=False)
+        again = applied.frontier(applied.criteria_parties, workers=1, solutions=False)
         assert vectors(frontier) == vectors(again)
     assert space.scenario is case  # restored
 
@@ -176,10 +176,10 @@ def test_random_what_ifs_on_the_model_match_the_variant_files(data: st.DataObjec
     with space.what_if(variant):
         here = answers(space, conflict=False)
         parties = space.criteria_parties
-        mip = space.pareto_frontier(parties, method="mip", workers=1, solutions=False) if here["maxmin"] else None
+        mip = space.frontier(parties, method="mip", workers=1, solutions=False) if here["maxmin"] else None
     assert here == answers(applied, conflict=False)
     if mip is not None:
-        exact = applied.pareto_frontier(applied.criteria_parties, method="dp", solutions=False)
+        exact = applied.frontier(applied.criteria_parties, method="dp", solutions=False)
         assert vectors(mip) == vectors(exact)
     assert answers(space, conflict=False) == before
     with space.what_if(variant):  # the second time the same (nothing left behind by the first)
@@ -217,10 +217,10 @@ def test_a_what_if_beyond_the_bounds_the_model_was_built_with(optional: bool, va
     applied = BargainingSpace(variant.apply(scenario), progress=False)
     with space.what_if(variant):
         here = answers(space)
-        frontier = space.pareto_frontier(space.criteria_parties, workers=1, solutions=False)
+        frontier = space.frontier(space.criteria_parties, workers=1, solutions=False)
     assert here["maxmin"] is not None
     assert here == answers(applied)
-    assert vectors(frontier) == vectors(applied.pareto_frontier(applied.criteria_parties, workers=1, solutions=False))
+    assert vectors(frontier) == vectors(applied.frontier(applied.criteria_parties, workers=1, solutions=False))
 
 
 def test_a_new_price_brings_a_finer_lattice_of_utilities() -> None:
@@ -233,5 +233,5 @@ def test_a_new_price_brings_a_finer_lattice_of_utilities() -> None:
         "red_lines": [{"party": "ann", "forbid": {"x": "o2"}, "price": 1}]})
     space = BargainingSpace(scenario, progress=False)
     with space.what_if(Variant(lines={"0": 0.25})):
-        frontier = space.pareto_frontier(method="mip", workers=1, solutions=False)
+        frontier = space.frontier(method="mip", workers=1, solutions=False)
     assert vectors(frontier) == [(0, 2), (1, 1), (Fraction(7, 4), 0)]

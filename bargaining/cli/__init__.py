@@ -141,7 +141,14 @@ def _parser() -> argparse.ArgumentParser:
     robust.add_argument("--json", action="store_true", help="print the results as JSON (the API's names)")
     time_limit(robust, "the most robust package's search")
 
-    hold.add_parser(subcommands)
+    held = command("hold", hold.run, hold.HELP)
+    held.add_argument("--phases", type=int, default=3, metavar="N", help="number of phases (default: 3)")
+    objective(held)
+    held.add_argument("--coalition-size", type=int, default=2, metavar="K",
+                      help="stability: coalitions of up to K parties renege together (default: 2)")
+    held.add_argument("--json", action="store_true", help="print the results as JSON (the API's names)")
+    time_limit(held, "the whole command")
+
     genius.add_parser(subcommands)
     explore.add_parser(subcommands)
     return parser

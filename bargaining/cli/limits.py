@@ -17,7 +17,7 @@ import sys
 
 from ..scenario import Scenario
 from ..scenario.worlds import slots
-from .common import UsageError
+from .common import UsageError, say
 
 #: Most sampled worlds (each is solved: a million take hours).
 MAX_SAMPLES = 1_000_000
@@ -60,8 +60,8 @@ def phases_for(scenario: Scenario, phases: int) -> int:
     most = max(1, len(scenario.issues))
     if phases <= most:
         return phases
-    print(f"note: --phases {phases:,} is more than the {most} issue{'' if most == 1 else 's'}; planning with {most} "
-          "(each phase that changes anything switches on an issue, so more phases cannot deliver more)", file=sys.stderr)
+    say(f"note: --phases {phases:,} is more than the {most} issue{'' if most == 1 else 's'}; planning with {most} "
+        "(each phase that changes anything switches on an issue, so more phases cannot deliver more)", file=sys.stderr)
     return most
 
 

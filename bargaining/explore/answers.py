@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..errors import TimeLimitReached
-from ..results import CRITERIA, Diagnosis, Frontier, Package
+from ..results import CRITERIA, Diagnosis, Frontier, Package, number
 from ..scenario import Scenario, Variant
 from ..space import BargainingSpace
 
@@ -50,7 +50,7 @@ def live_answers(space: BargainingSpace, variant: Variant, stale: Callable[[], b
         try:
             first = space.best("maxmin")
         except TimeLimitReached:
-            note = f"Stopped at the {ANSWER_SECONDS:g} s limit before any package was found: whether a deal exists is not known."
+            note = f"Stopped at the {number(ANSWER_SECONDS)} s limit before any package was found: whether a deal exists is not known."
             return Answers(scenario, None, notes=(note,), seconds=time.perf_counter() - start)
         if stale():
             return None
@@ -59,7 +59,7 @@ def live_answers(space: BargainingSpace, variant: Variant, stale: Callable[[], b
                 diagnosis = space.diagnose()
             except TimeLimitReached:
                 diagnosis = None
-                notes.append(f"The diagnosis stopped at the {ANSWER_SECONDS:g} s limit: the conflict is not shown.")
+                notes.append(f"The diagnosis stopped at the {number(ANSWER_SECONDS)} s limit: the conflict is not shown.")
             return Answers(scenario, False, diagnosis=diagnosis, notes=tuple(notes), seconds=time.perf_counter() - start)
         solutions = {"maxmin": first}
         for name in CRITERIA:
@@ -70,7 +70,7 @@ def live_answers(space: BargainingSpace, variant: Variant, stale: Callable[[], b
                 try:
                     package = space.best(criterion)
                 except TimeLimitReached:
-                    notes.append(f"The {criterion} package was not found within the {ANSWER_SECONDS:g} s limit.")
+                    notes.append(f"The {criterion} package was not found within the {number(ANSWER_SECONDS)} s limit.")
                     continue
                 if package is not None:
                     solutions[criterion] = package
@@ -87,10 +87,10 @@ def live_frontier(space: BargainingSpace, variant: Variant) -> FrontierAnswer:
     notes: list[str] = []
     with space.what_if(variant):
         parties = space.criteria_parties
-        frontier = space.pareto_frontier(parties, time_limit=FRONTIER_SECONDS, progress=False, solutions=False, workers=1)
+        frontier = space.frontier(parties, time_limit=FRONTIER_SECONDS, progress=False, solutions=False, workers=1)
     if not frontier.complete:
-        notes.append(f"The frontier search stopped at its {FRONTIER_SECONDS:g} s limit: the points drawn are those found so far.")
+        notes.append(f"The frontier search stopped at its {number(FRONTIER_SECONDS)} s limit: the points drawn are those found so far.")
     if not frontier.exact:
-        steps = ", ".join(f"{space.scenario.party[p].label} {float(s):.3g}" for p, s in frontier.resolution.items())
+        steps = ", ".join(f"{space.scenario.party[p].label} {number(s)}" for p, s in frontier.resolution.items())
         notes.append(f"The frontier is on a grid (a continuous issue): at most one point per grid cell ({steps}), none dominated.")
     return FrontierAnswer(frontier, tuple(notes), time.perf_counter() - start)

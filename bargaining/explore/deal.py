@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..results import number
+from ..results import percent
 from ..scenario import Scenario, Worlds
 from ..space import BargainingSpace
 
@@ -37,8 +37,7 @@ def deal_answer(scenario: Scenario) -> DealAnswer:
     deal = space.deal_probability(samples=SAMPLES, seed=0, scheduler="serial", progress=False)
     low, high = deal.interval
     return DealAnswer(
-        f"A deal in {number(100 * deal.probability)}% of the sampled worlds (95% interval {number(100 * low)}% to "
-        f"{number(100 * high)}%).",
+        f"A deal in {percent(deal.probability)} of the sampled worlds (95% interval {percent(low)} to {percent(high)}).",
         f"Sampled, not exact: {SAMPLES} worlds drawn with seed 0 from the 'real' probabilities, reservation ranges and "
         "points spreads; in each, the maxmin package is searched on the model.",
         "What it hinges on: not computed here yet (the sensitivity analysis will name the lines that decide it).",

@@ -53,7 +53,7 @@ def report_job(set_progress: Progress, scenario: Scenario, query: str, time_limi
     variant, _ = from_query(query, scenario)
     space = BargainingSpace(variant.apply(scenario), progress=False)
     started = time.perf_counter()
-    ctx = ReportContext(space, frontier_time_limit=time_limit, acceptable_limit=300, uncertainty_samples=200)
+    ctx = ReportContext(space, time_limit=time_limit, acceptable_limit=300, samples=200)
     built: list[Section] = []
     for k, builder in enumerate(SECTIONS):
         set_progress(f"Report: section {k + 1} of {len(SECTIONS)}...")
