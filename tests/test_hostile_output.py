@@ -236,7 +236,7 @@ def test_256_parties_frontier_and_solve_match_the_oracle(tmp_path):
     scenario = Scenario.from_file(many_parties(tmp_path))
     truth = enumerate_packages(scenario)
     space = BargainingSpace(scenario)
-    frame = space.frontier(progress=False)
+    frame = space.frontier(progress=False).to_frame()
     got = {truth.vector({i: row[i] for i in ("x", "y")}) for _, row in frame.iterrows()}
     assert got == truth.frontier() and len(frame) == len(got)
     package = space.best("maxmin")
