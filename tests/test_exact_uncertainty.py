@@ -14,7 +14,7 @@ from oracle_exact import exact_oracle, only_real_lines
 from strategies import scenarios
 from strategies_exact import exact_scenarios
 
-from bargaining import BargainingSpace, Scenario, report
+from bargaining import BargainingSpace, Scenario, write_report
 from bargaining.algorithms.blocking import holds, positions
 from bargaining.algorithms.drawn import drawn_deal
 from bargaining.algorithms.exact_findings import classes, information, most_robust, package_chance
@@ -112,18 +112,26 @@ def test_the_api_answers_exactly_and_the_tornado_equals_brute_force(scenario):
     space = BargainingSpace(scenario, progress=False)
     deal = space.deal_probability()
     assert deal.exact and deal.interval is None and deal.exact_probability == oracle.deal_probability()
-    rows = space.robustness([dict(x) for x in oracle.enumeration.packages])
-    assert rows.attrs["exact"] and rows["low"].isna().all()
+    assert deal.method in ("dp", "mip", "dp+mip") and "nothing sampled" in deal.reason
+    table = space.robustness([dict(x) for x in oracle.enumeration.packages])
+    rows = table.to_frame()
+    assert table.exact and table.samples == 0 and rows["low"].isna().all() and all(r.low is None and r.high is None for r in table)
     assert rows["share"].tolist() == [float(c) for c in oracle.package_probability()]
     voi = space.value_of_information()
-    assert {r["question"]: r["rise"] for r in voi.to_dict("records")} == {q: float(v) for q, v in oracle.value_of_information().items()}
+    assert voi.exact and "exact over every world" in repr(voi)
+    assert {q.question: q.rise for q in voi} == {q: float(v) for q, v in oracle.value_of_information().items()}
+    robust = space.most_robust()
+    best = max(oracle.package_probability(), default=Fraction(0))
+    assert (robust is None) == (best == 0) and (robust is None or (robust.exact and robust.exact_probability == best))
 
-    result = space.sensitivity()
+    result = space.sensitivity(break_even=False)
+    assert result.break_even is None
     assert result.deal.exact_probability == oracle.deal_probability() and result.complete
     for bar in result.tornado:
         j = oracle.lines.index(bar.input)
-        assert bar.deal_low == oracle.with_probability(j, Fraction(0)).deal_probability()
-        assert bar.deal_high == oracle.with_probability(j, Fraction(1)).deal_probability()
+        assert bar.exact_deal_low == oracle.with_probability(j, Fraction(0)).deal_probability()
+        assert bar.exact_deal_high == oracle.with_probability(j, Fraction(1)).deal_probability()
+        assert bar.deal_low == float(bar.exact_deal_low) and isinstance(bar.deal_low, float)
         for change in bar.changes:
             end = Fraction(1) if change.direction == "up" else Fraction(0)
             step = DELTA if change.direction == "up" else -DELTA
@@ -132,16 +140,17 @@ def test_the_api_answers_exactly_and_the_tornado_equals_brute_force(scenario):
                 moved = oracle.with_probability(j, t)
                 return _best_packages(moved) if change.finding == "most robust package" else _first_questions(moved)
 
-            if change.at is None:  # no change within the range: just past the stated value and just before the end agree
-                if bar.stated != end:
-                    assert finding(bar.stated + step) == finding(end - step)
+            stated, at = bar.exact_stated, change.exact_at
+            if at is None:  # no change within the range: just past the stated value and just before the end agree
+                if stated != end:
+                    assert finding(stated + step) == finding(end - step)
                 continue
-            assert change.verified
-            assert bar.stated <= change.at <= 1 if change.direction == "up" else 0 <= change.at <= bar.stated
-            before = finding(change.at - step) if change.at != bar.stated else finding(bar.stated)
-            assert finding(change.at + step) != before  # it changes there ...
-            if change.at != bar.stated:  # ... and not before
-                assert before == finding((bar.stated + change.at) / 2)
+            assert change.verified and change.at == float(at)
+            assert stated <= at <= 1 if change.direction == "up" else 0 <= at <= stated
+            before = finding(at - step) if at != stated else finding(stated)
+            assert finding(at + step) != before  # it changes there ...
+            if at != stated:  # ... and not before
+                assert before == finding((stated + at) / 2)
 
 
 TWO_CONFLICTS = {
@@ -166,19 +175,20 @@ def test_two_conflicts_by_hand():
     as p(a) rises to 0.25 the first questions become a and b (0.375 t = 0.125 (1 - t)), at 0.5 the most robust
     package changes (x1 and x2 tie)."""
     scenario = Scenario.from_dict(TWO_CONFLICTS)
-    result = BargainingSpace(scenario, progress=False).sensitivity()
+    result = BargainingSpace(scenario, progress=False).sensitivity(break_even=False)
     assert result.deal.exact_probability == Fraction(63, 80) == exact_oracle(scenario).deal_probability()
     assert result.deal.blocking == ((0, 1), (2, 3))
-    assert result.deal.expression == "(1 \u2212 0.2 \u00d7 0.5)(1 \u2212 0.25 \u00d7 0.5) = 78.75%"
+    assert result.deal.expression == "(1 - 0.2 x 0.5)(1 - 0.25 x 0.5) = 78.75%"
     assert result.most_robust.exact_probability == Fraction(3, 5) and result.most_robust.choices == {"x": "x1", "y": "y1"}
-    voi = result.information
+    voi = result.information.to_frame()
     assert list(voi["question"][:2]) == ["c", "d"] and list(voi["rank"]) == [1, 1, 2, 2]
+    assert [(q.rank, q.tied_with) for q in result.information][:2] == [(1, "d"), (1, "c")]
     assert [t.items for t in result.ties if t.ranking == "value of information"] == [("c", "d"), ("a", "b")]
     bar = next(b for b in result.tornado if b.input == "a")
     up = {c.finding: c for c in bar.changes if c.direction == "up"}
-    assert up["first question"].at == Fraction(1, 4) and up["first question"].verified
-    assert up["most robust package"].at == Fraction(1, 2) and up["most robust package"].verified
-    assert bar.deal_low == Fraction(7, 8) and bar.deal_high == Fraction(7, 16)
+    assert up["first question"].exact_at == Fraction(1, 4) and up["first question"].verified
+    assert up["most robust package"].exact_at == Fraction(1, 2) and up["most robust package"].verified
+    assert bar.exact_deal_low == Fraction(7, 8) and bar.exact_deal_high == Fraction(7, 16)
 
 
 @settings(max_examples=examples(25))
@@ -190,7 +200,7 @@ def test_ranges_and_spreads_are_analysed_again_at_both_ends(scenario, below, abo
     first["reservation_range"] = [first["reservation"] - below, first["reservation"] + above]
     second["points_spread"] = spread
     scenario = Scenario.from_dict(data)
-    result = BargainingSpace(scenario, progress=False).sensitivity()
+    result = BargainingSpace(scenario, progress=False).sensitivity(break_even=False)
     stated = exact_oracle(scenario)
     assert result.deal.exact_probability == stated.deal_probability()
     points = [(i["id"], o["id"]) for i in data["issues"] for o in i["options"]]
@@ -198,17 +208,17 @@ def test_ranges_and_spreads_are_analysed_again_at_both_ends(scenario, below, abo
         if bar.kind == "real":
             continue
         ends = {}
-        for end, deal in ((bar.low, bar.deal_low), (bar.high, bar.deal_high)):
+        for end, deal in ((bar.exact_low, bar.exact_deal_low), (bar.exact_high, bar.exact_deal_high)):
             fixed = {bar.input: float(end)} if bar.kind == "reservation" else \
                 {f"factor:{bar.input}:{i}:{o}": float(end) for i, o in points}
             ends[end] = oracle = exact_oracle(scenario, fixed)
             assert deal == oracle.deal_probability()
         for change in bar.changes:
-            end = bar.high if change.direction == "up" else bar.low
+            end = bar.exact_high if change.direction == "up" else bar.exact_low
             if change.finding == "most robust package":
-                assert (change.between is not None) == (ends[end].best_patterns() != stated.best_patterns())
+                assert (change.exact_between is not None) == (ends[end].best_patterns() != stated.best_patterns())
             else:
-                assert (change.between is not None) == (_first_questions(ends[end]) != _first_questions(stated))
+                assert (change.exact_between is not None) == (_first_questions(ends[end]) != _first_questions(stated))
 
 
 @settings(max_examples=examples(20))
@@ -221,7 +231,7 @@ def test_drawn_deal_is_the_mean_of_each_draws_exact_chance(scenario, width, spre
         data["parties"][-1]["points_spread"] = spread
     scenario = Scenario.from_dict(data)
     drawn = drawn_deal(Search.of(scenario), 6, 4)
-    table = BargainingSpace(scenario, progress=False).worlds(6, seed=4)
+    table = BargainingSpace(scenario, progress=False).worlds(samples=6, seed=4).to_frame()
     continuous = [c for c in table.columns if c in {p["id"] for p in data["parties"]} or c.startswith("factor:")]
     chances = [exact_oracle(scenario, {c: float(row[c]) for c in continuous}).deal_probability() for _, row in table.iterrows()]
     if drawn.constant:  # the same in every draw, exactly
@@ -245,13 +255,13 @@ KYIV_MOSCOW = {
 def test_the_worked_example_of_the_docs():
     """docs/exact-uncertainty.md, section 4 and 6: every number there."""
     space = BargainingSpace(Scenario.from_dict(KYIV_MOSCOW), progress=False)
-    result = space.sensitivity()
+    result = space.sensitivity(break_even=False)
     assert result.deal.exact_probability == Fraction(5, 8) and result.deal.blocking == ((0, 1),)
-    assert result.deal.expression == "1 \u2212 0.75 \u00d7 0.5 = 62.5%"
+    assert result.deal.expression == "1 - 0.75 x 0.5 = 62.5%"
     assert result.most_robust.exact_probability == Fraction(1, 2) and result.most_robust.choices == {"area": "international"}
     assert result.most_robust.tied == ()  # kyiv and international have the same profile: one class, not a tie
-    assert list(result.information["rank"]) == [1, 1] and set(result.information["rise"]) == {0.125}
-    changes = {(bar.input, c.direction): c.at for bar in result.tornado for c in bar.changes if c.at is not None}
+    assert [q.rank for q in result.information] == [1, 1] and {q.rise for q in result.information} == {0.125}
+    changes = {(bar.input, c.direction): c.exact_at for bar in result.tornado for c in bar.changes if c.exact_at is not None}
     assert changes == {("h", "down"): Fraction(1, 2), ("a", "up"): Fraction(3, 4)}
     text = (ROOT / "docs" / "exact-uncertainty.md").read_text()
     assert "1 - 0.75 x 0.5 = 5/8 = 62.5%" in text and "+12.5 points each" in text
@@ -302,7 +312,7 @@ def test_an_analysis_cut_short_says_so_and_gives_a_lower_bound(monkeypatch):
     short = analyse(Search.of(scenario), max_packages=3)  # too many maximal packages for this budget
     assert not short.complete and "3 maximal packages" in short.reason and "lower bound" in short.reason
     assert holds(short.family, short.setting.probabilities) <= exact
-    result = BargainingSpace(scenario, progress=False).sensitivity(time_limit=0)  # nothing can be searched
+    result = BargainingSpace(scenario, progress=False).sensitivity(time_limit=1e-9)  # nothing can be searched
     assert not result.complete and not result.exact and "time limit" in result.reason
     assert result.deal.words.startswith("Not known") or result.deal.words.startswith("At least")
     assert result.deal.exact_probability <= exact
@@ -313,44 +323,80 @@ def test_an_analysis_cut_short_says_so_and_gives_a_lower_bound(monkeypatch):
     space = BargainingSpace(scenario, progress=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        deal = space.deal_probability(40, seed=1, scheduler="serial")
+        deal = space.deal_probability(samples=40, seed=1, scheduler="serial")
     assert any("sampled instead" in str(w.message) and "lower bound" in str(w.message) for w in caught)
     assert deal.samples == 40 and deal.interval is not None  # the sampled answer, with its interval
 
 
-class _BreakEven:
-    """A stand-in for the break-even table (built on another branch): its interface only."""
+def test_the_break_even_table_is_shown_where_the_findings_are(tmp_path):
+    """sensitivity() holds space.break_even()'s table, computed on the same model within the same call; the command, its
+    JSON, the notebook HTML and the report show it, and every inert input, of the tornado and of the table, in one list
+    (Moscow's reservation: inert in both, over its range [-1, 0])."""
+    import copy
+    import re
 
-    def to_frame(self):
-        import pandas as pd
-
-        return pd.DataFrame([{"input": "h", "kind": "real", "stated": 0.75, "flip": 0.5, "headroom": 0.25,
-                              "finding": "the most robust package", "verified": True},
-                             {"input": "kyiv", "kind": "reservation", "stated": 0.0, "flip": None, "headroom": None,
-                              "finding": "", "verified": True}])
-
-    def inert(self):
-        return ["kyiv"]
-
-
-def test_the_break_even_table_is_shown_where_the_findings_are(tmp_path, capsys):
-    from dataclasses import replace
-
+    from bargaining import BreakEvenTable
     from bargaining.cli.sensitivity import to_json
     from bargaining.present.sensitivity_text import render_sensitivity
     from bargaining.report.sensitivity_section import sensitivity_section
 
-    space = BargainingSpace(Scenario.from_dict(KYIV_MOSCOW), progress=False)
-    result = replace(space.sensitivity(), break_even=_BreakEven())
+    data = copy.deepcopy(KYIV_MOSCOW)
+    data["parties"][1]["reservation_range"] = [-1, 0]
+    space = BargainingSpace(Scenario.from_dict(data), progress=False)
+    result = space.sensitivity()
+    table = result.break_even
+    assert isinstance(table, BreakEvenTable) and table.complete and result.complete and result.exact
+    alone = space.break_even(progress=False)
+    assert [(r.finding, r.input, r.direction, r.exact_flip, r.verified) for r in table.rows] == \
+        [(r.finding, r.input, r.direction, r.exact_flip, r.verified) for r in alone.rows]
+    flips = table.flips()
+    assert flips and all(r.verified for r in flips)
+    assert result.inert() == ["reservation:moscow"] and list(result.inert_frame()["analysis"]) == ["tornado, break-even"]
+    assert space.sensitivity(break_even=False).break_even is None
+
     text = render_sensitivity(result)
-    assert "Break-even values of the stated-world findings:" in text and "flip: 0.5" in text
-    assert "inert (no stated-world finding flips within their range): kyiv" in text and "input: kyiv" not in text
+    assert "Break-even values of the stated-world findings" in text
+    assert all(r.text() in text for r in flips)
+    inert = text.split("\nInert (", 1)[1]
+    assert "moscow's reservation (reservation:moscow): 0 [-1 to 0]; tornado, break-even" in inert
+    assert text.count("Inert (") == 1  # one list
     data = to_json(result)
-    assert data["break_even"]["inert"] == ["kyiv"] and data["break_even"]["rows"][0]["flip"] == 0.5
-    assert "Break-even" in result._repr_html_()
-    space.sensitivity = lambda time_limit=None: result  # the report asks the space
-    page = report(space, tmp_path / "be.html", sections=[sensitivity_section]).read_text()
-    assert "Break-even values of the stated-world findings" in page and "Inert (no finding flips within their range): kyiv" in page
+    assert data["break_even"] == table.to_dict() and [row["input"] for row in data["inert"]] == ["reservation:moscow"]
+    html = result._repr_html_()
+    assert "Break-even values" in html and "reservation:moscow" in html
+    page = write_report(space, tmp_path / "be.html", sections=[sensitivity_section]).read_text()
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).replace("&#39;", "'").split())
+    assert "Break-even values of the stated-world findings" in words and "Inert Over its whole range" in words
+    assert "moscow's reservation." in words.split("Inert Over its whole range", 1)[1]
+
+
+def test_sensitivity_without_uncertainty_still_gives_the_break_even_table():
+    from bargaining.present.sensitivity_text import render_sensitivity
+
+    space = BargainingSpace(Scenario.from_yaml(ROOT / "data" / "logrolling.yaml"), progress=False)
+    result = space.sensitivity(time_limit=120)
+    assert not result.deal.lines and not result.tornado and result.most_robust is not None
+    assert result.break_even is not None and result.break_even.flips()
+    text = render_sensitivity(result)
+    assert "No input of this scenario is marked uncertain" in text and "Break-even values" in text
+
+
+def test_a_cut_short_break_even_table_says_so(monkeypatch):
+    """The break-even table gets what the exact analysis leaves of the one time limit; what it does not reach is listed,
+    and the sensitivity says it was cut short (the exact findings before it stay exact)."""
+    from bargaining.algorithms import hinges
+
+    real = hinges.break_even
+
+    def late(search, parties, **options):
+        search.deadline = 0.0  # the time is up from here on (the limit in force, restored after the call)
+        return real(search, parties, **options)
+
+    monkeypatch.setattr(hinges, "break_even", late)
+    result = BargainingSpace(Scenario.from_dict(KYIV_MOSCOW), progress=False).sensitivity(time_limit=100)
+    assert result.deal.complete and result.deal.exact_probability == Fraction(5, 8)
+    assert result.break_even is not None and not result.break_even.complete
+    assert not result.complete and "break-even table was cut short" in result.reason
 
 
 def test_robustness_states_the_structure_first_and_samples_only_the_rest(tmp_path, capsys):

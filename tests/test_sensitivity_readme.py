@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bargaining import BargainingSpace, Scenario, report
+from bargaining import BargainingSpace, Scenario, write_report
 from bargaining.algorithms.drawn import drawn_deal
 from bargaining.cli import main
 from bargaining.report.sensitivity_section import sensitivity_section
@@ -86,10 +86,41 @@ def test_the_paragraph_states_the_structure_and_every_tie_as_the_command_finds_t
             "rises to 0.75") in prose
 
 
+def test_the_paragraph_states_the_break_even_values_as_the_command_finds_them(printed):
+    _, data = printed
+    prose = paragraph()
+    table = data["break_even"]
+    assert table["complete"] and table["exact"] and data["complete"]
+    rows = table["rows"]
+    kinds = {f["id"]: f["id"].split(":")[0] for f in table["findings"]}
+    flips = [r for r in rows if r["flip"] is not None]
+    assert not [r for r in flips if kinds[r["finding"]] in ("open", "conflict")] and "none flips the closed space or the conflict" in prose
+    assert {kinds[r["finding"]] for r in flips} == {"concession"} and all(r["verified"] for r in flips)
+    nearest = min(flips, key=lambda r: r["headroom"])
+    assert (nearest["input"], nearest["stated"], nearest["flip"], round(nearest["headroom"])) == ("reservation:belgium", 36.8, 77.8, 41)
+    assert "by at least 41 points (Belgium's, from 36.8 to 77.8, for Kyiv's line)" in prose
+    assert "Ukraine drops" in next(f["words"] for f in table["findings"] if f["id"] == nearest["finding"])
+    admin = next(f["id"] for f in table["findings"] if f["words"].endswith("Russia drops: Russian administration follows the withdrawal"))
+    russia = next(r for r in rows if r["finding"] == admin and r["input"] == "reservation:russia" and r["direction"] == "up")
+    assert russia["flip"] is None and russia["beyond"] == 56 and russia["stated"] == 20.1 and russia["range"][1] == 27.2
+    assert "survives up to a Russian reservation of 56 (stated 20.1; its range ends at 27.2)" in prose
+    flipping = sorted({r["input"] for r in flips})
+    assert flipping == sorted(f"reservation:{p}" for p in ("united_kingdom", "france", "germany", "hungary", "belgium"))
+    assert "Only five reservations (the United Kingdom's, France's, Germany's, Hungary's and Belgium's) flip" in prose
+    inert = {row["input"]: row for row in data["inert"]}
+    reservations = [k for k in inert if k.startswith("reservation:")]
+    prices = [k for k in inert if k.startswith("price:")]
+    thresholds = [k for k in inert if k.startswith("threshold:")]
+    lines = [k for k in inert if ":" not in k]
+    assert (len(reservations), len(prices), len(thresholds), len(lines)) == (5, 1, 2, 8)
+    assert all(inert[k]["analysis"] == "tornado, break-even" for k in reservations)
+    assert "the other five, the one price that acts as stated and both fund thresholds move nothing, nor do eight of the ten" in prose
+
+
 def test_the_ranges_do_not_move_the_chance_of_a_deal():
     """The README's "the same with every reservation at either end of its range", as bargaining robustness says it."""
     space = BargainingSpace(Scenario.from_yaml(CASE), progress=False)
-    found = drawn_deal(space.search, 20, 0)
+    found = drawn_deal(space._search, 20, 0)
     assert found.constant and found.exact_probability == Fraction(5, 8) and found.interval is None
     assert "the same with every reservation at either end of its range" in paragraph()
 
@@ -109,7 +140,7 @@ def test_the_description_says_the_same(printed):
 def test_the_report_states_the_structure_and_every_tie(printed, tmp_path):
     _, data = printed
     space = BargainingSpace(Scenario.from_yaml(CASE), progress=False)
-    page = report(space, tmp_path / "eru.html", sections=[sensitivity_section]).read_text()
+    page = write_report(space, tmp_path / "eru.html", sections=[sensitivity_section]).read_text()
     text = " ".join(re.sub(r"<[^>]+>", " ", page).replace("&#39;", "'").split())
     deal = data["deal_probability"]
     assert "What these findings hinge on" in text

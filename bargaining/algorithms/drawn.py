@@ -109,7 +109,7 @@ def drawn_deal(search: Search, samples: int, seed: int, structure: Analysis | No
     solves = search.solver.calls - calls
     return DrawnDeal(scenario=scenario, structure=deal(structure), draws=samples, seed=seed, exact_probability=mean,
                      constant=False, spread=(max(0.0, float(mean) - half), min(1.0, float(mean) + half)), complete=not notes,
-                     exact=False, method="sampling+model", seconds=time.perf_counter() - started,
+                     exact=False, method="sampling+mip", seconds=time.perf_counter() - started,
                      reason="; ".join([f"{samples:,} draws of the reservation ranges and points spreads, the real lines exact "
                                        f"in each ({solves:,} solves)", *notes]))
 

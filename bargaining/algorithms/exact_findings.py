@@ -27,13 +27,17 @@ import pandas as pd
 from ..engine.robust import build_robust, most_robust_choices, remove
 from ..engine.search import Search
 from ..results import Package
-from ..results.exact_uncertainty import ExactDeal, ExactRobustPackage, UncertainLine, lines_of, percent
+from ..results.exact_uncertainty import ExactDeal, ExactRobustPackage, UncertainLine, lines_of
+from ..results.formatting import percent
 from ..results.ties import PROBABILITY_TOLERANCE, rank, ranked_questions
 from ..scenario import Scenario, World, Worlds
 from ..scenario.worlds import slots
 from .blocking import Family, either, given, holds, positions
 from .exact_worlds import Analysis, Witness, package_family, world
-from .robust import VOI_COLUMNS
+from .robust import VOI_COLUMNS, stated_view
+
+#: The provenance fields every result carries (set here, not copied from the package the tie-break found).
+PROVENANCE = ("complete", "exact", "method", "reason", "seconds")
 
 
 @dataclass(frozen=True)
@@ -73,10 +77,10 @@ def deal(analysis: Analysis) -> ExactDeal:
 
 
 def _reason(analysis: Analysis) -> str:
-    how = {"model": "the model", "model+programme": "the model, each blocking set certified by the exact programme",
-           "programme": "the exact programme"}.get(analysis.method, analysis.method)
-    text = (f"every world of {len(analysis.setting.lines)} uncertain red lines, exactly: {len(analysis.witnesses)} maximal "
-            f"packages found on {how} ({analysis.solves} solves)")
+    how = {"mip": "the model", "dp+mip": "the model, each blocking set certified by the exact programme",
+           "dp": "the exact programme"}.get(analysis.method, analysis.method)
+    text = (f"exact over every world of {len(analysis.setting.lines)} uncertain red lines (nothing sampled): "
+            f"{len(analysis.witnesses)} maximal packages found on {how} ({analysis.solves} solves)")
     if analysis.setting.inert:
         text += f"; {len(analysis.setting.inert)} line(s) are inert (their party decides nothing)"
     if analysis.missed:
@@ -106,11 +110,13 @@ def most_robust(search: Search, analysis: Analysis, parties: Sequence[str]) -> E
     lines = uncertain_lines(analysis)
     tied = tuple(f"packages {family_words(analysis, c.family, lines)} ({percent(v)}{'' if v == value else ', within the tolerance'})"
                  for c, v in group.items if c is not cls)
-    return ExactRobustPackage(**{**{f.name: getattr(chosen, f.name) for f in fields(Package)}, "criterion": "most robust"},
+    signers, breaks = stated_view(search.scenario, chosen.exact_choices)
+    own = {f.name: getattr(chosen, f.name) for f in fields(Package) if f.name not in PROVENANCE}
+    return ExactRobustPackage(**{**own, "criterion": "most robust", "signers": signers}, breaks=breaks,
                               exact_probability=value, blocking=indices(analysis, cls.family), tied=tied, lines=lines,
                               complete=analysis.complete, exact=analysis.complete, method=analysis.method,
-                              reason="largest chance over every world of the uncertain lines; among the packages with it, "
-                                     "the largest smallest stated gain", seconds=analysis.seconds)
+                              reason="the largest chance over every world of the uncertain red lines (nothing sampled); among "
+                                     "the packages with it, the largest smallest stated gain", seconds=analysis.seconds)
 
 
 def family_words(analysis: Analysis, family: Family, lines: Sequence[UncertainLine]) -> str:
@@ -182,7 +188,7 @@ class Answer:
 
     @property
     def rise(self) -> Fraction:
-        q = self.line.probability
+        q = self.line.exact_probability
         return q * self.yes + (1 - q) * self.no - self.now
 
 
@@ -211,7 +217,7 @@ def information(analysis: Analysis) -> pd.DataFrame:
     scenario = analysis.scenario
     rows, exact = [], {}
     for a in answers(analysis):
-        q = a.line.probability
+        q = a.line.exact_probability
         exact[a.line.id] = a.rise
         rows.append({"question": a.line.id, "kind": "red line", "label": scenario.describe_red_line(a.line.index),
                      "yes means": "it is real", "p yes": float(q), "deal if yes": float(a.deal_yes),

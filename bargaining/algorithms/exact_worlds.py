@@ -168,7 +168,7 @@ class Analysis:
     witnesses: list[Witness]
     family: Family  # the deal's minimal blocking sets
     complete: bool = True
-    method: str = "model"
+    method: str = "mip"  # what answered: "dp" (the exact programme), "mip" (the model), "dp+mip" (both)
     reason: str = ""
     solves: int = 0
     certified: int = 0  # blocking sets certified (no package in that world)
@@ -353,7 +353,7 @@ def analyse(search: Search, setting: Setting | None = None, draw: World = STATED
                 analysis.complete, analysis.reason = False, overflow
                 break
         analysis.certified = len(checked)
-    analysis.method = "+".join(m for m in ("model", "programme") if m in methods)
+    analysis.method = "+".join(m for m, how in (("dp", "programme"), ("mip", "model")) if how in methods)
     analysis.solves = search.solver.calls - calls
     analysis.seconds = time.perf_counter() - started
     return analysis

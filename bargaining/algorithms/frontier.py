@@ -27,7 +27,8 @@ from .frontier_mip import non_dominated, pareto_frontier
 from .solutions import best_on_frontier, best_package
 
 Method = Literal["auto", "dp", "mip"]
-#: With a time limit, the programme gets this share of it (the rest is left for the MIP if it gives up).
+#: With a time limit, the programme gets this share of it (the rest is left for the MIP if it gives up; all of it
+#: with method="dp", where nothing follows).
 DP_SHARE = 0.5
 #: best() reads the criterion's package off the exact frontier when the programme finds it within
 #: this budget (seconds, candidate states per stage, and the programme gives up at once when the
@@ -54,7 +55,7 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
         try:
             found = dp_frontier(search.scenario, list(parties), waived=search.waived, coalition=search.coalition,
                                 fixed=search.fixed or None,
-                                deadline=None if budget is None else started + DP_SHARE * budget)
+                                deadline=None if budget is None else started + (1.0 if method == "dp" else DP_SHARE) * budget)
         except LimitReached as stop:
             if method == "dp":
                 raise
@@ -132,6 +133,7 @@ def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Packag
             package = best_on_frontier(_from_programme(search, found, time.perf_counter() - started, recheck=False), criterion, parties)
             if package is not None:
                 _recheck(search, package.exact_choices)
+                package = package.with_(method="dp", reason="read off the exact frontier of the dynamic programme")
             return package
     return best_package(search, criterion, parties)
 

@@ -2,17 +2,17 @@
 
 :class:`ExactStudy` keeps one exact analysis of a space (built on first use, reused by every
 question: the chance of a deal, the most robust package, each package's chance, the value of
-information, the sensitivity).  :func:`applies` says when the sampled API answers exactly: when
-the only uncertainty of the scenario is red lines with ``real`` (no reservation range, no points
-spread).  The mathematics: docs/exact-uncertainty.md.
+information, the sensitivity, which adds the break-even table of the stated-world findings).
+:func:`applies` says when the sampled API answers exactly: when the only uncertainty of the scenario
+is red lines with ``real`` (no reservation range, no points spread).  The mathematics:
+docs/exact-uncertainty.md and docs/break-even.md.
 """
 
 from __future__ import annotations
 
 import math
 import time
-import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from itertools import product
 from typing import Any
@@ -21,12 +21,13 @@ import pandas as pd
 
 from ..engine.search import Search
 from ..errors import TimeLimitReached
-from ..results import Package, number
-from ..results.exact_uncertainty import ExactDeal, ExactRobustPackage, percent
-from ..results.sensitivity import Sensitivity, Tie
+from ..results import BreakEvenTable, Package, number, percent
+from ..results.exact_uncertainty import ExactDeal, ExactRobustPackage
+from ..results.sensitivity import Sensitivity, Tie, joined
 from ..results.ties import PROBABILITY_TOLERANCE, rank
 from ..scenario import Scenario, exact, exact_or_id
 from ..scenario.evaluate import red_line_holds
+from .break_even import break_even
 from .exact_findings import deal, information, most_robust
 from .exact_worlds import Analysis, analyse, world
 from .ranking_ties import coalition_ties, solution_ties
@@ -37,20 +38,6 @@ def applies(scenario: Scenario) -> bool:
     """Whether the scenario's only uncertainty is red lines with ``real`` (then every answer is exact)."""
     return any(r.real is not None for r in scenario.red_lines) and not any(
         p.reservation_range is not None or p.points_spread for p in scenario.parties)
-
-
-def answering(study: ExactStudy, time_limit: float | None = None) -> ExactStudy | None:
-    """The study when it answers the sampled API exactly: the only uncertainty is real lines and the
-    analysis is complete.  Otherwise None (the caller samples); when the analysis had to stop, a
-    warning says why and that the answer is sampled instead."""
-    if not applies(study.search.scenario):
-        return None
-    analysis = study.analysis(time_limit)
-    if not analysis.complete:
-        warnings.warn(f"the exact analysis of the uncertain red lines stopped ({analysis.reason}); the answer is sampled "
-                      "instead", stacklevel=3)
-        return None
-    return study
 
 
 class ExactStudy:
@@ -90,13 +77,18 @@ class ExactStudy:
         package is not acceptable (tied requirements joined by " / ")."""
         analysis = self.analysis()
         rows = [package_row(analysis, label, choices) for label, choices in packages]
-        frame = pd.DataFrame(rows)
-        frame.attrs.update(exact=analysis.complete, complete=analysis.complete, method=analysis.method, samples=None, seed=None)
-        return frame
+        return pd.DataFrame(rows)
 
-    def sensitivity(self, parties: Sequence[str], time_limit: float | None = None) -> Sensitivity:
-        """Everything :class:`~bargaining.results.Sensitivity` holds, within one ``time_limit`` for the whole."""
+    def sensitivity(self, parties: Sequence[str], time_limit: float | None = None, *, with_break_even: bool = True,
+                    progress: Callable[[], None] | None = None) -> Sensitivity:
+        """Everything :class:`~bargaining.results.Sensitivity` holds, within one ``time_limit`` for the whole: the exact
+        analysis of the uncertain lines first (its findings, the tornado, the ties), then, with ``with_break_even``, the
+        break-even table of the stated-world findings (:func:`.break_even.break_even`) on the same model in what is left
+        of the time (the pairs it does not reach are listed in its ``skipped``, and the result says it was cut short)."""
+        from ..results import ValueOfInformation
+
         started = time.perf_counter()
+        table: BreakEvenTable | None = None
         with self.search.limited(time_limit):  # one deadline: every step below keeps it
             analysis = self.analysis(time_limit)
             robust = self.most_robust(parties)
@@ -107,12 +99,23 @@ class ExactStudy:
             except TimeLimitReached:
                 stated = []
                 notes.append("the time limit stopped the search for ties among the bargaining solutions and coalitions")
+            if with_break_even:
+                table = break_even(self.search, parties, progress=progress)
+                if not table.complete:
+                    notes.append(f"the break-even table was cut short: {table.reason}")
+                elif not table.exact and table.reason:
+                    notes.append(f"the break-even table: {table.reason}")
         found = deal(analysis)
-        reasons = [found.reason] + notes
-        complete = analysis.complete and not notes
-        return Sensitivity(scenario=analysis.scenario, deal=found, most_robust=robust, information=voi, tornado=tuple(bars),
-                           ties=tuple(ties(voi, robust, bars) + stated), complete=complete, exact=complete, method=analysis.method,
-                           reason="; ".join(r for r in reasons if r), seconds=time.perf_counter() - started)
+        exact = analysis.complete and not notes and (table is None or table.exact)
+        complete = analysis.complete and not notes and (table is None or table.complete)
+        information_table = ValueOfInformation(scenario=analysis.scenario, table=voi, complete=analysis.complete,
+                                               exact=analysis.complete, method=analysis.method, reason=found.reason,
+                                               seconds=analysis.seconds)
+        return Sensitivity(scenario=analysis.scenario, deal=found, most_robust=robust, information=information_table,
+                           tornado=tuple(bars), ties=tuple(ties(voi, robust, bars) + stated), break_even=table,
+                           complete=complete, exact=exact,
+                           method=joined(analysis.method, table.method if table is not None else ""),
+                           reason="; ".join(r for r in [found.reason, *notes] if r), seconds=time.perf_counter() - started)
 
 
 def ties(voi: pd.DataFrame, robust: ExactRobustPackage | None, bars: Sequence[Any]) -> list[Tie]:
@@ -126,8 +129,8 @@ def ties(voi: pd.DataFrame, robust: ExactRobustPackage | None, bars: Sequence[An
                              exact=len(set(values)) == 1))
     if robust is not None and robust.tied:
         found.append(Tie("most robust package", (f"packages {robust.words}", *robust.tied), percent(robust.exact_probability)))
-    moving = [b for b in bars if b.swing > 0]
-    for group in rank(moving, key=lambda b: b.swing, tolerance=PROBABILITY_TOLERANCE):
+    moving = [b for b in bars if b.exact_swing > 0]
+    for group in rank(moving, key=lambda b: b.exact_swing, tolerance=PROBABILITY_TOLERANCE):
         if group.tied:
             found.append(Tie("swing of the chance of a deal", tuple(b.input for b in group.items), f"{number(100 * float(group.value))} points",
                              exact=group.exact))

@@ -79,8 +79,20 @@ def most_robust(study: Study, parties: Sequence[str], among: np.ndarray | None =
     optimal = outcome.status == "optimal" and wins >= claimed
     bound = wins if optimal else max(wins, math.floor((outcome.bound if outcome.bound is not None else len(chosen)) + 1e-6))
     package = search.package(choices)
+    signers, breaks = stated_view(search.scenario, choices)
     return RobustPackage(**{f.name: getattr(package, f.name) for f in fields(Package)}, wins=wins, samples=len(chosen),
-                         bound=bound).with_(optimal=optimal, criterion="most robust")
+                         bound=bound, breaks=breaks).with_(optimal=optimal, criterion="most robust", signers=signers)
+
+
+def stated_view(scenario: Any, choices: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Who accepts a package in the stated world (those who would sign it, as written), and the stated
+    requirements of veto parties it fails ("Party: red line", "Party's reservation (v)")."""
+    signers = scenario.signers(choices) or [p for p in scenario.party_ids if scenario.party_accepts(p, choices)]
+    veto = set(scenario.veto_party_ids)
+    breaks = [r.label for r in scenario.requirements if r.party in veto and (
+        scenario.exact_utility(r.party, choices) < scenario.exact_reservation(r.party) if r.kind == "reservation"
+        else not scenario.red_line_holds(scenario.red_lines[r.index], choices))]
+    return tuple(signers), tuple(breaks)
 
 
 def robustness(study: Study, packages: Sequence[tuple[str, Mapping[str, Any]]]) -> pd.DataFrame:
@@ -166,7 +178,7 @@ def _share_of(wins: int, mask: np.ndarray) -> float:
     return wins / int(mask.sum()) if mask.any() else float("nan")
 
 
-def default_packages(study: Study, parties: Sequence[str], frontier: int = 50, frontier_seconds: float = 10.0
+def default_packages(study: Study, parties: Sequence[str], frontier: int = 50, frontier_seconds: float | None = 10.0
                      ) -> list[tuple[str, Mapping[str, Any]]]:
     """The four bargaining solutions of the stated world (one row per distinct package, labelled with
     every criterion that picks it), the most robust package, and up to ``frontier`` points of the

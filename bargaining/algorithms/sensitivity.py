@@ -160,7 +160,7 @@ def real_bar(analysis: Analysis, line: UncertainLine) -> TornadoBar:
             checks = [recompute(analysis, _with(p, j, inside)) == after]
             if at != stated:
                 checks.append(recompute(analysis, _with(p, j, (stated + at) / 2)) == before)
-            found.append(Change(finding, direction, words(finding, before), words(finding, after), at=at, verified=all(checks)))
+            found.append(Change(finding, direction, words(finding, before), words(finding, after), exact_at=at, verified=all(checks)))
     family = analysis.family
     return TornadoBar(line.id, "real", line.label, stated, Fraction(0), Fraction(1), holds(given(family, j, False), p),
                       holds(given(family, j, True), p), holds(family, p), tuple(found))
@@ -175,7 +175,7 @@ def _with(p: Sequence[Fraction], j: int, t: Fraction) -> tuple[Fraction, ...]:
 def flat_bar(analysis: Analysis, line: UncertainLine) -> TornadoBar:
     """An inert line: whatever its probability, nothing here changes."""
     deal = holds(analysis.family, analysis.setting.probabilities)
-    return TornadoBar(line.id, "real", line.label, line.probability, Fraction(0), Fraction(1), deal, deal, deal)
+    return TornadoBar(line.id, "real", line.label, line.exact_probability, Fraction(0), Fraction(1), deal, deal, deal)
 
 
 def _top_answer(analysis: Analysis) -> frozenset[Hashable]:
@@ -218,9 +218,9 @@ def range_bar(search: Search, analysis: Analysis, kind: str, party: str, low: Fr
         between = (stated, end) if end > stated else (end, stated)
         robust_there, question_there = _robust_top(there, p), _top_answer(there)
         found.append(Change(ROBUST, direction, robust_words(analysis, robust_now), robust_words(there, robust_there),
-                            between=between if robust_there != robust_now else None))
+                            exact_between=between if robust_there != robust_now else None))
         found.append(Change(QUESTION, direction, question_words(question_now), question_words(question_there),
-                            between=between if question_there != question_now else None))
+                            exact_between=between if question_there != question_now else None))
     return TornadoBar(party, kind, label, stated, low, high, deals["down"], deals["up"], holds(analysis.family, p),  # type: ignore[arg-type]
                       tuple(found))
 

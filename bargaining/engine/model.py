@@ -14,6 +14,8 @@ Variables
                    at 0 except while diagnosing
     broken[k]      for a red line with a price: 1 when the package breaks it and its party
                    pays the price (fixed at 0 while the line is hard)
+    price[k]       a mutable parameter: the price of red line k (the file's; a what-if may set
+                   another, see :mod:`.variant`)
     controlled[i]  for an issue with controlled_by: 1 lets it leave its status quo, which
                    needs at least k of its controlling parties taking part
     factor[p, i, o] (only when some party has a points_spread) a mutable parameter scaling
@@ -63,6 +65,8 @@ class BargainingModel:
     red_line_off: Callable[[int], Any] = field(default=lambda k: 0)
     #: parts added to the model later and kept (e.g. the staged objective of the per-world searches)
     extras: dict[Any, Any] = field(default_factory=dict)
+    #: party -> the row holding its gain at or above 0 unless switched off (absent when it can never bind)
+    reservation_rows: dict[str, Any] = field(default_factory=dict)
 
     def indicator(self, issue_id: str, want: Any) -> Any:
         """A 0/1 expression that is 1 exactly when the atom ``issue_id: want`` holds."""
@@ -109,6 +113,7 @@ def build_model(scenario: Scenario) -> BargainingModel:
     # ---- red lines with a price: broken[k] may be 1 only when it pays the price (soft); fixed at 0 while hard
     priced = [k for k, r in enumerate(scenario.red_lines) if r.price is not None]
     m.broken = pyo.Var(priced, domain=pyo.Binary)
+    m.price = pyo.Param(priced, mutable=True, initialize={k: scenario.red_lines[k].price for k in priced})  # a what-if may change it
     for k in priced:
         if not scenario.red_lines[k].soft:
             m.broken[k].fix(0)
@@ -123,7 +128,7 @@ def build_model(scenario: Scenario) -> BargainingModel:
 
     def utility_rule(m: pyo.ConcreteModel, p: str) -> Any:
         return utility_expression(scenario, p, lambda i, o: m.choose[i, o], lambda c: m.amount[c], lambda j: m.together[j],
-                                  lambda k: m.broken[k], factor)
+                                  lambda k: m.broken[k], factor, lambda k: m.price[k])
 
     m.utility = pyo.Expression(parties, rule=utility_rule)
     model.utility_range = {p: _utility_range(scenario, p) for p in parties}
@@ -154,7 +159,7 @@ def build_model(scenario: Scenario) -> BargainingModel:
             highest = max([party.reservation, *(party.reservation_range or ())])  # the reservation may move (uncertainty)
             low = model.world_range[party.id][0] - highest
             if low < 0:
-                m.requirement_rows.add(m.gain[party.id] >= low * switched_off(k))
+                model.reservation_rows[party.id] = m.requirement_rows.add(m.gain[party.id] >= low * switched_off(k))
     model.switched_off = switched_off
 
     # ---- red lines: each row is switched off by its requirement's switch (hard) or by paying its price (soft)
@@ -262,11 +267,13 @@ def factor_slots(scenario: Scenario, party: str) -> list[tuple[str, str]]:
 
 def utility_expression(scenario: Scenario, party: str, chosen: Callable[[str, str], Any], amount: Callable[[str], Any],
                        together: Callable[[int], Any], broken: Callable[[int], Any],
-                       factor: Callable[[str, str, str], Any] = lambda p, i, o: 1) -> Any:
+                       factor: Callable[[str, str, str], Any] = lambda p, i, o: 1,
+                       price: Callable[[int], Any] | None = None) -> Any:
     """The party's utility as a linear expression: points x option indicators + per_unit x amounts
     + interaction values x their AND indicators - the price of each of its red lines with a
     price x its "broken" indicator (the same formula as :meth:`Scenario.utility`).  ``factor``
-    scales each point (the points spread of a sampled world; 1 by default)."""
+    scales each point (the points spread of a sampled world; 1 by default); ``price`` gives each
+    priced line's price (default: the scenario's number; the model passes its mutable ``price``)."""
     expr: Any = 0
     for issue in scenario.issues:
         table = scenario.points(party, issue.id)
@@ -277,7 +284,8 @@ def utility_expression(scenario: Scenario, party: str, chosen: Callable[[str, st
         else:
             expr += sum(v * factor(party, issue.id, o) * chosen(issue.id, o) for o, v in table.items() if v)
     expr += sum(x.value * together(j) for j, x in enumerate(scenario.interactions) if x.party == party)
-    expr -= sum(r.price * broken(k) for k, r in enumerate(scenario.red_lines) if r.party == party and r.price is not None)
+    expr -= sum((r.price if price is None else price(k)) * broken(k)
+                for k, r in enumerate(scenario.red_lines) if r.party == party and r.price is not None)
     return expr
 
 

@@ -27,8 +27,7 @@ from ..results import Package
 from ..scenario import STATED, Requirement, Scenario, World, fraction_gcd
 from .model import BargainingModel, factor_slots
 from .reading import Reading
-from .numerics import Doubt
-from .numerics import doubt as numeric_doubt
+from .numerics import Doubt, doubt as numeric_doubt
 from .phasing import PhasingBlock, build_phasing
 from .solver import Outcome, Solver
 
@@ -108,10 +107,12 @@ class Edit:
             self._fix(search.m.relax[index[requirement]], 1)
 
     def free(self, kinds: Collection[str]) -> None:
-        """Let the solver switch off any requirement of these kinds ("reservation", "red_line")."""
-        for k, requirement in enumerate(self.search.model.requirements):
+        """Let the solver switch off any requirement in force (:attr:`Search.requirements`) of these kinds
+        ("reservation", "red_line"); a waived one stays off."""
+        index = {r: k for k, r in enumerate(self.search.model.requirements)}
+        for requirement in self.search.requirements:
             if requirement.kind in kinds:
-                self._unfix(self.search.m.relax[k])
+                self._unfix(self.search.m.relax[index[requirement]])
 
     def impose(self, coalition: frozenset[str] | None) -> None:
         """Exactly these parties take part (all veto parties must be among them); None: no change."""
@@ -151,6 +152,29 @@ class Edit:
         previous = search.world
         search.world = world
         self._undo.append(lambda: setattr(search, "world", previous))
+
+    def variant(self, scenario: Scenario) -> None:
+        """Answer for ``scenario``: the model's scenario with other reservations and red-line prices, and
+        lines priced that were hard (see :mod:`.variant`; its structure must be the model's)."""
+        from .variant import set_variant
+
+        set_variant(self, scenario)
+
+    # ---- for break-even values (algorithms/break_even.py): one number or one switch moved at a time
+    def attend(self, party: str, present: bool) -> None:
+        """A non-veto party takes part (its reservation and red lines bind) or stays out."""
+        self._fix(self.search.m.takes_part[party], 1 if present else 0)
+
+    def line_broken(self, index: int, broken: bool) -> None:
+        """A red line with a price: held (broken fixed 0) or paid for whether broken or not (fixed 1)."""
+        self._fix(self.search.m.broken[index], 1 if broken else 0)
+
+    def red_line_variant(self, index: int, atoms: Mapping[tuple[str, Any], bool]) -> bool:
+        """Rows of red line ``index`` with some of its atoms ((issue, want) -> truth) taken as constants,
+        binding whatever its party does (see :mod:`.variants`); False when the line then cannot hold."""
+        from .variants import variant_rows
+
+        return variant_rows(self, index, atoms)
 
     def phasing(self, phases: int) -> PhasingBlock:
         """Switch on the phasing block for this many phases (built once per count, then kept)."""
@@ -228,8 +252,11 @@ class Search(Reading):
     # ---- what the model knows about the scenario's numbers
     @property
     def requirements(self) -> list[Requirement]:
-        """Every reservation and red line, in the order of the model's switches."""
-        return self.model.requirements
+        """Every reservation and hard red line in force, in the order of the model's switches: those the
+        edits in force waive, and red lines a variant (:meth:`Edit.variant`) prices, are left out."""
+        lines = self.scenario.red_lines
+        return [r for r in self.model.requirements
+                if r.waiver not in self.waived and (r.kind == "reservation" or not lines[r.index or 0].soft)]
 
     def unit(self, party: str) -> Fraction | None:
         """The step between two different utilities of the party (None: continuous, or points scaled in the world)."""
@@ -237,7 +264,7 @@ class Search(Reading):
 
     def reservation(self, party: str) -> Fraction:
         """The party's reservation in the current world, exactly."""
-        return self.scenario.reservation(party, self.world)
+        return self.scenario.exact_reservation(party, self.world)
 
     def utility_range(self, party: str) -> tuple[float, float]:
         """The lowest and highest utility any package can give the party."""
@@ -246,6 +273,9 @@ class Search(Reading):
     # ---- expressions for objectives and rows
     def utility(self, party: str) -> Any:
         return self.m.utility[party]
+
+    def amount(self, issue_id: str) -> Any:
+        return self.m.amount[issue_id]
 
     def gain(self, party: str) -> Any:
         return self.m.gain[party]
@@ -280,10 +310,11 @@ class Search(Reading):
     # ---- time
     @contextmanager
     def limited(self, seconds: float | None) -> Iterator[None]:
-        """Run a whole algorithm (many solves) under one time limit."""
+        """Run a whole algorithm (many solves) under one time limit (never beyond a limit already in force)."""
         previous = self.deadline
         if seconds is not None:
-            self.deadline = time.perf_counter() + seconds
+            ends = time.perf_counter() + seconds
+            self.deadline = ends if previous is None else min(previous, ends)
         try:
             yield
         finally:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..results import number
-from ..results.exact_uncertainty import percent
-from ..results.sensitivity import Sensitivity, TornadoBar
+from ..results import Sensitivity, TornadoBar, number, percent
 from .labels import FRONTIER_COLOR, esc, layout, wrap
 
 LOW_COLOR = "#59a14f"  # the chance of a deal at the low end of the input's range
@@ -27,8 +25,8 @@ def tornado_figure(result: Sensitivity) -> go.Figure:
     """One row per uncertain input that moves something (largest swing on top): the chance of a deal as the
     input moves from its stated value to the low end of its range (green) and to the high end (red), the
     others held; the vertical line is the chance as stated.  Inert inputs are left out (the caption names them)."""
-    bars = sorted((b for b in result.tornado if not b.inert), key=lambda b: b.swing)
-    stated = float(result.deal.exact_probability)
+    bars = sorted((b for b in result.tornado if not b.inert), key=lambda b: b.exact_swing)
+    stated = result.deal.probability
     labels = [wrap(f"{b.label} ({b.input})", 40, 2) for b in bars]
 
     def hover(bar: TornadoBar, high: bool) -> str:
@@ -39,7 +37,7 @@ def tornado_figure(result: Sensitivity) -> go.Figure:
 
     fig = go.Figure()
     for high, color, name in ((False, LOW_COLOR, "at the low end of the range"), (True, HIGH_COLOR, "at the high end of the range")):
-        values = [float(b.deal_high if high else b.deal_low) - stated for b in bars]
+        values = [(b.deal_high if high else b.deal_low) - stated for b in bars]
         fig.add_trace(go.Bar(y=labels, x=values, base=[stated] * len(bars), orientation="h", name=name, marker_color=color,
                              hovertext=[hover(b, high) for b in bars], hoverinfo="text",
                              text=[_end(b, high) for b in bars], textposition="inside", insidetextanchor="middle"))

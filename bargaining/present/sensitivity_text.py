@@ -1,17 +1,15 @@
 """Plain text of what the findings hinge on (``bargaining sensitivity``, and the structure that opens
 ``bargaining robustness``): the chance of a deal in words, the most robust package, the questions
-ranked with ties named, the tornado, the break-even table (when computed) with inert inputs grouped."""
+ranked with ties named, the tornado, the break-even table of the stated-world findings, and every
+inert input in one list.  Numbers by the one rule (:func:`~bargaining.results.number`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
-from ..results import number
-from ..results.exact_uncertainty import ExactDeal, ExactRobustPackage, percent
-from ..results.sensitivity import Sensitivity, TornadoBar
+from ..results import ExactDeal, ExactRobustPackage, Robustness, Sensitivity, TornadoBar, ValueOfInformation, number, percent
 from ..results.ties import and_list
+from .break_even import finding_lines, inert_lines
 
 
 def structure_lines(deal: ExactDeal) -> list[str]:
@@ -39,14 +37,17 @@ def robust_lines(robust: ExactRobustPackage | None) -> list[str]:
         lines.append(f"  tied with: {'; '.join(robust.tied)} (the one shown has the largest smallest stated gain)")
     if robust.scenario is not None:
         lines += [f"  {i.label}: {robust.label(i.id)}" for i in robust.scenario.issues]
+    if robust.breaks:
+        lines.append(f"  breaks, as stated: {'; '.join(robust.breaks)}")
     lines.append("  stated-world gains: " + ", ".join(f"{robust.scenario.party[p].label if robust.scenario else p} "
                                                       f"{number(g, sign=True)}" for p, g in robust.gains.items()))
     return lines
 
 
-def question_lines(voi: pd.DataFrame) -> list[str]:
+def question_lines(information: ValueOfInformation) -> list[str]:
     """The questions ranked; tied questions on one line ("tied: A and B, +12.5 points each")."""
     lines = []
+    voi = information.to_frame()
     worthless = voi[voi["rise"] <= 0]
     for rank, group in voi[voi["rise"] > 0].groupby("rank", sort=True):
         rows = group.to_dict("records")
@@ -77,14 +78,15 @@ def bar_text(bar: TornadoBar) -> str:
     else:
         where = f"every point scaled by {number(bar.low)} to {number(bar.high)}"
     text = (f"{bar.input} ({where}): deal {percent(bar.deal_low)} at {number(bar.low)}, {percent(bar.deal_high)} at "
-            f"{number(bar.high)}; swing {number(100 * float(bar.swing))} points")
+            f"{number(bar.high)}; swing {number(100 * bar.swing)} points")
     moves = [c.text() for c in bar.changes if c.changes]
     return text + ("; " + "; ".join(moves) if moves else "")
 
 
 def tornado_lines(result: Sensitivity) -> list[str]:
+    """The inputs that move something, largest swing first (tied swings share a rank); the inert ones are listed
+    with every other inert input (:func:`inert_list`)."""
     frame = result.to_frame()
-    moving = [b for b in result.tornado if not b.inert]
     bars = {b.input + b.kind: b for b in result.tornado}
     lines = []
     for rank, group in frame[~frame["inert"]].groupby("rank", sort=True):
@@ -92,26 +94,21 @@ def tornado_lines(result: Sensitivity) -> list[str]:
         tie = " (tied)" if len(rows) > 1 else ""
         for r in rows:
             lines.append(f"  {rank}.{tie} {bar_text(bars[r['input'] + r['kind']])}")
-    inert = [b for b in result.tornado if b.inert]
-    if inert:
-        names = [b.input if b.kind == "real" else f"{b.input} ({b.kind})" for b in inert]
-        lines.append(f"  inert (over its whole range no finding here moves): {', '.join(names)}")
-    if not moving:
-        lines.insert(0, "  no uncertain input moves the chance of a deal, the most robust package or the first question")
+    if not lines:
+        lines.append("  no uncertain input moves the chance of a deal, the most robust package or the first question")
     return lines
 
 
-def break_even_lines(table: Any) -> list[str]:
-    """The break-even table (input, kind, stated, flip, headroom, finding, verified), inert inputs grouped."""
-    frame = table.to_frame()
-    inert = list(table.inert()) if hasattr(table, "inert") else []
-    lines = []
-    for row in frame.to_dict("records"):
-        if row.get("input") in inert:
-            continue
-        lines.append("  " + ", ".join(f"{k}: {v}" for k, v in row.items()))
-    if inert:
-        lines.append(f"  inert (no stated-world finding flips within their range): {', '.join(map(str, inert))}")
+def inert_list(result: Sensitivity) -> list[str]:
+    """Every input that moves nothing over its whole range, of the tornado and of the break-even table: one list."""
+    inert = result.inert_frame()
+    if not len(inert):
+        return []
+    lines = ["Inert (over its whole range nothing here moves: no chance of a deal, most robust package, first question or "
+             "stated-world finding):"]
+    for row in inert.itertuples():
+        where = f"[{number(row.low)} to {number(row.high)}]"
+        lines.append(f"  {row.label} ({row.input}): {number(row.stated)} {where}; {row.analysis}")
     return lines
 
 
@@ -128,28 +125,40 @@ def render_sensitivity(result: Sensitivity) -> str:
         lines += ["", "What to ask first (the value of information: how much knowing the answer raises the chance that the "
                   "package then chosen is accepted):", *question_lines(result.information)]
     if result.tornado:
-        lines += ["", "How far each input can move (the chance of a deal at each end of its range, the others held; "
+        lines += ["", "How far each uncertain input can move (the chance of a deal at each end of its range, the others held; "
                   "largest swing first):", *tornado_lines(result)]
     if result.ties:
         lines += ["", "Ties (never ordered as if one came first):", *[f"  {t.text}" for t in result.ties]]
-    if result.break_even is not None:
-        lines += ["", "Break-even values of the stated-world findings:", *break_even_lines(result.break_even)]
+    table = result.break_even
+    if table is not None:
+        lines += ["", "Break-even values of the stated-world findings (each number moved alone over its range, everything "
+                  "else as written):", "", *finding_lines(table)]
+        lines += inert_lines(table, quiet=False)
+        if not table.complete:
+            lines.append(f"INCOMPLETE: {table.reason}; not analysed: {', '.join(f'{f} x {i}' for f, i in table.skipped)}")
+        unverified = [r for r in table.flips() if not r.verified]
+        if unverified:
+            lines.append(f"{len(unverified)} flips did NOT verify: the engine, asked again on either side, disagreed.")
+    inert = inert_list(result)
+    if inert:
+        lines += ["", *inert]
     how = "exact" if result.exact else "not exact"
-    lines += ["", f"({how}: {result.method}; {result.seconds:.2f} s{'' if result.complete else '; INCOMPLETE: ' + result.reason})"]
-    return "\n".join(lines)
+    lines += ["", f"({how}: {result.method}; {number(result.seconds)} s{'' if result.complete else '; INCOMPLETE: ' + result.reason})"]
+    return "\n".join(lines).replace("\n\n\n", "\n\n")
 
 
-def render_exact_robustness(scenario: Any, deal: ExactDeal, table: pd.DataFrame, robust: ExactRobustPackage | None,
-                            voi: pd.DataFrame) -> str:
+def render_exact_robustness(scenario: Any, deal: ExactDeal, table: Robustness, robust: ExactRobustPackage | None,
+                            voi: ValueOfInformation) -> str:
     """``bargaining robustness`` when the only uncertainty is red lines with ``real``: the structure first,
     then every number exactly (no sampling, no interval)."""
     lines = [f"{scenario.name}: every world of {len(deal.lines)} uncertain red line(s), exactly (nothing sampled)", ""]
     lines += structure_lines(deal)
     lines += ["", "How likely each package is to be acceptable, and what blocks it most often:"]
-    width = max([len(str(x)) for x in table["package"]] + [7]) if len(table) else 7
-    for r in table.to_dict("records"):
-        blocked = f"  blocked most by {r['blocked most by']} ({percent(r['blocked share'])})" if r["blocked most by"] else ""
-        lines.append(f"  {r['package']:<{width}}  {percent(r['share'])}{blocked}")
+    rows = list(table)
+    width = max([len(r.label) for r in rows] + [7])
+    for r in rows:
+        blocked = f"  blocked most by {r.blocked_by} ({percent(r.blocked_share)})" if r.blocked_by else ""
+        lines.append(f"  {r.label:<{width}}  {percent(r.share)}{blocked}")
     lines += ["", *robust_lines(robust)]
     if len(voi):
         lines += ["", "What learning each uncertainty would be worth (tied questions share a rank; none comes first):",

@@ -17,21 +17,28 @@ import pandas as pd
 
 from ..scenario import Scenario
 from .envelope import Result
-from .package import Package, number
+from .formatting import frame_html, number, percent
+from .package import Package
 from .ties import and_list
+from .uncertainty import RobustPackage
 
 
 @dataclass(frozen=True)
 class UncertainLine:
-    """A red line with ``real``: its index in ``scenario.red_lines``, id, party, words and probability.
-    ``inert``: its truth decides nothing (an optional party that controls no issue)."""
+    """A red line with ``real``: its index in ``scenario.red_lines``, id, party, words and probability
+    (``exact_probability``; ``probability`` the float).  ``inert``: its truth decides nothing (an optional
+    party that controls no issue)."""
 
     index: int
     id: str
     party: str
     label: str
-    probability: Fraction
+    exact_probability: Fraction
     inert: bool = False
+
+    @property
+    def probability(self) -> float:
+        return float(self.exact_probability)
 
 
 def lines_of(scenario: Scenario, inert: Sequence[int] = ()) -> tuple[UncertainLine, ...]:
@@ -48,15 +55,10 @@ def line_phrase(scenario: Scenario, index: int) -> str:
     return scenario.describe_red_line(index)
 
 
-def percent(value: Fraction | float) -> str:
-    """A probability as a percentage for people (the project's number rule: 62.5%, 78.75%, 33.33%)."""
-    return number(100 * float(value)) + "%"
-
-
 def exactly(value: Fraction) -> str:
     """The percentage, then the exact fraction when the percentage shown is not exactly it: "33.33% (exactly 1/3)"."""
     shown = percent(value)
-    return shown if Fraction(shown[:-1].replace(",", "").replace("\u2212", "-")) == 100 * value else f"{shown} (exactly {value})"
+    return shown if Fraction(shown[:-1].replace(",", "")) == 100 * value else f"{shown} (exactly {value})"
 
 
 def _exact(value: float) -> Fraction:
@@ -102,7 +104,7 @@ class ExactDeal(Result):
         return self._words()
 
     def _words(self) -> str:
-        if not any(not x.inert and x.probability < 1 for x in self.lines):
+        if not any(not x.inert and x.exact_probability < 1 for x in self.lines):
             return ("No red line that matters is marked uncertain: " +
                     ("a deal exists as stated" if not self.blocking else "no package is acceptable as stated"))
         if not self.blocking:
@@ -120,17 +122,18 @@ class ExactDeal(Result):
 
     @property
     def expression(self) -> str:
-        """The probability as a formula in the lines' probabilities, then its value: "1 − 0.75 × 0.5 = 62.5%"."""
+        """The probability as a formula in the lines' probabilities, then its value: "1 - 0.75 x 0.5 = 62.5%"
+        (ASCII, as every number the tool prints)."""
         value = exactly(self.exact_probability) if self.complete else f"at least {exactly(self.exact_probability)}"
         if not self.blocking or self.blocking == ((),):
             return value
         if _disjoint(self.blocking) and len(self.blocking) <= 4:
-            factors = [" \u00d7 ".join(_decimal(self.line(k).probability) for k in group) for group in self.blocking]
+            factors = [" x ".join(_decimal(self.line(k).exact_probability) for k in group) for group in self.blocking]
             if len(factors) == 1:
-                return f"1 \u2212 {factors[0]} = {value}"
-            return "".join(f"(1 \u2212 {f})" for f in factors) + f" = {value}"
+                return f"1 - {factors[0]} = {value}"
+            return "".join(f"(1 - {f})" for f in factors) + f" = {value}"
         involved = len({k for group in self.blocking for k in group})
-        return f"1 \u2212 P(some blocking set is all real), over the {involved} lines involved = {value}"
+        return f"1 - P(some blocking set is all real), over the {involved} lines involved = {value}"
 
     @property
     def summary(self) -> str:
@@ -143,7 +146,7 @@ class ExactDeal(Result):
         for group in self.blocking:
             chance = Fraction(1)
             for k in group:
-                chance *= self.line(k).probability
+                chance *= self.line(k).exact_probability
             rows.append({"lines": ", ".join(self.line(k).id for k in group), "size": len(group),
                          "words": "; ".join(self.line(k).label for k in group), "all real": float(chance)})
         frame = pd.DataFrame(rows, columns=["lines", "size", "words", "all real"])
@@ -156,7 +159,7 @@ class ExactDeal(Result):
     def _repr_html_(self) -> str:
         table = self.to_frame()
         return (f"<p><b>Chance of a deal</b> (exact, over every world of the uncertain red lines): "
-                f"{html.escape(self.summary)}.</p>" + (table.to_html(index=False) if len(table) else ""))
+                f"{html.escape(self.summary)}.</p>" + (frame_html(table) if len(table) else ""))
 
 
 def _disjoint(groups: Sequence[Sequence[int]]) -> bool:
@@ -169,11 +172,13 @@ def _disjoint(groups: Sequence[Sequence[int]]) -> bool:
 
 
 @dataclass(frozen=True, repr=False)
-class ExactRobustPackage(Package, Result):
+class ExactRobustPackage(RobustPackage):
     """The package acceptable with the highest probability over the worlds of the uncertain red lines
-    (utilities and gains: the stated world's).  ``blocking``: its own minimal blocking sets (it is
-    acceptable unless all lines of one of them are real); ``tied``: other acceptance profiles with
-    the same probability, in words (empty: none)."""
+    (utilities and gains: the stated world's; ``signers`` and ``breaks`` as for a
+    :class:`~bargaining.results.RobustPackage`).  ``exact_probability`` (``share`` the float): its chance;
+    ``blocking``: its own minimal blocking sets (it is acceptable unless all lines of one of them are real);
+    ``tied``: other acceptance profiles with the same probability, in words (empty: none).  Nothing is
+    sampled: ``wins``, ``samples`` and ``bound`` are 0 and there is no interval."""
 
     exact_probability: Fraction = Fraction(0)
     blocking: tuple[tuple[int, ...], ...] = ()
@@ -185,7 +190,7 @@ class ExactRobustPackage(Package, Result):
         return float(self.exact_probability)
 
     @property
-    def interval(self) -> None:
+    def interval(self) -> None:  # type: ignore[override]
         return None
 
     @property
@@ -201,18 +206,22 @@ class ExactRobustPackage(Package, Result):
     def __repr__(self) -> str:
         tie = f"; tied with {len(self.tied)} other profile(s)" if self.tied else ""
         choices = ", ".join(f"{i}: {self.label(i)}" for i in self.exact_choices)
-        return f"<most robust package: {percent(self.exact_probability)} ({self.words}){tie}: {choices}>"
+        breaks = f"; breaks, as stated: {'; '.join(self.breaks)}" if self.breaks else ""
+        return f"<most robust package: {percent(self.exact_probability)} ({self.words}){tie}{breaks}: {choices}>"
 
     def _repr_html_(self) -> str:
         head = f"<p><b>Most robust package</b>: {percent(self.exact_probability)}, {html.escape(self.words)}</p>"
         if self.tied:
             head += "<p>Tied: " + html.escape("; ".join(self.tied)) + "</p>"
-        return head + super()._repr_html_()
+        if self.breaks:
+            head += "<p>Breaks, as stated: " + html.escape("; ".join(self.breaks)) + "</p>"
+        return head + Package._repr_html_(self)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "probability": self.share, "exact_probability": str(self.exact_probability),
+        data = {k: v for k, v in Package.to_dict(self).items()}
+        return {**data, "breaks": list(self.breaks), "probability": self.share, "exact_probability": str(self.exact_probability),
                 "blocking": [[next((x.id for x in self.lines if x.index == k), str(k)) for k in g] for g in self.blocking],
-                "tied": list(self.tied), **self.provenance()}
+                "tied": list(self.tied)}
 
 
 @dataclass(frozen=True, kw_only=True)

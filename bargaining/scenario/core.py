@@ -10,12 +10,13 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import Problem, ScenarioError, pydantic_problems, render_problems
+from .holding_checks import check_holding
 from .evaluate import ExactEvaluation, Waiver
 from .loading import check_structure, read
 from .magnitudes import check_magnitudes
 from .references import check_references
 from .sanity import sanity_problems
-from .schema import RATIONALE, Bound, Interaction, Issue, Party, RedLine, ScenarioModel
+from .schema import RATIONALE, Bound, Interaction, Issue, Party, RedLine, ScenarioModel, Threat
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Scenario(ExactEvaluation):
         self.issues: list[Issue] = data.issues
         self.interactions: list[Interaction] = data.interactions
         self.red_lines: list[RedLine] = data.red_lines
+        self.threats: list[Threat] = data.threats
         self.party = {p.id: p for p in self.parties}
         self.issue = {i.id: i for i in self.issues}
 
@@ -63,7 +65,7 @@ class Scenario(ExactEvaluation):
             model = ScenarioModel.model_validate(dict(data))
         except ValidationError as error:
             raise ScenarioError(source, pydantic_problems(error, data), lines, reference=True) from None
-        problems = check_references(model) or check_magnitudes(model) or sanity_problems(model)[0]
+        problems = check_references(model) or check_holding(model) or check_magnitudes(model) or sanity_problems(model)[0]
         if problems:
             raise ScenarioError(source, problems, lines, reference=True)
         return cls(model, source, lines)

@@ -110,7 +110,7 @@ def _nondominated(vec: np.ndarray, key: np.ndarray, float_exact: bool, limits: _
         first[1:] = key[order][1:] != key[order][:-1]
         return np.sort(order[first])
     if key[0] == key.min() == key.max():
-        return np.flatnonzero(moocore.is_nondominated(x, maximise=True, keep_weakly=False))
+        return np.flatnonzero(_is_nondominated(x))
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
     starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
@@ -118,10 +118,31 @@ def _nondominated(vec: np.ndarray, key: np.ndarray, float_exact: bool, limits: _
     keep = [order[starts[ends - starts == 1]]]
     for s, e in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
         rows = order[s:e]
-        keep.append(rows[moocore.is_nondominated(x[rows], maximise=True, keep_weakly=False)])
+        keep.append(rows[_is_nondominated(x[rows])])
         if limits is not None and limits.deadline is not None and time.perf_counter() > limits.deadline:
             raise LimitReached("deadline reached")
     return np.sort(np.concatenate(keep))
+
+
+#: moocore's is_nondominated takes at most this many columns (a scenario of 256 parties has more).
+MOOCORE_MAX_COLUMNS = 255
+
+
+def _is_nondominated(x: np.ndarray) -> np.ndarray:
+    """moocore's ``is_nondominated(x, maximise=True, keep_weakly=False)`` for any number of columns."""
+    if x.shape[1] <= MOOCORE_MAX_COLUMNS:
+        return np.asarray(moocore.is_nondominated(x, maximise=True, keep_weakly=False))
+    # Rows in decreasing lexicographic order (a row that dominates another comes before it; of equal rows the
+    # first), each kept unless a kept row is at least as large everywhere: O(rows x kept x columns).
+    n = len(x)
+    order = np.lexsort([np.arange(n)] + [-x[:, j] for j in reversed(range(x.shape[1]))])
+    keep = np.zeros(n, dtype=bool)
+    kept: list[int] = []
+    for i in order:
+        if not kept or not np.any(np.all(x[kept] >= x[i], axis=1)):
+            kept.append(int(i))
+            keep[i] = True
+    return keep
 
 
 def _frontier_run(c: _Compiled, inst: _Instance, plan: _Plan, limits: _Limits) -> tuple[np.ndarray, np.ndarray]:
