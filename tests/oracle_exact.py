@@ -22,6 +22,11 @@ def _frac(x: float) -> Fraction:
     return Fraction(repr(float(x)))
 
 
+def _value(x: float | Fraction) -> Fraction:
+    """A value held in a world: a Fraction exactly (the end of a stated range), a float as the float it is (a draw)."""
+    return x if isinstance(x, Fraction) else Fraction(float(x))
+
+
 @dataclass
 class ExactOracle:
     lines: list[str]  # ids of the lines with real, in file order
@@ -95,7 +100,7 @@ def _weights(worlds: list[tuple[bool, ...]], p: list[Fraction]) -> list[Fraction
     return out
 
 
-def exact_oracle(scenario: Scenario, fixed: dict[str, float] | None = None) -> ExactOracle:
+def exact_oracle(scenario: Scenario, fixed: dict[str, float | Fraction] | None = None) -> ExactOracle:
     """Every world of the lines with ``real``; ``fixed``: values held in every world (a party's id: its
     reservation; ``factor:<party>:<issue>:<option>``: a point's factor)."""
     raw = scenario.to_dict()
@@ -151,7 +156,7 @@ def evaluate(raw: dict, rows: list[dict]) -> Evaluated:
             value = _frac(points.get(party, {}).get(issue["id"], {}).get(x[issue["id"]], 0.0))
             column = f"factor:{party}:{issue['id']}:{x[issue['id']]}"
             if value and row is not None and column in row:
-                value *= Fraction(float(row[column]))
+                value *= _value(row[column])
             total += value
         total += sum((_frac(i["value"]) for i in raw.get("interactions", []) if i["party"] == party and holds(i["when"], x)), Fraction(0))
         total -= sum((_frac(r["price"]) for r, s in zip(lines, statuses) if r["party"] == party and s == "soft" and not line_holds(r, x)),
@@ -165,7 +170,7 @@ def evaluate(raw: dict, rows: list[dict]) -> Evaluated:
             statuses = [status(r, row) for r in lines]
             ok = {}
             for q in raw["parties"]:
-                reservation = Fraction(float(row[q["id"]])) if q["id"] in row else _frac(q["reservation"])
+                reservation = _value(row[q["id"]]) if q["id"] in row else _frac(q["reservation"])
                 ok[q["id"]] = utility(q["id"], x, row, statuses) >= reservation and all(
                     line_holds(r, x) for r, s in zip(lines, statuses) if r["party"] == q["id"] and s == "hard")
             fine = all(ok[q] for q in veto)

@@ -209,8 +209,7 @@ def test_ranges_and_spreads_are_analysed_again_at_both_ends(scenario, below, abo
             continue
         ends = {}
         for end, deal in ((bar.exact_low, bar.exact_deal_low), (bar.exact_high, bar.exact_deal_high)):
-            fixed = {bar.input: float(end)} if bar.kind == "reservation" else \
-                {f"factor:{bar.input}:{i}:{o}": float(end) for i, o in points}
+            fixed = {bar.input: end} if bar.kind == "reservation" else {f"factor:{bar.input}:{i}:{o}": end for i, o in points}
             ends[end] = oracle = exact_oracle(scenario, fixed)
             assert deal == oracle.deal_probability()
         for change in bar.changes:
@@ -219,6 +218,24 @@ def test_ranges_and_spreads_are_analysed_again_at_both_ends(scenario, below, abo
                 assert (change.exact_between is not None) == (ends[end].best_patterns() != stated.best_patterns())
             else:
                 assert (change.exact_between is not None) == (_first_questions(ends[end]) != _first_questions(stated))
+
+
+def test_the_end_of_a_range_is_the_decimal_the_file_writes():
+    """Kyiv's reservation range ends at 0.1, exactly its utility for the international administration, the only package
+    that keeps Moscow's line b (no Kyiv administration).  At that end Kyiv still accepts it (0.1 >= 0.1): a deal unless
+    a is real, 1/2.  Read as the float 0.1 (a little more than 1/10) Kyiv would refuse it, leaving only its own
+    administration, blocked by a or b: 1/4."""
+    import copy
+
+    data = copy.deepcopy(KYIV_MOSCOW)
+    data["utilities"]["kyiv"]["area"]["international"] = 0.1
+    data["parties"][0]["reservation_range"] = [0, 0.1]
+    data["red_lines"].append({"id": "b", "party": "moscow", "forbid": {"area": "kyiv"}, "real": 0.5})
+    scenario = Scenario.from_dict(data)
+    bar = next(b for b in BargainingSpace(scenario, progress=False).sensitivity(break_even=False).tornado if b.kind == "reservation")
+    assert bar.exact_high == Fraction(1, 10) and Fraction(0.1) > Fraction(1, 10)
+    assert bar.exact_deal_high == Fraction(1, 2) == exact_oracle(scenario, {"kyiv": Fraction(1, 10)}).deal_probability()
+    assert exact_oracle(scenario, {"kyiv": 0.1}).deal_probability() == Fraction(1, 4)  # the float, for contrast
 
 
 @settings(max_examples=examples(20))

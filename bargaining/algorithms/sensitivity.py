@@ -27,9 +27,10 @@ from fractions import Fraction
 from typing import Any, Literal, cast
 
 from ..engine.search import Search
+from ..results import number
 from ..results.exact_uncertainty import UncertainLine, lines_of
 from ..results.sensitivity import Change, TornadoBar
-from ..scenario import World
+from ..scenario import World, exact
 from ..scenario.worlds import slots
 from .blocking import Family, given, holds
 from .exact_findings import answers, classes, family_words
@@ -192,8 +193,8 @@ def range_bar(search: Search, analysis: Analysis, kind: str, party: str, low: Fr
 
     def draw(x: Fraction) -> World:
         if kind == "reservation":
-            return World(reservations={party: float(x)})
-        return World(factors={party: {s: float(x) for s in slots(scenario.issues)}})
+            return World(reservations={party: x})  # the end of the range exactly, as the file writes it
+        return World(factors={party: {s: x for s in slots(scenario.issues)}})
 
     def robust_words(a: Analysis, keys: frozenset[Hashable]) -> str:
         texts = sorted(family_words(a, cast(Family, f), lines) for f in keys)
@@ -213,7 +214,7 @@ def range_bar(search: Search, analysis: Analysis, kind: str, party: str, low: Fr
             continue
         there = analyse(search, setting, draw(end), warm=warm)
         if not there.complete:
-            notes.append(f"{label} at {float(end):g}: {there.reason}")
+            notes.append(f"{label} at {number(end)}: {there.reason}")
         deals[direction] = holds(there.family, p)
         between = (stated, end) if end > stated else (end, stated)
         robust_there, question_there = _robust_top(there, p), _top_answer(there)
@@ -243,11 +244,11 @@ def tornado(search: Search, analysis: Analysis) -> tuple[list[TornadoBar], list[
             bars.append(flat_bar(analysis, line))
     for party in scenario.parties:
         if party.reservation_range is not None:
-            low, high = (Fraction(repr(float(x))) for x in party.reservation_range)
-            bars.append(range_bar(search, analysis, "reservation", party.id, low, high, Fraction(repr(float(party.reservation))),
+            low, high = (exact(x) for x in party.reservation_range)
+            bars.append(range_bar(search, analysis, "reservation", party.id, low, high, exact(party.reservation),
                                   f"{party.possessive} reservation", notes))
         if party.points_spread:
-            s = Fraction(repr(float(party.points_spread)))
+            s = exact(party.points_spread)
             bars.append(range_bar(search, analysis, "points spread", party.id, 1 - s, 1 + s, Fraction(1),
                                   f"{party.possessive} points (all scaled together)", notes))
     return bars, notes

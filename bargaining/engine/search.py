@@ -144,11 +144,11 @@ class Edit:
             if red_line.price is not None:
                 self._fix(m.broken[k], 0) if status == "hard" else self._unfix(m.broken[k])
             self._fix(m.relax[switch[k]], 1 if status == "absent" else 0)
-        for party, value in world.reservations.items():
-            self._set(m.reservation[party], value)
+        for party, value in world.reservations.items():  # the model holds floats; packages are checked exactly in the world
+            self._set(m.reservation[party], float(value))
         for party, table in world.factors.items():
             for issue, option in factor_slots(search.scenario, party):
-                self._set(m.factor[party, issue, option], table[(issue, option)])
+                self._set(m.factor[party, issue, option], float(table[(issue, option)]))
         previous = search.world
         search.world = world
         self._undo.append(lambda: setattr(search, "world", previous))
