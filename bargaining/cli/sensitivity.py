@@ -22,7 +22,7 @@ def add_parser(subcommands: Any) -> None:
     sub.add_argument("--no-break-even", dest="break_even", action="store_false",
                      help="leave out the break-even table of the stated-world findings (most of the time on larger cases)")
     sub.add_argument("--time-limit", type=seconds, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
-                     help=f"stop the analysis after this long and say what it found so far (default {DEFAULT_TIME_LIMIT:g}; 0: no limit)")
+                     help=f"stop the analysis after this long and say what it found so far; 0: no limit (default: {DEFAULT_TIME_LIMIT:g})")
     sub.set_defaults(run=sensitivity)
 
 
