@@ -74,8 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     subcommands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     def command(name: str, run: Callable[[argparse.Namespace], int], help: str,
-                file_help: str = "the scenario file: YAML or JSON, format 1, as docs/scenario-format.md describes "
-                                 "('bargaining init FILE' writes a commented starter)") -> argparse.ArgumentParser:
+                file_help: str = common.FILE_HELP) -> argparse.ArgumentParser:
         sub = subcommands.add_parser(name, help=help, description=help)
         sub.add_argument("file", metavar="FILE", help=file_help)
         sub.set_defaults(run=run)

@@ -23,6 +23,9 @@ DEFAULT_TIME_LIMIT = 60.0
 #: When a command still runs after this many seconds, it says what it is doing and its time limit.
 ANNOUNCE_AFTER = 1.0
 FORMAT_HELP = "docs/scenario-format.md ('bargaining init FILE' writes a commented starter)"
+#: The FILE argument's help, the same in every command.
+FILE_HELP = ("the scenario file: YAML or JSON, format 1, as docs/scenario-format.md describes "
+             "('bargaining init FILE' writes a commented starter)")
 
 
 class UsageError(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .common import EXIT_OK, UsageError, load
+from .common import EXIT_OK, FILE_HELP, UsageError, load
 
 
 def add_parser(subcommands: Any) -> None:
@@ -13,8 +13,7 @@ def add_parser(subcommands: Any) -> None:
         "explore", help="a live what-if page in the browser: change red lines, reservations, probabilities, who takes part; "
         "the answers follow", description="serve a live what-if page for FILE on this machine (127.0.0.1) until Ctrl-C; "
         "open the printed address in a browser")
-    explore.add_argument("file", metavar="FILE", help="the scenario file: YAML or JSON, format 1, as docs/scenario-format.md "
-                         "describes ('bargaining init FILE' writes a commented starter)")
+    explore.add_argument("file", metavar="FILE", help=FILE_HELP)
     explore.add_argument("--port", type=_port, default=8050, metavar="N", help="the port; 0: any free port (default: 8050)")
     explore.add_argument("--host", default="127.0.0.1", metavar="H",
                          help="the address to listen on; the page has no login, so keep it on this machine (default: 127.0.0.1)")

@@ -8,7 +8,7 @@ import argparse
 import json
 from typing import Any
 
-from .common import DEFAULT_TIME_LIMIT, EXIT_NO_DEAL, EXIT_OK, EXIT_TIME_LIMIT, FORMAT_HELP, announced, open_space, say, seconds
+from .common import DEFAULT_TIME_LIMIT, EXIT_NO_DEAL, EXIT_OK, EXIT_TIME_LIMIT, FILE_HELP, announced, open_space, say, seconds
 
 HELP = ("what the findings hinge on: the chance of a deal exactly over every world of the uncertain red lines and its "
         "structure in words, the most robust package, the questions worth asking (ties named), how far each uncertain "
@@ -17,7 +17,7 @@ HELP = ("what the findings hinge on: the chance of a deal exactly over every wor
 
 def add_parser(subcommands: Any) -> None:
     sub = subcommands.add_parser("sensitivity", help=HELP, description=HELP)
-    sub.add_argument("file", metavar="FILE", help=f"scenario file (YAML or JSON, format 1; see {FORMAT_HELP})")
+    sub.add_argument("file", metavar="FILE", help=FILE_HELP)
     sub.add_argument("--json", action="store_true", help="print the result as JSON (the API's names)")
     sub.add_argument("--no-break-even", dest="break_even", action="store_false",
                      help="leave out the break-even table of the stated-world findings (most of the time on larger cases)")
