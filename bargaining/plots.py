@@ -34,8 +34,9 @@ from .present.labels import (
     wrap,
 )
 from .present.package_figures import gains_by_solution, issue_contributions, utility_breakdown
+from .present.sensitivity_figures import tornado_figure
 from .present.uncertainty_figures import acceptance_bars, information_bars
-from .results import Diagnosis, Frontier
+from .results import Acceptable, Diagnosis, Frontier
 from .scenario import Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,36 +48,39 @@ __all__ = [
     "concession_map", "conflict_figure", "criterion_title", "information_bars",
     "esc", "frontier_2d", "frontier_3d", "frontier_figure", "frontier_figures", "frontier_parallel", "frontier_parties",
     "frontier_splom", "gains_by_solution", "issue_contributions", "package_hover", "party_colors", "possessive",
-    "utility_breakdown", "wrap",
+    "tornado_figure", "utility_breakdown", "wrap",
 ]
 
 
 def frontier_figures(data: "BargainingSpace | Frontier | pd.DataFrame", scenario: Scenario | None = None, *,
-                     acceptable: pd.DataFrame | None = None,
+                     acceptable: "Acceptable | pd.DataFrame | None" = None,
                      solutions: Mapping[str, "Package | None"] | None = None) -> list[go.Figure]:
     """The frontier drawn for its number of parties, as a list: two -> [2-D scatter]; three -> [3-D
     scatter, pairwise scatter matrix]; one or four and more -> [parallel coordinates].
 
-    ``data`` is a :class:`~bargaining.results.Frontier` (``space.pareto_frontier()``: its scenario and
-    solutions come with it), a frontier table (``space.frontier()``; pass its ``scenario``), or a
+    ``data`` is a :class:`~bargaining.results.Frontier` (``space.frontier()``: its scenario and
+    solutions come with it), a frontier table (``space.frontier().to_frame()``; pass its ``scenario``), or a
     space, whose frontier (and, for two or three parties, acceptable packages) is then computed.
+    ``acceptable``: ``space.acceptable()`` (or its table) to draw in grey.
     """
+    if isinstance(acceptable, Acceptable):
+        acceptable = acceptable.to_frame()
     if isinstance(data, Frontier):
         return _frontier.frontier_figures(data.to_frame(), scenario or data.scenario, acceptable=acceptable,
                                           solutions=data.solutions if solutions is None else solutions)
     if isinstance(data, pd.DataFrame):
         if scenario is None:
-            raise TypeError("pass the scenario along with a frontier DataFrame (or pass space.pareto_frontier(), which has it)")
+            raise TypeError("pass the scenario along with a frontier DataFrame (or pass space.frontier(), which has it)")
         return _frontier.frontier_figures(data, scenario, acceptable=acceptable, solutions=solutions)
     space = data
-    frontier = space.pareto_frontier(progress=False)
+    frontier = space.frontier(progress=False)
     if acceptable is None and len(frontier.parties) in (2, 3):
         acceptable = space.acceptable(limit=MAX_POINTS)
     return frontier_figures(frontier, scenario, acceptable=acceptable, solutions=solutions)
 
 
 def frontier_figure(data: "BargainingSpace | Frontier | pd.DataFrame", scenario: Scenario | None = None, *,
-                    acceptable: pd.DataFrame | None = None,
+                    acceptable: "Acceptable | pd.DataFrame | None" = None,
                     solutions: Mapping[str, "Package | None"] | None = None) -> go.Figure:
     """The main frontier figure for the party count (the first of :func:`frontier_figures`)."""
     return frontier_figures(data, scenario, acceptable=acceptable, solutions=solutions)[0]
@@ -88,7 +92,7 @@ def concession_map(frontier: Frontier | pd.DataFrame, scenario: Scenario | None 
     if isinstance(frontier, Frontier):
         return _package.concession_map(frontier.to_frame(), scenario or frontier.scenario)
     if scenario is None:
-        raise TypeError("pass the scenario along with a frontier DataFrame (or pass space.pareto_frontier(), which has it)")
+        raise TypeError("pass the scenario along with a frontier DataFrame (or pass space.frontier(), which has it)")
     return _package.concession_map(frontier, scenario)
 
 

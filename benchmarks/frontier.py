@@ -16,7 +16,7 @@ with its process group at its time limit):
 * dp:    ``dp_frontier(scenario)`` after a warm-up; wall seconds (best of three when under a
          second), the largest state set after a stage, the largest carried-class product, and
          the process's peak resident memory (VmHWM; the imports alone are about 170 MB).
-* space: end to end, ``BargainingSpace(scenario).frontier()`` as a user calls it (model build +
+* space: end to end, ``BargainingSpace(scenario).frontier().to_frame()`` as a user calls it (model build +
          programme + re-check + the four solutions + the DataFrame), then the same steps timed
          one by one, to say where the time goes.
 * mip:   ``find_frontier(search, parties, method="mip", time_limit=L)`` (the search-region
@@ -123,9 +123,9 @@ def worker_space(scenario, args) -> dict:
     t0 = time.perf_counter()
     space = BargainingSpace(scenario)
     t1 = time.perf_counter()
-    result = find_frontier(space.search, scenario.party_ids)
+    result = find_frontier(space._search, scenario.party_ids)
     t2 = time.perf_counter()
-    marked, bests = solutions_on(space.search, result, space.criteria_parties)
+    marked, bests = solutions_on(space._search, result, space.criteria_parties)
     t3 = time.perf_counter()
     frame = marked.to_frame(bests)
     t4 = time.perf_counter()
@@ -134,8 +134,9 @@ def worker_space(scenario, args) -> dict:
     del space, result, marked, frame
     fresh = build(args.cases[0], args.seed)
     started = time.perf_counter()
-    frame = BargainingSpace(fresh).frontier(progress=False)
-    return {"seconds": time.perf_counter() - started, "method": frame.attrs["method"], **steps, "peak_mb": peak_rss_mb()}
+    found = BargainingSpace(fresh).frontier(progress=False)
+    found.to_frame()  # the table, as the command prints it
+    return {"seconds": time.perf_counter() - started, "method": found.method, **steps, "peak_mb": peak_rss_mb()}
 
 
 def worker_mip(scenario, args) -> dict:
@@ -146,9 +147,9 @@ def worker_mip(scenario, args) -> dict:
     started = time.perf_counter()
     space = BargainingSpace(scenario)
     built = time.perf_counter()
-    result = find_frontier(space.search, scenario.party_ids, method="mip", time_limit=args.limit)
+    result = find_frontier(space._search, scenario.party_ids, method="mip", time_limit=args.limit)
     done = time.perf_counter()
-    solver = space.search.solver
+    solver = space._search.solver
     save_vectors(args.vectors, [[int(package.exact_utilities[p]) for p in scenario.party_ids] for package in result.packages]
                  or np.zeros((0, len(scenario.party_ids))))
     return {"seconds": done - started, "build": built - started, "points": len(result), "complete": result.complete,

@@ -30,17 +30,17 @@ def per_world(scenario: Scenario, samples: int, scheduler: str) -> tuple[float, 
     """(seconds per world, seconds in all, share of this process's time inside HiGHS, this process's CPU seconds per world)."""
     space = BargainingSpace(scenario, progress=False)
     start, cpu = time.perf_counter(), time.process_time()
-    space.deal_probability(samples, 0, scheduler=scheduler)
+    space.deal_probability(samples=samples, seed=0, scheduler=scheduler)
     seconds = time.perf_counter() - start
-    return seconds / samples, seconds, space.search.solver.highs_seconds / seconds, (time.process_time() - cpu) / samples
+    return seconds / samples, seconds, space._search.solver.highs_seconds / seconds, (time.process_time() - cpu) / samples
 
 
 def robust_solve(scenario: Scenario, samples: int) -> tuple[float, float, object]:
     space = BargainingSpace(scenario, progress=False)
     start = time.perf_counter()
-    package = space.most_robust(samples, 0)
+    package = space.most_robust(samples=samples, seed=0)
     seconds = time.perf_counter() - start
-    return seconds, space.search.solver.highs_seconds / seconds, package
+    return seconds, space._search.solver.highs_seconds / seconds, package
 
 
 def command(path: str, samples: int) -> float:

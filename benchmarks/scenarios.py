@@ -92,3 +92,37 @@ def uncertain_random_scenario(issues: int, options: int, parties: int, seed: int
             party["reservation_range"] = [party["reservation"] - width, party["reservation"] + width]
     data["name"] = f"random {issues}x{options}x{parties} seed {seed}, {uncertain} uncertain red lines"
     return Scenario.from_dict(data)
+
+
+def holding_scenario(issues: int, options: int, parties: int, seed: int = 0, threats: int = 3, snapbacks: int | None = None) -> Scenario:
+    """:func:`random_scenario` for deals that hold (generator seed + 2000): each issue delivered by one or two random
+    parties (a third of them through ``controlled_by`` instead, any one or all of one or two parties), ``snapbacks``
+    issues (default a third) snapping back to the status quo against a random party that does not deliver them,
+    and ``threats`` credible threats (each by a random party against one or two others, costing its targets 2-6
+    points and the threatener 0).  Reservations are lowered to each party's utility of the all-status-quo package
+    where that is less, so that plans can be phased."""
+    rng = np.random.default_rng(seed + 2000)
+    data = random_scenario(issues, options, parties, seed).to_dict()
+    ids = [p["id"] for p in data["parties"]]
+    for party in data["parties"]:
+        at_status_quo = sum(data["utilities"][party["id"]][i["id"]].get("o0", 0) for i in data["issues"])
+        party["reservation"] = min(party["reservation"], at_status_quo)
+    snapped = set(rng.choice(issues, size=issues // 3 if snapbacks is None else snapbacks, replace=False).tolist())
+    for k, issue in enumerate(data["issues"]):
+        who = [str(x) for x in rng.choice(ids, size=int(rng.integers(1, 3)), replace=False)]
+        if k % 3 == 2:
+            issue["controlled_by"] = who if rng.random() < 0.5 else {"all": who}
+        else:
+            issue["delivered_by"] = who
+        if k in snapped:
+            others = [p for p in ids if p not in who]
+            if others:
+                issue["snapback"] = {"to": "o0", "against": [str(rng.choice(others))]}
+    data["threats"] = []
+    for k in range(threats):
+        by = str(rng.choice(ids))
+        against = [str(x) for x in rng.choice([p for p in ids if p != by], size=int(rng.integers(1, 3)), replace=False)]
+        data["threats"].append({"id": f"threat{k}", "by": by, "against": against, "trigger": "defection",
+                                "cost": {by: 0, **{p: int(rng.integers(2, 7)) for p in against}}})
+    data["name"] = f"holding {issues}x{options}x{parties} seed {seed}, {threats} threats"
+    return Scenario.from_dict(data)

@@ -63,7 +63,7 @@ def run(size: tuple[int, int, int], seed: int, criterion: str, log: ProgrammeLog
     started = time.perf_counter()
     space = BargainingSpace(scenario)
     built = time.perf_counter()
-    mip = best_package(space.search, criterion, space.criteria_parties)
+    mip = best_package(space._search, criterion, space.criteria_parties)
     mip_seconds = time.perf_counter() - built
     fresh = BargainingSpace(random_scenario(*size, seed=seed))  # its own model and solver: no state carried over
     log.calls.clear()

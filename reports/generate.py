@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from bargaining import BargainingSpace, Scenario
-    from bargaining.report import report
+    from bargaining import write_report
 
     files = args.files or sorted((ROOT / "data").glob("*.yaml"))
     if not files:
@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         target = args.out / f"{file.stem}.html"
         try:
             scenario = Scenario.from_file(file)
-            path = report(BargainingSpace(scenario, progress=False), target, frontier_time_limit=args.time_limit)
+            path = write_report(BargainingSpace(scenario, progress=False), target, time_limit=args.time_limit)
         except Exception as error:  # keep going: one bad scenario must not stop the others
             failed.append(str(file))
             print(f"FAILED  {_shown(file)}: {type(error).__name__}: {error}", file=sys.stderr)

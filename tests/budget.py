@@ -1,6 +1,15 @@
-"""How many examples a property test with its own count runs under the loaded hypothesis profile."""
+"""How many examples a property test with its own count runs under the loaded hypothesis profile, and the
+one time bound tests may assert: a hang guard.
+
+Speed is measured in benchmarks/, never asserted here: a test that times something asserts only that it
+ended within :data:`HANG_GUARD` seconds more than it is allowed (a loaded machine takes many times longer
+than a quiet one, and a hang takes forever), and says so in its message.
+"""
 
 from hypothesis import settings
+
+#: Seconds beyond what a step is allowed (its time limit, or nothing) after which it is taken to hang.
+HANG_GUARD = 60.0
 
 
 def examples(n: int) -> int:

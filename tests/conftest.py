@@ -6,6 +6,8 @@ from hypothesis import HealthCheck, Phase, settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from browser_summary import pytest_terminal_summary  # noqa: E402,F401  (a loud line when the browser tests were skipped)
+
 # The default run is reproducible (the same examples on every machine, so CI does not flake);
 # the slow stage explores fresh examples with the thorough profile.
 settings.register_profile("default", max_examples=60, deadline=None, derandomize=True, print_blob=True, suppress_health_check=[HealthCheck.too_slow])

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import product as cartesian
+from typing import Mapping
 
 import numpy as np
 
@@ -51,6 +52,22 @@ class Enumeration:
 
     def index_row(self, k: int) -> tuple[str, ...]:
         return tuple(self.options[n][self.index[k, n]] for n in range(len(self.issues)))
+
+    def row(self, choices: Mapping[str, object]) -> int:
+        """The package's row (the grid is every combination in lexicographic order of option positions)."""
+        k = 0
+        for n, issue in enumerate(self.issues):
+            k = k * len(self.options[n]) + self.options[n].index(str(choices[issue]))
+        return k
+
+    def vector(self, choices: Mapping[str, object], parties: list[str] | None = None) -> tuple[Fraction, ...]:
+        """The package's exact utilities (of ``parties``, default all), by this enumeration, not the scenario's evaluator."""
+        utilities = self.utilities(self.row(choices))
+        return tuple(utilities[p] for p in (parties or self.parties))
+
+    def accepts(self, choices: Mapping[str, object]) -> bool:
+        """Whether the package is acceptable, by this enumeration."""
+        return bool(self.acceptable[self.row(choices)])
 
     def frontier(self, parties: list[str] | None = None) -> set[tuple[Fraction, ...]]:
         """Non-dominated utility vectors (over ``parties``) among acceptable packages."""
@@ -214,10 +231,41 @@ def enumerate_packages(scenario: Scenario, coalition: frozenset[str] | None = No
 # --------------------------------------------------------------------------- sampled worlds
 
 
+def draw_worlds(scenario: Scenario, samples: int, seed: int) -> list[dict[str, object]]:
+    """The sampled worlds drawn from the documented rules (README, "Uncertainty fields"), not by the package's sampler:
+    ``numpy.random.SeedSequence(seed).spawn(3)`` gives three PCG64 streams; the first draws ``random((samples, L))``
+    for the L red lines with ``real`` in file order (real when the draw is below ``real``), the second
+    ``random((samples, R))`` for the R parties with a ``reservation_range`` (low + u (high - low)), the third
+    ``random((samples, P, S))`` for the P parties with a ``points_spread`` s and the S slots: every option of every
+    discrete issue, ``per_unit`` of an amount, issue by issue in file order (factor 1 - s + 2 s u).  One dict per
+    world, keyed as ``space.worlds()``'s columns: red line id, party id, ``factor:<party>:<issue>:<option>``."""
+    raw = scenario.to_dict()
+    streams = [np.random.Generator(np.random.PCG64(s)) for s in np.random.SeedSequence(seed).spawn(3)]
+    lines = [r for r in raw.get("red_lines", []) if "real" in r]
+    ranged = [p for p in raw["parties"] if "reservation_range" in p]
+    spread = [p for p in raw["parties"] if "points_spread" in p]
+    slots = [(i["id"], o) for i in raw["issues"] for o in ([o["id"] for o in i["options"]] if "options" in i else ["per_unit"])]
+    line_draws = streams[0].random((samples, len(lines)))
+    reservation_draws = streams[1].random((samples, len(ranged)))
+    factor_draws = streams[2].random((samples, len(spread), len(slots)))
+    worlds = []
+    for w in range(samples):
+        world: dict[str, object] = {r["id"]: bool(line_draws[w, k] < r["real"]) for k, r in enumerate(lines)}
+        for k, p in enumerate(ranged):
+            low, high = p["reservation_range"]
+            world[p["id"]] = low + reservation_draws[w, k] * (high - low)
+        for k, p in enumerate(spread):
+            s = p["points_spread"]
+            for n, (issue, option) in enumerate(slots):
+                world[f"factor:{p['id']}:{issue}:{option}"] = 1 - s + 2 * s * factor_draws[w, k, n]
+        worlds.append(world)
+    return worlds
+
+
 @dataclass
 class WorldEnumeration:
-    """Every package in every sampled world, exactly: read from the raw scenario dict and the
-    ``space.worlds()`` table, with none of the package's evaluators."""
+    """Every package in every sampled world, exactly: read from the raw scenario dict and the worlds drawn by
+    :func:`draw_worlds` from the documented rules, with none of the package's evaluators or its sampler."""
 
     packages: list[dict[str, str]]
     parties: list[str]
@@ -226,6 +274,7 @@ class WorldEnumeration:
     accepted: np.ndarray  # packages x worlds
     accepts: np.ndarray  # packages x worlds x parties
     stated_gains: list[dict[str, Fraction]]  # package -> party -> gain in the stated world
+    worlds: list[dict[str, object]]  # the draws, one dict per world
 
     def deals(self) -> np.ndarray:
         return self.accepted.any(axis=0)
@@ -255,7 +304,7 @@ class WorldEnumeration:
         return best, [self.packages[k] for k in tied if value[k] == top]
 
 
-def enumerate_worlds(scenario: Scenario, worlds) -> WorldEnumeration:  # worlds: the DataFrame of space.worlds()
+def enumerate_worlds(scenario: Scenario, samples: int, seed: int) -> WorldEnumeration:
     raw = scenario.to_dict()
     issues = raw["issues"]
     assert all("options" in i for i in issues), "discrete scenarios only"
@@ -283,9 +332,9 @@ def enumerate_worlds(scenario: Scenario, worlds) -> WorldEnumeration:  # worlds:
             return "hard"
         return "soft" if "price" in r else "hard"
 
-    rows = [row for _, row in worlds.iterrows()]
+    rows = draw_worlds(scenario, samples, seed)
     stated_row = {r["id"]: True for r in lines if "real" in r}
-    reservations = [{p["id"]: Fraction(float(row[p["id"]])) if p["id"] in row.index else _frac(p["reservation"])
+    reservations = [{p["id"]: Fraction(float(row[p["id"]])) if p["id"] in row else _frac(p["reservation"])  # type: ignore[arg-type]
                      for p in raw["parties"]} for row in rows]
     utilities, accepted, accepts, stated_gains = [], [], [], []
     for x in packages:
@@ -294,7 +343,7 @@ def enumerate_worlds(scenario: Scenario, worlds) -> WorldEnumeration:  # worlds:
             for issue in issues:
                 value = _frac(points.get(party, {}).get(issue["id"], {}).get(x[issue["id"]], 0.0))
                 column = f"factor:{party}:{issue['id']}:{x[issue['id']]}"
-                if value and row is not None and column in row.index:
+                if value and row is not None and column in row:
                     value *= Fraction(float(row[column]))
                 total += value
             for i in raw.get("interactions", []):
@@ -328,4 +377,4 @@ def enumerate_worlds(scenario: Scenario, worlds) -> WorldEnumeration:  # worlds:
         accepted.append(ok_row)
         accepts.append(accepts_row)
     return WorldEnumeration(packages, parties, utilities, reservations, np.array(accepted, dtype=bool).reshape(len(packages), len(rows)),
-                            np.array(accepts, dtype=bool).reshape(len(packages), len(rows), len(parties)), stated_gains)
+                            np.array(accepts, dtype=bool).reshape(len(packages), len(rows), len(parties)), stated_gains, rows)

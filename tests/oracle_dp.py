@@ -38,6 +38,21 @@ class Brute:
     def utility(self, k: int, p: int) -> Fraction:
         return Fraction(int(self.scaled[k, p]), self.denominators[p])
 
+    def row(self, choices: Mapping[str, object]) -> int:
+        """The package's row (lexicographic order of option positions)."""
+        k = 0
+        for n, issue in enumerate(self.issues):
+            k = k * len(self.options[n]) + self.options[n].index(str(choices[issue]))
+        return k
+
+    def vector(self, choices: Mapping[str, object], parties: list[str] | None = None) -> tuple[Fraction, ...]:
+        """The package's exact utilities by this enumeration (not the scenario's evaluator)."""
+        k = self.row(choices)
+        return tuple(self.utility(k, self.parties.index(p)) for p in (parties or self.parties))
+
+    def accepts(self, choices: Mapping[str, object]) -> bool:
+        return bool(self.acceptable[self.row(choices)])
+
     def frontier(self, parties: list[str] | None = None) -> set[tuple[Fraction, ...]]:
         cols = [self.parties.index(p) for p in (parties or self.parties)]
         rows = np.flatnonzero(self.acceptable)

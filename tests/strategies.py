@@ -220,11 +220,11 @@ def uncertain_scenarios(draw: st.DrawFn, max_parties: int = 4, max_issues: int =
         elif roll == 2 and "price" not in line:
             line["price"] = draw(st.sampled_from([0.5, 1.0, 2.5]))
     for party in data["parties"]:
-        if draw(st.booleans()):
-            below, above = draw(st.sampled_from([0.0, 0.5, 2.0])), draw(st.sampled_from([0.0, 1.0, 3.0]))
+        if draw(st.booleans()):  # a range of positive width, with the stated reservation inside or at one end
+            below, above = draw(st.sampled_from([(0.0, 1.0), (0.0, 3.0), (0.5, 0.0), (2.0, 0.0), (0.5, 1.0), (2.0, 3.0)]))
             party["reservation_range"] = [party["reservation"] - below, party["reservation"] + above]
-        if draw(st.integers(0, 2)) == 0:
-            party["points_spread"] = draw(st.sampled_from([0.0, 0.1, 0.5]))
+        if draw(st.integers(0, 2)) == 0:  # a spread that moves the points (0 would mean none)
+            party["points_spread"] = draw(st.sampled_from([0.1, 0.25, 0.5]))
     return Scenario.from_dict(data)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bargaining import BargainingSpace
-from bargaining.report import report
+from bargaining import write_report as report
 from test_report import INJECTED, small_scenario
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     cases = {"two": dict(parties=2), "three": dict(parties=3), "four": dict(parties=4),
              "infeasible": dict(parties=3, infeasible=True)}
     return {name: report(BargainingSpace(small_scenario(injected=True, **case), progress=False), folder / f"{name}.html",
-                         frontier_time_limit=20)
+                         time_limit=20)
             for name, case in cases.items()}
 
 
@@ -88,7 +88,8 @@ def open_report(browser, path: Path, plots: int):
     return page, errors, requests
 
 
-@pytest.mark.parametrize("name, plots", [("two", 4), ("three", 5), ("four", 4)])
+# (counts include the "Will it hold?" margin figures: two 2, three 1, four 1)
+@pytest.mark.parametrize("name, plots", [("two", 6), ("three", 6), ("four", 5)])
 def test_report_renders_without_errors_and_stays_inert(browser, reports, tmp_path: Path, name: str, plots: int) -> None:
     page, errors, requests = open_report(browser, reports[name], plots)
     try:
@@ -136,15 +137,18 @@ SEED = Path(__file__).resolve().parents[1] / "data" / "europe_russia_ukraine.yam
 
 
 def check_seed_report(browser, path: Path, tmp_path: Path) -> None:
-    """The bundled case (no package acceptable): at least three figures -- the conflict and what each
-    concession would open -- render with no console error, and hovering a concession's point names it."""
-    page, errors, requests = open_report(browser, path, 3)
+    """The bundled case (no package acceptable): at least four figures -- what the findings hinge on (the
+    tornado, first), the conflict and what each concession would open -- render with no console error, and
+    hovering a concession's point names it."""
+    page, errors, requests = open_report(browser, path, 4)
     try:
         assert errors == [] and requests == []
-        assert page.locator(".js-plotly-plot").count() >= 3
+        assert page.locator(".js-plotly-plot").count() >= 4
         text = page.locator("main").inner_text()
         assert "If Russia drops: Russian administration follows the withdrawal" in text
-        assert "The conflict: what each requirement rules out" in page.locator(".js-plotly-plot").first.inner_text()
+        figures = page.locator(".js-plotly-plot")
+        assert "What the chance of a deal hinges on" in figures.first.inner_text()
+        assert "The conflict: what each requirement rules out" in figures.nth(1).inner_text()
         hover = page.evaluate("""() => {
             const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g.data.some(t => t.type === 'scatter3d'));
             const trace = gd.data.find(t => t.type === 'scatter3d' && (t.name || '').startsWith('If '));
@@ -162,7 +166,7 @@ def test_seed_report_renders_its_figures(browser, tmp_path: Path) -> None:
     from bargaining import Scenario
 
     path = report(BargainingSpace(Scenario.from_yaml(SEED), progress=False), tmp_path / "seed.html",
-                  frontier_time_limit=10, uncertainty_samples=100)
+                  time_limit=10, samples=100)
     check_seed_report(browser, path, tmp_path)
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from bargaining import Scenario
 from bargaining.cli import main
+from budget import HANG_GUARD
 
 
 @pytest.fixture
@@ -192,7 +193,7 @@ def test_the_default_limit_stops_a_long_frontier(tmp_path, capsys, monkeypatch):
     args = _parser().parse_args(["frontier", str(file), "--csv", str(tmp_path / "f.csv")])
     started = time.perf_counter()
     assert args.time_limit == 3.0 and args.run(args) == 0
-    assert time.perf_counter() - started < 30
+    assert time.perf_counter() - started < 3.0 + HANG_GUARD, "hang guard"
     err = capsys.readouterr().err
     assert "INCOMPLETE: stopped at the time limit 3 s" in err
     assert "# complete: false" in (tmp_path / "f.csv").read_text()

@@ -81,10 +81,11 @@ def test_solve_json_prints_the_oracle_s_package(objective, capsys):
     assert main(["solve", str(OPEN), "--objective", objective, "--json"]) == 0
     out, _ = no_traceback(capsys)
     data = json.loads(out)
-    expected = enumerate_packages(scenario).best(objective, scenario.party_ids)
+    truth = enumerate_packages(scenario)
+    expected = truth.best(objective, scenario.party_ids)
     assert data["acceptable"] is True and data["criterion"] == objective and data["optimal"] is True
-    assert tuple(scenario.utility(p, data["choices"]) for p in scenario.party_ids) in expected
-    assert data["utilities"] == {p: float(scenario.utility(p, data["choices"])) for p in scenario.party_ids}
+    assert truth.accepts(data["choices"]) and truth.vector(data["choices"]) in expected
+    assert data["utilities"] == dict(zip(scenario.party_ids, map(float, truth.vector(data["choices"]))))
     assert data["gains"] == {p: data["utilities"][p] - scenario.party[p].reservation for p in scenario.party_ids}
     assert data["signers"] == scenario.party_ids
 
@@ -110,8 +111,9 @@ def test_frontier_exits_1_on_a_closed_space_and_0_with_the_oracle_s_points(tmp_p
     scenario = Scenario.from_yaml(OPEN)
     frame = pd.read_csv(out, comment="#", dtype=str, keep_default_na=False)
     issues = [i.id for i in scenario.issues]
-    found = {tuple(scenario.utility(p, {i: row[i] for i in issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
-    assert len(found) == len(frame) and found == enumerate_packages(scenario).frontier()
+    truth = enumerate_packages(scenario)
+    found = {truth.vector({i: row[i] for i in issues}) for _, row in frame.iterrows()}
+    assert len(found) == len(frame) and found == truth.frontier()
 
 
 def test_coalitions_and_phased_exit_1_when_nothing_opens(tmp_path, capsys):

@@ -123,7 +123,7 @@ def test_the_grid_frontier_follows_the_true_curve():
     @given(divisions(closed_share=False))
     def check(division):
         scenario = Scenario.from_dict(division.to_dict())
-        frame = BargainingSpace(scenario).frontier(solutions=False, workers=1)
+        frame = BargainingSpace(scenario).frontier(solutions=False, workers=1).to_frame()
         assert frame.attrs["exact"] is False and frame.attrs["complete"] is True
         if not division.is_open():
             assert len(frame) == 0

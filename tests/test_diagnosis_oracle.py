@@ -59,7 +59,7 @@ def test_reservation_reductions_match_brute_force():
     @given(st.sampled_from(["closed", "open", None]).flatmap(
         lambda shape: scenarios(max_parties=4, optional_parties=True, controlled=True, shape=shape)))
     def check(scenario):
-        found = reservation_reductions(BargainingSpace(scenario).search)
+        found = reservation_reductions(BargainingSpace(scenario)._search)
         expected = expected_cuts(scenario)
         assert found == expected  # the same parties (every veto party), the same cuts
         seen["examples"] += 1
@@ -77,7 +77,7 @@ def test_relaxations_of_every_size_match_brute_force():
     @settings(max_examples=examples(40))
     @given(scenarios(max_parties=3, max_issues=3, optional_parties=True, controlled=True, shape="closed"))
     def check(scenario):
-        search = BargainingSpace(scenario).search
+        search = BargainingSpace(scenario)._search
         found = {frozenset(r.waiver for r in group) for group in minimal_relaxations(search, max_size=3)}
         assert found == minimal_opening_sets(scenario, 3)
         groups = minimal_relaxations(search, max_size=3)
@@ -99,7 +99,7 @@ def test_minimal_conflict_is_a_non_empty_irreducible_set():
     @settings(max_examples=examples(40))
     @given(scenarios(max_parties=4, optional_parties=True, controlled=True, shape="closed"))
     def check(scenario):
-        conflict = {r.waiver for r in minimal_conflict(BargainingSpace(scenario).search)}
+        conflict = {r.waiver for r in minimal_conflict(BargainingSpace(scenario)._search)}
         assert conflict, "a closed space has a conflict"
         everything = set(requirement_ids(scenario))
         assert not opens(scenario, everything - conflict)
@@ -131,7 +131,7 @@ def three_forbids() -> Scenario:
 
 def test_a_relaxation_of_size_three_by_hand():
     scenario = three_forbids()
-    search = BargainingSpace(scenario).search
+    search = BargainingSpace(scenario)._search
     found = [sorted(r.waiver for r in g) for g in minimal_relaxations(search, max_size=3)]
     assert found == [[("red_line", 0)], [("red_line", 1), ("red_line", 2), ("red_line", 3)]]
     assert minimal_opening_sets(scenario, 3) == {frozenset(g) for g in map(tuple, found)}
@@ -151,12 +151,12 @@ def two_reservations() -> Scenario:
 
 def test_reservation_cuts_by_hand():
     scenario = two_reservations()
-    search = BargainingSpace(scenario).search
+    search = BargainingSpace(scenario)._search
     assert reservation_reductions(search) == {"a": Fraction(2), "b": Fraction(2)}
     assert expected_cuts(scenario) == {"a": Fraction(2), "b": Fraction(2)}
     found = {frozenset(r.waiver for r in g) for g in minimal_relaxations(search, max_size=3)}
     assert found == {frozenset({("reservation", "a")}), frozenset({("reservation", "b")})}
-    frame = BargainingSpace(scenario).relaxations()
+    frame = BargainingSpace(scenario).relaxations().to_frame()
     cuts = frame[frame["kind"] == "lower reservation"]
     assert sorted(zip(cuts["parties"], cuts["reservation_cut"])) == [("a", 2.0), ("b", 2.0)]
 
@@ -172,7 +172,7 @@ def test_reservation_cut_with_a_party_that_cannot_be_helped():
     base["utilities"]["c"] = {"x": {"x10": 1}}
     base["red_lines"] = [{"party": "b", "forbid": {"x": "x10"}}]
     scenario = Scenario.from_dict(base)
-    search = BargainingSpace(scenario).search
+    search = BargainingSpace(scenario)._search
     assert reservation_reductions(search) == {"a": None, "b": None, "c": None} == expected_cuts(scenario)
     found = {frozenset(r.waiver for r in g) for g in minimal_relaxations(search, max_size=3)}
     assert found == minimal_opening_sets(scenario, 3)

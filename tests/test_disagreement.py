@@ -27,12 +27,12 @@ from scenarios import random_scenario  # noqa: E402
 def test_an_exact_check_that_refuses_everything_stops_the_search_after_a_handful_of_solves(monkeypatch):
     scenario = random_scenario(12, 3, 3, seed=1)  # 531,441 packages
     space = BargainingSpace(scenario)
-    assert space.search.feasible() is not None  # the check as written: an acceptable package
-    calls = space.search.solver.calls
+    assert space._search.feasible() is not None  # the check as written: an acceptable package
+    calls = space._search.solver.calls
     monkeypatch.setattr(Scenario, "signers", lambda self, *args, **kwargs: None)  # the planted bug
     with pytest.raises(AnswersDisagree) as error:
-        space.search.feasible()
-    assert space.search.solver.calls - calls == MAX_REJECTED
+        space._search.feasible()
+    assert space._search.solver.calls - calls == MAX_REJECTED
     text = str(error.value)
     assert "the solver" in text and "the exact check" in text and "bug" in text
     assert all(f"{issue.id}: " in text for issue in scenario.issues)  # the package both answers are about
@@ -53,12 +53,12 @@ def test_at_least_k_read_as_more_than_k_stops_with_both_answers(monkeypatch):
     """The issue's planted bug: ``at_least k`` read as "more than k" in the exact check."""
     scenario = controlled_case()
     space = BargainingSpace(scenario)
-    assert best_package(space.search, "maxmin", ["p0", "p1"]).choices["x"] == "move"  # as written
+    assert best_package(space._search, "maxmin", ["p0", "p1"]).choices["x"] == "move"  # as written
     monkeypatch.setattr(Control, "allows", lambda self, taking_part: len(set(self.members) & set(taking_part)) > self.need)
-    calls = space.search.solver.calls
+    calls = space._search.solver.calls
     with pytest.raises(AnswersDisagree) as error:
-        best_package(space.search, "maxmin", ["p0", "p1"])
-    assert space.search.solver.calls - calls <= MAX_REJECTED
+        best_package(space._search, "maxmin", ["p0", "p1"])
+    assert space._search.solver.calls - calls <= MAX_REJECTED
     text = str(error.value)
     assert "x: move" in text and "controlling parties" in text  # the solver's package, and why the check refuses it
 

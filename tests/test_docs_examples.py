@@ -65,7 +65,7 @@ def test_rules():
         package = {"sanctions": sanctions, "fund": Fraction(fund)}
         holding = [str(rule.index + 1) for rule in scenario.rules.lines if rule.holds(package)]
         rows.append([written[0], ", ".join(holding), "yes" if scenario.is_acceptable(package) else "no",
-                     number(scenario.utility("ukraine", package))])
+                     number(scenario.exact_utility("ukraine", package))])
     assert table("rules.md", "rules-packages") == rows
 
 
@@ -79,7 +79,7 @@ def test_solutions():
     space = BargainingSpace(example("contract.yaml"))
     parties = space.criteria_parties
     rows = []
-    acceptable = [space.evaluate(dict(row)) for row in space.acceptable()[["price", "term"]].to_dict("records")]
+    acceptable = [space.evaluate(dict(row)) for row in space.acceptable().to_frame()[["price", "term"]].to_dict("records")]
     ideal = {p: max(x.exact_gains[p] for x in acceptable) for p in parties}
     for criterion in ("maxmin", "utilitarian", "nash", "kalai"):
         package = space.best(criterion)
@@ -92,7 +92,7 @@ def test_frontier():
     from bargaining.algorithms.frontier_mip import pareto_frontier
 
     space = BargainingSpace(example("contract.yaml"))
-    found = pareto_frontier(space.search, ["seller", "buyer"], workers=1)
+    found = pareto_frontier(space._search, ["seller", "buyer"], workers=1)
     rows = [[short(x), number(x.exact_utilities["seller"]), number(x.exact_utilities["buyer"])]
             for x in sorted(found.packages, key=lambda x: -x.exact_utilities["seller"])]
     assert table("frontier.md", "frontier") == rows + [["solver calls", str(found.solver_calls), ""]]
@@ -138,16 +138,16 @@ def test_programme():
 def test_robust():
     scenario = example("contract_uncertain.yaml")
     space = BargainingSpace(scenario)
-    worlds = space.worlds(6, seed=0)
+    worlds = space.worlds(samples=6, seed=0).to_frame()
     rows = [[str(w), "yes" if row["no_high_price"] else "no", f"{row['seller']:.2f}", str(int(np.ceil(row["seller"])))]
             for w, row in worlds.iterrows()]
     assert table("robust.md", "robust-worlds") == rows
     written = table("robust.md", "robust")
     packages = [dict(zip(("price", "term"), (x.strip() for x in row[0].split(",")))) for row in written[:-1]]
-    shares = space.robustness(packages, samples=6, seed=0)
+    shares = space.robustness(packages, samples=6, seed=0).to_frame()
     computed = [[row[0], number(Fraction(share).limit_denominator(6) * 6)] for row, share in zip(written[:-1], shares["share"])]
     assert [row[:2] for row in written[:-1]] == computed
-    robust = space.most_robust(6, seed=0)
+    robust = space.most_robust(samples=6, seed=0)
     assert written[-1][:2] == ["most robust", short(robust)] and robust.wins == 6
 
 

@@ -70,9 +70,9 @@ def test_on_the_bounds_exactly(scenario):
 
 def test_utility_of_amounts_and_a_missing_per_unit(scenario):
     choices = {"sanctions": "lift", "fund": Fraction(120)}
-    assert scenario.utility("a", choices) == 5 + Fraction(1, 4) * 120
-    assert scenario.utility("b", choices) == 0  # no points for lift, no per_unit for the fund
-    assert scenario.utility("b", {"sanctions": "phased", "fund": Fraction(300)}) == 1
+    assert scenario.exact_utility("a", choices) == 5 + Fraction(1, 4) * 120
+    assert scenario.exact_utility("b", choices) == 0  # no points for lift, no per_unit for the fund
+    assert scenario.exact_utility("b", {"sanctions": "phased", "fund": Fraction(300)}) == 1
     assert scenario.signers(choices) == ["a", "b"]
     assert scenario.signers({"sanctions": "lift", "fund": Fraction(99)}) is None  # a requires fund >= 100
     assert scenario.signers({"sanctions": "phased", "fund": Fraction(30)}) is None  # b forbids 10..50; a too

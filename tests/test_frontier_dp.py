@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sys
 import time
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, note, settings
+from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
 from bargaining.algorithms.programme import LimitReached, NotApplicable
@@ -36,12 +35,11 @@ def check_frontier(scenario, request, result, truth):
     assert result.parties == tuple(parties)
     assert result.vectors() == truth.frontier(parties)
     assert len(result) == len(result.vectors()), "one package per vector"
-    waived, coalition = request["waived"], request["coalition"]
     for choices, utilities in zip(result.choices, result.utilities):
-        assert scenario.signers(choices, waived, coalition) is not None
+        assert truth.accepts(choices)  # the enumeration's acceptance (waivers, coalition and fixed issues included)
         for issue_id, option_id in (request["fixed"] or {}).items():
             assert choices[issue_id] == option_id
-        assert utilities == {p: scenario.utility(p, choices) for p in scenario.party_ids}
+        assert tuple(utilities[p] for p in scenario.party_ids) == truth.vector(choices, scenario.party_ids)
 
 
 def call(function, scenario, request, **extra):
@@ -79,7 +77,7 @@ def test_the_oracle_is_scenario_signers(scenario, data):
     truth = brute_force(scenario, request["waived"], request["coalition"])
     for k, choices in enumerate({i: truth.options[n][truth.index[row, n]] for n, i in enumerate(truth.issues)} for row in range(len(truth.index))):
         assert truth.acceptable[k] == (scenario.signers(choices, request["waived"], request["coalition"]) is not None)
-        assert [truth.utility(k, j) for j in range(len(truth.parties))] == [scenario.utility(p, choices) for p in truth.parties]
+        assert [truth.utility(k, j) for j in range(len(truth.parties))] == [scenario.exact_utility(p, choices) for p in truth.parties]
 
 
 @settings(max_examples=30)
@@ -87,15 +85,14 @@ def test_the_oracle_is_scenario_signers(scenario, data):
 def test_soft_red_lines_through_the_factor_hook(scenario, data):
     """A red line made soft (``_soft``: breaking it costs its party the price): a factor with a
     negative delta when violated -- a violated require is 'not all of its parts hold'."""
-    if not scenario.red_lines:
-        return
+    assume(scenario.red_lines)
     lines = data.draw(st.lists(st.sampled_from(range(len(scenario.red_lines))), min_size=1, unique=True))
     soft = {k: data.draw(st.sampled_from([0.5, 3.0, 1e6, 0.23784615384615385])) for k in lines}
     truth = brute_force(scenario, soft=soft)
-    result = dp_frontier(scenario, _soft=soft)
+    result = dp_frontier(scenario, soft=soft)
     assert result.vectors() == truth.frontier()
-    assert dp_count(scenario, _soft=soft) == int(truth.acceptable.sum())
-    assert dp_acceptable(scenario, _soft=soft) == truth.acceptable_packages()
+    assert dp_count(scenario, soft=soft) == int(truth.acceptable.sum())
+    assert dp_acceptable(scenario, soft=soft) == truth.acceptable_packages()
 
 
 @settings(max_examples=40)
@@ -271,10 +268,10 @@ def test_the_mip_frontier_agrees(seed):
     from bargaining import BargainingSpace
 
     for scenario in (random_scenario(6, 3, 3, seed=seed), coupled_scenario(6, 3, 3, seed=seed, interactions=4, forbids=2, if_thens=1)):
-        frame = BargainingSpace(scenario).frontier(solutions=False, workers=1)
-        mip = {tuple(Fraction(scenario.utility(p, {i.id: row[i.id] for i in scenario.issues})) for p in scenario.party_ids)
-               for _, row in frame.iterrows()}
-        assert dp_frontier(scenario).vectors() == mip
+        frame = BargainingSpace(scenario).frontier(solutions=False, workers=1).to_frame()
+        truth = brute_force(scenario)
+        mip = {truth.vector({i.id: row[i.id] for i in scenario.issues}) for _, row in frame.iterrows()}
+        assert dp_frontier(scenario).vectors() == mip == truth.frontier()
 
 
 # ----------------------------------------------------------------------------- thorough (slow)
@@ -298,9 +295,10 @@ def test_thorough_mip_agreement(seed):
     from bargaining import BargainingSpace
 
     scenario = coupled_scenario(8, 3, 4, seed=seed, interactions=8, forbids=3, if_thens=2)
-    frame = BargainingSpace(scenario).frontier(solutions=False, workers=1)
-    mip = {tuple(scenario.utility(p, {i.id: row[i.id] for i in scenario.issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
-    truth = brute_force(scenario).frontier()
+    frame = BargainingSpace(scenario).frontier(solutions=False, workers=1).to_frame()
+    brute = brute_force(scenario)
+    mip = {brute.vector({i.id: row[i.id] for i in scenario.issues}) for _, row in frame.iterrows()}
+    truth = brute.frontier()
     assert dp_frontier(scenario).vectors() == truth
     assert mip == truth
 
@@ -348,10 +346,8 @@ def test_the_size_estimate_gives_up_early_and_changes_no_answer():
     """``estimate``: a frontier whose state sets grow past max_states is given up after a few stages
     (best() tries the programme on a small budget); one that fits is found as without it."""
     big = random_scenario(60, 5, 6, seed=1)
-    started = time.perf_counter()
-    with pytest.raises(LimitReached, match="projects"):
+    with pytest.raises(LimitReached, match="projects"):  # the estimate gave up ("projects"), not the cap ("would hold")
         dp_frontier(big, max_states=250_000, estimate=True)
-    assert time.perf_counter() - started < 5.0  # about 0.03 s here; the cap alone took 2-3 s
     for scenario in (random_scenario(20, 4, 3, seed=3), random_scenario(12, 3, 4, seed=1),
                      coupled_scenario(10, 4, 3, seed=1, interactions=10, forbids=4, if_thens=2)):
         assert dp_frontier(scenario, max_states=250_000, estimate=True).vectors() == dp_frontier(scenario).vectors()

@@ -13,7 +13,7 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from bargaining import BargainingSpace
-from bargaining.algorithms.dp import dp_frontier
+from bargaining.algorithms.programme import frontier as dp_frontier
 from bargaining.algorithms.frontier import find_frontier
 from bargaining.engine import solver as solver_module
 from bargaining.engine.solver import Outcome
@@ -25,16 +25,18 @@ from scenarios import coupled_scenario, random_scenario  # noqa: E402
 
 
 def mip_vectors(scenario, parties=None, **kwargs):
-    """The MIP frontier's vectors, each recomputed from its package with Scenario.utility after Scenario.signers accepts it."""
+    """The MIP frontier's vectors, each looked up by its package in the enumeration (acceptable there), not recomputed
+    by the scenario's own evaluator."""
     parties = list(parties or scenario.party_ids)
+    truth = enumerate_packages(scenario)
     space = BargainingSpace(scenario)
-    result = find_frontier(space.search, parties, method="mip", workers=1, **kwargs)
+    result = find_frontier(space._search, parties, method="mip", workers=1, **kwargs)
     found = []
     for package in result.packages:
-        assert scenario.signers(package.exact_choices) is not None
-        found.append(tuple(Fraction(scenario.utility(p, package.exact_choices)) for p in parties))
+        assert truth.accepts(package.exact_choices)
+        found.append(truth.vector(package.exact_choices, parties))
     assert len(found) == len(set(found)), "one package per vector"
-    return result, set(found), space.search.solver
+    return result, set(found), space._search.solver
 
 
 def assert_all_agree(scenario, parties=None):
@@ -54,16 +56,17 @@ def test_the_issue_case_gets_every_point():
     presolve turned one box problem (f2 >= 108) into a model whose solutions all violate the real one
     ("untransformed violations") and then called the box infeasible; HiGHS 1.13 solves it."""
     scenario = coupled_scenario(8, 3, 4, seed=7, interactions=8, forbids=3, if_thens=2)
-    frame = BargainingSpace(scenario).frontier(method="mip", workers=1, solutions=False)
+    frame = BargainingSpace(scenario).frontier(method="mip", workers=1, solutions=False).to_frame()
     assert frame.attrs["complete"] and frame.attrs["method"] == "mip"
     issues = [i.id for i in scenario.issues]
-    found = {tuple(scenario.utility(p, {i: row[i] for i in issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
-    truth = enumerate_packages(scenario).frontier()
+    brute = enumerate_packages(scenario)
+    found = {brute.vector({i: row[i] for i in issues}) for _, row in frame.iterrows()}
+    truth = brute.frontier()
     assert len(truth) == 81 and dp_frontier(scenario).vectors() == truth
     assert found == truth
     missing = dict(zip(issues, "o0 o1 o1 o0 o0 o0 o2 o1".split()))
-    assert scenario.signers(missing) is not None
-    assert tuple(scenario.utility(p, missing) for p in scenario.party_ids) == (92, 110, 109, 69)
+    assert brute.accepts(missing)
+    assert brute.vector(missing) == (92, 110, 109, 69)
     assert (92, 110, 109, 69) in found
 
 
@@ -132,7 +135,7 @@ def test_a_warning_of_untransformed_violations_is_checked_without_presolve(monke
     """HiGHS's log saying a presolved solution violates the model makes an 'optimal' answer suspect too."""
     scenario = random_scenario(6, 3, 3, seed=2)
     space = BargainingSpace(scenario)
-    solver = space.search.solver
+    solver = space._search.solver
     original = solver_module.Solver._solve_once
 
     def warned(self, time_limit=None, granularity=None):
@@ -143,13 +146,13 @@ def test_a_warning_of_untransformed_violations_is_checked_without_presolve(monke
         return outcome
 
     monkeypatch.setattr(solver_module.Solver, "_solve_once", warned)
-    outcome, package = space.search.maximize(space.search.utility("p0"))
+    outcome, package = space._search.maximize(space._search.utility("p0"))
     assert package is not None and outcome.objective == max(row[0] for row in enumerate_packages(scenario).frontier(["p0"]))
     assert solver.rechecks == 1 and solver.presolve_faults == 1
 
 
 def test_the_warning_is_read_from_highs_log():
-    solver = BargainingSpace(random_scenario(3, 2, 2, seed=1)).search.solver
+    solver = BargainingSpace(random_scenario(3, 2, 2, seed=1))._search.solver
 
     class Event:
         message = "WARNING: Solution with objective 105 has untransformed violations: variable bound = 1; constraint bound = 1\n"
@@ -171,7 +174,7 @@ def test_an_answer_that_cannot_be_checked_in_time_leaves_the_frontier_incomplete
 
     monkeypatch.setattr(solver_module.Solver, "_solve_once", slow_infeasible)
     space = BargainingSpace(scenario)
-    frame = space.frontier(method="mip", workers=1, solutions=False, time_limit=1.0)
+    frame = space.frontier(method="mip", workers=1, solutions=False, time_limit=1.0).to_frame()
     assert frame.attrs["complete"] is False
     assert len(frame) < len(enumerate_packages(scenario).frontier())
 

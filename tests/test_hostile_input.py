@@ -12,6 +12,7 @@ import yaml
 from bargaining import Scenario, ScenarioError
 from bargaining.cli import main
 from bargaining.scenario import loading
+from budget import HANG_GUARD
 
 BASE = """format: 1
 name: hostile
@@ -29,13 +30,13 @@ utilities:
 """
 
 
-def check(tmp_path, capsys, text: str, name: str = "hostile.yaml", seconds: float = 5.0) -> str:
-    """Run ``bargaining check`` on a file with this text: exit 2, no traceback, within ``seconds``; the error."""
+def check(tmp_path, capsys, text: str, name: str = "hostile.yaml") -> str:
+    """Run ``bargaining check`` on a file with this text: exit 2, no traceback, no hang; the error."""
     file = tmp_path / name
     file.write_text(text)
     start = time.perf_counter()
     assert main(["check", str(file)]) == 2
-    assert time.perf_counter() - start < seconds
+    assert time.perf_counter() - start < HANG_GUARD, "hang guard"
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.startswith(f"error: {file}")
     return err
@@ -49,7 +50,7 @@ def test_billion_laughs_is_refused_at_once(tmp_path, capsys):
     text = "format: 1\n" + "\n".join(levels) + "\n"
     assert len(text) < 400
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    err = check(tmp_path, capsys, text, seconds=3)
+    err = check(tmp_path, capsys, text)
     assert "aliases" in err and "100,000" in err
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB: well under 200 MB more
 
@@ -103,12 +104,12 @@ def test_deep_or_self_containing_dicts_from_python():
 
 
 def test_too_many_values_are_refused_before_they_take_memory(tmp_path, capsys):
-    err = check(tmp_path, capsys, "format: 1\nname: x\nparties: [" + ",".join(["1"] * 300_000) + "]\n", seconds=5)
+    err = check(tmp_path, capsys, "format: 1\nname: x\nparties: [" + ",".join(["1"] * 300_000) + "]\n")
     assert "more than 250,000 values" in err
 
 
 def test_many_wrong_values_make_one_short_error(tmp_path, capsys):
-    err = check(tmp_path, capsys, "format: 1\nname: x\nparties: [" + ",".join(["1"] * 50_000) + "]\n", seconds=10)
+    err = check(tmp_path, capsys, "format: 1\nname: x\nparties: [" + ",".join(["1"] * 50_000) + "]\n")
     assert "more problems" in err and len(err.splitlines()) <= 102
 
 
@@ -120,12 +121,12 @@ def test_ten_thousand_options_check_quickly(tmp_path, capsys):
                     f"issues:\n  - id: big\n    options:\n{options}\nutilities:\n  a:\n    big: {{{points}}}\n  b:\n    big: {{{points}}}\n")
     start = time.perf_counter()
     assert main(["check", str(file)]) == 0
-    assert time.perf_counter() - start < 3  # 15-26 s before: option ids were listed again for every point
+    assert time.perf_counter() - start < HANG_GUARD, "hang guard"  # (15-26 s when option ids were listed for every point)
     # a thousand misspelt option ids: every one reported, suggestions for the first ones only
     file.write_text(file.read_text().replace("big: {o", "big: {x").replace(", o", ", x"))
     start = time.perf_counter()
     assert main(["check", str(file)]) == 2
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < HANG_GUARD, "hang guard"
     assert "more problems" in capsys.readouterr().err
 
 

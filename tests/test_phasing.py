@@ -72,7 +72,7 @@ def test_phased_best_matches_brute_force(scenario, phases, criterion):
     truth.acceptable = np.isin(np.arange(len(truth.acceptable)), list(rows))
     space = BargainingSpace(scenario)
     expected = truth.best(criterion, space.criteria_parties)
-    plan = space.phased(phases, criterion)
+    plan = space.phased(criterion, phases=phases)
     package = plan.package
     assert (package is None) == (expected is None)
     if package is None:
@@ -93,14 +93,14 @@ def test_leverage_matches_brute_force(scenario, data):
     column = [i.id for i in scenario.issues].index(issue.id)
     sq = next(k for k, o in enumerate(issue.options) if o.status_quo)
     frozen = truth.acceptable & (truth.index[:, column] == sq)
-    for state, mask in (("frozen at status quo", frozen), ("open", truth.acceptable)):
-        values = dict(zip(zip(frame["measure"], frame["party"]), frame[state]))
-        assert values[("package exists", "")] == bool(mask.any())
-        assert values[("acceptable packages", "")] == int(mask.sum())
+    assert list(frame["setting"]) == ["frozen at status quo", "open"]
+    for (_, row), mask in zip(frame.iterrows(), (frozen, truth.acceptable)):
+        assert row["package exists"] == bool(mask.any())
+        assert row["acceptable packages"] == int(mask.sum())
         for party in scenario.party_ids:
             gains = [truth.utilities(k)[party] - truth.reservations[party] for k in np.flatnonzero(mask)]
-            best = values[("best gain", party)]
-            assert (best is None or best != best) if not gains else best == float(max(gains)), (state, party, best, sorted(float(g) for g in gains)[-3:])
+            best = row[f"best gain {party}"]
+            assert best != best if not gains else best == float(max(gains)), (row["setting"], party, best, sorted(float(g) for g in gains)[-3:])
 
 
 def _zone_case(final_only: bool):
@@ -121,9 +121,9 @@ def _zone_case(final_only: bool):
 def test_a_red_line_holds_after_every_phase_unless_final_only():
     """The zone comes first (the ceasefire must follow it), so a plan would break "zone only under
     monitoring" after phase 1: no phased deal moves both; with final_only the line binds at the end only."""
-    plan = BargainingSpace(_zone_case(final_only=False)).phased(2)
+    plan = BargainingSpace(_zone_case(final_only=False)).phased(phases=2)
     assert plan.package is None or plan.package.choices["ceasefire"] == "none" or plan.package.choices["dmz"] == "none"
-    relaxed = BargainingSpace(_zone_case(final_only=True)).phased(2)
+    relaxed = BargainingSpace(_zone_case(final_only=True)).phased(phases=2)
     assert relaxed.package is not None and relaxed.package.choices == {"dmz": "zone", "ceasefire": "monitored"}
     assert relaxed.phase_of == {"dmz": 1, "ceasefire": 2}
 

@@ -50,17 +50,17 @@ def test_at_once_the_amount_goes_to_the_end_or_the_crossing():
     package = space.best("maxmin")
     assert package.exact_choices == {"aid": F(23, 3), "access": "open"} and package.exact_gains == {"a": F(31, 3), "b": F(31, 3)}
     # in one phase nothing can come after anything: access stays closed, and then A -x >= -3 caps x at 3
-    assert space.phased(1, "utilitarian").package.exact_choices == {"aid": 3, "access": "closed"}
+    assert space.phased("utilitarian", phases=1).package.exact_choices == {"aid": 3, "access": "closed"}
 
 
 @pytest.mark.parametrize("phases", [2, 3])
 def test_moving_up_first_limits_the_amount(phases):
     space = BargainingSpace(aid_then_access())
-    plan = space.phased(phases, "utilitarian")
+    plan = space.phased("utilitarian", phases=phases)
     assert exact_state(plan) == {"aid": 3, "access": "open"} and plan.package.exact_utilities == {"a": 12, "b": 1}
     assert plan.phase_of["aid"] < plan.phase_of["access"]
     assert plan.state_after(plan.phase_of["aid"]) == {"aid": 3, "access": "closed"}
-    plan = space.phased(phases, "maxmin")
+    plan = space.phased("maxmin", phases=phases)
     assert exact_state(plan) == {"aid": 1, "access": "closed"} and plan.package.exact_gains == {"a": 2, "b": 2}
 
 
@@ -71,7 +71,7 @@ def test_a_bound_is_checked_after_each_phase():
     allowed, 2 - gap."""
     space = BargainingSpace(aid_then_access([{"party": "a", "forbid": {"aid": {"at_least": 2}, "access": "closed"}}]))
     assert space.best("utilitarian").exact_choices == {"aid": 10, "access": "open"}
-    plan = space.phased(2, "utilitarian")
+    plan = space.phased("utilitarian", phases=2)
     assert exact_state(plan) == {"aid": 2 - GAP, "access": "closed"}
 
 
@@ -89,7 +89,7 @@ def test_moving_down_from_the_status_quo():
     assert space.best("utilitarian").exact_choices == {"aid": 10, "access": "open"}
     assert space.best("maxmin").exact_choices == {"aid": F(19, 3), "access": "open"}
     for criterion in ("utilitarian", "maxmin"):
-        plan = space.phased(2, criterion)
+        plan = space.phased(criterion, phases=2)
         assert exact_state(plan) == {"aid": 6 - GAP, "access": "open"}
         assert plan.phase_of == {"aid": 1, "access": 2}
 
@@ -107,7 +107,7 @@ def test_an_amount_with_no_status_quo_is_in_place_from_phase_one():
         {"a": {"fund": {"per_unit": -1}, "talks": {"yes": -1}, "deal": {"yes": 8}},
          "b": {"fund": {"per_unit": 2}, "talks": {"yes": -1}, "deal": {"yes": -2}}}))
     assert space.best("utilitarian").exact_choices == {"fund": 10, "talks": "no", "deal": "yes"}  # (order is for phasing)
-    plan = space.phased(2, "utilitarian")
+    plan = space.phased("utilitarian", phases=2)
     assert exact_state(plan) == {"fund": 4, "talks": "yes", "deal": "yes"} and plan.package.exact_utilities == {"a": 3, "b": 5}
     assert plan.phase_of == {"fund": 1, "talks": 1, "deal": 2}
     assert plan.state_after(1) == {"fund": 4, "talks": "yes", "deal": "no"}

@@ -97,13 +97,13 @@ def test_the_figures_the_readme_names_are_functions_returning_figures():
             "acceptance_bars", "information_bars", "concession_figures", "conflict_figure"} <= set(named)
     open_space = BargainingSpace(Scenario.from_yaml(ROOT / "data" / "logrolling.yaml"), progress=False)
     closed = BargainingSpace(Scenario.from_yaml(ROOT / "data" / "empty_space.yaml"), progress=False)
-    frontier, package = open_space.pareto_frontier(), open_space.best("maxmin")
+    frontier, package = open_space.frontier(), open_space.best("maxmin")
     figures = {
         "frontier_figure": plots.frontier_figure(frontier), "concession_map": plots.concession_map(frontier),
         "utility_breakdown": plots.utility_breakdown(package), "gains_by_solution": plots.gains_by_solution(frontier.solutions),
-        "acceptance_bars": plots.acceptance_bars(open_space.robustness(samples=20, frontier_seconds=0)),
+        "acceptance_bars": plots.acceptance_bars(open_space.robustness(samples=20)),
         "information_bars": plots.information_bars(open_space.value_of_information(samples=20, scheduler="serial")),
-        "concession_figures": plots.concession_figures(closed.opened(frontiers=True))[0],
+        "concession_figures": plots.concession_figures(closed.opened(frontier=True))[0],
         "conflict_figure": plots.conflict_figure(closed.diagnose()),
     }
     assert all(isinstance(fig, go.Figure) for fig in figures.values())

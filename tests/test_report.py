@@ -13,9 +13,10 @@ import pytest
 
 from bargaining import BargainingSpace, Scenario
 from bargaining import plots
-from bargaining.report import SECTIONS, Section, report, write_atomic
+from bargaining.report import SECTIONS, Section, write_atomic
+from bargaining.report import write_report as report
 
-report_module = importlib.import_module("bargaining.report")  # the module, even if bargaining exports report()
+report_module = importlib.import_module("bargaining.report")
 files_module = importlib.import_module("bargaining.files")
 
 INJECTED = "<img src=x onerror=window.__pwned=1>"
@@ -63,7 +64,7 @@ def small_scenario(parties: int, issues: int = 3, options: int = 3, seed: int = 
 
 
 def write_report(tmp_path: Path, scenario: Scenario, name: str = "report.html", **options) -> tuple[Path, str]:
-    path = report(BargainingSpace(scenario, progress=False), tmp_path / name, frontier_time_limit=20, **options)
+    path = report(BargainingSpace(scenario, progress=False), tmp_path / name, time_limit=20, **options)
     return path, path.read_text(encoding="utf-8")
 
 
@@ -74,9 +75,10 @@ def plot_divs(text: str) -> int:
 # --------------------------------------------------------------------------- the report
 
 
-@pytest.mark.parametrize("parties, figures", [(2, 4), (3, 5), (4, 4)])
+@pytest.mark.parametrize("parties, figures", [(2, 6), (3, 6), (4, 5)])
 def test_report_of_a_feasible_scenario(tmp_path: Path, parties: int, figures: int) -> None:
     # figures: gains by solution + frontier (3 parties: 3-D and pairs) + concession map + breakdown
+    # + the "Will it hold?" margin figures (the plan that holds; the best phased plan when it does not: 2, 1, 1)
     scenario = small_scenario(parties)
     path, text = write_report(tmp_path, scenario)
     assert path == tmp_path / "report.html"
@@ -124,7 +126,7 @@ def test_acceptable_count_says_at_least_when_the_limit_stops_it(tmp_path: Path) 
 
 def test_report_with_a_continuous_issue(tmp_path: Path) -> None:
     _, text = write_report(tmp_path, small_scenario(2, continuous=True))
-    assert plot_divs(text) == 4
+    assert plot_divs(text) == 6  # 4 + the two "Will it hold?" margin figures
     assert "each comes with a range of acceptable amounts" in text
 
 
@@ -169,7 +171,7 @@ def test_a_failure_mid_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.
         raise OSError("disk full")
 
     monkeypatch.setattr(files_module, "_write_chunks", half_then_fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(files_module.OutputPathError, match=r"report.html: cannot be written \(disk full\); nothing was written"):
         write_report(tmp_path, small_scenario(2))
     assert list(tmp_path.iterdir()) == []
 
@@ -229,7 +231,7 @@ def test_two_party_frontier_figure(spaces) -> None:
     assert names[:2] == ["Other acceptable packages", "Pareto frontier"]
     assert "Maxmin (egalitarian)" in names and "Nash" in names
     frontier_trace = fig.data[1]
-    assert len(frontier_trace.x) == len(frontier.drop_duplicates(subset=space.scenario.party_ids))
+    assert len(frontier_trace.x) == len(frontier.to_frame().drop_duplicates(subset=space.scenario.party_ids))
     assert all("Issue 1" in h for h in frontier_trace.hovertext)
     assert len(fig.layout.shapes) >= 2  # reservation lines
 
@@ -315,7 +317,7 @@ def test_figures_seen_at_1400_px(spaces, tmp_path: Path) -> None:
     named on hover, padded 3-D axes with few ticks, no coloured axis text, headroom over the gains bars, amounts as the
     issue's choice labels, no empty rationale column."""
     logroll = BargainingSpace(Scenario.from_yaml(Path(__file__).parents[1] / "data" / "logrolling.yaml"), progress=False)
-    two = plots.frontier_figure(logroll.pareto_frontier(), acceptable=logroll.acceptable())
+    two = plots.frontier_figure(logroll.frontier(), acceptable=logroll.acceptable())
     assert next(t for t in two.data if t.name == "Pareto frontier").mode == "markers"
     hovers = [t.hovertext[0] for t in two.data if t.name in ("Maxmin (egalitarian)", "Nash")]
     assert all("Maxmin (egalitarian), Utilitarian, Nash and Kalai-Smorodinsky solutions (they coincide)" in h for h in hovers)
@@ -336,7 +338,7 @@ def test_figures_seen_at_1400_px(spaces, tmp_path: Path) -> None:
     data = scenario.to_dict()
     data["issues"][-1]["range"] = [0, 300]
     scenario = Scenario.from_dict(data)
-    frame = BargainingSpace(scenario, progress=False).frontier(solutions=False)
+    frame = BargainingSpace(scenario, progress=False).frontier(solutions=False).to_frame()
     cells = [c for row in plots.concession_map(frame, scenario).data[0].text for c in row]
     assert any("0 to 60 bn" in c for c in cells) and not any("60.0" in c or "e+" in c for c in cells)
 

@@ -44,7 +44,7 @@ def oracle_solutions(scenario, truth) -> dict[str, set[tuple[float, ...]]]:
 
 def test_the_frontier_table_is_the_oracle_s(case):
     scenario, space, truth = case
-    frame = space.frontier(progress=False)
+    frame = space.frontier(progress=False).to_frame()
     vectors = {tuple(Fraction(row[p]).limit_denominator(1000) for p in scenario.party_ids) for _, row in frame.iterrows()}
     assert len(vectors) == len(frame) and vectors == truth.frontier()
     assert len(frame) >= 3, "a frontier with trade-offs to draw"
@@ -145,7 +145,7 @@ def test_concession_map_values(case):
     fig = plots.concession_map(frontier, scenario)
     z = fig.data[0].z
     for row, issue in zip(z, scenario.issues):
-        chosen = list(frontier[issue.id])
+        chosen = list(frontier.to_frame()[issue.id])
         shares = [chosen.count(o) / len(chosen) for o in issue.option_ids]
         assert list(row[:len(shares)]) == pytest.approx(shares)
         assert all(v is None for v in row[len(shares):])

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bargaining import BargainingSpace, Scenario, ScenarioError, report
+from bargaining import BargainingSpace, Scenario, ScenarioError
+from bargaining import write_report as report
 from bargaining.cli import main
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -24,14 +25,14 @@ def spaces() -> dict[str, BargainingSpace]:
 
 def results(spaces) -> dict[str, object]:
     lr, closed, seed = spaces["logrolling"], spaces["empty_space"], spaces["europe_russia_ukraine"]
-    opened = closed.opened(frontiers=True)
+    opened = closed.opened(frontier=True)
     return {
-        "Package": lr.best("nash"), "Frontier": lr.pareto_frontier(), "Diagnosis": closed.diagnose(),
+        "Package": lr.best("nash"), "Frontier": lr.frontier(), "Diagnosis": closed.diagnose(),
         "Diagnosis (open)": lr.diagnose(), "Concessions": opened, "Concession": opened[0],
-        "Coalition": BargainingSpace(_no_admin()).minimal_coalitions()[0], "Leverage": seed.leverage("sanctions"),
-        "PhasePlan": lr.phased(2), "PhasePlan (none)": closed.phased(2),
-        "DealProbability": lr.deal_probability(20, scheduler="serial", progress=False),
-        "RobustPackage": lr.most_robust(20),
+        "Coalition": BargainingSpace(_no_admin()).coalitions()[0], "Leverage": seed.leverage("sanctions"),
+        "PhasePlan": lr.phased(phases=2), "PhasePlan (none)": closed.phased(phases=2),
+        "DealProbability": lr.deal_probability(samples=20, scheduler="serial", progress=False),
+        "RobustPackage": lr.most_robust(samples=20),
     }
 
 
@@ -61,7 +62,7 @@ def test_what_each_repr_says(spaces):
     assert repr(found["Coalition"]).startswith("<Coalition of 10: the veto parties joined by united_kingdom, france")
     assert "opening it does not change whether a deal exists" in repr(found["Leverage"])
     assert "the bargaining space is closed" in repr(found["PhasePlan (none)"])
-    assert "a deal in 20 of 20 worlds, 100.0%" in repr(found["DealProbability"])
+    assert "a deal in 20 of 20 worlds, 100%" in repr(found["DealProbability"])
     assert "acceptable in 20 of 20 worlds" in found["RobustPackage"]._repr_html_()
 
 
@@ -70,7 +71,7 @@ def test_results_carry_their_scenario(spaces):
     assert list(package.table()["meaning"]) == ["The seller's price", "Split the difference", "The buyer's warranty terms"]
     from bargaining import plots
 
-    frontier = spaces["adjusted_winner"].pareto_frontier()
+    frontier = spaces["adjusted_winner"].frontier()
     for figure in (plots.utility_breakdown(package), plots.gains_by_solution(frontier.solutions), plots.frontier_figure(frontier),
                    plots.concession_map(frontier), plots.conflict_figure(spaces["empty_space"].diagnose())):
         assert figure.data  # drawn from the object alone
@@ -191,7 +192,7 @@ def test_the_report_and_the_command_count_the_same_frontier(spaces, tmp_path, ca
     assert main(["frontier", str(DATA / "adjusted_winner.yaml")]) == 0
     count = int(re.search(r"(\d+) frontier points", capsys.readouterr().err).group(1))
     path = report(BargainingSpace(Scenario.from_yaml(DATA / "adjusted_winner.yaml"), progress=False), tmp_path / "aw.html",
-                  frontier_time_limit=60)
+                  time_limit=60)
     text = path.read_text()
     assert f"{count:,} non-dominated utility vectors" in text and f"Which options the {count} frontier packages choose" in text
-    assert count == len(spaces["adjusted_winner"].pareto_frontier()) == len(spaces["adjusted_winner"].frontier())
+    assert count == len(spaces["adjusted_winner"].frontier()) == len(spaces["adjusted_winner"].frontier().to_frame())

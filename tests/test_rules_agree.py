@@ -118,7 +118,7 @@ def test_the_evaluator_the_model_and_the_programme_agree_package_by_package():
             for combination in product(*axes):
                 choices = dict(zip([i.id for i in scenario.issues], combination))
                 signers = scenario.signers(choices, waived, coalition)
-                utilities = {p: scenario.utility(p, choices) for p in scenario.party_ids}
+                utilities = {p: scenario.exact_utility(p, choices) for p in scenario.party_ids}
                 model = model_verdict(search, choices)
                 assert (model is not None) == (signers is not None), (choices, signers)
                 if model is not None:

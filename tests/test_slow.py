@@ -14,9 +14,9 @@ pytestmark = pytest.mark.slow
 @given(scenarios(min_parties=4, max_parties=6, max_issues=5, max_options=4, optional_parties=True, controlled=True))
 def test_frontier_with_many_parties_matches_brute_force(scenario):
     truth = enumerate_packages(scenario)
-    frame = BargainingSpace(scenario).frontier(solutions=False)
+    frame = BargainingSpace(scenario).frontier(solutions=False).to_frame()
     issues = [i.id for i in scenario.issues]
-    found = {tuple(scenario.utility(p, {i: row[i] for i in issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
+    found = {truth.vector({i: row[i] for i in issues}) for _, row in frame.iterrows()}
     assert len(found) == len(frame)
     assert found == truth.frontier()
 
@@ -31,7 +31,8 @@ def test_every_criterion_matches_brute_force_thoroughly(scenario):
         package = space.best(criterion)
         assert (package is None) == (expected is None)
         if package is not None:
-            assert tuple(package.exact_utilities[p] for p in scenario.party_ids) in expected
+            assert truth.accepts(package.exact_choices) and truth.vector(package.exact_choices) in expected
+            assert tuple(package.exact_utilities[p] for p in scenario.party_ids) == truth.vector(package.exact_choices)
 
 
 def test_a_larger_frontier_matches_brute_force():
@@ -44,7 +45,7 @@ def test_a_larger_frontier_matches_brute_force():
 
     scenario = random_scenario(8, 3, 3, seed=7)
     truth = enumerate_packages(scenario)
-    frame = BargainingSpace(scenario).frontier(solutions=False)
+    frame = BargainingSpace(scenario).frontier(solutions=False).to_frame()
     issues = [i.id for i in scenario.issues]
-    found = {tuple(scenario.utility(p, {i: row[i] for i in issues}) for p in scenario.party_ids) for _, row in frame.iterrows()}
+    found = {truth.vector({i: row[i] for i in issues}) for _, row in frame.iterrows()}
     assert found == truth.frontier() and len(found) > 10

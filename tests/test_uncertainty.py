@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from oracle import enumerate_worlds
+from oracle import draw_worlds, enumerate_worlds
 from strategies import uncertain_scenarios
 
 from bargaining import BargainingSpace, Scenario, ScenarioError, TimeLimitReached
@@ -21,25 +21,35 @@ def _space(scenario: Scenario) -> BargainingSpace:
     return BargainingSpace(scenario, progress=False)
 
 
+def answered_by_sampling(scenario: Scenario) -> Scenario:
+    """The same negotiation, answered by sampling: when its only uncertainty is real lines (answered exactly,
+    tests/test_exact_uncertainty.py), a reservation range of width 0 makes the analyses sample."""
+    data = scenario.to_dict()
+    if any("real" in r for r in data.get("red_lines", [])) and not any(
+            "reservation_range" in p or p.get("points_spread") for p in data["parties"]):
+        data["parties"][0]["reservation_range"] = [data["parties"][0]["reservation"]] * 2
+    return Scenario.from_dict(data)
+
+
 @settings(max_examples=25)
 @given(uncertain_scenarios())
 def test_everything_equals_brute_force_over_the_same_worlds(scenario):
+    scenario = answered_by_sampling(scenario)
     space = _space(scenario)
-    worlds = space.worlds(SAMPLES, seed=3)
-    oracle = enumerate_worlds(scenario, worlds)
+    oracle = enumerate_worlds(scenario, SAMPLES, seed=3)  # its own draws, by the documented rules
     parties = scenario.criteria_party_ids
 
-    deal = space.deal_probability(SAMPLES, seed=3, scheduler="serial")
+    deal = space.deal_probability(samples=SAMPLES, seed=3, scheduler="serial")
     deals = oracle.deals()
     assert [w.deal for w in deal.worlds] == deals.tolist()
     assert deal.probability == deals.mean()
     for w in deal.worlds:
         if w.deal:
-            assert tuple(w.gains[p] for p in parties) in oracle.maxmin_gains(w.world, parties)
+            assert tuple(w.exact_gains[p] for p in parties) in oracle.maxmin_gains(w.world, parties)
     assert list(deal.to_frame().index) == [int(w) for w in np.flatnonzero(deals)]
 
     best, winners = oracle.most_robust(parties)
-    robust = space.most_robust(SAMPLES, seed=3)
+    robust = space.most_robust(samples=SAMPLES, seed=3)
     if best == 0:
         assert robust is None
     else:
@@ -51,16 +61,15 @@ def test_everything_equals_brute_force_over_the_same_worlds(scenario):
     for k, x in enumerate(oracle.packages):
         assert [scenario.is_acceptable(x, sampled[w]) for w in range(SAMPLES)] == oracle.accepted[k].tolist()
 
-    table = space.robustness([dict(x) for x in oracle.packages], SAMPLES, seed=3)
+    table = space.robustness([dict(x) for x in oracle.packages], samples=SAMPLES, seed=3).to_frame()
     assert table["share"].tolist() == pytest.approx(oracle.accepted.mean(axis=1).tolist(), abs=0)
     for q, p in enumerate(oracle.parties):
         assert table[f"{p} accepts"].tolist() == pytest.approx(oracle.accepts[:, :, q].mean(axis=1).tolist(), abs=0)
 
-    voi = space.value_of_information(SAMPLES, seed=3)
-    frame = worlds
+    voi = space.value_of_information(samples=SAMPLES, seed=3).to_frame()
     for row in voi.itertuples():
-        yes = frame[row.question].to_numpy() if row.kind == "red line" else \
-            frame[row.question].to_numpy() >= scenario.party[row.question].reservation
+        drawn = np.array([world[row.question] for world in oracle.worlds])
+        yes = drawn.astype(bool) if row.kind == "red line" else drawn >= scenario.party[row.question].reservation
         after = sum(oracle.most_robust(parties, side)[0] for side in (yes, ~yes))
         assert row.rise == pytest.approx((after - best) / SAMPLES, abs=1e-12)
         if yes.any():
@@ -101,12 +110,26 @@ def case_space():
     return _space(Scenario.from_dict(CASE))
 
 
+@settings(max_examples=25)
+@given(uncertain_scenarios())
+def test_the_sampler_draws_exactly_the_documented_worlds(scenario):
+    """space.worlds() against the worlds drawn here from the README's rules (tests/oracle.py, draw_worlds)."""
+    frame = _space(scenario).worlds(samples=30, seed=11).to_frame()
+    drawn = draw_worlds(scenario, 30, seed=11)
+    assert len(frame) == len(drawn) == 30
+    assert sorted(frame.columns) == sorted(drawn[0]) if drawn[0] else frame.shape[1] == 0
+    for w, world in enumerate(drawn):
+        for column, value in world.items():
+            assert frame.loc[w, column] == value, (w, column)
+
+
 def test_worlds_follow_the_sampling_rules_and_the_seed(case_space):
-    frame = case_space.worlds(4000, seed=5)
+    frame = case_space.worlds(samples=4000, seed=5).to_frame()
+    assert frame.to_dict("records") == draw_worlds(case_space.scenario, 4000, seed=5)
     assert list(frame.columns[:4]) == ["a_land", "b_land", "c_money", "a"]
     assert frame.index.name == "world" and len(frame) == 4000
-    assert frame.equals(case_space.worlds(4000, seed=5))
-    assert not frame.equals(case_space.worlds(4000, seed=6))
+    assert frame.equals(case_space.worlds(samples=4000, seed=5).to_frame())
+    assert not frame.equals(case_space.worlds(samples=4000, seed=6).to_frame())
     assert frame["a_land"].mean() == pytest.approx(0.6, abs=0.03)
     assert frame["b_land"].mean() == pytest.approx(0.5, abs=0.03)
     assert frame["a"].between(3, 9).all() and frame["a"].mean() == pytest.approx(6, abs=0.1)
@@ -114,37 +137,86 @@ def test_worlds_follow_the_sampling_rules_and_the_seed(case_space):
     assert factors.shape[1] == 8 and factors.stack().between(0.75, 1.25).all()
     assert factors.corr().abs().where(~np.eye(8, dtype=bool)).max().max() < 0.1  # independent
     # the first worlds do not depend on how many are drawn
-    assert frame.head(100).equals(case_space.worlds(100, seed=5))
+    assert frame.head(100).equals(case_space.worlds(samples=100, seed=5).to_frame())
     world = Worlds.sample(case_space.scenario, 100, 5)[7]
     x = {"land": "split", "money": "some", "troops": "leave"}
     expected = Fraction(3) * Fraction(frame.loc[7, "factor:b:land:split"]) + Fraction(frame.loc[7, "factor:b:money:some"]) + Fraction(3, 2)
-    assert case_space.scenario.utility("b", x, world) == expected
-    assert case_space.scenario.reservation("a", world) == Fraction(frame.loc[7, "a"])
-    assert case_space.scenario.utility("b", x) == Fraction(11, 2)
+    assert case_space.scenario.exact_utility("b", x, world) == expected
+    assert case_space.scenario.exact_reservation("a", world) == Fraction(frame.loc[7, "a"])
+    assert case_space.scenario.exact_utility("b", x) == Fraction(11, 2)
     assert STATED.status(0, case_space.scenario.red_lines[0]) == "hard"
 
 
 def test_hand_made_case_equals_brute_force(case_space):
     scenario = case_space.scenario
     before = case_space.best("maxmin")
-    worlds = case_space.worlds(200, seed=1)
-    oracle = enumerate_worlds(scenario, worlds)
-    deal = case_space.deal_probability(200, seed=1, scheduler="serial")
+    oracle = enumerate_worlds(scenario, 200, seed=1)
+    deal = case_space.deal_probability(samples=200, seed=1, scheduler="serial")
     assert deal.deals == int(oracle.deals().sum()) and 0 < deal.probability < 1
     low, high = deal.interval
     assert low < deal.probability < high
     best, winners = oracle.most_robust(scenario.criteria_party_ids)
-    robust = case_space.most_robust(200, seed=1)
+    robust = case_space.most_robust(samples=200, seed=1)
     assert robust.wins == best and robust.choices in winners and robust.bound == best
-    table = case_space.robustness(samples=200, seed=1)
+    table = case_space.robustness(samples=200, seed=1).to_frame()
     assert "most robust" in " ".join(table["package"])
     row = table[table["package"].str.contains("most robust")].iloc[0]
     assert row["share"] == best / 200 and row["low"] < row["share"] < row["high"]
-    voi = case_space.value_of_information(200, seed=1)
+    voi = case_space.value_of_information(samples=200, seed=1).to_frame()
     assert set(voi["question"]) == {"a_land", "b_land", "c_money", "a"}
-    assert voi["rise"].iloc[0] == voi["rise"].max() >= 0
+    # each rise by brute force: the most robust package's wins on each side of the question, over choosing now
+    parties = scenario.criteria_party_ids
+    for row in voi.itertuples():
+        drawn = np.array([world[row.question] for world in oracle.worlds])
+        yes = drawn.astype(bool) if row.kind == "red line" else drawn >= scenario.party[row.question].reservation
+        after = sum(oracle.most_robust(parties, side)[0] for side in (yes, ~yes))
+        assert row.rise == (after - best) / 200, row.question
+    assert list(voi["rise"]) == sorted(voi["rise"], reverse=True)
     assert case_space.best("maxmin") == before  # the robust block and the worlds leave the stated model as it was
-    assert case_space.worlds(10, seed=np.int64(1)).equals(case_space.worlds(200, seed=1).head(10))
+    assert case_space.worlds(samples=10, seed=np.int64(1)).to_frame().equals(case_space.worlds(samples=200, seed=1).to_frame().head(10))
+
+
+#: Two bluffs that decide everything: p is acceptable when b's line is a bluff, q when a's is; knowing whether a's
+#: line is real lets one choose right (about 3/4 of the worlds won instead of about 1/2).
+INFORMATIVE = {
+    "format": 1, "name": "Two bluffs",
+    "parties": [{"id": "a", "reservation": 0}, {"id": "b", "reservation": 0}],
+    "issues": [{"id": "x", "options": [{"id": "p", "status_quo": True}, {"id": "q"}]}],
+    "utilities": {"a": {"x": {"p": 1, "q": 1}}, "b": {"x": {"p": 1, "q": 1}}},
+    "red_lines": [{"id": "a_line", "party": "a", "forbid": {"x": "q"}, "real": 0.5},
+                  {"id": "b_line", "party": "b", "forbid": {"x": "p"}, "real": 0.5}],
+}
+
+
+def test_value_of_information_equals_brute_force_where_knowing_helps():
+    """The rise of each question, by brute force over the documented worlds: positive here, so a rise computed
+    with the wrong sign (or from the wrong side of a question) fails.  Its only uncertainty is real lines, so the API
+    answers exactly (compared with brute force over all 2^2 worlds); the same negotiation answered by sampling is
+    compared with brute force over the same 400 sampled worlds."""
+    from oracle_exact import exact_oracle
+
+    scenario = Scenario.from_dict(INFORMATIVE)
+    exact = _space(scenario).value_of_information(samples=400, seed=4)
+    expected = exact_oracle(scenario).value_of_information()
+    assert exact.exact and exact.samples == 0 and {q.question for q in exact} == {"a_line", "b_line"}
+    for question in exact:
+        assert question.rise == float(expected[question.question]) and expected[question.question] > Fraction(3, 20), question
+    assert [q.rank for q in exact] == [1, 1]  # equal value: tied, neither first
+
+    sampled = answered_by_sampling(scenario)
+    oracle = enumerate_worlds(sampled, 400, seed=4)
+    best, _ = oracle.most_robust(["a", "b"])
+    voi = _space(sampled).value_of_information(samples=400, seed=4)
+    assert not voi.exact and voi.samples == 400
+    frame = voi.to_frame()
+    ranged = frame[frame["kind"] != "red line"]  # the range of width 0 that makes it sample: always "yes", worth nothing
+    assert list(ranged["question"]) == ["a"] and list(ranged["rise"]) == [0.0] and list(ranged["p yes"]) == [1.0]
+    frame = frame[frame["kind"] == "red line"]
+    assert set(frame["question"]) == {"a_line", "b_line"}
+    for row in frame.itertuples():
+        yes = np.array([bool(world[row.question]) for world in oracle.worlds])
+        after = sum(oracle.most_robust(["a", "b"], side)[0] for side in (yes, ~yes))
+        assert row.rise == (after - best) / 400 and row.rise > 0.15, row.question
 
 
 BAD = [
@@ -179,24 +251,24 @@ def test_bad_uncertainty_fields_name_the_file_the_place_and_the_fix(change, plac
 
 def test_bad_arguments(case_space):
     with pytest.raises(ValueError, match="samples"):
-        case_space.worlds(0)
+        case_space.worlds(samples=0)
     with pytest.raises(ValueError, match="seed"):
-        case_space.deal_probability(10, seed=-1)
+        case_space.deal_probability(samples=10, seed=-1)
     with pytest.raises(ValueError, match="scheduler"):
-        case_space.deal_probability(11, scheduler=3)  # type: ignore[arg-type]
+        case_space.deal_probability(samples=11, scheduler=3)  # type: ignore[arg-type]
     with pytest.raises(ScenarioError, match="unknown option"):
         case_space.robustness([{"land": "nowhere", "money": "none", "troops": "stay"}], samples=10)
 
 
 def test_without_uncertainty_every_world_is_the_stated_one():
     space = _space(Scenario.from_yaml("data/logrolling.yaml"))
-    assert space.worlds(5).shape == (5, 0)
-    deal = space.deal_probability(5, scheduler="serial")
+    assert space.worlds(samples=5).to_frame().shape == (5, 0)
+    deal = space.deal_probability(samples=5, scheduler="serial")
     assert deal.probability == 1 and len({tuple(sorted(w.gains.items())) for w in deal.worlds}) == 1
     assert deal.worlds[0].gains == space.best("maxmin").exact_gains
-    robust = space.most_robust(5)
+    robust = space.most_robust(samples=5)
     assert robust.wins == 5 and robust.exact_gains == space.best("maxmin").exact_gains
-    assert space.value_of_information(5).empty
+    assert not len(space.value_of_information(samples=5))
 
 
 def test_amounts_and_uncertain_reservations():
@@ -207,10 +279,13 @@ def test_amounts_and_uncertain_reservations():
         party["reservation_range"] = [party["reservation"], party["reservation"] + 70]
     scenario = Scenario.from_dict(data)
     space = _space(scenario)
-    robust = space.most_robust(60, seed=2)
-    deal = space.deal_probability(60, seed=2, scheduler="serial")
-    worlds = Worlds.sample(scenario, 60, 2)
-    won = [scenario.is_acceptable(robust.exact_choices, worlds[w]) for w in range(60)]
+    robust = space.most_robust(samples=60, seed=2)
+    deal = space.deal_probability(samples=60, seed=2, scheduler="serial")
+    # acceptance by hand (no evaluator): utilities are per_unit x amount, reservations drawn by the documented rules
+    raw = scenario.to_dict()
+    utility = {p: sum(Fraction(repr(points["per_unit"])) * Fraction(robust.exact_choices[issue]) for issue, points in table.items())
+               for p, table in raw["utilities"].items()}
+    won = [all(utility[p] >= Fraction(world[p]) for p in utility) for world in draw_worlds(scenario, 60, seed=2)]
     assert sum(won) == robust.wins and robust.optimal
     assert all(deal.worlds[w].deal for w in range(60) if won[w])
     assert robust.wins <= deal.deals
@@ -222,14 +297,14 @@ def test_time_limit_returns_the_best_found_with_a_bound():
     from scenarios import uncertain_random_scenario
 
     scenario = uncertain_random_scenario(30, 5, 4, seed=0, uncertain=10)
-    exact = _space(scenario).most_robust(1000, seed=0)
+    exact = _space(scenario).most_robust(samples=1000, seed=0)
     assert exact.optimal and exact.bound == exact.wins
     space = _space(scenario)
     try:
-        found = space.most_robust(1000, seed=0, time_limit=0.3)
+        found = space.most_robust(samples=1000, seed=0, time_limit=0.3)
     except TimeLimitReached:
         return  # stopped before any package was found: also a documented outcome
-    finished = space.most_robust(1000, seed=0)  # without a limit, the search is finished
+    finished = space.most_robust(samples=1000, seed=0)  # without a limit, the search is finished
     assert finished.optimal and finished.wins == exact.wins
     if found.optimal:
         assert found.wins == exact.wins
@@ -256,12 +331,12 @@ def test_robustness_command(tmp_path, capsys):
 
 
 def test_report_says_how_sure_the_deal_is_only_with_uncertainty_fields(tmp_path):
-    from bargaining import report
+    from bargaining import write_report as report
 
-    page = report(_space(Scenario.from_dict(CASE)), tmp_path / "case.html", uncertainty_samples=60).read_text()
+    page = report(_space(Scenario.from_dict(CASE)), tmp_path / "case.html", samples=60).read_text()
     assert "How sure is this deal?" in page and "What learning each uncertainty would be worth" in page
     assert "How often each package is acceptable" in page and "The most robust package" in page
-    plain = report(_space(Scenario.from_yaml("data/logrolling.yaml")), tmp_path / "plain.html").read_text()
+    plain = report(_space(Scenario.from_yaml("data/logrolling.yaml")), tmp_path / "plain.html", samples=20).read_text()
     assert "How sure is this deal?" not in plain
 
 
@@ -284,11 +359,11 @@ def test_json_has_null_for_a_side_that_never_happens(tmp_path, capsys):
 def test_the_section_escapes_scenario_text(tmp_path):
     import copy
 
-    from bargaining import report
+    from bargaining import write_report as report
 
     data = copy.deepcopy(CASE)
     evil = "<img src=x onerror=window.__pwned=1>"
     data["parties"][0]["name"] = evil
     data["red_lines"][0]["name"] = evil
-    text = report(_space(Scenario.from_dict(data)), tmp_path / "evil.html", uncertainty_samples=40).read_text()
+    text = report(_space(Scenario.from_dict(data)), tmp_path / "evil.html", samples=40).read_text()
     assert "How sure is this deal?" in text and "<img" not in text

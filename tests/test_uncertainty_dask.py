@@ -24,8 +24,8 @@ def cluster():
 
 def test_cluster_equals_serial(cluster):
     scenario = Scenario.from_dict(CASE)
-    serial = BargainingSpace(scenario, progress=False).deal_probability(150, seed=4, scheduler="serial")
-    spread = BargainingSpace(scenario, progress=False).deal_probability(150, seed=4, scheduler=cluster.scheduler_address)
+    serial = BargainingSpace(scenario, progress=False).deal_probability(samples=150, seed=4, scheduler="serial")
+    spread = BargainingSpace(scenario, progress=False).deal_probability(samples=150, seed=4, scheduler=cluster.scheduler_address)
     assert spread.worlds == serial.worlds
     assert spread.to_frame().equals(serial.to_frame())
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import math
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from fractions import Fraction
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from ..engine.search import Search
+from ..errors import TimeLimitReached
 from ..results import CRITERIA, Concession, Criterion, Package, ReservationCut
 from ..scenario import Scenario, exact
 from .diagnose import minimal_relaxations, reservation_reductions
@@ -30,45 +32,61 @@ def concessions(search: Search, criterion: Criterion, parties: Sequence[str], ma
                 reservations: bool = True, frontiers: bool = False, time_limit: float | None = None) -> list[Concession]:
     """Each minimal concession that opens the space (none when it is open), smallest first, then the reservation cuts.
 
-    ``time_limit`` bounds all the frontier searches together: each gets an equal share of what is left.
+    The packages first, then (with ``frontiers``) each concession's frontier and solutions: ``time_limit`` bounds the
+    frontier searches together, each getting an equal share of what is left.  When a time limit on the search itself
+    runs out, the concessions found before it are returned (``search.unproven`` records that the list was cut short);
+    none found: :class:`TimeLimitReached`.
     """
     if search.feasible() is not None:
         return []
-    found: list[Concession] = []
     groups = minimal_relaxations(search, max_size, limit, kinds=("red_line",))
     cuts = [(party, cut) for party, cut in reservation_reductions(search).items() if cut is not None] if reservations else []
     deadline = None if time_limit is None else time.perf_counter() + time_limit
-    total = len(groups) + len(cuts)
-
-    def share() -> float | None:
-        left = total - len(found)
-        return None if deadline is None else max(0.0, deadline - time.perf_counter()) / max(1, left)
-
-    for group in groups:
-        with search.changes() as edit:
-            edit.waive(group)
-            found.append(_opened(search, search.scenario, criterion, parties, frontiers, share(), dropped=tuple(group)))
+    plan: list[tuple[Search, tuple, ReservationCut | None]] = [(search, tuple(group), None) for group in groups]
     for party, cut in cuts:
         stated = search.scenario.party[party]
-        lowered = ReservationCut(party, stated.possessive, stated.reservation, cut)
         scenario = _with_reservation(search.scenario, party, exact(stated.reservation) - cut)
-        found.append(_opened(Search.of(scenario, search.remaining()), search.scenario, criterion, parties, frontiers, share(),
-                             lowered=lowered))
+        plan.append((Search.of(scenario, search.remaining()), (), ReservationCut(party, stated.possessive, stated.reservation, cut)))
+
+    @contextmanager
+    def in_force(where: Search, dropped: tuple) -> Iterator[Search]:
+        with where.changes() as edit:
+            edit.waive(list(dropped))
+            yield where
+
+    found: list[Concession] = []
+    try:
+        for where, dropped, lowered in plan:
+            with in_force(where, dropped):
+                found.append(_opened(where, search.scenario, criterion, parties, dropped, lowered))
+        if frontiers:
+            for k, (where, dropped, _) in enumerate(plan):
+                share = None if deadline is None else max(0.0, deadline - time.perf_counter()) / (len(plan) - k)
+                with in_force(where, dropped):
+                    found[k] = _with_frontier(where, search.scenario, criterion, parties, share, found[k])
+    except TimeLimitReached:
+        if not found:
+            raise
+        search.unproven += 1  # cut short: what was found before the limit
     return found
 
 
-def _opened(search: Search, stated: Scenario, criterion: Criterion, parties: Sequence[str], frontiers: bool,
-            time_limit: float | None, dropped: tuple = (), lowered: ReservationCut | None = None) -> Concession:
-    """The concession in force on ``search``: the criterion's package, and with ``frontiers`` the frontier and solutions."""
+def _opened(search: Search, stated: Scenario, criterion: Criterion, parties: Sequence[str], dropped: tuple = (),
+            lowered: ReservationCut | None = None) -> Concession:
+    """The concession in force on ``search``: the criterion's package (read against the stated scenario)."""
     package = best(search, criterion, parties)
     assert package is not None, "a concession that opens the space leaves some package acceptable"
-    if not frontiers:
-        return Concession(dropped, _stated(package, stated), lowered)
-    solutions: dict[str, Package | None] = {c: package if c == criterion else best(search, c, parties) for c in CRITERIA}
-    found: dict[str, Package] = {c: _stated(p, stated) for c, p in solutions.items() if p is not None}
+    return Concession(dropped, _stated(package, stated), lowered)
+
+
+def _with_frontier(search: Search, stated: Scenario, criterion: Criterion, parties: Sequence[str], time_limit: float | None,
+                   concession: Concession) -> Concession:
+    """The concession (in force on ``search``) with its frontier, searched within ``time_limit``, and its solutions."""
+    solutions = {c: concession.package if c == criterion else best(search, c, parties) for c in CRITERIA}
+    found: dict[str, Package] = {c: p if p.scenario is stated else _stated(p, stated) for c, p in solutions.items() if p is not None}
     frontier = find_frontier(search, parties, time_limit=time_limit, progress=False)
     frontier = replace(frontier, scenario=stated, solutions=found)
-    return Concession(dropped, found[criterion], lowered, frontier, found)
+    return replace(concession, frontier=frontier, solutions=found)
 
 
 def _stated(package: Package, stated: Scenario) -> Package:
@@ -76,7 +94,8 @@ def _stated(package: Package, stated: Scenario) -> Package:
     if package.scenario is stated:
         return package
     return Package.evaluate(stated, package.exact_choices, signers=package.signers).with_(
-        criterion=package.criterion, optimal=package.optimal, caveat=package.caveat)
+        criterion=package.criterion, optimal=package.optimal, complete=package.complete, exact=package.exact,
+        method=package.method, reason=package.reason)
 
 
 def _with_reservation(scenario: Scenario, party: str, value: Fraction) -> Scenario:

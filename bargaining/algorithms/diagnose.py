@@ -93,8 +93,9 @@ def reservation_reductions(search: Search) -> dict[str, Fraction | None]:
     return needed
 
 
-def diagnose(search: Search, relaxations: bool = True) -> Diagnosis:
-    """Is any package acceptable?  If not: a minimal conflict and (with ``relaxations``) what would open the space."""
+def diagnose(search: Search, relaxations: bool = True, max_size: int = 3, limit: int = 100) -> Diagnosis:
+    """Is any package acceptable?  If not: a minimal conflict and (with ``relaxations``) what would open the space:
+    the minimal sets of at most ``max_size`` requirements to drop (at most ``limit``), and the reservation cuts."""
     name = search.scenario.name
     answer = best_utility(search, search.scenario.party_ids[0])  # exact where the programme applies
     example = search.feasible() if answer is None else answer[0]
@@ -105,5 +106,5 @@ def diagnose(search: Search, relaxations: bool = True) -> Diagnosis:
         return Diagnosis(name, False, conflict=conflict, scenario=search.scenario)
     cuts = [ReservationCut(party, search.scenario.party[party].possessive, search.scenario.party[party].reservation, cut)
             for party, cut in reservation_reductions(search).items() if cut is None or cut > 0]
-    return Diagnosis(name, False, conflict=conflict, relaxations=minimal_relaxations(search, max_size=2, limit=10),
+    return Diagnosis(name, False, conflict=conflict, relaxations=minimal_relaxations(search, max_size, limit),
                      reservation_cuts=cuts, scenario=search.scenario)

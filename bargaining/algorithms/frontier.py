@@ -19,13 +19,13 @@ from dataclasses import replace
 from typing import Literal, Mapping, Sequence
 
 from ..engine.numerics import require_trust
-from ..errors import AnswersDisagree
 from ..engine.search import Search
+from ..errors import AnswersDisagree
 from ..results import CRITERIA, Criterion, Frontier, Package
-from .programme import LimitReached, NotApplicable, ProgrammeFrontier
-from .programme.budget import frontier_for
 from .frontier_mip import grid_steps as mip_steps
 from .frontier_mip import non_dominated, pareto_frontier
+from .programme import LimitReached, NotApplicable, ProgrammeFrontier
+from .programme.budget import frontier_for
 from .solutions import best_on_frontier, best_package
 
 Method = Literal["auto", "dp", "mip"]
@@ -43,7 +43,8 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
     if method != "mip":
         started = time.perf_counter()
         try:
-            found = frontier_for(search, list(parties), "frontier", time_limit)  # (half the time: programme.budget)
+            use = "frontier" if method == "auto" else "frontier_only"  # (half the time, or all: programme.budget)
+            found = frontier_for(search, list(parties), use, time_limit)
         except LimitReached as stop:
             if method == "dp":
                 raise
@@ -122,6 +123,7 @@ def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Packag
             package = best_on_frontier(_from_programme(search, found, time.perf_counter() - started, recheck=False), criterion, parties)
             if package is not None:
                 _recheck(search, package.exact_choices)
+                package = package.with_(method="dp", reason="read off the exact frontier of the dynamic programme")
             return package
     return best_package(search, criterion, parties)
 

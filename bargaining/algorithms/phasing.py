@@ -31,7 +31,7 @@ def check_plan(plan: PhasePlan) -> list[str]:
         for party in scenario.veto_party_ids:
             refund = sum((exact(r.price or 0) for r in scenario.red_lines
                           if r.party == party and r.soft and r.final_only and not scenario.red_line_holds(r, state)), exact(0))
-            if scenario.utility(party, state) + refund < exact(scenario.party[party].reservation):
+            if scenario.exact_utility(party, state) + refund < exact(scenario.party[party].reservation):
                 problems.append(f"after phase {t}, {party} is below its reservation")
         for k, red_line in enumerate(scenario.red_lines):
             if (red_line.party in package.signers and not red_line.soft and not red_line.final_only

@@ -22,6 +22,7 @@ from ..engine.search import Search
 from ..errors import TimeLimitReached
 from ..progress import Progress
 from ..results import DealProbability, Package, RobustPackage, wilson
+from ..results.ties import ranked_questions
 from ..scenario import Worlds
 from ..scenario.acceptance import verdicts
 
@@ -78,8 +79,20 @@ def most_robust(study: Study, parties: Sequence[str], among: np.ndarray | None =
     optimal = outcome.status == "optimal" and wins >= claimed
     bound = wins if optimal else max(wins, math.floor((outcome.bound if outcome.bound is not None else len(chosen)) + 1e-6))
     package = search.package(choices)
+    signers, breaks = stated_view(search.scenario, choices)
     return RobustPackage(**{f.name: getattr(package, f.name) for f in fields(Package)}, wins=wins, samples=len(chosen),
-                         bound=bound).with_(optimal=optimal, criterion="most robust")
+                         bound=bound, breaks=breaks).with_(optimal=optimal, criterion="most robust", signers=signers)
+
+
+def stated_view(scenario: Any, choices: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Who accepts a package in the stated world (those who would sign it, as written), and the stated
+    requirements of veto parties it fails ("Party: red line", "Party's reservation (v)")."""
+    signers = scenario.signers(choices) or [p for p in scenario.party_ids if scenario.party_accepts(p, choices)]
+    veto = set(scenario.veto_party_ids)
+    breaks = [r.label for r in scenario.requirements if r.party in veto and (
+        scenario.exact_utility(r.party, choices) < scenario.exact_reservation(r.party) if r.kind == "reservation"
+        else not scenario.red_line_holds(scenario.red_lines[r.index], choices))]
+    return tuple(signers), tuple(breaks)
 
 
 def robustness(study: Study, packages: Sequence[tuple[str, Mapping[str, Any]]]) -> pd.DataFrame:
@@ -117,7 +130,8 @@ def value_of_information(study: Study, deal: DealProbability, now: RobustPackage
                          progress: bool | None = None) -> pd.DataFrame:
     """For each uncertain red line (yes: it is real) and each reservation range (yes: the reservation is
     at or above the stated one): the chance of a deal either way, the share of worlds the most robust
-    package then chosen wins either way, and the rise over choosing now.  Ranked, largest rise first."""
+    package then chosen wins either way, and the rise over choosing now.  Ranked, largest rise first; questions
+    whose rises are within :data:`~bargaining.results.ties.PROBABILITY_TOLERANCE` share a ``rank`` (``tied with``)."""
     scenario, worlds = study.search.scenario, study.worlds
     n = len(worlds)
     deals = np.array([w.deal for w in deal.worlds], dtype=bool)
@@ -151,10 +165,7 @@ def value_of_information(study: Study, deal: DealProbability, now: RobustPackage
                      "deal if yes": _share(deals, yes), "deal if no": _share(deals, ~yes), "robust now": base / n,
                      "robust if yes": _share_of(parts[0], yes), "robust if no": _share_of(parts[1], ~yes),
                      "rise": (after - base) / n})
-    frame = pd.DataFrame(rows, columns=VOI_COLUMNS)
-    if len(frame):
-        frame["swing"] = (frame["deal if yes"] - frame["deal if no"]).abs().fillna(0)
-        frame = frame.sort_values(["rise", "swing"], ascending=False, kind="stable").drop(columns="swing").reset_index(drop=True)
+    frame = ranked_questions(pd.DataFrame(rows, columns=VOI_COLUMNS))  # tied questions share a rank: none comes first
     frame.attrs.update(samples=n, seed=worlds.seed)
     return frame
 
@@ -167,7 +178,7 @@ def _share_of(wins: int, mask: np.ndarray) -> float:
     return wins / int(mask.sum()) if mask.any() else float("nan")
 
 
-def default_packages(study: Study, parties: Sequence[str], frontier: int = 50, frontier_seconds: float = 10.0
+def default_packages(study: Study, parties: Sequence[str], frontier: int = 50, frontier_seconds: float | None = 10.0
                      ) -> list[tuple[str, Mapping[str, Any]]]:
     """The four bargaining solutions of the stated world (one row per distinct package, labelled with
     every criterion that picks it), the most robust package, and up to ``frontier`` points of the

@@ -51,7 +51,7 @@ def best_package(search: Search, criterion: Criterion, parties: Sequence[str]) -
 
     Its ``optimal`` is True only when every solve on the way proved its answer and the solver's
     word can be trusted for this scenario's numbers (:func:`~bargaining.engine.numerics.doubt`);
-    otherwise ``caveat`` says why not.  A time limit after a package was found returns that
+    otherwise ``reason`` (``caveat``) says why not.  A time limit after a package was found returns that
     package (not proven); before, :class:`TimeLimitReached`.
     """
     check_criterion(criterion)
@@ -62,14 +62,15 @@ def best_package(search: Search, criterion: Criterion, parties: Sequence[str]) -
     doubt = search.doubt()
     if doubt is not None:
         settled = _improve(search, criterion, parties, settled)
-        return settled.with_(criterion=criterion, optimal=False, caveat=f"not certified optimal: {doubt}")
+        return settled.with_(criterion=criterion, optimal=False, exact=False, method="mip",
+                             caveat=f"not certified optimal: {doubt}")
     if search.unproven > unproven:
-        return settled.with_(criterion=criterion, optimal=False,
+        return settled.with_(criterion=criterion, optimal=False, complete=False, method="mip",
                              caveat="not proven optimal: the time limit stopped the search; this is the best package found")
     if not settled.optimal or (package is not None and not package.optimal):
-        return settled.with_(criterion=criterion, optimal=False,
+        return settled.with_(criterion=criterion, optimal=False, complete=False, method="mip",
                              caveat=f"not proven optimal: the search stopped after {NASH_ROUNDS} rounds; this is the best package found")
-    return settled.with_(criterion=criterion)
+    return settled.with_(criterion=criterion, method="mip")
 
 
 def _best(search: Search, criterion: Criterion, parties: Sequence[str]) -> tuple[Package | None, Package | None]:

@@ -11,14 +11,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Callable, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from ..criteria import CRITERIA
 from ..errors import SolverFailed, TimeLimitReached
 from ..scenario import ScenarioError
 from ..version import __version__
 from . import common
-from .common import EXIT_BAD_INPUT, EXIT_TIME_LIMIT, FORMAT_HELP, UsageError, seconds
+from ..arguments import SAMPLES
+from .common import EXIT_BAD_INPUT, EXIT_TIME_LIMIT, FORMAT_HELP, UsageError, limit_text, say, seconds
 
 __all__ = ["main"]
 
@@ -32,18 +33,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except ScenarioError as error:  # one line per problem, each marked; then where the format is described
-        print("\n".join(line if line.startswith("(") else f"error: {line}" for line in str(error).splitlines()), file=sys.stderr)
+        say("\n".join(line if line.startswith("(") else f"error: {line}" for line in str(error).splitlines()), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (UsageError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        say(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except SolverFailed as error:
-        print(f"error: {getattr(args, 'file', '')}: {error}", file=sys.stderr)
+        say(f"error: {getattr(args, 'file', '')}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except TimeLimitReached as error:
         limit = getattr(args, "time_limit", None)
-        within = f" ({limit:g} s)" if limit else ""
-        print(f"stopped: {error}{within}; try a larger --time-limit, or --time-limit 0 for none", file=sys.stderr)
+        within = f" ({limit_text(limit)})" if limit else ""
+        say(f"stopped: {error}{within}; try a larger --time-limit, or --time-limit 0 for none", file=sys.stderr)
         return EXIT_TIME_LIMIT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -54,36 +55,57 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
 
 
-def _parser() -> argparse.ArgumentParser:
-    from . import commands, genius
+class _Parser(argparse.ArgumentParser):
+    """Argument errors read like the application's: ``error: ...`` first, then the usage line, exit code 2."""
 
-    parser = argparse.ArgumentParser(prog="bargaining", description="Find the packages every party can accept, the Pareto "
-                                     f"frontier and fair points on it. The scenario format: {FORMAT_HELP}")
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"error: {message}\n{self.format_usage()}")
+
+
+CRITERION_HELP = f"the bargaining criterion: {', '.join(CRITERIA)} (default: maxmin)"
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import commands, explore, genius, hold, sensitivity
+
+    parser = _Parser(prog="bargaining", description="Find the packages every party can accept, the Pareto "
+                     f"frontier and fair points on it. The scenario format: {FORMAT_HELP}")
     parser.add_argument("--version", action="version", version=f"bargaining {__version__}")
     subcommands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    def command(name: str, run: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+    def command(name: str, run: Callable[[argparse.Namespace], int], help: str,
+                file_help: str = common.FILE_HELP) -> argparse.ArgumentParser:
         sub = subcommands.add_parser(name, help=help, description=help)
-        sub.add_argument("file", metavar="FILE", help=f"scenario file (YAML or JSON, format 1; see {FORMAT_HELP})")
+        sub.add_argument("file", metavar="FILE", help=file_help)
         sub.set_defaults(run=run)
         return sub
 
     def time_limit(sub: argparse.ArgumentParser, what: str) -> None:
         default = common.DEFAULT_TIME_LIMIT
         sub.add_argument("--time-limit", type=seconds, default=default, metavar="SECONDS",
-                         help=f"stop {what} after this long (default {default:g}; 0: no limit)")
+                         help=f"stop {what} after this long; 0: no limit (default: {default:g})")
+
+    def worlds(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--samples", type=int, default=SAMPLES, metavar="N", help=f"sampled worlds (default: {SAMPLES})")
+        sub.add_argument("--seed", type=int, default=0, metavar="SEED", help="random seed: the same seed, the same worlds (default: 0)")
+
+    def objective(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--objective", choices=CRITERIA, default="maxmin", metavar="CRITERION", help=CRITERION_HELP)
 
     command("check", commands.check, "validate a scenario file and summarise it, with warnings for what looks wrong")
-    command("init", commands.init, "write a commented starter scenario to FILE (to edit; never over an existing file)")
+    command("init", commands.init, "write a commented starter scenario to FILE (to edit; never over an existing file)",
+            file_help="where to write the starter scenario (a new file; YAML)")
     solve = command("solve", commands.solve, "find the best acceptable package under a criterion")
-    solve.add_argument("--objective", choices=CRITERIA, default="maxmin", help="bargaining criterion (default: maxmin)")
+    objective(solve)
     solve.add_argument("--json", action="store_true", help="print the package as JSON (the API's names)")
     time_limit(solve, "the whole command")
-    solve.add_argument("--coalition", metavar="PARTIES", help="'smallest', or comma-separated ids of the optional parties that take part")
+    solve.add_argument("--coalition", metavar="IDS", help="'smallest', or comma-separated ids of the optional parties that take part")
 
     report = command("report", commands.report, "write a self-contained HTML report: summary, solutions, frontier, concessions, or the diagnosis")
-    report.add_argument("-o", "--output", metavar="OUT.html", help="where to write it (default: FILE's name with .html, in the current folder); missing folders are created")
+    report.add_argument("-o", "--output", metavar="OUT.html", help="where to write it; missing folders are created "
+                        "(default: FILE's name with .html, in the current folder)")
     time_limit(report, "the frontier searches (and the most robust package's search)")
+    worlds(report)
 
     diagnose = command("diagnose", commands.diagnose, "say whether any package is acceptable; if not, what conflicts and what would open it")
     time_limit(diagnose, "the whole command")
@@ -91,12 +113,13 @@ def _parser() -> argparse.ArgumentParser:
     frontier = command("frontier", commands.frontier, "list the Pareto frontier of the acceptable packages")
     frontier.add_argument("--parties", metavar="IDS", help="comma-separated party ids (default: all)")
     time_limit(frontier, "the search and list what was found so far")
-    frontier.add_argument("--csv", metavar="OUT", help="write the frontier as CSV to OUT instead of printing it")
-    frontier.add_argument("--method", choices=["auto", "dp", "mip"], default="auto",
-                          help="auto (default): the exact dynamic programme where it applies, else the mixed-integer search")
+    frontier.add_argument("--csv", metavar="OUT.csv", help="write the frontier as CSV to OUT.csv instead of printing it")
+    frontier.add_argument("--method", choices=["auto", "dp", "mip"], default="auto", metavar="METHOD",
+                          help="auto: the exact dynamic programme where it applies, else the mixed-integer search; dp; mip "
+                               "(default: auto)")
 
     coalitions = command("coalitions", commands.coalitions, "list the minimal coalitions of optional parties that open the bargaining space")
-    coalitions.add_argument("--csv", metavar="OUT", help="write the table as CSV to OUT")
+    coalitions.add_argument("--csv", metavar="OUT.csv", help="write the table as CSV to OUT.csv")
     time_limit(coalitions, "the whole command")
 
     leverage = command("leverage", commands.leverage, "compare the space with an issue frozen at its status quo against it open")
@@ -104,19 +127,28 @@ def _parser() -> argparse.ArgumentParser:
     time_limit(leverage, "the whole command")
 
     phased = command("phased", commands.phased, "find the best package that can be delivered in phases without anyone paying up front")
-    phased.add_argument("--phases", type=int, default=3, help="number of phases (default 3)")
-    phased.add_argument("--objective", choices=CRITERIA, default="maxmin", help="bargaining criterion (default: maxmin)")
+    phased.add_argument("--phases", type=int, default=3, metavar="N", help="number of phases (default: 3)")
+    objective(phased)
     time_limit(phased, "the whole command")
 
     robust = command("robustness", commands.robustness, "how sure is a deal when red lines may be bluffs or for sale and "
                      "reservations and points are uncertain: the chance of a deal, each solution's robustness, the most "
                      "robust package and what learning each uncertainty would be worth")
-    robust.add_argument("--samples", type=int, default=1000, metavar="N", help="sampled worlds (default 1000)")
-    robust.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0): the same seed, the same worlds")
-    robust.add_argument("--scheduler", metavar="ADDR", help="a Dask scheduler (tcp://host:8786); 'serial' for this process only; 'local' for a "
-                        "local cluster; default: a local cluster when the job is long")
+    worlds(robust)
+    robust.add_argument("--scheduler", metavar="ADDR", help="a Dask scheduler (tcp://host:8786); 'serial' for this process only; "
+                        "'local' for a local cluster (default: a local cluster when the job is long)")
     robust.add_argument("--json", action="store_true", help="print the results as JSON (the API's names)")
     time_limit(robust, "the most robust package's search")
 
+    held = command("hold", hold.run, hold.HELP)
+    held.add_argument("--phases", type=int, default=3, metavar="N", help="number of phases (default: 3)")
+    objective(held)
+    held.add_argument("--coalition-size", type=int, default=2, metavar="K",
+                      help="stability: coalitions of up to K parties renege together (default: 2)")
+    held.add_argument("--json", action="store_true", help="print the results as JSON (the API's names)")
+    time_limit(held, "the whole command")
+
+    sensitivity.add_parser(subcommands)
     genius.add_parser(subcommands)
+    explore.add_parser(subcommands)
     return parser

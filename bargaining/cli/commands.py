@@ -8,22 +8,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..algorithms.programme import LimitReached
 from ..errors import TimeLimitReached
 from ..files import check_output, write_atomic
 from ..scenario import Scenario
 from ..scenario.errors import suggest
-from .common import (
-    EXIT_NO_DEAL,
-    EXIT_OK,
-    UsageError,
-    announced,
-    emit,
-    limit_text,
-    load,
-    open_space,
-    plural,
-    writable,
-)
+from .common import EXIT_NO_DEAL, EXIT_OK, UsageError, announced, emit, limit_text, load, open_space, plural, say, writable
+from .limits import check_samples, phases_for
 
 if TYPE_CHECKING:
     from ..results import Frontier
@@ -31,20 +22,20 @@ if TYPE_CHECKING:
 
 def check(args: argparse.Namespace) -> int:
     scenario = load(args.file)
-    print(f"{args.file}: valid scenario (format 1)")
-    print(f"  {scenario.name}")
+    say(f"{args.file}: valid scenario (format 1)")
+    say(f"  {scenario.name}")
     veto = sum(p.veto for p in scenario.parties)
-    print(f"  parties:      {len(scenario.parties)} ({veto} with a veto): {', '.join(scenario.party_ids)}")
-    print(f"  issues:       {len(scenario.discrete_issues)} discrete, {len(scenario.continuous_issues)} continuous")
+    say(f"  parties:      {len(scenario.parties)} ({veto} with a veto): {', '.join(scenario.party_ids)}")
+    say(f"  issues:       {len(scenario.discrete_issues)} discrete, {len(scenario.continuous_issues)} continuous")
     count = scenario.package_count()
     shown = f"{count:,}" if count < 10**15 else f"about 10^{int(count.bit_length() * 0.30103)}"  # 10^5000 has no printable digits
-    print(f"  packages:     {shown} combination{'' if count == 1 else 's'} of discrete options")
-    print(f"  red lines:    {len(scenario.red_lines)}; interactions: {len(scenario.interactions)}")
+    say(f"  packages:     {shown} combination{'' if count == 1 else 's'} of discrete options")
+    say(f"  red lines:    {len(scenario.red_lines)}; interactions: {len(scenario.interactions)}")
     warnings = scenario.warnings()
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}", file=sys.stderr)
     if warnings:
-        print(f"  {plural(len(warnings), 'warning')} (on stderr): the file loads, but look at them", file=sys.stdout)
+        say(f"  {plural(len(warnings), 'warning')} (on stderr): the file loads, but look at them")
     return EXIT_OK
 
 
@@ -57,9 +48,15 @@ def init(args: argparse.Namespace) -> int:
     if not path.resolve().parent.is_dir():
         raise UsageError(f"{path.parent}: no such folder for the new scenario")
     write_atomic(path, resources.files("bargaining.scenario").joinpath("templates", "starter.yaml").read_text(encoding="utf-8"))
-    print(f"wrote {path}: a starter scenario with every kind of field, commented; edit it, then run "
+    say(f"wrote {path}: a starter scenario with every kind of field, commented; edit it, then run "
           f"'bargaining check {path}' and 'bargaining report {path}'")
     return EXIT_OK
+
+
+def no_optional_parties(file: str) -> str:
+    """What ``coalitions`` (and ``solve --coalition smallest``) say when every party has a veto."""
+    return (f"{file}: every party has a veto (none is marked veto: false), so there is no coalition of the willing to "
+            f"form: every party takes part in any deal ('bargaining solve {file}' finds it)")
 
 
 def _coalition(scenario: Scenario, text: str | None) -> str | list[str] | None:
@@ -81,71 +78,88 @@ def _coalition(scenario: Scenario, text: str | None) -> str | list[str] | None:
 
 
 def solve(args: argparse.Namespace) -> int:
-    space = open_space(args.file, args.time_limit)
-    scenario = space.scenario
+    scenario = load(args.file)
     coalition = _coalition(scenario, args.coalition)
+    if coalition == "smallest" and all(p.veto for p in scenario.parties):
+        say(no_optional_parties(args.file), file=sys.stderr)
+        return EXIT_NO_DEAL
+    space = open_space(scenario)
     with announced(f"bargaining solve ({args.objective})", args.time_limit), space.deadline(args.time_limit):
         package = space.best(args.objective, coalition=coalition)  # the limit holds for the whole command
         diagnosis = space.diagnose() if package is None else None
     if package is None:
         assert diagnosis is not None
         if args.json:
-            print(json.dumps({"acceptable": False, "conflict": [r.label for r in diagnosis.conflict]}, indent=2))
+            say(json.dumps({"acceptable": False, "conflict": [r.label for r in diagnosis.conflict]}, indent=2))
         else:
-            print(diagnosis)
+            say(diagnosis)
         return EXIT_NO_DEAL
     if args.json:
-        print(json.dumps({"acceptable": True, **package.to_dict()}, indent=2, default=float))
+        say(json.dumps({"acceptable": True, **package.to_dict()}, indent=2, default=float))
         if package.caveat:
-            print(f"warning: {package.caveat}", file=sys.stderr)
+            say(f"warning: {package.caveat}", file=sys.stderr)
     else:
         from ..present.text import render_package
 
-        print(render_package(scenario, package))
+        say(render_package(scenario, package))
     return EXIT_OK
 
 
 def report(args: argparse.Namespace) -> int:
-    from ..report import report as write_report
+    from ..report import write_report
 
+    scenario = _worlds(args)
     output = Path(args.output) if args.output else Path(Path(args.file).stem + ".html")
     check_output(output, [args.file], create_folders=True)
-    space = open_space(args.file)
+    space = open_space(scenario)
     with announced("bargaining report", args.time_limit, " for the frontier searches and the most robust package's search"):
-        path = write_report(space, output, frontier_time_limit=args.time_limit, progress=None)
-    print(f"wrote {path}", file=sys.stderr)
+        path = write_report(space, output, time_limit=args.time_limit or 0, samples=args.samples, seed=args.seed, progress=None)
+    say(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
 
 
 def diagnose(args: argparse.Namespace) -> int:
+    from ..present.text import render_concessions
+
     space = open_space(args.file)
     with announced("bargaining diagnose", args.time_limit), space.deadline(args.time_limit):
         diagnosis = space.diagnose()
         opened = None if diagnosis.feasible else space.opened("maxmin")
-    print(diagnosis)
+    say(diagnosis)
     if opened is None:
         return EXIT_OK
     if len(opened):
-        print("The deal each single concession opens (maxmin; gains over the stated reservations):")
-    for concession in opened:
-        gains = ", ".join(f"{space.scenario.party[p].label} {concession.package.gains[p]:+.4g}" for p in space.criteria_parties)
-        print(f"  - {concession.label} -> {gains}")
+        say(render_concessions(space.scenario, opened))
     return EXIT_NO_DEAL
 
 
 def frontier(args: argparse.Namespace) -> int:
+    from ..results import number
+
     writable(args.csv, args.file)
-    space = open_space(args.file)
+    scenario = load(args.file)
     parties = [p.strip() for p in args.parties.split(",")] if args.parties else None
+    for party in parties or []:
+        if party not in scenario.party:
+            raise UsageError(f"--parties: unknown party '{party}'{suggest(party, scenario.party_ids)}")
+    space = open_space(scenario)
     with announced("bargaining frontier", args.time_limit, " for the search"):
-        found = space.pareto_frontier(parties=parties, time_limit=args.time_limit, method=args.method)
+        try:
+            found = space.frontier(parties, time_limit=args.time_limit or 0, method=args.method)
+        except LimitReached as stop:  # --method dp: the programme returns a whole frontier or nothing
+            if "deadline" in stop.reason:
+                raise TimeLimitReached("the dynamic programme (--method dp) reached the time limit before the whole frontier, "
+                                       "and it gives nothing partial; without --method dp the mixed-integer search lists the "
+                                       "points found so far") from None
+            raise UsageError(f"{args.file}: the dynamic programme (--method dp) cannot hold this scenario: {stop.reason}; "
+                             "run without --method dp (the mixed-integer search takes over)") from None
     if not len(found) and found.complete:
         with space.deadline(args.time_limit):
-            print(space.diagnose())  # no acceptable package: say why instead of an empty table
+            say(space.diagnose())  # no acceptable package: say why instead of an empty table
         return EXIT_NO_DEAL
     state = found.state if found.complete else f"INCOMPLETE: stopped at the {limit_text(args.time_limit)}; these are the points found so far"
-    print(f"{space.scenario.name}: {plural(len(found), 'frontier point')}, {state}; "
-          f"{plural(found.solver_calls, 'solver call')} in {found.seconds:.1f} s", file=sys.stderr)
+    say(f"{space.scenario.name}: {plural(len(found), 'frontier point')}, {state}; "
+        f"{plural(found.solver_calls, 'solver call')} in {number(found.seconds)} s", file=sys.stderr)
     if not len(found):
         raise TimeLimitReached("stopped at the time limit before finding any frontier point")
     emit(found.to_frame(), args.csv, frontier_header(found))
@@ -170,79 +184,106 @@ def frontier_header(found: "Frontier") -> str:
 
 def coalitions(args: argparse.Namespace) -> int:
     writable(args.csv, args.file)
-    space = open_space(args.file)
-    if all(p.veto for p in space.scenario.parties):
-        print(f"{args.file}: every party has a veto (none is marked veto: false), so there is no coalition of the willing to "
-              f"form: every party takes part in any deal ('bargaining solve {args.file}' finds it)", file=sys.stderr)
+    scenario = load(args.file)
+    if all(p.veto for p in scenario.parties):
+        say(no_optional_parties(args.file), file=sys.stderr)
         return EXIT_NO_DEAL
+    space = open_space(scenario)
     with announced("bargaining coalitions", args.time_limit), space.deadline(args.time_limit):
-        frame = space.coalitions()
-    if not len(frame):
-        print("no coalition opens the bargaining space", file=sys.stderr)
+        found = space.coalitions()
+    if not len(found):
+        say("no coalition opens the bargaining space", file=sys.stderr)
         return EXIT_NO_DEAL
-    emit(frame, args.csv)
+    emit(found.to_frame(), args.csv)
     return EXIT_OK
 
 
 def leverage(args: argparse.Namespace) -> int:
-    space = open_space(args.file)
-    scenario = space.scenario
+    from ..present.text import render_leverage
+
+    scenario = load(args.file)  # the arguments are checked before the model is built
     issues = [args.issue] if args.issue else [i.id for i in scenario.issues if i.linkable]
     if not issues:
-        raise UsageError("no issue given and none is marked linkable: true; name one")
+        raise UsageError(f"{args.file}: no issue given and none is marked linkable: true; name one "
+                         f"(bargaining leverage {args.file} ISSUE; the issues: {', '.join(scenario.issue)})")
     for issue in issues:
         if issue not in scenario.issue:
             raise UsageError(f"unknown issue '{issue}'{suggest(issue, list(scenario.issue))}")
+        if scenario.issue[issue].status_quo_choice is None:
+            raise UsageError(f"issue '{issue}' has no status quo to freeze it at; mark one in the scenario")
+    space = open_space(scenario)
     with announced("bargaining leverage", args.time_limit), space.deadline(args.time_limit):
-        tables = [(issue, space.leverage(issue).to_frame()) for issue in issues]  # every answer before any output
-    for issue, table in tables:
-        print(f"\n{scenario.issue[issue].label}")
-        exists = table[table["measure"] == "package exists"].iloc[0]
-        if not exists["frozen at status quo"] and not exists["open"]:
-            print(f"  no acceptable package, frozen at its status quo or open: linking it does not open the space "
-                  f"(bargaining diagnose {args.file} shows what blocks it)")
+        found = [space.leverage(issue) for issue in issues]  # every answer before any output
+    for result in found:
+        say(f"\n{scenario.issue[result.issue].label}")
+        if not result.frozen.exists and not result.open.exists:
+            say(f"  no acceptable package, frozen at its status quo or open: linking it does not open the space "
+                f"(bargaining diagnose {args.file} shows what blocks it)")
             continue
-        print(table.to_string(index=False))
+        say(render_leverage(scenario, result))
     return EXIT_OK
 
 
 def phased(args: argparse.Namespace) -> int:
-    space = open_space(args.file)
+    from ..present.text import render_plan
+
+    scenario = load(args.file)
+    phases = phases_for(scenario, args.phases)  # before the model's phase copies are built
+    space = open_space(scenario)
     with announced("bargaining phased", args.time_limit), space.deadline(args.time_limit):
-        plan = space.phased(args.phases, args.objective)
+        plan = space.phased(args.objective, phases=phases)
     if plan.package is None:
-        print(plan.reason)
+        say(plan.reason)
         return EXIT_NO_DEAL
-    for _, row in plan.to_frame().iterrows():
-        print(f"phase {row['phase']}: {row['switched on'] or '(nothing new)'}")
-        print("  gains so far: " + ", ".join(f"{space.scenario.party[p].label} {row[p + ' gain']:+.4g}" for p in space.scenario.party_ids))
+    say(render_plan(space.scenario, plan))
     return EXIT_OK
+
+
+def _worlds(args: argparse.Namespace) -> Scenario:
+    """The scenario, once ``--samples`` (bounded: :func:`~.limits.check_samples`) and ``--seed`` are checked, before
+    anything is drawn or built."""
+    if args.seed < 0:
+        raise UsageError(f"--seed must be 0 or more, not {args.seed}")
+    scenario = load(args.file)
+    check_samples(scenario, args.samples)
+    return scenario
 
 
 def robustness(args: argparse.Namespace) -> int:
     from ..present.text import render_robustness
 
-    if args.samples < 1:
-        raise UsageError(f"--samples must be at least 1, not {args.samples}")
-    if args.seed < 0:
-        raise UsageError(f"--seed must be 0 or more, not {args.seed}")
-    space = open_space(args.file)
+    scenario = _worlds(args)
+    space = open_space(scenario)
+    from ..algorithms.hinges import applies
+    from .sensitivity import drawn, drawn_json, exact_robustness
+
+    if applies(space.scenario):  # only real lines: every answer exact (nothing sampled)
+        code = exact_robustness(args, space)
+        if code >= 0:
+            return code
+    worlds = dict(samples=args.samples, seed=args.seed)
     with announced(f"bargaining robustness ({plural(args.samples, 'world')})", args.time_limit, " for the most robust package's search"):
-        deal = space.deal_probability(args.samples, args.seed, scheduler=args.scheduler)
-        robust = space.most_robust(args.samples, args.seed, time_limit=args.time_limit)
-        table = space.robustness(samples=args.samples, seed=args.seed, frontier_seconds=0)
-        voi = space.value_of_information(args.samples, args.seed)
+        structure = drawn(space, args.samples, args.seed)  # the structure first, the real lines exact in each draw
+        deal = space.deal_probability(**worlds, scheduler=args.scheduler)
+        robust = space.most_robust(**worlds, time_limit=args.time_limit or 0)
+        table = space.robustness(**worlds)
+        voi = space.value_of_information(**worlds)
     if args.json:
-        print(json.dumps(_no_nan({
-            "samples": args.samples, "seed": args.seed,
+        say(json.dumps(_no_nan({
+            "samples": args.samples, "seed": args.seed, "exact_lines": drawn_json(structure),
             "deal_probability": {"probability": deal.probability, "interval": list(deal.interval), "deals": deal.deals,
                                  "samples": deal.samples, "summary": deal.summary().to_dict("records")},
-            "robustness": table.to_dict("records"),
+            "robustness": table.to_frame().to_dict("records"),
             "most_robust": None if robust is None else robust.to_dict(),
-            "value_of_information": voi.to_dict("records"),
+            "value_of_information": voi.to_frame().to_dict("records"),
         }), indent=2, default=float))
     else:
-        print(render_robustness(space.scenario, deal, table, robust, voi))
+        if structure is not None:
+            from ..present.sensitivity_text import drawn_lines
+
+            say("\n".join([*drawn_lines(structure), "", "Sampled worlds (the red lines sampled with the reservations and points: "
+                           "one package, and the question to ask, must do across every draw):", ""]))
+        say(render_robustness(space.scenario, deal, table, robust, voi, chance=structure is None))
     return EXIT_OK if deal.deals else EXIT_NO_DEAL
 
 

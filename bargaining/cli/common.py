@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import threading
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, TextIO
 
 from ..files import check_output, write_atomic
 from ..scenario import Scenario
@@ -22,6 +23,9 @@ DEFAULT_TIME_LIMIT = 60.0
 #: When a command still runs after this many seconds, it says what it is doing and its time limit.
 ANNOUNCE_AFTER = 1.0
 FORMAT_HELP = "docs/scenario-format.md ('bargaining init FILE' writes a commented starter)"
+#: The FILE argument's help, the same in every command.
+FILE_HELP = ("the scenario file: YAML or JSON, format 1, as docs/scenario-format.md describes "
+             "('bargaining init FILE' writes a commented starter)")
 
 
 class UsageError(Exception):
@@ -40,17 +44,42 @@ def seconds(text: str) -> float | None:
 
 
 def limit_text(limit: float | None) -> str:
-    return "no time limit" if limit is None else f"time limit {limit:g} s"
+    from ..results import number
+
+    return "no time limit" if limit is None else f"time limit {number(limit)} s"
+
+
+#: Control characters (C0 but newline and tab, DEL, C1): a scenario's text could move the cursor, retitle the
+#: window or clear the screen if printed raw.  They are shown escaped, as Python writes them ("\x1b").
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character but newline and tab written as an escape (``\x1b``)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def say(*values: Any, file: TextIO | None = None, **options: Any) -> None:
+    """``print`` for everything a command writes to the terminal: scenario text never carries escapes through."""
+    print(*(printable(str(v)) for v in values), file=file if file is not None else sys.stdout, **options)
 
 
 @contextmanager
 def announced(what: str, limit: float | None, scope: str = "") -> Iterator[None]:
     """Long work says so: after :data:`ANNOUNCE_AFTER` seconds, one line on stderr naming the work and its
     time limit (``scope``: what the limit bounds, when not the whole command); a progress bar follows on
-    a terminal, where the work has one."""
+    a terminal, where the work has one.  The line goes to the stderr in force when the work starts: the
+    solver interface replaces ``sys.stderr`` with a tee of its own while it solves, and closes it after."""
     change = "--time-limit S to change it, 0 for none" if limit is not None else "--time-limit S to set one"
-    timer = threading.Timer(ANNOUNCE_AFTER, lambda: print(f"{what}: working ({limit_text(limit)}{scope}; {change})",
-                                                         file=sys.stderr, flush=True))
+    stream = sys.stderr
+
+    def announce() -> None:
+        try:
+            print(printable(f"{what}: working ({limit_text(limit)}{scope}; {change})"), file=stream, flush=True)
+        except (ValueError, OSError):  # the stream closed meanwhile (the run is over): nothing to say it on
+            pass
+
+    timer = threading.Timer(ANNOUNCE_AFTER, announce)
     timer.daemon = True
     timer.start()
     try:
@@ -68,15 +97,17 @@ def load(path: str) -> Scenario:
     return Scenario.from_file(path)
 
 
-def open_space(path: str, time_limit: float | None = None) -> "BargainingSpace":
+def open_space(path: str | Scenario) -> "BargainingSpace":
+    """The space of a scenario file (or of a scenario already loaded from ``path``): the model is built here."""
     from ..space import BargainingSpace
 
-    space = BargainingSpace(load(path), time_limit=time_limit)
+    scenario = path if isinstance(path, Scenario) else load(path)
+    space = BargainingSpace(scenario)
     doubt = space.numeric_doubt()
     if doubt is not None:
-        print(f"warning: {path}: {doubt}; the exact programme's answers (frontier, solve and acceptable on discrete "
-              "scenarios) are exact, but analyses that search the model may miss better packages or packages that exist "
-              "(every package shown is checked exactly)", file=sys.stderr)
+        say(f"warning: {scenario.source}: {doubt}; the exact programme's answers (frontier, solve and acceptable on discrete "
+            "scenarios) are exact, but analyses that search the model may miss better packages or packages that exist "
+            "(every package shown is checked exactly)", file=sys.stderr)
     return space
 
 
@@ -87,9 +118,12 @@ def writable(path: str | None, source: str) -> None:
 
 
 def emit(frame: "pd.DataFrame", path: str | None, header: str = "") -> None:
-    """Print a table, or write it as CSV atomically (temporary file, then rename), after ``header``."""
+    """Print a table (numbers by the one rule), or write it as CSV atomically (temporary file, then rename; every
+    float at full precision), after ``header``."""
+    from ..results import frame_text
+
     if path is None:
-        print(frame.to_string(index=False))
+        say(frame_text(frame))
         return
     write_atomic(path, header + frame.to_csv(index=False))
-    print(f"wrote {path}", file=sys.stderr)
+    say(f"wrote {path}", file=sys.stderr)

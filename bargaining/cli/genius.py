@@ -21,7 +21,8 @@ def add_parser(subcommands: Any) -> None:
     genius.add_argument("-o", "--output", required=True, metavar="OUT.yaml", help="the scenario to write (.json for JSON)")
     genius.add_argument("--reservation", action="append", default=[], metavar="PARTY=VALUE", help="override a party's reservation (repeatable)")
     genius.add_argument("--name", help="the scenario's name (default: the domain file's stem)")
-    genius.add_argument("--over-one", choices=["warn", "error"], default="warn", help="a profile whose largest total exceeds 1 (Genius caps it): warn (default) or refuse")
+    genius.add_argument("--over-one", choices=["warn", "error"], default="warn", metavar="MODE",
+                        help="a profile whose largest total exceeds 1 (Genius caps it): warn, or error to refuse it (default: warn)")
     genius.set_defaults(run=import_genius)
 
 
@@ -33,7 +34,7 @@ def import_genius(args: argparse.Namespace) -> int:
     """
     import warnings
 
-    from ..scenario.genius import GeniusWarning
+    from ..scenario.genius import GeniusWarning, reservation_value
 
     domain, profiles, output, stderr = args.domain, args.profiles, args.output, sys.stderr
     out = Path(output)
@@ -47,6 +48,10 @@ def import_genius(args: argparse.Namespace) -> int:
         party, sep, value = text.partition("=")
         if not sep or not party.strip() or not value.strip():
             raise ScenarioError("--reservation", [Problem((), f"'{text}' is not PARTY=VALUE (e.g. --reservation itex=0.3)")])
+        try:
+            reservation_value(value.strip())
+        except ValueError as error:
+            raise ScenarioError("--reservation", [Problem((), f"{text}: {error}")]) from None
         overrides[party.strip()] = value.strip()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", GeniusWarning)
@@ -54,10 +59,7 @@ def import_genius(args: argparse.Namespace) -> int:
     for warning in caught:
         print(f"warning: {warning.message}", file=stderr)
     text = json.dumps(scenario.to_dict(), indent=2, ensure_ascii=False) + "\n" if out.suffix.lower() == ".json" else scenario.to_yaml()
-    try:
-        write_atomic(out, text)
-    except OSError as error:
-        raise ScenarioError(output, [Problem((), f"cannot be written: {error.strerror or error}")]) from None
+    write_atomic(out, text)  # a failure is an OutputPathError naming the file and the reason (exit 2)
     print(f"wrote {output}: {len(scenario.parties)} parties, {len(scenario.issues)} issues, "
           f"{scenario.package_count():,} package{'' if scenario.package_count() == 1 else 's'}", file=stderr)
     return 0

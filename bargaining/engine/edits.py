@@ -8,104 +8,46 @@ switched on.  When the block ends every change is undone in reverse order (also 
 Ctrl-C).  What the edits in force say about the problem -- requirements waived, a coalition imposed,
 issues frozen, a world set -- is read from them (``search.waived``, ``search.coalition``,
 ``search.fixed``, ``search.world``), never kept a second time; a :class:`~.replica.Replica` carries
-exactly those four elsewhere.  Only this module changes the model's variables in place.  docs/engine.md
-shows them at work.
+exactly those four elsewhere.  Only this module changes the model's variables in place (the records
+themselves: :mod:`.records`).  docs/engine.md shows them at work.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable, Collection, Mapping, Protocol, Sequence, Union
+from typing import Any, Callable, Collection, Mapping, Protocol, Sequence
 
 import pyomo.environ as pyo
 
 from ..scenario import Requirement, Scenario, World
-from .model import BargainingModel, factor_slots
+from ..scenario.rules import Atom, given
+from .model import BargainingModel, conjunction_sum, factor_slots
 from .parts import Part
 from .phasing import PhasingBlock
+from .records import (
+    AddRow,
+    Attend,
+    Bind,
+    CutOff,
+    EditRecord,
+    Free,
+    Freeze,
+    GainAtLeast,
+    Impose,
+    LineBroken,
+    LineVariant,
+    Release,
+    SetWorld,
+    SwitchOn,
+    Unmoved,
+    Variant,
+    Waive,
+)
 from .solver import Solver
+from .variant import VariantPlan
 
-
-@dataclass(frozen=True)
-class Waive:
-    """These requirements are switched off (the exact check waives them too)."""
-
-    requirements: tuple[Requirement, ...]
-
-
-@dataclass(frozen=True)
-class Free:
-    """The solver may switch off any requirement of these kinds ("reservation", "red_line")."""
-
-    kinds: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Impose:
-    """Exactly these parties take part (all veto parties among them)."""
-
-    coalition: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Freeze:
-    """One issue held at a choice (an option id, or an amount)."""
-
-    issue: str
-    choice: Any
-
-
-@dataclass(frozen=True)
-class SetWorld:
-    """A sampled world in force: its red lines' status, reservations and point factors."""
-
-    world: World
-
-
-@dataclass(frozen=True)
-class GainAtLeast:
-    """A lower bound on a party's gain (None: no bound)."""
-
-    party: str
-    gain: Fraction | float | None
-
-
-@dataclass(frozen=True)
-class AddRow:
-    """A row built from the search's expressions (kept until the block ends)."""
-
-    relation: Any = field(compare=False)
-
-    @property
-    def text(self) -> str:
-        return str(self.relation)
-
-
-@dataclass(frozen=True)
-class CutOff:
-    """This combination of discrete options excluded."""
-
-    choices: tuple[tuple[str, Any], ...]
-
-
-@dataclass(frozen=True)
-class SwitchOn:
-    """A part of the model kept between searches (a phasing block, a robust block) switched on."""
-
-    part: str
-
-
-@dataclass(frozen=True)
-class Release:
-    """A part's switches left to the solver (the phasing block's: a red line broken, a reservation owed, before the
-    last phase): the part, and how many switches."""
-
-    part: str
-    switches: int
-
-
-EditRecord = Union[Waive, Free, Impose, Freeze, SetWorld, GainAtLeast, AddRow, CutOff, SwitchOn, Release]
+__all__ = ["AddRow", "Attend", "Bind", "CutOff", "Edit", "EditRecord", "Editable", "Free", "Freeze", "GainAtLeast", "Impose",
+           "LineBroken", "LineVariant", "Release", "SetWorld", "SwitchOn", "Unmoved", "Variant", "Waive"]
 
 
 class Editable(Protocol):
@@ -121,7 +63,14 @@ class Editable(Protocol):
     @property
     def scenario(self) -> Scenario: ...
 
+    @property
+    def requirements(self) -> list[Requirement]: ...
+
     def phasing_block(self, phases: int) -> PhasingBlock: ...
+
+    def kept(self, name: str, build: Callable[[], Any]) -> Any: ...
+
+    def values(self, expressions: Sequence[Any]) -> list[float]: ...
 
 
 class Edit:
@@ -164,9 +113,27 @@ class Edit:
         parameter.set_value(value)
         self._undo.append(lambda: parameter.set_value(previous))
 
-    # ---- rows
-    def row(self, relation: Any) -> None:
-        """Add a row (built from :class:`Search` expressions) until the block ends."""
+    def _bound(self, variable: Any, lower: float | None = None, upper: float | None = None) -> None:
+        """Raise a variable's bounds (a None leaves that side alone)."""
+        low, high = variable.lb, variable.ub
+        if lower is not None:
+            variable.setlb(lower)
+        if upper is not None:
+            variable.setub(upper)
+        def restore() -> None:
+            variable.setlb(low)
+            variable.setub(high)
+
+        self._undo.append(restore)
+
+    def _swap(self, owner: object, name: str, value: object) -> None:
+        """Set a plain attribute of the model's description (its scenario, units, ranges) until the block ends."""
+        previous = getattr(owner, name)
+        setattr(owner, name, value)
+        self._undo.append(lambda: setattr(owner, name, previous))
+
+    def _add(self, relation: Any) -> None:
+        """Add a row to the scratch rows until the block ends."""
         search = self.search
         scratch = search.m.scratch
         row = scratch.add(relation)
@@ -177,21 +144,18 @@ class Edit:
             del scratch[index]
 
         self._undo.append(remove)
+
+    # ---- rows
+    def row(self, relation: Any) -> None:
+        """Add a row (built from :class:`Search` expressions) until the block ends."""
+        self._add(relation)
         self._record(AddRow(relation))
 
     def cut_off(self, choices: Mapping[str, Any]) -> None:
         """Exclude this combination of discrete options."""
         m, discrete = self.search.m, self.search.scenario.discrete_issues
         chosen = [m.choose[i.id, choices[i.id]] for i in discrete]
-        scratch = m.scratch
-        row = scratch.add(sum(chosen) <= len(chosen) - 1)
-        index = row.index()
-
-        def remove() -> None:
-            self.search.solver.remove(row)
-            del scratch[index]
-
-        self._undo.append(remove)
+        self._add(sum(chosen) <= len(chosen) - 1)
         self._record(CutOff(tuple((i.id, choices[i.id]) for i in discrete)))
 
     # ---- bounds and fixed variables
@@ -227,11 +191,92 @@ class Edit:
         self._record(Waive(tuple(requirements)))
 
     def free(self, kinds: Collection[str]) -> None:
-        """Let the solver switch off any requirement of these kinds ("reservation", "red_line")."""
-        for k, requirement in enumerate(self.search.model.requirements):
+        """Let the solver switch off any requirement in force (:attr:`Search.requirements`) of these kinds
+        ("reservation", "red_line"); a waived one stays off."""
+        index = {r: k for k, r in enumerate(self.search.model.requirements)}
+        for requirement in self.search.requirements:
             if requirement.kind in kinds:
-                self._unfix(self.search.m.relax[k])
+                self._unfix(self.search.m.relax[index[requirement]])
         self._record(Free(tuple(kinds)))
+
+    def free_each(self, requirements: Sequence[Requirement]) -> None:
+        """Let the solver switch off these requirements (a waived one stays off)."""
+        index = {r: k for k, r in enumerate(self.search.model.requirements)}
+        waived = {r.waiver for e in self.search.in_force if isinstance(e, Waive) for r in e.requirements}
+        for requirement in requirements:
+            if requirement.waiver not in waived:
+                self._unfix(self.search.m.relax[index[requirement]])
+        self._record(Free((), tuple(requirements)))
+
+    def bind(self, requirements: Sequence[Requirement]) -> None:
+        """These requirements bind: their switches held on (whatever a freeing edit let the solver do)."""
+        index = {r: k for k, r in enumerate(self.search.model.requirements)}
+        for requirement in requirements:
+            self._fix(self.search.m.relax[index[requirement]], 0)
+        self._record(Bind(tuple(requirements)))
+
+    def attend(self, party: str, present: bool) -> None:
+        """A non-veto party takes part (its reservation and red lines bind) or stays out."""
+        self._fix(self.search.m.takes_part[party], 1 if present else 0)
+        self._record(Attend(party, present))
+
+    def line_broken(self, index: int, broken: bool) -> None:
+        """A red line with a price: held (broken fixed 0) or paid for whether broken or not (fixed 1)."""
+        self._fix(self.search.m.broken[index], 1 if broken else 0)
+        self._record(LineBroken(index, broken))
+
+    def unmoved(self, issue_id: str) -> None:
+        """An issue with ``controlled_by`` stays at its status quo (its control switch held off)."""
+        self._fix(self.search.m.controlled[issue_id], 0)
+        self._record(Unmoved(issue_id))
+
+    def red_line_variant(self, index: int, atoms: Mapping[tuple[str, Any], bool]) -> bool:
+        """Red line ``index`` added again with the atoms of its file's conditions named in ``atoms`` ((issue id, want) ->
+        truth) taken as constants, binding whatever its party does (the caller waives the line itself): its compiled
+        forbidden conjunctions (:mod:`bargaining.scenario.rules`) as the model writes them.  False, adding nothing, when
+        the line then cannot hold."""
+        model, scenario = self.search.model, self.search.scenario
+
+        def indicator(atom: Atom) -> Any:
+            for (issue_id, want), truth in atoms.items():
+                value = given(atom, issue_id, want, truth, scenario.issue[issue_id].option_ids)
+                if value is not None:
+                    return int(value)
+            return model.indicator(atom)
+
+        rows = [(conjunction_sum(c, indicator), len(c.atoms) - 1) for c in scenario.rules.lines[index].forbidden]
+        if any(isinstance(total, int) and total > most for total, most in rows):
+            return False
+        for total, most in rows:
+            if not isinstance(total, int):
+                self._add(total <= most)
+        self._record(LineVariant(index, tuple(atoms.items())))
+        return True
+
+    def variant(self, scenario: Scenario) -> None:
+        """Answer for ``scenario`` until the block ends: the model's scenario with other reservations and red-line prices,
+        and lines priced that were hard (:mod:`.variant` says what changes; its structure must be the model's)."""
+        search = self.search
+        if any(isinstance(e, Variant) for e in search.in_force):
+            raise ValueError("a variant is already in force: end its edit first (variants do not nest)")
+        plan = VariantPlan.of(search.model, scenario)
+        m = search.m
+        for k, price in plan.prices.items():
+            self._set(m.price[k], price)
+            self._unfix(m.broken[k]) if k in plan.soft else self._fix(m.broken[k], 0)
+        for party, value in plan.reservations.items():
+            self._set(m.reservation[party], value)
+        for party, low in plan.reservation_rows.items():
+            row = search.model.reservation_rows.get(party)
+            if row is not None:
+                row.deactivate()
+                self._undo.append(row.activate)
+            self._add(m.gain[party] >= low * search.model.switched_off(plan.own[party]))
+        if plan.floor is not None:
+            self._bound(m.floor, upper=plan.floor)
+        for name, value in plan.described.items():
+            self._swap(search.model, name, value)
+        self._record(Variant(scenario))
 
     def impose(self, coalition: frozenset[str] | None) -> None:
         """Exactly these parties take part (all veto parties must be among them); None: no change."""
@@ -258,11 +303,11 @@ class Edit:
                 self._fix(m.broken[k], 0) if status == "hard" else self._unfix(m.broken[k])
             if k not in waived:  # (a waived line stays switched off in every world)
                 self._fix(m.relax[switch[k]], 1 if status == "absent" else 0)
-        for party, value in world.reservations.items():
-            self._set(m.reservation[party], value)
+        for party, value in world.reservations.items():  # the model holds floats; packages are checked exactly in the world
+            self._set(m.reservation[party], float(value))
         for party, table in world.factors.items():
             for issue, option in factor_slots(search.scenario, party):
-                self._set(m.factor[party, issue, option], table[(issue, option)])
+                self._set(m.factor[party, issue, option], float(table[(issue, option)]))
         self._record(SetWorld(world))
 
     # ---- parts kept between searches
@@ -286,11 +331,13 @@ class Edit:
         self.switch_on(block.part)
         return block
 
-    def release(self, part: Part) -> None:
-        """Leave a part's switches to the solver until the block ends."""
+    def release(self, part: Part, at_least: float | None = None) -> None:
+        """Leave a part's switches to the solver until the block ends (each at least ``at_least``, when given)."""
         for variable in part.switches:
             self._unfix(variable)
-        self._record(Release(part.name, len(part.switches)))
+            if at_least is not None:
+                self._bound(variable, lower=at_least)
+        self._record(Release(part.name, len(part.switches), at_least))
 
     def apply(self, record: EditRecord) -> None:
         """Make a recorded edit again (a replica replays the edits that define its problem)."""
@@ -303,7 +350,19 @@ class Edit:
         elif isinstance(record, SetWorld):
             self.world(record.world)
         elif isinstance(record, Free):
-            self.free(record.kinds)
+            self.free_each(list(record.requirements)) if record.requirements else self.free(record.kinds)
+        elif isinstance(record, Bind):
+            self.bind(list(record.requirements))
+        elif isinstance(record, Attend):
+            self.attend(record.party, record.present)
+        elif isinstance(record, LineBroken):
+            self.line_broken(record.index, record.broken)
+        elif isinstance(record, Unmoved):
+            self.unmoved(record.issue)
+        elif isinstance(record, LineVariant):
+            self.red_line_variant(record.index, dict(record.atoms))
+        elif isinstance(record, Variant):
+            self.variant(record.scenario)
         elif isinstance(record, GainAtLeast):
             self.gain_at_least(record.party, record.gain)
         elif isinstance(record, CutOff):

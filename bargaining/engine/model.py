@@ -14,6 +14,8 @@ Variables
                    at 0 except while diagnosing
     broken[k]      for a red line with a price: 1 when the package breaks it and its party
                    pays the price (fixed at 0 while the line is hard)
+    price[k]       a mutable parameter: the price of red line k (the file's; a what-if may set
+                   another, see :mod:`.variant`)
     controlled[i]  for an issue with controlled_by: 1 lets it leave its status quo, which
                    needs at least k of its controlling parties taking part
     factor[p, i, o] (only when some party has a points_spread) a mutable parameter scaling
@@ -64,6 +66,8 @@ class BargainingModel:
     switched_off: Callable[[int], Any] = field(default=lambda k: 0)
     #: red line index -> what switches its rows off: its requirement's switch (hard), its broken[k] (priced)
     red_line_off: Callable[[int], Any] = field(default=lambda k: 0)
+    #: party -> the row holding its gain at or above 0 unless switched off (absent when it can never bind)
+    reservation_rows: dict[str, Any] = field(default_factory=dict)
 
     def indicator(self, atom: Atom) -> Any:
         """A 0/1 expression that is 1 exactly when the atom holds for the package."""
@@ -115,6 +119,7 @@ def build_model(scenario: Scenario) -> BargainingModel:
     # ---- red lines with a price: broken[k] may be 1 only when it pays the price (soft); fixed at 0 while hard
     priced = [k for k, r in enumerate(scenario.red_lines) if r.price is not None]
     m.broken = pyo.Var(priced, domain=pyo.Binary)
+    m.price = pyo.Param(priced, mutable=True, initialize={k: scenario.red_lines[k].price for k in priced})  # a what-if may change it
     for k in priced:
         if not scenario.red_lines[k].soft:
             m.broken[k].fix(0)
@@ -129,12 +134,12 @@ def build_model(scenario: Scenario) -> BargainingModel:
 
     def utility_rule(m: pyo.ConcreteModel, p: str) -> Any:
         return utility_expression(scenario, p, lambda i, o: m.choose[i, o], lambda c: m.amount[c], lambda j: m.together[j],
-                                  lambda k: m.broken[k], factor)
+                                  lambda k: m.broken[k], factor, lambda k: m.price[k])
 
     m.utility = pyo.Expression(parties, rule=utility_rule)
-    model.utility_range = {p: _utility_range(scenario, p) for p in parties}
-    model.world_range = {p: _utility_range(scenario, p, scenario.party[p].points_spread or 0.0) for p in parties}
-    model.unit = {p: _unit(scenario, p) for p in parties}
+    model.utility_range = {p: utility_range_of(scenario, p) for p in parties}
+    model.world_range = {p: utility_range_of(scenario, p, scenario.party[p].points_spread or 0.0) for p in parties}
+    model.unit = {p: unit_of(scenario, p) for p in parties}
     m.reservation = pyo.Param(parties, mutable=True, initialize={p.id: p.reservation for p in scenario.parties})
     m.gain = pyo.Var(parties)
     m.gain_definition = pyo.Constraint(parties, rule=lambda m, p: m.gain[p] == m.utility[p] - m.reservation[p])
@@ -160,7 +165,7 @@ def build_model(scenario: Scenario) -> BargainingModel:
             highest = max([party.reservation, *(party.reservation_range or ())])  # the reservation may move (uncertainty)
             low = model.world_range[party.id][0] - highest
             if low < 0:
-                m.requirement_rows.add(m.gain[party.id] >= low * switched_off(k))
+                model.reservation_rows[party.id] = m.requirement_rows.add(m.gain[party.id] >= low * switched_off(k))
     model.switched_off = switched_off
 
     # ---- red lines: each row is switched off by its requirement's switch (hard) or by paying its price (soft)
@@ -233,6 +238,24 @@ def forbidden_rows(add: Callable[[Any], Any], rule: LineRule, indicator: Indicat
         add(conjunction_sum(conjunction, indicator) <= len(conjunction.atoms) - 1 + switch)
 
 
+def breaks_rows(add: Callable[[Any], Any], flag: Callable[[], Any], rule: LineRule, indicator: Indicator, z: Any) -> None:
+    """Rows letting the 0/1 ``z`` be 1 only when the state ``indicator`` reads breaks the line: some forbidden
+    conjunction holds (``flag`` makes a new binary, one per conjunction of several atoms when there are several)."""
+    holding: list[Any] = []
+    for conjunction in rule.forbidden:
+        if not conjunction.atoms:
+            return  # a conjunction that always holds: the line is always broken
+        if len(rule.forbidden) == 1 or len(conjunction.atoms) > 1:
+            y = z if len(rule.forbidden) == 1 else flag()
+            for atom in conjunction.atoms:
+                add(y <= indicator(atom))
+            holding.append(y)
+        else:
+            holding.append(indicator(conjunction.atoms[0]))
+    if len(rule.forbidden) != 1:
+        add(z <= sum(holding))
+
+
 def conjunction_sum(conjunction: Conjunction, indicator: Indicator) -> Any:
     """The sum of a conjunction's atoms' indicators (it equals the number of atoms exactly when it holds)."""
     return sum(indicator(atom) for atom in conjunction.atoms)
@@ -252,11 +275,13 @@ def factor_slots(scenario: Scenario, party: str) -> list[tuple[str, str]]:
 
 def utility_expression(scenario: Scenario, party: str, chosen: Callable[[str, str], Any], amount: Callable[[str], Any],
                        together: Callable[[int], Any], broken: Callable[[int], Any],
-                       factor: Callable[[str, str, str], Any] = lambda p, i, o: 1) -> Any:
+                       factor: Callable[[str, str, str], Any] = lambda p, i, o: 1,
+                       price: Callable[[int], Any] | None = None) -> Any:
     """The party's utility as a linear expression: points x option indicators + per_unit x amounts
     + interaction values x their AND indicators - the price of each of its red lines with a
     price x its "broken" indicator (the same formula as :meth:`Scenario.utility`).  ``factor``
-    scales each point (the points spread of a sampled world; 1 by default)."""
+    scales each point (the points spread of a sampled world; 1 by default); ``price`` gives each
+    priced line's price (default: the scenario's number; the model passes its mutable ``price``)."""
     expr: Any = 0
     for issue in scenario.issues:
         table = scenario.points(party, issue.id)
@@ -267,11 +292,12 @@ def utility_expression(scenario: Scenario, party: str, chosen: Callable[[str, st
         else:
             expr += sum(v * factor(party, issue.id, o) * chosen(issue.id, o) for o, v in table.items() if v)
     expr += sum(x.value * together(x.index) for x in scenario.rules.terms if x.party == party)
-    expr -= sum(r.price * broken(k) for k, r in enumerate(scenario.red_lines) if r.party == party and r.price is not None)
+    expr -= sum((r.price if price is None else price(k)) * broken(k)
+                for k, r in enumerate(scenario.red_lines) if r.party == party and r.price is not None)
     return expr
 
 
-def _utility_range(scenario: Scenario, party: str, spread: float = 0.0) -> tuple[float, float]:
+def utility_range_of(scenario: Scenario, party: str, spread: float = 0.0) -> tuple[float, float]:
     """The lowest and highest utility of the party, with every point scaled anywhere in [1 - spread, 1 + spread]."""
     low = high = 0.0
     for issue in scenario.issues:
@@ -293,7 +319,7 @@ def _utility_range(scenario: Scenario, party: str, spread: float = 0.0) -> tuple
     return low, high
 
 
-def _unit(scenario: Scenario, party: str) -> Fraction | None:
+def unit_of(scenario: Scenario, party: str) -> Fraction | None:
     """The largest step that divides every difference of the party's utilities (None if continuous)."""
     values: list[Fraction] = []
     for issue in scenario.issues:

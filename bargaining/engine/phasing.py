@@ -27,8 +27,8 @@ import pyomo.environ as pyo
 from ..results import Package
 from ..scenario import Scenario, exact
 from ..scenario.rules import AmountAtom, Atom
-from .parts import Part
 from .model import STRICT_GAP, BargainingModel, and_rows, bound_indicator, forbidden_rows, utility_expression
+from .parts import Part
 
 
 @dataclass

@@ -40,7 +40,6 @@ import numpy as np
 import pyomo.environ as pyo
 
 from ..scenario import Worlds
-from .edits import Edit
 from .model import utility_expression
 from .parts import Part, add_block
 from .search import Search
@@ -259,12 +258,3 @@ def most_robust_choices(search: Search, robust: RobustBlock, counts: np.ndarray,
                 choices = search.read_choices()
         return choices, outcome
 
-
-def switch_on(edit: Edit, robust: RobustBlock) -> None:  # old name, kept until the branches merge
-    """Old name of ``edit.switch_on(robust.part)``."""
-    edit.switch_on(robust.part)
-
-
-def remove(search: Search, robust: RobustBlock) -> None:  # old name, kept until the branches merge
-    """Old name of ``search.remove(robust.part)``."""
-    search.remove(robust.part)

@@ -22,20 +22,21 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import pyomo.environ as pyo
 
 from ..errors import AnswersDisagree, TimeLimitReached
 from ..results import Package
 from ..scenario import STATED, Requirement, Scenario, Waiver, World, fraction_gcd
-from .edits import Edit, EditRecord, Freeze, Impose, SetWorld, Waive
+from .edits import Edit
 from .model import BargainingModel
 from .numerics import Doubt
 from .numerics import doubt as numeric_doubt
 from .parts import Part, add_block, remove_block
 from .phasing import PhasingBlock, build_phasing
 from .reading import Reading
+from .records import EditRecord, Freeze, Impose, SetWorld, Waive
 from .replica import Replica
 from .solver import Outcome, Solver
 
@@ -65,8 +66,9 @@ class Search(Reading):
     parts: dict[str, Part] = field(default_factory=dict, init=False, repr=False)
     _phasing: dict[int, PhasingBlock] = field(default_factory=dict, init=False, repr=False)
     _floors: dict[tuple[str, ...], Any] = field(default_factory=dict, init=False, repr=False)
+    _kept: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     _totals: dict[tuple[str, ...], Any] = field(default_factory=dict, init=False, repr=False)
-    _doubt: list[Doubt | None] = field(default_factory=list, init=False, repr=False)
+    _doubt: list[tuple[Scenario, Doubt | None]] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def of(cls, scenario: Scenario, time_limit: float | None = None) -> "Search":
@@ -137,6 +139,16 @@ class Search(Reading):
             self.parts[block.part.name] = block.part
         return self._phasing[phases]
 
+    def kept(self, name: str, build: Callable[[], Any]) -> Any:
+        """What ``build`` makes, built once under ``name`` and kept while the model lives (a kept part's description,
+        e.g. a holding block; its ``part``, when it has one, is registered as :meth:`keep` does)."""
+        if name not in self._kept:
+            built = self._kept[name] = build()
+            part = getattr(built, "part", None)
+            if isinstance(part, Part):
+                self.keep(part)
+        return self._kept[name]
+
     def keep(self, part: Part) -> Part:
         """Register a part built on the model (it stays until :meth:`remove`)."""
         self.parts[part.name] = part
@@ -163,15 +175,19 @@ class Search(Reading):
 
     def doubt(self) -> Doubt | None:
         """Why the solver may rank utilities wrongly in this scenario (None: its word can be trusted)."""
-        if not self._doubt:
-            self._doubt.append(numeric_doubt(self.scenario))
-        return self._doubt[0]
+        scenario = self.scenario  # (a variant in force has its own: :meth:`.edits.Edit.variant`)
+        if not self._doubt or self._doubt[0][0] is not scenario:
+            self._doubt[:] = [(scenario, numeric_doubt(scenario))]
+        return self._doubt[0][1]
 
     # ---- what the model knows about the scenario's numbers
     @property
     def requirements(self) -> list[Requirement]:
-        """Every reservation and red line, in the order of the model's switches."""
-        return self.model.requirements
+        """Every reservation and hard red line in force, in the order of the model's switches: those the
+        edits in force waive, and red lines a variant (:meth:`.edits.Edit.variant`) prices, are left out."""
+        lines, waived = self.scenario.red_lines, self.waived
+        return [r for r in self.model.requirements
+                if r.waiver not in waived and (r.kind == "reservation" or not lines[r.index or 0].soft)]
 
     def unit(self, party: str) -> Fraction | None:
         """The step between two different utilities of the party (None: continuous, or points scaled in the world)."""
@@ -179,7 +195,7 @@ class Search(Reading):
 
     def reservation(self, party: str) -> Fraction:
         """The party's reservation in the current world, exactly."""
-        return self.scenario.reservation(party, self.world)
+        return self.scenario.exact_reservation(party, self.world)
 
     def utility_range(self, party: str) -> tuple[float, float]:
         """The lowest and highest utility any package can give the party."""
@@ -188,6 +204,9 @@ class Search(Reading):
     # ---- expressions for objectives and rows
     def utility(self, party: str) -> Any:
         return self.m.utility[party]
+
+    def amount(self, issue_id: str) -> Any:
+        return self.m.amount[issue_id]
 
     def gain(self, party: str) -> Any:
         return self.m.gain[party]
@@ -243,10 +262,11 @@ class Search(Reading):
     # ---- time
     @contextmanager
     def limited(self, seconds: float | None) -> Iterator[None]:
-        """Run a whole algorithm (many solves) under one time limit."""
+        """Run a whole algorithm (many solves) under one time limit (never beyond a limit already in force)."""
         previous = self.deadline
         if seconds is not None:
-            self.deadline = time.perf_counter() + seconds
+            ends = time.perf_counter() + seconds
+            self.deadline = ends if previous is None else min(previous, ends)
         try:
             yield
         finally:

@@ -84,6 +84,12 @@ class _QuietInterrupt(logging.Filter):
 
 logging.getLogger("pyomo.contrib.appsi.solvers.highs").addFilter(_QuietInterrupt())
 
+#: One HiGHS run (or instance set-up) at a time in this process: Pyomo's APPSI captures file descriptor 1
+#: (process-wide) around each, so two runs at once in two threads (two models, e.g. two pages of ``bargaining explore``) corrupt each
+#: other's capture ("TeeStream: deadlock observed", "Bad file descriptor").  Everything else about a model stays
+#: free to run beside another thread's.
+_RUNNING = threading.Lock()
+
 #: The watchdog stops HiGHS this long after its own time limit should have (HiGHS checks the time
 #: only in some phases; numerically hard models have overrun it by minutes).
 WATCHDOG_GRACE = 1.0
@@ -127,7 +133,8 @@ class Solver:
         self.highs_seconds = 0.0
         self.seconds = 0.0
         self.log: list[tuple[float, float, str]] = []  # per solve: wall seconds, HiGHS seconds, status
-        self.highs.set_instance(model)
+        with _RUNNING:  # APPSI captures file descriptor 1 here too
+            self.highs.set_instance(model)
         # HiGHS logs to stdout while rows are added too (not only while solving): keep it quiet there,
         # or a warning lands in the middle of `solve --json`
         self.highs._solver_model.setOptionValue("output_flag", False)
@@ -203,7 +210,7 @@ class Solver:
         start = time.perf_counter()
         self._deadline = None if time_limit is None else start + max(time_limit, 1e-3) + WATCHDOG_GRACE
         highs_before = self.highs._solver_model.getRunTime()
-        with _CtrlC.recorded():
+        with _RUNNING, _CtrlC.recorded():
             result = self.highs.solve(self.model)
         wall, highs = time.perf_counter() - start, self.highs._solver_model.getRunTime() - highs_before
         self.seconds += wall

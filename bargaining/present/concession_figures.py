@@ -1,6 +1,6 @@
 """Figures of a closed space: what each minimal concession would open, on the same axes.
 
-Each concession (``space.opened(frontiers=True)``) brings the Pareto frontier of the criteria
+Each concession (``space.opened(frontier=True)``) brings the Pareto frontier of the criteria
 parties' utilities with that concession made, and its bargaining solutions.  The axes are the
 parties' gains over their *stated* reservations, so the origin is no deal and every concession
 is read on the same scale: which buys the bigger deal, the fairer one, and for whom.  Two
@@ -140,6 +140,8 @@ def _pairs(scenario: Scenario, items: Sequence[Concession], parties: Sequence[st
             title, symbol, _, size = CRITERION_STYLE[criterion]
             fig.add_trace(go.Splom(dimensions=dims(point), name=title, legendgroup=f"c{k}", showlegend=False, hovertext=[text],
                                    marker=dict(symbol=symbol, color=color, size=size, line=dict(color=color, width=2)), **common))
+    fig.add_trace(go.Splom(dimensions=dims([0.0] * len(parties)), name="No deal (every gain 0)", hovertext=["No deal: every gain 0"],
+                           marker=dict(symbol="x", color="#222", size=9), **common))
     fig.update_layout(dragmode="select")
     return layout(fig, "What each concession would open, two parties at a time (gains)", height=640)
 

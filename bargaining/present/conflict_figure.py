@@ -22,6 +22,8 @@ from .labels import esc, layout, num, party_colors, wrap
 OPEN, SOMETIMES, RULED_OUT, POINTS = 0, 1, 2, 3
 COLORS = [(OPEN, "#dff3e4"), (SOMETIMES, "#f8d27a"), (RULED_OUT, "#d9534f"), (POINTS, "#eef1f4")]
 WORDS = {OPEN: "open", SOMETIMES: "ruled out in some combinations", RULED_OUT: "ruled out"}
+#: Names are wrapped onto as many lines as they need, never cut: a name cut short could not be read anywhere.
+WHOLE = 1000
 
 
 def conflict_figure(diagnosis: Diagnosis, scenario: Scenario) -> go.Figure | None:
@@ -42,8 +44,8 @@ def conflict_figure(diagnosis: Diagnosis, scenario: Scenario) -> go.Figure | Non
             z.append([None] * (len(columns) + 1))
             text.append([""] * (len(columns) + 1))
             hover.append([""] * (len(columns) + 1))
-            names.append(f"<b>{wrap(issue.label, 60, 2)}</b>")
-        names.append(wrap(label, 44, 2))
+            names.append(f"<b>{wrap(issue.label, 60, WHOLE)}</b>")
+        names.append(wrap(label, 44, WHOLE))
         cells = [_cell(scenario, requirement, issue, choice) for requirement in columns]
         left = max((v for v, _ in cells if v != POINTS), default=OPEN)
         z.append([*(v for v, _ in cells), left])
@@ -51,7 +53,7 @@ def conflict_figure(diagnosis: Diagnosis, scenario: Scenario) -> go.Figure | Non
         where = f"{esc(issue.label)}: <b>{esc(label)}</b>"
         hover.append([f"<b>{esc(r.label)}</b><br>{where}<br>{why}" for r, (_, why) in zip(columns, cells)]
                      + [f"<b>Left by all the red lines of the conflict</b><br>{where}<br>{WORDS[left]}"])
-    heads = [f"<span style='color:{party_colors(scenario).get(r.party, '#222')}'>\u25a0</span> {wrap(r.label, 26, 4)}"
+    heads = [f"<span style='color:{party_colors(scenario).get(r.party, '#222')}'>\u25a0</span> {wrap(r.label, 26, WHOLE)}"
              for r in columns] + ["<b>left by all</b>"]
     scale = [[value / POINTS, color] for value, color in COLORS]
     fig = go.Figure(go.Heatmap(z=z, x=list(range(len(heads))), y=list(range(len(names))), text=text, texttemplate="%{text}",
@@ -60,8 +62,10 @@ def conflict_figure(diagnosis: Diagnosis, scenario: Scenario) -> go.Figure | Non
     fig.update_xaxes(tickmode="array", tickvals=list(range(len(heads))), ticktext=heads, side="top", showgrid=False)
     fig.update_yaxes(tickmode="array", tickvals=list(range(len(names))), ticktext=names, autorange="reversed",
                      showgrid=False, automargin=True)
-    return layout(fig, "The conflict: what each requirement rules out", height=200 + 44 * len(names),
-                  margin=dict(l=20, r=20, t=150, b=20))
+    lines = sum(max(1, n.count("<br>") + 1) for n in names)
+    top = 40 + 16 * max(h.count("<br>") + 1 for h in heads)
+    return layout(fig, "The conflict: what each requirement rules out", height=top + 60 + 24 * max(lines, 2 * len(names)),
+                  margin=dict(l=20, r=20, t=top + 20, b=20))
 
 
 def _rows(scenario: Scenario, lines: Sequence[RedLine]) -> list[tuple[Issue, str, Any]]:

@@ -255,8 +255,13 @@ def frontier_splom(frontier: pd.DataFrame, scenario: Scenario, *, acceptable: pd
         fig.add_trace(go.Splom(dimensions=dims({p: [utilities[p]] for p in parties}), name=title,
                                hovertext=[package_hover(choices, utilities, scenario, headings[criterion])],
                                marker=dict(symbol=symbol, color=color, size=size, line=dict(color=color, width=2)), **common))
+    reservations = {p: [scenario.party[p].reservation] for p in parties}
+    fig.add_trace(go.Splom(dimensions=dims(reservations), name="No agreement (reservations)",
+                           hovertext=["No agreement<br>" + "<br>".join(f"{esc(scenario.party[p].label)}: {num(v[0])}"
+                                                                       for p, v in reservations.items())],
+                           marker=dict(symbol="circle", color="#555", size=10, line=dict(color="white", width=1)), **common))
     fig.update_layout(showlegend=True, dragmode="select")
-    return layout(fig, "The frontier seen pair by pair (utilities)", height=620)
+    return layout(fig, "The frontier seen pair by pair (utilities; the grey dot: no agreement)", height=620)
 
 
 def frontier_parallel(frontier: pd.DataFrame, scenario: Scenario, *,

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..scenario import Issue, Scenario
+from ..results import percent
 from .labels import ISSUE_PALETTE, choice_label, criterion_title, esc, layout, num, party_colors, possessive, wrap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,14 +54,14 @@ def concession_map(frontier: pd.DataFrame, scenario: Scenario) -> go.Figure:
         shares = [c / total for c in counts]
         pad = width - len(names)
         z.append(shares + [None] * pad)
-        text.append([f"{wrap(n, 20)}<br><b>{s:.0%}</b>" for n, s in zip(names, shares)] + [""] * pad)
-        hover.append([f"{esc(issue.label)}<br><b>{esc(n)}</b><br>{c} of {len(frontier)} frontier packages ({s:.0%})"
+        text.append([f"{wrap(n, 20)}<br><b>{percent(s)}</b>" for n, s in zip(names, shares)] + [""] * pad)
+        hover.append([f"{esc(issue.label)}<br><b>{esc(n)}</b><br>{c} of {len(frontier)} frontier packages ({percent(s)})"
                       for n, c, s in zip(names, counts, shares)] + [""] * pad)
     fig = go.Figure(go.Heatmap(
         z=z, x=[f"option {k + 1}" for k in range(width)], y=[wrap(i.label, 28, 2) for i in issues],
         text=text, texttemplate="%{text}", textfont=dict(size=10), hovertext=hover, hoverinfo="text",
         colorscale=[[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]], zmin=0, zmax=1, xgap=2, ygap=2,
-        colorbar=dict(title="share of<br>frontier", tickformat=".0%", thickness=12)))
+        colorbar=dict(title=dict(text="share of frontier", side="right"), tickformat=".0%", thickness=12)))
     fig.update_yaxes(autorange="reversed", showgrid=False, automargin=True)
     fig.update_xaxes(showgrid=False, side="top", showticklabels=False)
     return layout(fig, f"Which options the {len(frontier)} frontier packages choose", height=max(260, 80 + 64 * len(issues)),

@@ -1,6 +1,6 @@
 """One self-contained HTML report of a bargaining space.
 
-:func:`report` computes what the report needs (lazily, once: the diagnosis, the bargaining
+:func:`write_report` computes what the report needs (lazily, once: the diagnosis, the bargaining
 solutions, the acceptable packages, the frontier), runs each *section builder* in
 :data:`SECTIONS` on a :class:`ReportContext`, and writes one HTML file: plotly.js embedded
 once, no network access needed, written atomically.
@@ -25,39 +25,48 @@ from typing import Any, Sequence
 
 from markupsafe import Markup
 
-from ..files import check_output, write_atomic
+from ..arguments import seconds, warn, whole
+from ..files import OutputPathError, check_output, write_atomic
 from ..progress import Progress
 from ..scenario import Scenario
-from ..space import BargainingSpace
+from ..space import SAMPLES, BargainingSpace
 from ..version import __version__
 from .context import ReportContext, Section, SectionBuilder, _environment, _plotlyjs
 from .sections import SECTIONS
 
-__all__ = ["SECTIONS", "ReportContext", "Section", "SectionBuilder", "render_page", "report", "write_atomic"]
+__all__ = ["SECTIONS", "ReportContext", "Section", "SectionBuilder", "render_page", "write_atomic", "write_report"]
 
 
-def report(space: BargainingSpace, path: str | os.PathLike[str], *, frontier_time_limit: float | None = 60.0,
-           acceptable_limit: int | None = 300, sections: Sequence[SectionBuilder] | None = None,
-           uncertainty_samples: int = 200, progress: bool | None = False) -> Path:
+def write_report(space: BargainingSpace, path: str | os.PathLike[str], *, time_limit: float | None = 60.0,
+                 acceptable_limit: int | None = 300, sections: Sequence[SectionBuilder] | None = None,
+                 samples: int = SAMPLES, seed: int = 0, progress: bool | None = False,
+                 frontier_time_limit: float | None = None, uncertainty_samples: int | None = None) -> Path:
     """Write the report of ``space`` to ``path`` (one self-contained HTML file) and return its path.
 
-    ``uncertainty_samples``: the worlds sampled (seed 0) for "How sure is this deal?", shown only
-    for scenarios with uncertainty fields (200 by default, so that a report takes seconds, not
-    minutes; ``bargaining robustness FILE --samples 1000`` gives tighter intervals).
-    ``frontier_time_limit`` bounds the frontier searches (seconds: the frontier, and the frontiers the
-    concessions of a closed space open, together) and the most robust package's search; ``acceptable_limit`` the number
-    of acceptable packages listed (the report then says "at least N").  ``sections`` replaces
-    :data:`SECTIONS`.  Everything is computed before the file is opened; the file is written
-    to a temporary name in the same folder and moved into place, so a failure leaves nothing.
-    A path that cannot be written, or that is the scenario's own file, is refused
-    (:class:`~bargaining.files.OutputPathError`) before anything is computed.
+    ``samples`` and ``seed``: the worlds sampled for "How sure is this deal?" (shown only for
+    scenarios with uncertainty fields), the same default as ``space.robustness()`` and ``bargaining
+    robustness``.  ``time_limit`` (seconds; None or 0: none) bounds the frontier searches (the
+    frontier, and the frontiers the concessions of a closed space open, together) and the most
+    robust package's search; ``acceptable_limit`` the number of acceptable packages listed (the
+    report then says "at least N").  ``sections`` replaces :data:`SECTIONS`.  Everything is
+    computed before the file is opened; the file is written to a temporary name in the same
+    folder and moved into place, so a failure leaves nothing.  A path that cannot be written, or
+    that is the scenario's own file, is refused (:class:`~bargaining.files.OutputPathError`)
+    before anything is computed.
     """
+    if frontier_time_limit is not None:
+        warn("write_report(frontier_time_limit=...) is write_report(time_limit=...) now")
+        time_limit = frontier_time_limit
+    if uncertainty_samples is not None:
+        warn("write_report(uncertainty_samples=...) is write_report(samples=...) now")
+        samples = uncertainty_samples
+    time_limit = seconds(time_limit)
+    samples, seed = whole(samples, "samples"), whole(seed, "seed", minimum=0)
     path = Path(path)
     source = space.scenario.source
     check_output(path, [source] if source and not source.startswith("<") else [], create_folders=True)
     start = time.perf_counter()
-    ctx = ReportContext(space, frontier_time_limit=frontier_time_limit, acceptable_limit=acceptable_limit,
-                        uncertainty_samples=uncertainty_samples)
+    ctx = ReportContext(space, time_limit=time_limit, acceptable_limit=acceptable_limit, samples=samples, seed=seed)
     builders = list(SECTIONS if sections is None else sections)
     built = []
     with Progress("report", enabled=progress, total=len(builders), unit=" sections") as bar:  # a bar on a terminal, after 2 s
@@ -66,7 +75,10 @@ def report(space: BargainingSpace, path: str | os.PathLike[str], *, frontier_tim
             built.append(_section(builder(ctx)))
             bar.update(1)
     html = render_page(ctx, [s for s in built if s is not None], time.perf_counter() - start)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputPathError(f"{path}: cannot create the folder {path.parent} ({error.strerror or error})") from None
     write_atomic(path, html)
     return path
 
@@ -113,12 +125,19 @@ def _slug(title: str) -> str:
 
 
 
+def report(space: BargainingSpace, path: str | os.PathLike[str], **options: Any) -> Path:
+    """The old name of :func:`write_report` (for one release)."""
+    warn("bargaining.report.report() is bargaining.write_report() now")
+    return write_report(space, path, **options)
+
+
 class _Report(types.ModuleType):
-    """``bargaining.report`` is both this package and the function :func:`report`: importing the
-    package makes Python bind the package to the name, so the package itself can be called."""
+    """For one release, ``bargaining.report(space, path)`` (the package called like the function it once
+    was) still writes the report, with a DeprecationWarning: the function is :func:`write_report`."""
 
     def __call__(self, space: BargainingSpace, path: str | os.PathLike[str], **options: Any) -> Path:
-        return report(space, path, **options)
+        warn("bargaining.report is the report package; the function is bargaining.write_report(space, path)")
+        return write_report(space, path, **options)
 
 
 sys.modules[__name__].__class__ = _Report

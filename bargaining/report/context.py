@@ -19,9 +19,9 @@ from markupsafe import Markup
 
 from ..errors import NumericRangeError, TimeLimitReached
 from ..present import labels
-from ..results import CRITERIA, Concessions, Diagnosis, Frontier, Package, number, package_columns
+from ..results import CRITERIA, Acceptable, Concessions, Diagnosis, Frontier, Package, number, package_columns, percent
 from ..scenario import Scenario
-from ..space import BargainingSpace
+from ..space import SAMPLES, BargainingSpace
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png", "scale": 2}}
 CRITERION_MEANING = {
@@ -49,9 +49,10 @@ class ReportContext:
     """What section builders read: the space and its results, each computed once on first use."""
 
     space: BargainingSpace
-    frontier_time_limit: float | None = 60.0
+    time_limit: float | None = 60.0
     acceptable_limit: int | None = 300
-    uncertainty_samples: int = 200
+    samples: int = SAMPLES
+    seed: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     figures: int = 0
     nonce: str = field(default_factory=lambda: secrets.token_urlsafe(18))
@@ -60,6 +61,16 @@ class ReportContext:
     @property
     def scenario(self) -> Scenario:
         return self.space.scenario
+
+    @property
+    def frontier_time_limit(self) -> float | None:
+        """The old name of :attr:`time_limit`."""
+        return self.time_limit
+
+    @property
+    def uncertainty_samples(self) -> int:
+        """The old name of :attr:`samples`."""
+        return self.samples
 
     def _timed(self, name: str, compute: Callable[[], Any]) -> Any:
         start = time.perf_counter()
@@ -88,47 +99,52 @@ class ReportContext:
 
     @cached_property
     def opened(self) -> Concessions:
-        """When nothing is acceptable: what each minimal concession would open, with its frontier (within the time limit)."""
-        return self._timed("concessions", lambda: self.space.opened("maxmin", max_size=1, frontiers=True,
-                                                                      time_limit=self.frontier_time_limit))
+        """When nothing is acceptable: what each minimal concession would open, with its frontier (within the time limit;
+        should the limit run out before any concession is found, the concessions without their frontiers, unbounded:
+        the report's time limit bounds its frontier searches, the rest runs to the end)."""
+        def compute() -> Concessions:
+            try:
+                return self.space.opened("maxmin", max_size=1, frontier=True, time_limit=self.time_limit or 0)
+            except TimeLimitReached:
+                return self.space.opened("maxmin", max_size=1, time_limit=0)
+        return self._timed("concessions", compute)
 
     @cached_property
-    def acceptable(self) -> pd.DataFrame:
-        """The acceptable packages (at most ``acceptable_limit``; ``attrs["complete"]`` says if all)."""
+    def found(self) -> Acceptable | None:
+        """The acceptable packages (at most ``acceptable_limit``; ``complete`` says if all); None when the
+        time limit stopped the search before any was found, or when nothing is acceptable."""
         if not self.feasible:
-            frame = pd.DataFrame(columns=package_columns(self.scenario))
-            frame.attrs["complete"] = True
-            return frame
+            return None
         try:
             return self._timed("acceptable", lambda: self.space.acceptable(limit=self.acceptable_limit))
         except TimeLimitReached:
-            frame = pd.DataFrame(columns=package_columns(self.scenario))
-            frame.attrs.update(complete=False, stopped=True)
-            return frame
+            return None
+
+    @cached_property
+    def acceptable(self) -> pd.DataFrame:
+        """The acceptable packages' table (empty when there are none, or none was found in time)."""
+        if self.found is None:
+            return pd.DataFrame(columns=package_columns(self.scenario))
+        return self.found.to_frame()
 
     @cached_property
     def pareto(self) -> Frontier | None:
         """The frontier with the solutions placed on it: the same as ``bargaining frontier`` finds (None:
-        nothing is acceptable, or the numbers cannot be trusted to the search, see :attr:`frontier`)."""
+        nothing is acceptable, or the numbers cannot be trusted to the search: :attr:`refused` says why)."""
         if not self.feasible:
             return None
         try:
-            return self._timed("frontier", lambda: self.space.pareto_frontier(time_limit=self.frontier_time_limit, progress=False))
+            return self._timed("frontier", lambda: self.space.frontier(time_limit=self.time_limit or 0, progress=False))
         except NumericRangeError as error:  # the search cannot be trusted on these numbers: say so, draw nothing
             self.refused = str(error).split(": ", 1)[-1]
             return None
 
     @cached_property
     def frontier(self) -> pd.DataFrame:
-        """The frontier's table (empty when there is none; ``attrs["refused"]`` says why it was not computed)."""
+        """The frontier's table (empty when there is none)."""
         if self.pareto is not None:
             return self.pareto.to_frame()
-        frame = pd.DataFrame(columns=[*package_columns(self.scenario), "solution"])
-        if self.refused:
-            frame.attrs.update(complete=False, exact=True, refused=self.refused)
-        else:
-            frame.attrs.update(complete=True, exact=True, solver_calls=0, seconds=0.0)
-        return frame
+        return pd.DataFrame(columns=[*package_columns(self.scenario), "solution"])
 
     # ---- rendering helpers
     def render_template(self, name: str, **values: Any) -> Markup:
@@ -142,7 +158,7 @@ class ReportContext:
 
     def _render(self, template: jinja2.Template, values: dict[str, Any]) -> Markup:
         return Markup(template.render(scenario=self.scenario, party=self.party_label, color=self.party_color,
-                                      fmt=fmt, choice=self.choice_label, sentence=sentence, **values))
+                                      fmt=fmt, pct=percent, choice=self.choice_label, sentence=sentence, **values))
 
     def figure(self, fig: go.Figure, caption: str | None = None) -> Markup:
         """A Plotly figure as an HTML fragment (plotly.js itself is embedded once, by the page)."""

@@ -7,63 +7,60 @@ sections for a closed space show why no package is acceptable and what would ope
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
-import pandas as pd
 from markupsafe import Markup
 
 from ..present import concession_figures, frontier_figures, package_figures
 from ..present.conflict_figure import conflict_figure
 from ..present.labels import MAX_LINES, MAX_POINTS, criterion_title
-from ..results import FROZEN, OPEN, Package
+from ..results import Acceptable, Frontier, Package
 from .context import CRITERION_MEANING, ReportContext, Section, SectionBuilder, fmt
+from .holding_section import holding_section
+from .sensitivity_section import sensitivity_section
 from .uncertainty_section import uncertainty_section
 
 
 def summary_section(ctx: ReportContext) -> Section:
     """Is there a package every veto party accepts; how many; the frontier's size; the parties."""
     scenario, diagnosis = ctx.scenario, ctx.diagnosis
-    frontier = ctx.frontier if diagnosis.feasible else None
-    acceptable = ctx.acceptable if diagnosis.feasible else None
     veto = [p for p in scenario.parties if p.veto]
-    return Section("Summary", ctx.render_template("summary", d=diagnosis, veto=veto, frontier=frontier,
-                                         acceptable_text=_acceptable_text(ctx, acceptable),
-                                         frontier_text=_frontier_text(ctx, frontier)))
+    return Section("Summary", ctx.render_template("summary", d=diagnosis, veto=veto,
+                                         acceptable_text=_acceptable_text(ctx, ctx.found if diagnosis.feasible else None),
+                                         frontier_text=_frontier_text(ctx, ctx.pareto if diagnosis.feasible else None)))
 
 
-def _acceptable_text(ctx: ReportContext, acceptable: pd.DataFrame | None) -> str:
-    if acceptable is None:
+def _acceptable_text(ctx: ReportContext, found: Acceptable | None) -> str:
+    if not ctx.feasible:
         return "none"
-    if acceptable.attrs.get("stopped"):
+    if found is None:
         return "not counted: the solver's time limit stopped the search"
-    scenario, n = ctx.scenario, len(acceptable)
+    scenario, n = ctx.scenario, len(found)
     if not scenario.discrete_issues:
         return "a continuum: every issue is continuous, so any acceptable package has acceptable neighbours"
     unit = "combinations of discrete options" if scenario.continuous_issues else "packages"
     text = f"{n:,} of the {scenario.package_count():,} possible {unit}"
-    if not acceptable.attrs.get("complete", True):
+    if not found.complete:
         text = f"at least {text} (the report stops counting at {n:,})"
     if scenario.continuous_issues:
         text += "; each comes with a range of acceptable amounts for the continuous issues"
     return text
 
 
-def _frontier_text(ctx: ReportContext, frontier: pd.DataFrame | None) -> str:
-    if frontier is None:
+def _frontier_text(ctx: ReportContext, frontier: Frontier | None) -> str:
+    if not ctx.feasible:
         return "empty"
-    attrs, n = frontier.attrs, len(frontier)
-    if attrs.get("refused"):
-        return f"not computed: {attrs['refused']}"
+    if frontier is None:
+        return f"not computed: {ctx.refused}"
+    n = len(frontier)
     parts = [f"{n:,} non-dominated utility vector{'' if n == 1 else 's'}"]
-    if not attrs.get("complete", True):
-        parts.append(f"incomplete: the time limit ({fmt(ctx.frontier_time_limit)} s) stopped the search, these are the points found so far")
-    elif attrs.get("exact", True):
+    if not frontier.complete:
+        parts.append(f"incomplete: the time limit ({fmt(ctx.time_limit)} s) stopped the search, these are the points found so far")
+    elif frontier.exact:
         parts.append("complete and exact")
     else:
         parts.append("complete on a grid: a continuous utility axis is cut into cells, at most one point per cell")
-    calls, seconds = attrs.get("solver_calls"), attrs.get("seconds")
-    if calls is not None and seconds is not None:
-        parts.append(f"{calls:,} solver calls, {seconds:.2f} s")
+    parts.append(f"{frontier.solver_calls:,} solver calls, {fmt(frontier.seconds)} s")
     return "; ".join(parts)
 
 
@@ -143,10 +140,10 @@ def frontier_section(ctx: ReportContext) -> Section | None:
     if acceptable is not None and len(acceptable) > MAX_POINTS:
         extra += f" {MAX_POINTS:,} of the {len(acceptable):,} acceptable packages listed are drawn."
     body = Markup("").join(ctx.figure(fig, caption + extra) for fig, caption in zip(figures, captions))
-    if not frontier.attrs.get("complete", True):
+    if ctx.pareto is not None and not ctx.pareto.complete:
         body = ctx.render('<p class="note">The time limit ({{ limit }} s) stopped the frontier search: the {{ n }} points below are '
                           'those found so far, not the whole frontier. Run the report with a larger <code>--time-limit</code> to '
-                          'complete it.</p>', limit=fmt(ctx.frontier_time_limit), n=f"{n:,}") + body
+                          'complete it.</p>', limit=fmt(ctx.time_limit), n=f"{n:,}") + body
     return Section("The Pareto frontier", body)
 
 
@@ -193,9 +190,9 @@ def relaxations_section(ctx: ReportContext) -> Section | None:
     """When nothing is acceptable: every minimal set of requirements to drop, and reservation cuts."""
     if ctx.feasible:
         return None
-    frame = ctx._timed("relaxations", lambda: ctx.space.relaxations(max_size=3))
-    rows = [dict(kind=r.kind, size=r.size, parties=[ctx.party_label.get(p, p) for p in str(r.parties).split(", ")],
-                 requirements=r.requirements) for r in frame.itertuples()]
+    found = ctx._timed("relaxations", lambda: ctx.space.relaxations(max_size=3))
+    rows = [dict(kind=r.kind, size=r.size, parties=[ctx.party_label.get(p, p) for p in r.parties], requirements=r.label)
+            for r in found]
     closed = [str(cut) for cut in ctx.diagnosis.reservation_cuts if cut.cut is None]
     return Section("What would open the bargaining space", ctx.render_template("relaxations", rows=rows, closed=closed))
 
@@ -228,7 +225,7 @@ def opened_section(ctx: ReportContext) -> Section | None:
                            'of {{ names }}: {{ "that frontier is" if one else "those frontiers are" }} drawn as far as found '
                            '({{ counts }}), not whole; its bargaining solutions are exact. Run the report with a larger '
                            '<code>--time-limit</code> to complete {{ "it" if one else "them" }}.</p>',
-                           limit=fmt(ctx.frontier_time_limit), names="; ".join(f"“{c.label}”" for c in cut),
+                           limit=fmt(ctx.time_limit), names="; ".join(f"“{c.label}”" for c in cut),
                            one=len(cut) == 1, counts=", ".join(f"{len(c.frontier or ())} points" for c in cut))
     return Section("The deal each concession would open", body)
 
@@ -240,23 +237,13 @@ def leverage_section(ctx: ReportContext) -> Section | None:
         return None
     tables = []
     for issue in linkable:
-        frame = ctx._timed("leverage", lambda: ctx.space.leverage(issue.id, limit=50)).to_frame()
-        rows = [dict(measure=r["measure"], party=ctx.party_label.get(r["party"], r["party"]), frozen=_cell(r[FROZEN]),
-                     open=_cell(r[OPEN]), shift=_cell(r["shift"], sign=True)) for r in frame.to_dict("records")]
+        found = ctx._timed("leverage", lambda: ctx.space.leverage(issue.id, limit=50))
+        rows = [dict(measure=r.measure, party=ctx.party_label.get(r.party, r.party), frozen=found.shown(r.frozen),
+                     open=found.shown(r.open), shift=found.shown(r.shift, sign=True)) for r in found.rows()]
         rows = [r for r in rows if r["frozen"] or r["open"]]
         status_quo = ctx.choice_label(issue.id, issue.status_quo_choice)
         tables.append(dict(label=issue.label, status_quo=status_quo, rows=rows))
     return Section("Leverage of linkable issues", ctx.render_template("leverage", tables=tables))
-
-
-def _cell(value: Any, sign: bool = False) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        return fmt(value, sign=sign)
-    return str(value)
 
 
 def coalitions_section(ctx: ReportContext) -> Section | None:
@@ -264,7 +251,7 @@ def coalitions_section(ctx: ReportContext) -> Section | None:
     optional = [p for p in ctx.scenario.parties if not p.veto]
     if not optional:
         return None
-    found = ctx._timed("coalitions", lambda: ctx.space.minimal_coalitions(limit=20))
+    found = ctx._timed("coalitions", lambda: ctx.space.coalitions(limit=20))
     rows = [dict(joining=[ctx.party_label[p] for p in c.joining],
                  gains={p: c.package.gains[p] for p in c.members} if c.package else {}) for c in found]
     return Section("Coalitions of the willing", ctx.render_template("coalitions", rows=rows, optional=[p.label for p in optional]))
@@ -274,10 +261,9 @@ def phasing_section(ctx: ReportContext) -> Section | None:
     """The maxmin package delivered in three phases with nobody below its reservation after any phase."""
     if not ctx.feasible:
         return None
-    plan = ctx._timed("phasing", lambda: ctx.space.phased(3))
+    plan = ctx._timed("phasing", lambda: ctx.space.phased("maxmin", phases=3))
     package = plan.package
-    rows = [dict(phase=r["phase"], gains={p: r[f"{p} gain"] for p in ctx.scenario.party_ids}, moves=plan.moves(r["phase"]))
-            for r in plan.to_frame().to_dict("records")]
+    rows = [dict(phase=t, gains=plan.gains_after(t), moves=plan.moves(t)) for t in range(1, plan.phases + 1)] if package else []
     return Section("A phased deal", ctx.render_template("phasing", rows=rows, found=package is not None,
                                                  same=package is not None and ctx.solutions.get("maxmin") is not None
                                                  and package.key() == ctx.solutions["maxmin"].key()))
@@ -286,6 +272,7 @@ def phasing_section(ctx: ReportContext) -> Section | None:
 #: The report's sections, in order.  Append builders here (or pass ``sections=``) to add more.
 SECTIONS: list[SectionBuilder] = [
     summary_section,
+    sensitivity_section,
     diagnosis_section,
     relaxations_section,
     opened_section,
@@ -297,6 +284,7 @@ SECTIONS: list[SectionBuilder] = [
     concession_section,
     breakdown_section,
     phasing_section,
+    holding_section,
     scenario_section,
 ]
 

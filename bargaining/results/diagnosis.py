@@ -9,34 +9,48 @@ from typing import Iterator, Sequence
 import pandas as pd
 
 from ..scenario import Requirement, Scenario, exact
+from .envelope import Result
+from .formatting import frame_html, number
 from .frontier import Frontier
-from .package import Package, number, packages_frame
+from .package import Package, packages_frame
 
 # --------------------------------------------------------------------------- why no package is acceptable
 
 
 @dataclass(frozen=True)
 class ReservationCut:
-    """How far a veto party's reservation must fall to open the space (None: no cut alone opens it)."""
+    """How far a veto party's reservation must fall to open the space (None: no cut alone opens it).
+
+    ``cut`` and ``lowered_to`` are floats; ``exact_cut`` and ``exact_lowered_to`` the exact values."""
 
     party: str
     label: str
     reservation: float
-    cut: Fraction | None
+    exact_cut: Fraction | None
 
     @property
-    def lowered_to(self) -> Fraction | None:
+    def cut(self) -> float | None:
+        return None if self.exact_cut is None else float(self.exact_cut)
+
+    @property
+    def exact_lowered_to(self) -> Fraction | None:
         """The reservation after the cut (None: no cut alone opens the space)."""
-        return None if self.cut is None else exact(self.reservation) - self.cut
+        return None if self.exact_cut is None else exact(self.reservation) - self.exact_cut
+
+    @property
+    def lowered_to(self) -> float | None:
+        lowered = self.exact_lowered_to
+        return None if lowered is None else float(lowered)
 
     def __str__(self) -> str:
-        if self.cut is None:
+        if self.exact_cut is None:
             return f"no reduction of {self.label} reservation alone opens it"
-        return f"{self.label} reservation {self.reservation:g} -> {float(self.reservation - self.cut):g} (a cut of {float(self.cut):g})"
+        return (f"{self.label} reservation {number(self.reservation)} -> {number(self.exact_lowered_to or 0)} "
+                f"(a cut of {number(self.exact_cut)})")
 
 
 @dataclass(frozen=True)
-class Diagnosis:
+class Diagnosis(Result):
     """Whether some package is acceptable; if none is, which requirements conflict and what would open it.
 
     ``conflict``: an irreducible set of requirements no package meets together.
@@ -96,7 +110,7 @@ class Concession:
     Either ``dropped``: red lines given up (a minimal set), or ``lowered``: a veto party's
     reservation lowered by the smallest cut that opens the space, all else as written.
     ``package`` is the deal the criterion picks then.  With frontiers asked for
-    (``space.opened(frontiers=True)``): ``frontier``, the Pareto frontier of the criteria
+    (``space.opened(frontier=True)``): ``frontier``, the Pareto frontier of the criteria
     parties' utilities with the concession made, and ``solutions``, each bargaining
     solution's package then.  Gains are always over the *stated* reservations, so that
     concessions compare on the same axes (a lowered reservation shows as a negative gain).
@@ -119,8 +133,8 @@ class Concession:
     def label(self) -> str:
         """"If Russia drops: <red line>", "If Ukraine's reservation falls from 20 to 15"."""
         cut = self.lowered
-        if cut is not None and cut.lowered_to is not None:
-            return f"If {cut.label} reservation falls from {number(cut.reservation)} to {number(cut.lowered_to)}"
+        if cut is not None and cut.exact_lowered_to is not None:
+            return f"If {cut.label} reservation falls from {number(cut.reservation)} to {number(cut.exact_lowered_to)}"
         return concession_label(self.dropped)
 
     def __repr__(self) -> str:
@@ -136,7 +150,7 @@ class Concession:
 
 
 @dataclass(frozen=True)
-class Concessions:
+class Concessions(Result):
     """The deal each minimal concession opens (``space.opened()``), smallest concessions first."""
 
     scenario: Scenario = field(repr=False)
@@ -161,7 +175,7 @@ class Concessions:
         return f"<Concessions ({self.criterion}; gains over the stated reservations):\n  " + "\n  ".join(lines) + ">"
 
     def _repr_html_(self) -> str:
-        return self.to_frame().to_html(index=False)
+        return frame_html(self.to_frame())
 
     def to_frame(self) -> pd.DataFrame:
         """One row per concession: "concession" (in words), "whose", then the package's columns; with frontiers,

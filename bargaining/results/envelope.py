@@ -11,21 +11,24 @@ derives from :class:`Result`.  Its provenance fields mean the same everywhere:
     re-checked).  False: something is approximate -- sampled worlds, a grid on a continuous
     axis, or a solver answer that could not be certified -- and ``reason`` says what.
 ``method``
-    What answered: "programme" (the exact dynamic programme), "model" (the mixed-integer model
-    and HiGHS), "evaluation" (exact evaluation of given packages, no search), "enumeration",
-    "sampling", or several joined by "+".
+    What answered: "dp" (the exact dynamic programme over the issues), "mip" (the mixed-integer
+    model and HiGHS), "evaluation" (exact evaluation of given packages, no search), "sampling"
+    (sampled worlds), or several joined by "+" ("dp+mip": the programme where it applied, the
+    model for the rest).  The same words as the ``method=`` option of ``frontier()`` and
+    ``bargaining frontier --method``.
 ``reason``
     Why that method ran, or what is approximate or cut short ("" when there is nothing to say).
 ``seconds``
     Wall-clock seconds the work took.
 
 A result also gives ``.to_frame()`` (a pandas DataFrame), a one-line ``repr`` and
-``_repr_html_`` for notebooks.
+``_repr_html_`` for notebooks.  Numbers in them are floats; the exact values (Fractions) are under
+``exact_`` names (``utilities`` / ``exact_utilities``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -34,13 +37,57 @@ class Result:
     """The provenance fields shared by every result object (keyword-only, so subclasses keep their
     own positional fields)."""
 
-    complete: bool = True
-    exact: bool = True
-    method: str = ""
-    reason: str = ""
-    seconds: float = 0.0
+    # how a result was found is not what it is: two equal packages found two ways compare equal
+    complete: bool = field(default=True, compare=False)
+    exact: bool = field(default=True, compare=False)
+    method: str = field(default="", compare=False)
+    reason: str = field(default="", compare=False)
+    seconds: float = field(default=0.0, compare=False)
 
     def provenance(self) -> dict[str, Any]:
         """The envelope as plain data (for JSON and tables)."""
         return {"complete": self.complete, "exact": self.exact, "method": self.method, "reason": self.reason,
                 "seconds": self.seconds}
+
+    def stamped(self, **changes: Any) -> Any:
+        """A copy with some provenance fields changed (``seconds``, ``complete``, ``reason``, ...); values
+        already computed on first use (cached properties) are kept."""
+        from dataclasses import fields, replace
+
+        copy = replace(self, **changes)
+        own = {f.name for f in fields(self)}
+        for name, value in vars(self).items():
+            if name not in own:
+                copy.__dict__.setdefault(name, value)
+        return copy
+
+
+class FrameCompat:
+    """For one release: a result object that replaced a DataFrame still answers the DataFrame's names
+    (``frontier["seller"]``, ``table.iloc``, ``len(table.columns)``), each through ``.to_frame()`` and with a
+    DeprecationWarning saying so."""
+
+    def to_frame(self) -> Any:  # pragma: no cover - every subclass has its own
+        raise NotImplementedError
+
+    def __getattr__(self, name: str) -> Any:
+        import pandas as pd
+
+        if name.startswith("_") or not hasattr(pd.DataFrame, name):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        _table_warning(type(self).__name__, f".{name}")
+        return getattr(self.to_frame(), name)
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, int) and hasattr(self, "items"):
+            return self.items[key]  # type: ignore[attr-defined]
+        _table_warning(type(self).__name__, f"[{key!r}]")
+        return self.to_frame()[key]
+
+
+def _table_warning(kind: str, what: str) -> None:
+    import warnings
+
+    warnings.warn(f"this method returns a {kind} object now, not a DataFrame; {what} reads its table: write "
+                  f".to_frame(){what} (the DataFrame names on the object go in the next release)",
+                  DeprecationWarning, stacklevel=3)

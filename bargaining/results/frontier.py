@@ -12,11 +12,13 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario
-from .package import Package, number, package_columns
+from .envelope import FrameCompat, Result
+from .formatting import frame_html, number
+from .package import Package, package_columns
 
 
 @dataclass(frozen=True, eq=False)
-class Frontier:
+class Frontier(FrameCompat, Result):
     """One point per non-dominated utility vector, and how the frontier was found.
 
     Points are stored compactly and exactly: ``choices[k]`` (issue id -> option id or exact
@@ -33,12 +35,7 @@ class Frontier:
     choices: tuple[Mapping[str, Any], ...] = field(repr=False)
     scaled: np.ndarray = field(repr=False)
     denominators: tuple[int, ...]
-    complete: bool
-    exact: bool
-    method: str
-    reason: str
-    solver_calls: int
-    seconds: float
+    solver_calls: int = 0
     resolution: dict[str, Fraction] = field(default_factory=dict)
     largest_state_set: int | None = None
     #: the coalition imposed and the requirements waived when it was found (its packages' signers follow them)
@@ -66,6 +63,8 @@ class Frontier:
         """"complete and exact", "complete on a grid (...)", or "incomplete: ..." in words."""
         if not self.complete:
             return "incomplete: the time limit stopped the search; these are the points found so far"
+        if not self.exact and not self.resolution:
+            return f"complete, not exact: {self.reason}"
         if self.exact:
             return "complete and exact"
         added = ", and the bargaining solutions added exactly" if self.solutions else ""
@@ -80,15 +79,13 @@ class Frontier:
         parties = ", ".join(self.parties)
         solutions = f"; solutions: {', '.join(self.solutions)}" if self.solutions else ""
         return (f"<Frontier over {parties}: {len(self)} point{'' if len(self) == 1 else 's'}, {self.state}; method {self.method}, "
-                f"{self.solver_calls:,} solver calls, {self.seconds:.2f} s{solutions}>")
+                f"{self.solver_calls:,} solver calls, {number(self.seconds)} s{solutions}>")
 
     def _repr_html_(self) -> str:
         import html
 
         head = f"<p>{html.escape(repr(self)[1:-1])}</p>"
-        frame = self.to_frame()
-        more = f"<p>the first 50 of {len(frame):,} rows</p>" if len(frame) > 50 else ""
-        return head + frame.head(50).to_html(index=False) + more
+        return head + frame_html(self.to_frame(), rows=50)
 
     def vector(self, k: int, parties: Sequence[str] | None = None) -> tuple[Fraction, ...]:
         """Point k's exact utilities (of ``parties``, default the frontier's)."""
@@ -131,9 +128,9 @@ class Frontier:
         issues = [i.id for i in self.scenario.issues]
         frame = pd.DataFrame.from_records([{i: (c if isinstance(c, str) else float(c)) for i, c in row.items()}
                                            for row in self.choices], columns=issues)
-        for j, p in enumerate(self.scenario.party_ids):
-            frame[p] = self.utilities[:, j] if len(self) else pd.Series(dtype=float)
-        frame = frame[package_columns(self.scenario)]
+        utilities = pd.DataFrame({p: self.utilities[:, j] if len(self) else np.zeros(0) for j, p in enumerate(self.scenario.party_ids)},
+                                 index=frame.index)
+        frame = pd.concat([frame, utilities], axis=1)[package_columns(self.scenario)]  # one block, whatever the number of parties
         marks: list[list[str]] = [[] for _ in range(len(self))]
         for criterion, best in (solutions or {}).items():
             k = None if best is None else self.where(best)

@@ -9,6 +9,8 @@ from typing import Any, Collection, Mapping, Sequence
 import pandas as pd
 
 from ..scenario import STATED, Scenario, Waiver, World, exact
+from .envelope import Result
+from .formatting import frame_html, number
 
 
 def package_columns(scenario: Scenario) -> list[str]:
@@ -16,30 +18,25 @@ def package_columns(scenario: Scenario) -> list[str]:
     return [i.id for i in scenario.issues] + scenario.party_ids
 
 
-def number(value: float | Fraction, sign: bool = False) -> str:
-    """A number for people: up to four significant digits (68, 33.14, 1.5e+09), a real minus sign."""
-    text = f"{float(value):+,.4g}" if sign else f"{float(value):,.4g}"
-    return text.replace("-", "\u2212")
-
-
 @dataclass(frozen=True)
-class Package:
+class Package(Result):
     """One package: a choice on every issue, and what it is worth to every party.
 
-    ``utilities`` and ``gains`` are floats for reading; ``exact_utilities`` keeps the exact
-    rational values that comparisons (ties, dominance, criteria) are made with.
-    ``optimal`` is False when the package is not proven best: found before a time limit, or in a
-    scenario whose numbers the solver cannot rank reliably; ``caveat`` then says why.
+    ``utilities``, ``reservations`` and ``gains`` are floats for reading; ``exact_utilities``,
+    ``exact_reservations`` and ``exact_gains`` keep the exact rational values that comparisons
+    (ties, dominance, criteria) are made with.  ``optimal`` is False when the package is not
+    proven best: found before a time limit (``complete`` False), or in a scenario whose numbers
+    the solver cannot rank reliably (``exact`` False); ``reason`` then says why.  A package you
+    chose (``space.evaluate``) has ``method`` "evaluation": it was not searched for.
     """
 
     exact_choices: dict[str, str | Fraction]
     exact_utilities: dict[str, Fraction]
-    reservations: dict[str, Fraction]
+    exact_reservations: dict[str, Fraction]
     signers: tuple[str, ...]
     criterion: str | None = None
     optimal: bool = True
     scenario: Scenario | None = field(default=None, compare=False, repr=False)
-    caveat: str | None = field(default=None, compare=False)
 
     @classmethod
     def evaluate(cls, scenario: Scenario, choices: Mapping[str, Any], signers: Sequence[str] | None = None,
@@ -52,8 +49,8 @@ class Package:
             signers = scenario.signers(choices, waived, coalition, world) or []
         return cls(
             exact_choices={i: (c if isinstance(c, str) else exact(c)) for i, c in choices.items()},
-            exact_utilities={p: scenario.utility(p, choices, world) for p in scenario.party_ids},
-            reservations={p: scenario.reservation(p, world) for p in scenario.party_ids},
+            exact_utilities={p: scenario.exact_utility(p, choices, world) for p in scenario.party_ids},
+            exact_reservations={p: scenario.exact_reservation(p, world) for p in scenario.party_ids},
             signers=tuple(signers),
             scenario=scenario,
         )
@@ -68,8 +65,12 @@ class Package:
         return {p: float(u) for p, u in self.exact_utilities.items()}
 
     @property
+    def reservations(self) -> dict[str, float]:
+        return {p: float(r) for p, r in self.exact_reservations.items()}
+
+    @property
     def exact_gains(self) -> dict[str, Fraction]:
-        return {p: u - self.reservations[p] for p, u in self.exact_utilities.items()}
+        return {p: u - self.exact_reservations[p] for p, u in self.exact_utilities.items()}
 
     @property
     def gains(self) -> dict[str, float]:
@@ -86,8 +87,23 @@ class Package:
         """The exact utilities of these parties, in this order."""
         return tuple(self.exact_utilities[p] for p in parties)
 
+    @property
+    def caveat(self) -> str | None:
+        """Why the package is not proven optimal (None when it is, or when it was not searched for)."""
+        return None if self.optimal or self.method == "evaluation" else (self.reason or None)
+
+    @property
+    def evaluated(self) -> bool:
+        """A package given to :meth:`~bargaining.BargainingSpace.evaluate`, not one a search found."""
+        return self.method == "evaluation"
+
     def with_(self, **changes: Any) -> "Package":
-        """A copy with some fields changed (``criterion``, ``optimal``, ``caveat``)."""
+        """A copy with some fields changed (``criterion``, ``optimal``, a provenance field; ``caveat`` is
+        the ``reason`` of a package not proven optimal)."""
+        if "caveat" in changes:
+            caveat = changes.pop("caveat")
+            if caveat is not None:
+                changes["reason"] = caveat
         return replace(self, **changes)
 
     def row(self) -> dict[str, Any]:
@@ -111,8 +127,8 @@ class Package:
 
     def parties_frame(self) -> pd.DataFrame:
         """Party by party: utility, reservation, gain and whether it takes part."""
-        rows = [{"party": p, "utility": float(u), "reservation": float(self.reservations[p]),
-                 "gain": float(u - self.reservations[p]), "takes part": p in self.signers}
+        rows = [{"party": p, "utility": float(u), "reservation": float(self.exact_reservations[p]),
+                 "gain": float(u - self.exact_reservations[p]), "takes part": p in self.signers}
                 for p, u in self.exact_utilities.items()]
         return pd.DataFrame(rows)
 
@@ -121,7 +137,8 @@ class Package:
         return pd.DataFrame([self.row()])
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (for JSON): the API's names."""
+        """Plain data (for JSON): the API's names, and how it was found (the provenance but the seconds it took,
+        so that the same answer gives the same data)."""
         return {
             "criterion": self.criterion,
             "optimal": self.optimal,
@@ -130,19 +147,30 @@ class Package:
             "gains": self.gains,
             "signers": list(self.signers),
             **({"caveat": self.caveat} if self.caveat else {}),
+            **{k: v for k, v in self.provenance().items() if k != "seconds"},
         }
 
+    @property
+    def title(self) -> str:
+        """What the package is: "nash package", "evaluated package", "package"."""
+        if self.evaluated:
+            return "evaluated package"
+        return f"{self.criterion} package" if self.criterion else "package"
+
     def __repr__(self) -> str:
-        what = f"{self.criterion} package" if self.criterion else "Package"
-        status = "" if self.optimal else ", not proven optimal"
+        status = "" if self.optimal or self.evaluated else ", not proven optimal"
         choices = ", ".join(f"{i}: {self.label(i)}" for i in self.exact_choices)
-        parties = ", ".join(f"{p} {number(u)} ({number(u - self.reservations[p], sign=True)})" for p, u in self.exact_utilities.items())
-        return f"<{what}{status}: {choices} | utilities (gains): {parties}>"
+        parties = ", ".join(f"{p} {number(u)} ({number(u - self.exact_reservations[p], sign=True)})"
+                            for p, u in self.exact_utilities.items())
+        return f"<{self.title}{status}: {choices} | utilities (gains): {parties}>"
 
     def _repr_html_(self) -> str:
-        head = f"<p><b>{self.criterion or 'Package'}</b>{'' if self.optimal else ' (not proven optimal)'}</p>"
-        issues = self.table().to_html(index=False) if self.scenario is not None else self.to_frame().to_html(index=False)
-        return head + issues + self.parties_frame().to_html(index=False)
+        import html
+
+        status = "" if self.optimal or self.evaluated else f" (not proven optimal: {html.escape(self.reason or 'time limit')})"
+        head = f"<p><b>{html.escape(self.title.capitalize())}</b>{status}</p>"
+        issues = frame_html(self.table()) if self.scenario is not None else frame_html(self.to_frame())
+        return head + issues + frame_html(self.parties_frame())
 
 
 def packages_frame(scenario: Scenario, packages: Sequence[Package], leading: Sequence[dict[str, Any]] | None = None,

@@ -12,7 +12,9 @@ from typing import Any, Sequence
 import pandas as pd
 
 from ..scenario import Scenario
-from .package import Package, number
+from .envelope import Result
+from .formatting import frame_html, number, percent
+from .package import Package
 
 #: z for a 95% interval.
 Z95 = 1.959963984540054
@@ -31,16 +33,20 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
 @dataclass(frozen=True)
 class WorldDeal:
     """One sampled world: whether some package is acceptable, and the maxmin package's choices
-    and gains there (each gain over the party's reservation in that world)."""
+    and gains there (each gain over the party's reservation in that world; ``exact_gains`` exactly)."""
 
     world: int
     deal: bool
     choices: dict[str, Any] | None = None
-    gains: dict[str, Fraction] | None = None
+    exact_gains: dict[str, Fraction] | None = None
+
+    @property
+    def gains(self) -> dict[str, float] | None:
+        return None if self.exact_gains is None else {p: float(g) for p, g in self.exact_gains.items()}
 
 
 @dataclass(frozen=True)
-class DealProbability:
+class DealProbability(Result):
     """The share of sampled worlds in which some package is acceptable.
 
     ``probability`` and ``interval`` (95%, Wilson); ``worlds`` holds each world's
@@ -72,7 +78,7 @@ class DealProbability:
     def to_frame(self) -> pd.DataFrame:
         """One row per world with a deal (index: the world's number in ``space.worlds()``): each
         criteria party's gain in that world's maxmin package."""
-        rows = {w.world: {p: float((w.gains or {})[p]) for p in self.parties} for w in self.worlds if w.deal}
+        rows = {w.world: {p: float((w.exact_gains or {})[p]) for p in self.parties} for w in self.worlds if w.deal}
         frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(self.parties))
         frame.index.name = "world"
         frame.attrs.update(probability=self.probability, interval=self.interval, samples=self.samples, seed=self.seed)
@@ -87,13 +93,13 @@ class DealProbability:
 
     def __repr__(self) -> str:
         low, high = self.interval
-        return (f"<DealProbability: a deal in {self.deals} of {self.samples} worlds, {self.probability:.1%} "
-                f"(95% interval {low:.1%} to {high:.1%})>")
+        return (f"<DealProbability: a deal in {self.deals:,} of {self.samples:,} worlds, {percent(self.probability)} "
+                f"(95% interval {percent(low)} to {percent(high)})>")
 
     def _repr_html_(self) -> str:
         head = f"<p>{html.escape(repr(self)[1:-1])}</p>"
         summary = self.summary()
-        return head + ("<p>Each veto party's maxmin gain over the worlds with a deal:</p>" + summary.to_html(index=False)
+        return head + ("<p>Each veto party's maxmin gain over the worlds with a deal:</p>" + frame_html(summary)
                        if len(summary) else "")
 
 
@@ -102,11 +108,14 @@ class RobustPackage(Package):
     """The package acceptable in the most sampled worlds (utilities and gains: the stated world's).
 
     ``wins`` worlds of ``samples``; ``bound`` is the solver's proven bound on the number of
-    worlds any package can win (equal to ``wins`` when ``optimal``)."""
+    worlds any package can win (equal to ``wins`` when ``optimal``).  ``signers`` are the parties
+    that accept it in the stated world; ``breaks`` the stated-world requirements of veto parties
+    it fails (empty when it is acceptable as stated), each "Party: red line" or "Party's reservation"."""
 
     wins: int = 0
     samples: int = 0
     bound: int = 0
+    breaks: tuple[str, ...] = ()
 
     @property
     def share(self) -> float:
@@ -119,21 +128,25 @@ class RobustPackage(Package):
     def __repr__(self) -> str:
         status = "" if self.optimal else f", not proven best (no package wins more than {self.bound})"
         choices = ", ".join(f"{i}: {self.label(i)}" for i in self.exact_choices)
-        return f"<most robust package: acceptable in {self.wins} of {self.samples} worlds ({self.share:.1%}){status}: {choices}>"
+        breaks = f"; breaks, as stated: {'; '.join(self.breaks)}" if self.breaks else ""
+        return (f"<most robust package: acceptable in {self.wins:,} of {self.samples:,} worlds ({percent(self.share)}){status}"
+                f"{breaks}: {choices}>")
 
     def _repr_html_(self) -> str:
         status = "" if self.optimal else f", not proven best (no package wins more than {self.bound})"
-        head = f"<p><b>Most robust package</b>: acceptable in {self.wins} of {self.samples} worlds ({self.share:.1%}){status}</p>"
+        breaks = f"; breaks, as stated: {html.escape('; '.join(self.breaks))}" if self.breaks else ""
+        head = (f"<p><b>Most robust package</b>: acceptable in {self.wins:,} of {self.samples:,} worlds "
+                f"({percent(self.share)}){status}{breaks}</p>")
         return head + super()._repr_html_()
 
     def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "wins": self.wins, "samples": self.samples, "share": self.share, "bound": self.bound,
-                "interval": list(self.interval)}
+                "interval": list(self.interval), "breaks": list(self.breaks)}
 
 
 def share_text(share: float, interval: Sequence[float]) -> str:
-    """"62.0% (58.9% to 65.0%)"."""
-    return f"{share:.1%} ({interval[0]:.1%} to {interval[1]:.1%})"
+    """"62% (58.94% to 65.01%)": shares by the one number rule."""
+    return f"{percent(share)} ({percent(interval[0])} to {percent(interval[1])})"
 
 
-__all__ = ["DealProbability", "RobustPackage", "WorldDeal", "Z95", "number", "share_text", "wilson"]
+__all__ = ["DealProbability", "RobustPackage", "WorldDeal", "Z95", "number", "percent", "share_text", "wilson"]

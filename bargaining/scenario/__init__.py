@@ -11,11 +11,13 @@ from .core import Requirement, Scenario
 from .errors import Problem, ScenarioError, format_path
 from .evaluate import Waiver
 from .numbers import exact, exact_or_id, fraction_gcd
-from .schema import PER_UNIT, RATIONALE, Bound, Interaction, Issue, Option, Party, RedLine
+from .holding import Delivery, HoldingRules, holding_rules
+from .schema import PER_UNIT, RATIONALE, Bound, Interaction, Issue, Option, Party, RedLine, Snapback, Threat
+from .variant import Variant
 from .worlds import STATED, Slot, World, Worlds
 
 __all__ = [
-    "PER_UNIT", "RATIONALE", "Bound", "Interaction", "Issue", "Option", "Party", "Problem", "RedLine", "Requirement",
-    "STATED", "Scenario", "ScenarioError", "Slot", "Waiver", "World", "Worlds", "exact", "exact_or_id",
-    "format_path", "fraction_gcd",
+    "PER_UNIT", "RATIONALE", "Bound", "Delivery", "HoldingRules", "Interaction", "Issue", "Option", "Party", "Problem",
+    "RedLine", "Requirement", "STATED", "Scenario", "ScenarioError", "Slot", "Snapback", "Threat", "Variant", "Waiver",
+    "World", "Worlds", "exact", "exact_or_id", "format_path", "fraction_gcd", "holding_rules",
 ]

@@ -95,7 +95,7 @@ def verdicts(scenario: "Scenario", packages: Sequence[Mapping[str, Any]], worlds
             reservation_ok = margin >= 0
             for w in np.flatnonzero(close):
                 world = worlds[int(w)]
-                reservation_ok[w] = scenario.utility(party, choices, world) >= scenario.reservation(party, world)
+                reservation_ok[w] = scenario.exact_utility(party, choices, world) >= scenario.exact_reservation(party, world)
             if scenario.party[party].veto:
                 reasons.append((labels[party], ~reservation_ok))
             accepts[x, :, q] = reservation_ok & lines_ok

@@ -11,11 +11,12 @@ from pydantic import ValidationError
 
 from .errors import Problem, ScenarioError, pydantic_problems, render_problems
 from .evaluate import ExactEvaluation, Waiver
+from .holding_checks import check_holding
 from .loading import check_structure, read
 from .magnitudes import check_magnitudes
 from .references import check_references
 from .sanity import sanity_problems
-from .schema import RATIONALE, Bound, Interaction, Issue, Party, RedLine, ScenarioModel
+from .schema import RATIONALE, Bound, Interaction, Issue, Party, RedLine, ScenarioModel, Threat
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Scenario(ExactEvaluation):
         self.issues: list[Issue] = data.issues
         self.interactions: list[Interaction] = data.interactions
         self.red_lines: list[RedLine] = data.red_lines
+        self.threats: list[Threat] = data.threats
         self.party = {p.id: p for p in self.parties}
         self.issue = {i.id: i for i in self.issues}
 
@@ -63,7 +65,7 @@ class Scenario(ExactEvaluation):
             model = ScenarioModel.model_validate(dict(data))
         except ValidationError as error:
             raise ScenarioError(source, pydantic_problems(error, data), lines, reference=True) from None
-        problems = check_references(model) or check_magnitudes(model) or sanity_problems(model)[0]
+        problems = check_references(model) or check_holding(model) or check_magnitudes(model) or sanity_problems(model)[0]
         if problems:
             raise ScenarioError(source, problems, lines, reference=True)
         return cls(model, source, lines)
@@ -99,6 +101,10 @@ class Scenario(ExactEvaluation):
         from .negmas import to_negmas
 
         return to_negmas(self, drop_unsupported=drop_unsupported)
+
+    def replaced(self, **fields: Any) -> "Scenario":
+        """This scenario with some fields of its data replaced (a variant's numbers); its source and line numbers kept."""
+        return Scenario(self._data.model_copy(update=fields), self.source, self._lines)
 
     def to_dict(self) -> dict[str, Any]:
         data = self._data.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)

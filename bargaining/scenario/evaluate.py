@@ -48,12 +48,22 @@ class ExactEvaluation:
         """The red lines, interactions and controls compiled once (:mod:`.rules`)."""
         return Rules.of(self.issues, self.red_lines, self.interactions)
 
-    def utility(self, party: str, choices: Mapping[str, Any], world: World = STATED) -> Fraction:
+    def utility(self, party: str, choices: Mapping[str, Any], world: World = STATED) -> float:
+        """The party's utility for the package, as a float (for reading); :meth:`exact_utility` is exact."""
+        return float(self.exact_utility(party, choices, world))
+
+    def exact_utility(self, party: str, choices: Mapping[str, Any], world: World = STATED) -> Fraction:
         """sum of the chosen options' points + per_unit x amount + the party's interactions that hold
-        - the price of each of the party's soft red lines that the package breaks.
+        - the price of each of the party's soft red lines that the package breaks, exactly.
 
         In a sampled ``world`` each point is scaled by the party's factor and a red line's
-        softness is the world's (see :mod:`.worlds`); the default is the stated world."""
+        softness is the world's (see :mod:`.worlds`); the default is the stated world.  An unknown
+        party, an unknown or missing issue, or an unknown option is a ValueError naming it."""
+        self._check_party(party)
+        self._check_choices(choices)
+        return self._utility(party, choices, world)
+
+    def _utility(self, party: str, choices: Mapping[str, Any], world: World) -> Fraction:
         total = Fraction(0)
         scaled = world.scales(party)
         for issue in self.issues:
@@ -79,8 +89,13 @@ class ExactEvaluation:
             cache[party, issue] = {o: exact(v) for o, v in self.points(party, issue).items()}
         return cache[party, issue]
 
-    def reservation(self, party: str, world: World = STATED) -> Fraction:
+    def reservation(self, party: str, world: World = STATED) -> float:
+        """The party's reservation as a float: as stated, or as drawn in a sampled ``world``."""
+        return float(self.exact_reservation(party, world))
+
+    def exact_reservation(self, party: str, world: World = STATED) -> Fraction:
         """The party's reservation, exactly: as stated, or as drawn in a sampled ``world``."""
+        self._check_party(party)
         return world.reservation(self.party[party])
 
     def holds(self, condition: Mapping[str, Any], choices: Mapping[str, Any]) -> bool:
@@ -96,12 +111,17 @@ class ExactEvaluation:
     def party_accepts(self, party: str, choices: Mapping[str, Any], waived: Collection[Waiver] = (),
                       world: World = STATED) -> bool:
         """The party's reservation and all its hard red lines hold for the package (except those waived)."""
+        self._check_party(party)
+        self._check_choices(choices)
+        return self._accepts(party, choices, waived, world)
+
+    def _accepts(self, party: str, choices: Mapping[str, Any], waived: Collection[Waiver], world: World) -> bool:
         return next(self._refusals(party, choices, waived, world), None) is None
 
     def _refusals(self, party: str, choices: Mapping[str, Any], waived: Collection[Waiver], world: World) -> Iterator[str]:
         """Each of the party's requirements that the package fails, in words (lazily: the first says it refuses)."""
         if ("reservation", party) not in waived:
-            utility, reservation = self.utility(party, choices, world), self.reservation(party, world)
+            utility, reservation = self._utility(party, choices, world), world.reservation(self.party[party])
             if utility < reservation:
                 yield f"{self.party[party].possessive} utility {float(utility):g} is below its reservation {float(reservation):g}"
         for rule in self.rules.lines:
@@ -112,11 +132,12 @@ class ExactEvaluation:
     def why_refused(self, choices: Mapping[str, Any], waived: Collection[Waiver] = (), coalition: Collection[str] | None = None,
                     world: World = STATED) -> list[str]:
         """Why :meth:`signers` refuses the package, one line per failing requirement (empty: it is acceptable)."""
+        self._check_choices(choices)
         bound = self.veto_party_ids if coalition is None else [p for p in self.party_ids if p in coalition]
         found = [f"{self.party[p].label}: {reason}" for p in bound for reason in self._refusals(p, choices, waived, world)]
         if found:
             return found
-        taking_part = bound if coalition is not None else [p.id for p in self.parties if self.party_accepts(p.id, choices, waived, world)]
+        taking_part = bound if coalition is not None else [p.id for p in self.parties if self._accepts(p.id, choices, waived, world)]
         return [f"{self.issue[c.issue].label} leaves its status quo without enough of its controlling parties"
                 for c in self.rules.controls if c.moved(choices) and not c.allows(taking_part)]
 
@@ -131,13 +152,14 @@ class ExactEvaluation:
         not checked.  With a ``coalition``, exactly its members take part and all must accept.
         In a sampled ``world``, its reservations, points and red lines apply.
         """
+        self._check_choices(choices)
         if coalition is None:
-            taking_part = [p.id for p in self.parties if self.party_accepts(p.id, choices, waived, world)]
+            taking_part = [p.id for p in self.parties if self._accepts(p.id, choices, waived, world)]
             if any(p not in taking_part for p in self.veto_party_ids):
                 return None
         else:
             taking_part = [p for p in self.party_ids if p in coalition]
-            if not all(self.party_accepts(p, choices, waived, world) for p in taking_part):
+            if not all(self._accepts(p, choices, waived, world) for p in taking_part):
                 return None
         if any(control.moved(choices) and not control.allows(taking_part) for control in self.rules.controls):
             return None
@@ -145,6 +167,33 @@ class ExactEvaluation:
 
     def is_acceptable(self, choices: Mapping[str, Any], world: World = STATED) -> bool:
         return self.signers(choices, world=world) is not None
+
+    def _check_party(self, party: str) -> None:
+        if party not in self.party:
+            close = suggest(str(party), self.party_ids)
+            hint = close if "did you mean" in close else f"; the parties are {', '.join(self.party_ids)}"
+            raise ValueError(f"unknown party {party!r}{hint}")
+
+    def _check_choices(self, choices: Mapping[str, Any]) -> None:
+        """A choice for every issue and nothing else, each a known option (or a number, for an amount); the
+        full check of what a user types, with every problem at once, is :meth:`check_package`."""
+        options: dict[str, frozenset[str] | None] = self.__dict__.get("_option_sets") or self.__dict__.setdefault(
+            "_option_sets", {i.id: None if i.is_continuous else frozenset(i.option_ids) for i in self.issues})
+        if not isinstance(choices, Mapping):
+            raise TypeError(f"a package is a mapping issue id -> choice, not {type(choices).__name__}")
+        if len(choices) != len(options) or not all(k in options for k in choices):
+            unknown = [k for k in choices if k not in options]
+            if unknown:
+                raise ValueError(f"unknown issue {unknown[0]!r}{suggest(str(unknown[0]), list(options))}")
+            missing = next(i for i in options if i not in choices)
+            raise ValueError(f"no choice for issue {missing!r}")
+        for issue_id, allowed in options.items():
+            choice = choices[issue_id]
+            if allowed is None:
+                if isinstance(choice, (str, bool)) or not isinstance(choice, (int, float, Fraction)) and not hasattr(choice, "__float__"):
+                    raise ValueError(f"issue {issue_id!r} is an amount; got {choice!r}")
+            elif choice not in allowed:
+                raise ValueError(f"unknown option {choice!r} of issue {issue_id!r}{suggest(str(choice), sorted(allowed))}")
 
     def check_package(self, choices: Mapping[str, Any], source: str = "package") -> dict[str, Any]:
         """The package's choices, checked: a known option for every discrete issue, an amount

@@ -1,7 +1,8 @@
 """Reading scenario files: YAML (safe loader, duplicate keys refused, a line for every place) or JSON.
 
 Hostile input is refused with a clear error, in time and memory roughly linear in the file's
-size: files over :data:`MAX_FILE_BYTES` or with more than :data:`MAX_VALUES` values, nesting
+size: files over :data:`MAX_FILE_BYTES` (no more than that is ever read, so ``/dev/zero`` and a
+pipe are refused too) or with more than :data:`MAX_VALUES` values, nesting
 deeper than :data:`MAX_DEPTH` levels, YAML aliases that expand to more than
 :data:`MAX_ALIAS_VALUES` extra values (the "billion laughs"), and structures that contain
 themselves.  Aliases are never expanded here: the loader shares
@@ -45,10 +46,13 @@ def read(path: str | Path, kind: str) -> tuple[Any, dict[tuple, int]]:
         return ScenarioError(source, [Problem((), message)], reference=reference)
 
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise fail(f"the file is {size / 2**20:.0f} MB; scenario files are limited to {MAX_FILE_BYTES // 2**20} MB")
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as handle:  # at most the limit and one byte: /dev/zero or a FIFO says size 0 and may never end
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            size = Path(path).stat().st_size
+            shown = f"the file is {size / 2**20:.0f} MB" if size > MAX_FILE_BYTES else "it goes on past the limit (a device or a pipe?)"
+            raise fail(f"{shown}; scenario files are limited to {_size(MAX_FILE_BYTES)}")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise fail("no such file; check the path", reference=False) from None
     except IsADirectoryError:
@@ -76,6 +80,10 @@ def read(path: str | Path, kind: str) -> tuple[Any, dict[tuple, int]]:
         reason = "a number has more than 4,300 digits" if "digits" in str(error) else str(error)
         raise fail(f"cannot be read: {reason}") from None
     return data, lines
+
+
+def _size(count: int) -> str:
+    return f"{count // 2**20} MB" if count >= 2**20 else f"{count:,} bytes"
 
 
 def check_structure(data: Any, source: str = "<dict>", lines: dict[tuple, int] | None = None) -> None:

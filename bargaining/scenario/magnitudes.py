@@ -41,7 +41,7 @@ def check_magnitudes(model: ScenarioModel) -> list[Problem]:
         elif isinstance(value, (list, tuple)):
             stack.extend((path + (k,), v) for k, v in enumerate(value))
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            message = _size_problem(float(value))
+            message = size_problem(float(value))
             if message:
                 problems.append(Problem(path, message))
     if problems:
@@ -67,7 +67,7 @@ def check_magnitudes(model: ScenarioModel) -> list[Problem]:
     return problems
 
 
-def _size_problem(value: float) -> str | None:
+def size_problem(value: float) -> str | None:
     written = repr(value)  # as written: 1000000000.000001, not 1e+09
     if abs(value) > LARGEST:
         return (f"{written} is too large: numbers in a scenario are at most {LARGEST:g} in magnitude (the solver's "

@@ -182,12 +182,13 @@ class _Compiler:
 
     def negation(self, atom: Atom) -> Atom:
         if isinstance(atom, AmountAtom):
-            possible = self._regions(atom)
+            possible = self.regions(atom)
             return AmountAtom(atom.issue, atom.at_least, atom.at_most, tuple(r for r in possible if r not in atom.regions))
         return OptionAtom(atom.issue, tuple(o for o in self.issues[atom.issue].option_ids if o not in atom.options))
 
     @staticmethod
-    def _regions(atom: AmountAtom) -> tuple[Region, ...]:
+    def regions(atom: AmountAtom) -> tuple[Region, ...]:
+        """The regions an amount can be in relative to the atom's interval (no region beyond a missing bound)."""
         return tuple(r for r in REGIONS if not (r == "below" and atom.at_least is None) and not (r == "above" and atom.at_most is None))
 
     def conjunction(self, condition: Mapping[str, Any]) -> Conjunction:
@@ -229,11 +230,16 @@ class _Compiler:
     def _always(self, atom: Atom) -> bool:
         if isinstance(atom, OptionAtom):
             return len(atom.options) == len(self.issues[atom.issue].option_ids)
-        return len(atom.regions) == len(self._regions(atom))
+        return len(atom.regions) == len(self.regions(atom))
 
 
 #: A conjunction that can never hold (an atom with no options or regions left); never kept in a rule.
 NEVER = Conjunction((OptionAtom("", ()),))
+
+
+def compiled(red_line: RedLine, issues: Sequence[Issue]) -> LineRule:
+    """One red line compiled on its own (as index 0), for a check that has the issues it names but no scenario."""
+    return Rules.of(issues, [red_line], []).lines[0]
 
 
 def conjunction(condition: Mapping[str, Any]) -> Conjunction:
@@ -245,3 +251,24 @@ def conjunction(condition: Mapping[str, Any]) -> Conjunction:
         else:
             atoms.append(OptionAtom(issue_id, (want,) if isinstance(want, str) else tuple(want)))
     return Conjunction(tuple(atoms))
+
+
+def given(atom: Atom, issue: str, want: Any, truth: bool, options: Sequence[str] = ()) -> bool | None:
+    """Whether a compiled atom holds when the file's condition ``issue: want`` is known to be ``truth`` (None: the
+    atom says something else, so it stays open).  A condition compiles to its atom or, negated, to the complement
+    (:meth:`_Compiler.negation`), so the known truth decides exactly those two; ``options``: the issue's options."""
+    if atom.issue != issue:
+        return None
+    if isinstance(atom, AmountAtom):
+        if not isinstance(want, Bound) or (atom.at_least, atom.at_most) != (want.at_least, want.at_most):
+            return None
+        outside = set(_Compiler.regions(atom)) - {"inside"}
+        if set(atom.regions) == {"inside"}:
+            return truth
+        return (not truth) if set(atom.regions) == outside else None
+    if isinstance(want, Bound):
+        return None
+    wanted = {want} if isinstance(want, str) else set(want)
+    if set(atom.options) == wanted:
+        return truth
+    return (not truth) if set(atom.options) == set(options) - wanted else None

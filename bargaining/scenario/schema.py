@@ -7,9 +7,10 @@ every id a field refers to.  The format itself is documented in ``docs/scenario-
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, field_validator, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
 Number = Annotated[float, Strict()]
@@ -119,6 +120,8 @@ class Issue(_Strict):
     linkable: bool = False
     controlled_by: Control | None = None
     after: list[Id] | None = Field(default=None, description="phasing: leaves its status quo only after these issues have")
+    delivered_by: Control | None = Field(default=None, description="holding: the parties whose action moves it (see scenario.holding)")
+    snapback: "Snapback | None" = Field(default=None, description="holding: what it returns to when a party defects")
     rationale: str | None = None
 
     @model_validator(mode="after")
@@ -184,6 +187,67 @@ class Issue(_Strict):
         return next((o.id for o in self.options or [] if o.status_quo), None)
 
 
+class Snapback(_Strict):
+    """``snapback: {to: keep, against: [russia]}``: when a party in ``against`` defects, the issue, if it
+    is in place, returns to ``to`` (an option id, or an amount).  ``against`` defaults to every party
+    that does not deliver the issue (see :mod:`.holding`)."""
+
+    to: Union[Id, Number]
+    against: list[Id] | None = None
+    rationale: str | None = None
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _choice(cls, value: Any) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"[a-z0-9_]+", value):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        raise ValueError(f"expected an option id (for a discrete issue) or an amount (for a continuous one), got {value!r}")
+
+
+Trigger = Literal["defection", "no_deal"]
+
+
+class Threat(_Strict):
+    """A threat: ``by`` will carry it out against ``against`` when ``trigger`` happens; ``cost`` is what
+    carrying it out costs each party named (points; negative: a gain), the threatener included.  It
+    counts only when credible: carrying it out costs the threatener nothing or less (see :mod:`.holding`)."""
+
+    id: Id
+    name: str | None = None
+    by: Id
+    against: list[Id]
+    trigger: Union[Trigger, list[Trigger]] = "defection"
+    cost: dict[str, Number]
+    rationale: str | None = None
+
+    @field_validator("trigger", mode="before")
+    @classmethod
+    def _trigger(cls, value: Any) -> Any:
+        allowed = ("defection", "no_deal")
+        items = value if isinstance(value, list) else [value]
+        if not items or any(x not in allowed for x in items) or len(set(items)) < len(items):
+            raise ValueError(f"trigger is 'defection' (the target defects), 'no_deal' (no agreement) or a list of both, got {value!r}")
+        return value
+
+    @field_validator("cost", mode="before")
+    @classmethod
+    def _cost(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a mapping party id -> points lost when it is carried out (e.g. {{russia: 2, baltic_states: 5}}), "
+                             f"got {value!r}")
+        return value
+
+    @property
+    def triggers(self) -> list[str]:
+        return [self.trigger] if isinstance(self.trigger, str) else list(self.trigger)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
 class Interaction(_Strict):
     party: Id
     when: Condition
@@ -231,6 +295,9 @@ class RedLine(_Strict):
         return "forbid" if self.forbid is not None else "require" if self.require is not None else "if"
 
 
+Issue.model_rebuild()
+
+
 class ScenarioModel(_Strict):
     format: Literal[1]
     name: str
@@ -241,6 +308,7 @@ class ScenarioModel(_Strict):
     utility_rationales: dict[str, dict[str, str]] = Field(default_factory=dict)
     interactions: list[Interaction] = Field(default_factory=list)
     red_lines: list[RedLine] = Field(default_factory=list)
+    threats: list[Threat] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod

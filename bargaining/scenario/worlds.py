@@ -47,12 +47,13 @@ class World:
     ``real``: red line index -> real or not (only lines with ``real``; the others are as
     stated).  ``reservations``: party -> reservation (only parties with a range).
     ``factors``: party -> slot -> factor (only parties with a spread).  ``index``: the
-    world's row in :meth:`Worlds.to_frame` (-1 for the stated world).
+    world's row in :meth:`Worlds.to_frame` (-1 for the stated world).  A sampled value is a float
+    (its exact value is the float's); a Fraction is taken exactly (the ends of a stated range).
     """
 
     real: Mapping[int, bool] = field(default_factory=dict)
-    reservations: Mapping[str, float] = field(default_factory=dict)
-    factors: Mapping[str, Mapping[Slot, float]] = field(default_factory=dict)
+    reservations: Mapping[str, float | Fraction] = field(default_factory=dict)
+    factors: Mapping[str, Mapping[Slot, float | Fraction]] = field(default_factory=dict)
     index: int = -1
 
     def status(self, k: int, red_line: RedLine) -> Status:

@@ -28,8 +28,7 @@ max_carried=..., order=None, estimate=False, soft=None) -> ProgrammeFrontier``
     returned).  Callers catch ``NotApplicable`` and ask the model instead.
 
 Acceptability is exactly that of ``Scenario.signers(choices, waived, coalition)``, with the issues
-in ``fixed`` frozen.  The old names ``dp_frontier``, ``dp_count``, ``dp_acceptable``, ``DPFrontier``
-and the keyword ``_soft`` still work (kept until the branches merge).
+in ``fixed`` frozen.
 """
 
 from __future__ import annotations
@@ -53,8 +52,7 @@ from .requests import checked_waivers, fixed_positions, issue_order
 from .runs import count_terms, cover_runs
 from .tables import stated_soft, tables_of
 
-__all__ = ["DPFrontier", "LimitReached", "NotApplicable", "ProgrammeFrontier", "acceptable", "count", "dp_acceptable",
-           "dp_count", "dp_frontier", "frontier"]
+__all__ = ["LimitReached", "NotApplicable", "ProgrammeFrontier", "acceptable", "count", "frontier"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,17 +102,16 @@ class ProgrammeFrontier:
         return {tuple(Fraction(int(row[j]), self.denominators[j]) for j in columns) for row in self.scaled.tolist()}
 
 
-def soft_lines(scenario: Scenario, soft: Mapping[int, Any] | None, old: Mapping[int, Any] | None = None) -> dict[int, Any]:
-    """The red lines soft in this call: ``soft`` (or the old keyword ``_soft``), else the stated world's."""
-    chosen = soft if soft is not None else old
-    return stated_soft(scenario) if chosen is None else dict(chosen)
+def soft_lines(scenario: Scenario, soft: Mapping[int, Any] | None) -> dict[int, Any]:
+    """The red lines soft in this call: ``soft``, else the stated world's."""
+    return stated_soft(scenario) if soft is None else dict(soft)
 
 
 def frontier(scenario: Scenario, parties: Sequence[str] | None = None, *, waived: Collection[Waiver] = (),
              coalition: Collection[str] | None = None, fixed: Mapping[str, str] | None = None,
              deadline: float | None = None, max_states: int = DEFAULT_MAX_STATES,
              max_carried: int = DEFAULT_MAX_CARRIED, order: Sequence[str] | None = None, estimate: bool = False,
-             soft: Mapping[int, Any] | None = None, _soft: Mapping[int, Any] | None = None) -> ProgrammeFrontier:
+             soft: Mapping[int, Any] | None = None) -> ProgrammeFrontier:
     """The exact Pareto frontier over ``parties`` (default all) among acceptable packages.
 
     Acceptable as ``scenario.signers(choices, waived, coalition)`` says, with the issues in
@@ -128,7 +125,7 @@ def frontier(scenario: Scenario, parties: Sequence[str] | None = None, *, waived
     LimitReached) when the programme cannot answer exactly.
     """
     started = time.perf_counter()
-    tables = tables_of(scenario, soft_lines(scenario, soft, _soft))
+    tables = tables_of(scenario, soft_lines(scenario, soft))
     chosen = list(tables.parties) if parties is None else list(parties)
     if not chosen or len(set(chosen)) != len(chosen) or any(p not in tables.parties for p in chosen):
         raise ValueError(f"parties must be distinct ids among {', '.join(tables.parties)}")
@@ -176,10 +173,10 @@ def frontier(scenario: Scenario, parties: Sequence[str] | None = None, *, waived
 def count(scenario: Scenario, *, waived: Collection[Waiver] = (), coalition: Collection[str] | None = None,
           fixed: Mapping[str, str] | None = None, deadline: float | None = None,
           max_states: int = DEFAULT_MAX_STATES, max_carried: int = DEFAULT_MAX_CARRIED,
-          soft: Mapping[int, Any] | None = None, _soft: Mapping[int, Any] | None = None) -> int:
+          soft: Mapping[int, Any] | None = None) -> int:
     """How many packages are acceptable (``scenario.signers(choices, waived, coalition)`` is not
     None, issues in ``fixed`` frozen), without listing them.  Exact Python int."""
-    tables = tables_of(scenario, soft_lines(scenario, soft, _soft))
+    tables = tables_of(scenario, soft_lines(scenario, soft))
     waivers = checked_waivers(tables, waived)
     positions = fixed_positions(tables, fixed)
     limits = Limits(deadline, max_states)
@@ -198,11 +195,10 @@ def count(scenario: Scenario, *, waived: Collection[Waiver] = (), coalition: Col
 def acceptable(scenario: Scenario, limit: int | None = None, *, waived: Collection[Waiver] = (),
                coalition: Collection[str] | None = None, fixed: Mapping[str, str] | None = None,
                deadline: float | None = None, max_states: int = DEFAULT_MAX_STATES,
-               max_carried: int = DEFAULT_MAX_CARRIED, soft: Mapping[int, Any] | None = None,
-               _soft: Mapping[int, Any] | None = None) -> list[dict[str, str]]:
+               max_carried: int = DEFAULT_MAX_CARRIED, soft: Mapping[int, Any] | None = None) -> list[dict[str, str]]:
     """The acceptable packages (issue id -> option id) in lexicographic order of option positions,
     issues in the scenario's order; only the first ``limit`` when given."""
-    tables = tables_of(scenario, soft_lines(scenario, soft, _soft))
+    tables = tables_of(scenario, soft_lines(scenario, soft))
     waivers = checked_waivers(tables, waived)
     positions = fixed_positions(tables, fixed)
     limits = Limits(deadline, max_states)
@@ -227,9 +223,3 @@ def acceptable(scenario: Scenario, limit: int | None = None, *, waived: Collecti
     if limit is not None:
         rows = rows[:limit]
     return [{i: tables.options[n][k] for n, (i, k) in enumerate(zip(tables.issues, row))} for row in rows.tolist()]
-
-
-dp_frontier = frontier  # old name, kept until the branches merge
-dp_count = count  # old name, kept until the branches merge
-dp_acceptable = acceptable  # old name, kept until the branches merge
-DPFrontier = ProgrammeFrontier  # old name, kept until the branches merge

@@ -8,7 +8,7 @@ world the programme does not answer: its reservations and points are the stated 
 Uses:
 
 * ``"frontier"`` -- the Pareto frontier: half of the time limit, the rest left for the model if the
-  programme gives up;
+  programme gives up; ``"frontier_only"`` -- the same when nothing follows (method="dp"): all of it;
 * ``"best"`` -- best() reads the criterion's package off the exact frontier when the programme finds
   it within 0.4 s and 250,000 states per stage, giving up at once when the growth of its state sets
   projects past that (measured with benchmarks/solve.py: see benchmarks/README.md);
@@ -30,7 +30,7 @@ from ...scenario import STATED
 from . import ProgrammeFrontier, acceptable, count, frontier
 from .limits import DEFAULT_MAX_STATES, NotApplicable
 
-Use = Literal["frontier", "best", "question", "count", "listing"]
+Use = Literal["frontier", "frontier_only", "best", "question", "count", "listing"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Budget:
 #: The one place that decides what the programme may spend, per use (see the module's docstring).
 BUDGETS: dict[str, Budget] = {
     "frontier": Budget(share=0.5),
+    "frontier_only": Budget(),
     "best": Budget(seconds=0.4, max_states=250_000, estimate=True),
     "question": Budget(seconds=2.0),
     "count": Budget(seconds=10.0),

@@ -82,7 +82,7 @@ def nondominated(vectors: np.ndarray, keys: np.ndarray, float_exact: bool, limit
         first[1:] = keys[order][1:] != keys[order][:-1]
         return np.sort(order[first])
     if keys[0] == keys.min() == keys.max():
-        return np.flatnonzero(moocore.is_nondominated(x, maximise=True, keep_weakly=False))
+        return np.flatnonzero(is_nondominated(x))
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
@@ -90,7 +90,7 @@ def nondominated(vectors: np.ndarray, keys: np.ndarray, float_exact: bool, limit
     keep = [order[starts[ends - starts == 1]]]
     for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
         rows = order[start:end]
-        keep.append(rows[moocore.is_nondominated(x[rows], maximise=True, keep_weakly=False)])
+        keep.append(rows[is_nondominated(x[rows])])
         if limits is not None:
             limits.check_time()
     return np.sort(np.concatenate(keep))
@@ -130,3 +130,24 @@ def frontier_run(tables: Tables, instance: Instance, plan: Plan, limits: Limits)
 def position_dtype(tables: Tables) -> Any:
     """The integer type of option positions (int16 while every issue has fewer than 2**15 options)."""
     return np.int16 if max(len(o) for o in tables.options) < 2**15 else np.int32
+
+
+#: moocore's is_nondominated takes at most this many columns (a scenario of 256 parties has more).
+MOOCORE_MAX_COLUMNS = 255
+
+
+def is_nondominated(x: np.ndarray) -> np.ndarray:
+    """moocore's ``is_nondominated(x, maximise=True, keep_weakly=False)`` for any number of columns."""
+    if x.shape[1] <= MOOCORE_MAX_COLUMNS:
+        return np.asarray(moocore.is_nondominated(x, maximise=True, keep_weakly=False))
+    # Rows in decreasing lexicographic order (a row that dominates another comes before it; of equal rows the
+    # first), each kept unless a kept row is at least as large everywhere: O(rows x kept x columns).
+    n = len(x)
+    order = np.lexsort([np.arange(n)] + [-x[:, j] for j in reversed(range(x.shape[1]))])
+    keep = np.zeros(n, dtype=bool)
+    kept: list[int] = []
+    for i in order:
+        if not kept or not np.any(np.all(x[kept] >= x[i], axis=1)):
+            kept.append(int(i))
+            keep[i] = True
+    return keep

@@ -39,10 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ScenarioError
+from ..magnitudes import LARGEST, SMALLEST, size_problem
 from .files import _Domain, _Profile, _read_domain, _read_profile
-from .xml import COUNT_LIMIT, GENIUS_MIN_EVAL_MAX, GeniusWarning, unique_ids
+from .numbers import GeniusNumberError, java_double
+from .xml import COUNT_LIMIT, GENIUS_MIN_EVAL_MAX, GeniusWarning, element_label, unique_ids
 
-__all__ = ["GeniusWarning", "genius_scenario"]
+__all__ = ["GeniusWarning", "genius_scenario", "reservation_value"]
 
 
 # --------------------------------------------------------------------------- Genius's formula
@@ -55,16 +57,16 @@ def genius_points(domain: _Domain, profile: _Profile) -> dict[int, dict[str, Fra
         weight = profile.weights[issue.index]
         if issue.kind == "discrete":
             table = profile.evaluations[issue.index]
-            largest = max(table.values())
+            largest = max(table.values())  # over every evaluation written, values the domain lacks included (as Genius)
             if largest < GENIUS_MIN_EVAL_MAX:
                 points[issue.index] = {v: Fraction(0) for v in issue.values}
             else:
                 points[issue.index] = {v: weight * table[v] / largest for v in issue.values}
         else:
-            slope, offset = profile.linear[issue.index]
+            slope, offset, lower = profile.linear[issue.index]  # measured from the profile's own lower bound (as Genius)
             assert issue.lower is not None
             points[issue.index] = {
-                str(x): weight * min(max(slope * (x - issue.lower) + offset, Fraction(0)), Fraction(1))
+                str(x): weight * min(max(slope * (x - lower) + offset, Fraction(0)), Fraction(1))
                 for x in range(issue.lower, (issue.upper or 0) + 1)
             }
     return points
@@ -134,6 +136,9 @@ def genius_scenario(domain: str | os.PathLike[str], profiles: Sequence[str | os.
 
     parsed_domain = _read_domain(domain)
     parsed = [_read_profile(p, parsed_domain) for p in profiles]
+    for said in [parsed_domain.warnings] + [p.warnings for p in parsed]:
+        for text in said:
+            warnings.warn(text, GeniusWarning, stacklevel=2)
 
     stems = [Path(p).stem for p in profiles]
     party_ids = unique_ids(stems, "party")
@@ -145,8 +150,11 @@ def genius_scenario(domain: str | os.PathLike[str], profiles: Sequence[str | os.
     utilities: dict[str, dict[str, dict[str, float]]] = {}
     notes: list[str] = []
     package_count = math.prod(len(i.values) for i in parsed_domain.issues)
+    exacts = [genius_points(parsed_domain, profile) for profile in parsed]
+    for profile, exact, party_id in zip(parsed, exacts, party_ids):
+        _check_magnitudes(parsed_domain, profile, exact, overridden=party_id in overrides)
     for k, (profile, party_id, stem) in enumerate(zip(parsed, party_ids, stems)):
-        exact = genius_points(parsed_domain, profile)
+        exact = exacts[k]
         utilities[party_id] = {
             issue_id: {o: float(exact[issue.index][v]) for o, v in zip(options, issue.values)}
             for issue, issue_id, options in zip(parsed_domain.issues, issue_ids, option_ids)
@@ -235,14 +243,66 @@ def _overrides(reservations: Mapping[str, float | str] | Sequence[float | str | 
             problems.append(Problem(("reservations", str(party)), f"unknown party '{party}'; the party ids are {', '.join(party_ids)}"))
             continue
         try:
-            number = float(Fraction(value) if isinstance(value, str) else value)
-        except (TypeError, ValueError):
-            problems.append(Problem(("reservations", party), f"{value!r} is not a number"))
-            continue
-        if not math.isfinite(number):
-            problems.append(Problem(("reservations", party), f"{value!r} is not a finite number"))
+            number = reservation_value(value)
+        except ValueError as error:
+            problems.append(Problem(("reservations", party), str(error)))
             continue
         result[party] = number
     if problems:
         raise ScenarioError(source, problems)
     return result
+
+
+def _check_magnitudes(domain: _Domain, profile: _Profile, exact: dict[int, dict[str, Fraction]], *, overridden: bool) -> None:
+    """Points and a reservation the solver cannot use (nonzero below :data:`SMALLEST` or beyond :data:`LARGEST`), refused
+    here at the profile's line, with the weight, evaluation or slope that makes them so, rather than later at a place
+    in the scenario the user never wrote."""
+    xml = profile.xml
+    assert xml is not None
+    for issue in domain.issues:
+        weight = profile.weights[issue.index]
+        bad = [(v, p) for v, p in exact[issue.index].items() if size_problem(float(p))]
+        if not bad:
+            continue
+        value, point = min(bad, key=lambda vp: abs(vp[1]))
+        too = "small" if abs(float(point)) < SMALLEST else "large"
+        limit = f"at least {SMALLEST:g}" if too == "small" else f"at most {LARGEST:g}"
+        weight_at = profile.weight_at[issue.index]
+        if (too == "small" and abs(weight) < SMALLEST) or (too == "large" and abs(weight) > LARGEST) or issue.kind == "integer":
+            element, where = weight_at, element_label(weight_at, "index")
+            cause = f"the weight {weight_at.get('value')}"
+        else:
+            element = profile.item_at.get((issue.index, value), profile.issue_at[issue.index])
+            where = f'<item value="{value}"> of {element_label(profile.issue_at[issue.index], "name")}'
+            cause = f"the evaluation {element.get('evaluation')} (over the issue's largest)"
+        fix = ("write 0 if the issue (or value) should not matter, or rescale every weight of this profile by the same factor"
+               if too == "small" else "rescale every weight of this profile by the same factor")
+        xml.problem(element, where, (
+            f"{cause} makes '{issue.name}: {value}' worth {float(point):.3g}, too {too} for the solver (nonzero points are "
+            f"{limit} in magnitude, see docs/scenario-format.md); {fix}"))
+    if not overridden and profile.reservation is not None and size_problem(float(profile.reservation)):
+        at = profile.reservation_at
+        xml.problem(at, "<reservation>", (
+            f"value=\"{at.get('value') if at is not None else ''}\" is too {'small' if abs(profile.reservation) < SMALLEST else 'large'} "
+            f"for the solver (a nonzero reservation is at least {SMALLEST:g} and at most {LARGEST:g} in magnitude); write 0, "
+            "or set it on import (--reservation PARTY=VALUE)"))
+    xml.raise_if_any()
+
+
+def reservation_value(value: object) -> float:
+    """A reservation given on import (``--reservation PARTY=VALUE``, or ``reservations=``): a finite decimal within the
+    sizes a scenario holds; ValueError naming what is wrong (never an OverflowError, never an expanded exponent)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Fraction)):
+        raise ValueError(f"{value!r} is not a number; write a decimal such as 0.3")  # noqa: TRY004 (reported like every other bad value)
+    try:
+        number = float(java_double(value) if isinstance(value, str) else Fraction(value))
+    except GeniusNumberError as error:
+        reason = "is too large" if "largest" in str(error) else "is too small; write 0" if "smallest" in str(error) else \
+            "is not a finite number" if "finite" in str(error) else "is not a number; write a decimal such as 0.3"
+        raise ValueError(f"{value!r} {reason}") from None
+    except (OverflowError, ValueError):  # inf, nan, or a Fraction beyond any double
+        raise ValueError(f"{value!r} is not a finite number") from None
+    size = size_problem(number)
+    if size:
+        raise ValueError(size)
+    return number

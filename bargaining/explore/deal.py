@@ -1,0 +1,51 @@
+"""The chance of a deal for a variant, and what it hinges on.
+
+It gives what ``space.deal_probability`` gives: when the variant's only uncertainty is red lines with ``real``, the
+exact chance over every world of them, with its structure in words (a deal exists unless these lines are real) and
+the formula; otherwise the share of :data:`SAMPLES` sampled worlds (seed 0, this process only), labelled as sampled,
+with its 95% interval.  (The full ``space.sensitivity()``, with the tornado and the break-even table, takes seconds
+more: it is ``bargaining sensitivity`` and the report's "What these findings hinge on".)  It runs in a background job
+(:mod:`.jobs`) on a space of its own, built from the variant as a file (``variant.apply(scenario)``), so it never
+holds the session's model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..results import ExactDeal, percent
+from ..scenario import Scenario, Worlds
+from ..space import BargainingSpace
+
+SAMPLES = 200
+
+
+@dataclass(frozen=True)
+class DealAnswer:
+    """What the page shows under "Chance of a deal"."""
+
+    headline: str
+    method: str  # how it was computed, in words (sampled or exact)
+    hinges: str  # what it hinges on, in words
+    exact: bool
+
+
+def deal_answer(scenario: Scenario) -> DealAnswer:
+    """The chance of a deal in ``scenario`` (a variant written as a file) and what it hinges on."""
+    if not Worlds.sample(scenario, 1).uncertain:
+        return DealAnswer("No uncertainty fields: the answers above are the whole story.",
+                          "no red line has 'real', no reservation a range, no party a points spread", "", True)
+    space = BargainingSpace(scenario, progress=False)
+    deal = space.deal_probability(samples=SAMPLES, seed=0, scheduler="serial", progress=False)
+    if isinstance(deal, ExactDeal):
+        return DealAnswer(f"A deal with chance {percent(deal.probability)}, exactly.",
+                          "Exact, not sampled: every combination of the uncertain red lines being real or not, each weighed "
+                          "by its 'real' probability (" + deal.reason + ").",
+                          f"What it hinges on: {deal.words}: {deal.expression}.", True)
+    low, high = deal.interval
+    return DealAnswer(
+        f"A deal in {percent(deal.probability)} of the sampled worlds (95% interval {percent(low)} to {percent(high)}).",
+        f"Sampled, not exact: {SAMPLES} worlds drawn with seed 0 from the 'real' probabilities, reservation ranges and "
+        "points spreads; in each, the maxmin package is searched on the model.",
+        "What it hinges on: not computed here yet (the sensitivity analysis will name the lines that decide it).",
+        False)

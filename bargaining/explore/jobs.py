@@ -1,0 +1,122 @@
+"""Long analyses, run as Dash background callbacks in processes of their own: the chance of a deal, and the report.
+
+Each job rebuilds the variant as a file (``variant.apply(scenario)``) and asks a
+:class:`~bargaining.BargainingSpace` of its own, so the session's model stays free for the live
+answers.  Jobs run in processes forked from a clean fork server (never from the threaded web
+server), report progress through ``set_progress``, and are killed when a newer change asks
+again (Dash passes the old job to cancel) or when the server stops (:class:`Jobs`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from markupsafe import Markup
+
+from ..report import SECTIONS, Section, render_page
+from ..report.context import ReportContext
+from ..scenario import Scenario
+from ..space import BargainingSpace
+from .deal import deal_answer
+from .state import from_query
+
+Progress = Callable[[Any], None]
+
+
+def _yield_to_live_answers() -> None:
+    """A job runs at a lower CPU priority than the server, so that the live answers come first."""
+    try:
+        os.nice(10)
+    except OSError:
+        pass
+
+
+def deal_job(set_progress: Progress, scenario: Scenario, query: str) -> dict[str, Any]:
+    """The chance of a deal for the variant in ``query`` (see :mod:`.deal`)."""
+    _yield_to_live_answers()
+    set_progress("Sampling worlds for the chance of a deal...")
+    variant, _ = from_query(query, scenario)
+    started = time.perf_counter()
+    answer = deal_answer(variant.apply(scenario))
+    return {"query": query, "headline": answer.headline, "method": answer.method, "hinges": answer.hinges,
+            "exact": answer.exact, "seconds": time.perf_counter() - started}
+
+
+def report_job(set_progress: Progress, scenario: Scenario, query: str, time_limit: float) -> dict[str, Any]:
+    """The full HTML report of the variant in ``query``, section by section (progress after each)."""
+    _yield_to_live_answers()
+    variant, _ = from_query(query, scenario)
+    space = BargainingSpace(variant.apply(scenario), progress=False)
+    started = time.perf_counter()
+    ctx = ReportContext(space, time_limit=time_limit, acceptable_limit=300, samples=200)
+    built: list[Section] = []
+    for k, builder in enumerate(SECTIONS):
+        set_progress(f"Report: section {k + 1} of {len(SECTIONS)}...")
+        value = builder(ctx)
+        if isinstance(value, tuple):
+            value = Section(value[0], Markup(value[1]))
+        if value is not None:
+            built.append(value)
+    html = render_page(ctx, built, time.perf_counter() - started)
+    stem = Path(scenario.source).stem if scenario.source and not scenario.source.startswith("<") else "scenario"
+    return {"content": html, "filename": f"{stem}-variant-report.html", "type": "text/html"}
+
+
+class Jobs:
+    """The background-callback manager of one app: a diskcache in a temporary folder, job processes forked
+    from a fork server; :meth:`close` kills every job still running and removes the folder."""
+
+    def __init__(self) -> None:
+        import diskcache  # type: ignore[import-untyped]
+        import multiprocess  # type: ignore[import-untyped]
+        from dash import DiskcacheManager
+
+        self.folder = tempfile.mkdtemp(prefix="bargaining-explore-")
+        # job processes are forked from a fresh single-threaded server process, never from this threaded one
+        multiprocess.set_start_method("forkserver", force=True)
+        multiprocess.set_forkserver_preload(["bargaining.explore.jobs"])
+        # Start the fork server and its resource tracker now, before any solve: a process started from here while
+        # a solve runs would inherit the pipe on which Pyomo captures the solver's output (file descriptor 1) and
+        # keep it open, and the capture would never end ("TeeStream: deadlock observed").
+        from multiprocess import forkserver, resource_tracker  # type: ignore[import-untyped]
+
+        forkserver.ensure_running()
+        resource_tracker.ensure_running()
+        self.pids: set[int] = set()
+        jobs = self
+
+        class Manager(DiskcacheManager):
+            def call_job_fn(self, key: Any, job_fn: Any, args: Any, context: Any) -> Any:
+                pid = super().call_job_fn(key, job_fn, args, context)  # type: ignore[no-untyped-call]
+                if pid:
+                    jobs.pids.add(int(pid))
+                return pid
+
+            def terminate_job(self, job: Any) -> None:
+                super().terminate_job(job)  # type: ignore[no-untyped-call]
+                jobs.pids.discard(int(job or 0))
+
+        self.manager = Manager(diskcache.Cache(self.folder))  # type: ignore[no-untyped-call]
+
+    def close(self) -> None:
+        import psutil  # type: ignore[import-untyped]
+
+        for pid in list(self.pids):
+            try:
+                process = psutil.Process(pid)
+                for child in process.children(recursive=True):
+                    child.kill()
+                process.kill()
+                process.wait(2)
+            except (psutil.NoSuchProcess, psutil.TimeoutExpired):
+                pass
+        self.pids.clear()
+        try:
+            self.manager.handle.close()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)

@@ -1,0 +1,94 @@
+"""The page: the controls (one per red line, reservation, probability, optional party and frozen issue) beside
+the answers.  Built once per app from the scenario; the URL then sets the controls (see :mod:`.app`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from ..results import number
+from ..scenario import Scenario
+from ..scenario.variant import DROPPED, HARD, PRICED, line_key
+from .state import file_line, states_for
+
+STATE_LABELS = {HARD: "hard", PRICED: "priced", DROPPED: "dropped"}
+AS_WRITTEN, FIXED = "as written", "fixed"
+
+
+def page(scenario: Scenario, session_id: str) -> html.Div:
+    return html.Div([
+        dcc.Location(id="url", refresh=False),
+        dcc.Store(id="session", storage_type="memory", data=session_id),
+        dcc.Store(id="applied", storage_type="memory"),
+        html.Header([html.H1(scenario.name, id="title"),
+                     html.P("What if? Change a red line, a reservation, a probability, who takes part or what is frozen; "
+                            "the answers follow. The page's address holds the variant: share it to share the variant.")]),
+        html.Div(id="notice"),
+        html.Main([
+            html.Aside(_controls(scenario), id="controls"),
+            html.Section([
+                html.Div(id="answers", role="status"),
+                html.Div(id="frontier-notes"),
+                html.Div(dcc.Graph(id="frontier", config={"displaylogo": False}), id="frontier-box", style={"display": "none"}),
+                html.Div([html.H3("Chance of a deal"), html.Div(id="deal-progress"), html.Div(id="deal")], id="deal-box"),
+                html.Div([html.Button("Save this variant", id="save"), html.Button("Report", id="report"),
+                          html.Button("Cancel the report", id="report-cancel", disabled=True),
+                          html.Div(id="report-progress"), dcc.Download(id="download-variant"), dcc.Download(id="download-report")],
+                         id="actions"),
+                html.Div(id="answers-for", className="marker"), html.Div(id="frontier-for", className="marker"),
+                html.Div(id="deal-for", className="marker"), html.Div(id="address", className="marker"),
+            ], id="results"),
+        ]),
+    ])
+
+
+def _controls(scenario: Scenario) -> list[Any]:
+    parts: list[Any] = [html.A("Back to the file as written", href="?", id="reset"), html.H2("Red lines")]
+    for party in scenario.parties:
+        mine = [k for k, r in enumerate(scenario.red_lines) if r.party == party.id]
+        if mine:
+            parts.append(html.Details([html.Summary(f"{party.label} ({len(mine)})")] + [_line(scenario, k) for k in mine],
+                                      open=any(scenario.red_lines[k].real is not None for k in mine)))
+    parts.append(html.H2("Reservations"))
+    parts += [html.Label([html.Span(p.label), dcc.Input(id={"type": "reservation", "party": p.id}, type="number",
+                                                        value=p.reservation, debounce=True, step="any")],
+                         className="field", title=f"what no deal is worth to {p.label} (the file: {number(p.reservation)})")
+              for p in scenario.parties]
+    optional = [p for p in scenario.parties if not p.veto]
+    if optional:
+        parts += [html.H2("Who takes part"),
+                  dcc.RadioItems(id="coalition-mode", value=AS_WRITTEN, options=[
+                      {"label": "each optional party joins when a package suits it", "value": AS_WRITTEN},
+                      {"label": "exactly the parties ticked (with every veto party)", "value": FIXED}]),
+                  dcc.Checklist(id="coalition", value=[p.id for p in optional],
+                                options=[{"label": p.label, "value": p.id} for p in optional])]
+    else:
+        parts += [dcc.RadioItems(id="coalition-mode", value=AS_WRITTEN, options=[], style={"display": "none"}),
+                  dcc.Checklist(id="coalition", value=[], options=[], style={"display": "none"})]
+    held = [i for i in scenario.issues if i.status_quo_choice is not None and i.linkable]
+    parts.append(html.H2("Frozen at the status quo") if held else html.Span())
+    parts.append(dcc.Checklist(id="frozen", value=[], options=[
+        {"label": f"{i.label} ({i.choice_label(i.status_quo_choice)})", "value": i.id} for i in held]))
+    return parts
+
+
+def _line(scenario: Scenario, k: int) -> html.Div:
+    red_line, key = scenario.red_lines[k], line_key(scenario, k)
+    state, price, real = file_line(scenario, k)
+    fields: list[Any] = [dcc.RadioItems(id={"type": "line-state", "key": key}, value=state, inline=True,
+                                        options=[{"label": STATE_LABELS[s], "value": s} for s in states_for(scenario, k)])]
+    if red_line.price is not None:
+        fields.append(html.Label(["price ", dcc.Input(id={"type": "line-price", "key": key}, type="number", value=price,
+                                                      min=0, step="any", debounce=True)], className="inline"))
+    else:
+        fields.append(dcc.Input(id={"type": "line-price", "key": key}, type="hidden", value=None))
+    if red_line.real is not None:
+        fields.append(html.Label(["real with probability ", dcc.Input(id={"type": "line-real", "key": key}, type="number",
+                                                                       value=real, min=0, max=1, step=0.05, debounce=True)],
+                                 className="inline"))
+    else:
+        fields.append(dcc.Input(id={"type": "line-real", "key": key}, type="hidden", value=None))
+    text = scenario.describe_red_line(k).split(": ", 1)[-1] if red_line.name else scenario.describe_red_line(k)
+    return html.Div([html.Div(text, className="line-name", title=red_line.rationale or "")] + fields, className="line",
+                    id={"type": "line", "key": key})

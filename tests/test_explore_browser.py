@@ -1,0 +1,207 @@
+"""``bargaining explore`` in a real browser (headless Chromium through Playwright), against a real server process:
+the walkthrough of the README (Moscow's administration demand made a price opens the space, with the package
+the API finds), the variant saved and reloaded to the same answers, the link shared, the chance of a deal and
+the report as background jobs, a hostile scenario kept inert, no console error, nothing fetched from elsewhere,
+and the server stopped with Ctrl-C leaving no process behind.
+
+Needs Playwright for Python and Debian's Chromium at /usr/bin/chromium (see tests/test_browser.py).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+pytest.importorskip("dash", reason="bargaining explore needs Dash: pip install -e '.[explore]'")
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (pip install -e '.[browser]')")
+CHROMIUM = Path(os.environ.get("BARGAINING_CHROMIUM", "/usr/bin/chromium"))
+if not CHROMIUM.exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+from explore_server import ROOT, Server
+from test_report import INJECTED, small_scenario
+
+from bargaining import BargainingSpace, Scenario
+from bargaining.explore.deal import deal_answer
+from bargaining.explore.state import from_query
+from bargaining.results import number
+
+pytestmark = pytest.mark.browser
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run"]
+CASE = ROOT / "data" / "europe_russia_ukraine.yaml"
+WALKTHROUGH = "?l.ru_donbas_admin=priced"
+HOSTILE = INJECTED + "\"'\x1b[31m\x1b]0;pwned\x07</script><script>window.__pwned=2</script>"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def case_server() -> Iterator[Server]:
+    server = Server(CASE)
+    yield server
+    code, out, err = server.stop()  # Ctrl-C: stops, with every process it started (background jobs included)
+    assert code == 0 and out.rstrip().endswith("stopped") and "Traceback" not in err, err
+
+
+class Page:
+    """A page of the app, with what it logged and what it tried to fetch."""
+
+    def __init__(self, browser: Any, url: str):
+        self.page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        self.errors: list[str] = []
+        self.elsewhere: list[str] = []
+        origin = url.split("?")[0].rstrip("/")
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: None if r.url.startswith(origin) else self.elsewhere.append(r.url))
+        self.page.goto(url)
+
+    def answered(self, query: str, marker: str = "answers-for", timeout: float = 60_000) -> None:
+        self.page.wait_for_function(f"(q) => {{ const e = document.getElementById('{marker}'); return e && e.textContent === q; }}",
+                                    arg=query, timeout=timeout)
+
+    def set_line(self, key: str, state: str) -> None:
+        self.page.locator(f'[id*=\'"key":"{key}"\'][id*="line-state"] input[value="{state}"]').check(force=True)
+
+    def column(self, table: str, k: int) -> list[str]:
+        return [x.strip() for x in self.page.locator(f"#{table} tbody tr td:nth-child({k + 2})").all_inner_texts()]
+
+    def text(self, selector: str) -> str:
+        return self.page.locator(selector).inner_text()
+
+    def close(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.elsewhere == [], self.elsewhere
+        self.page.close()
+
+
+def expected(case: Scenario, query: str) -> dict[str, Any]:
+    """What the API says for the variant in ``query``, as the page words it."""
+    variant, _ = from_query(query, case)
+    space = BargainingSpace(variant.apply(case), progress=False)
+    package = space.best("maxmin")
+    if package is None:
+        return {"feasible": False, "conflict": [r.label for r in space.diagnose(relaxations=False).conflict]}
+    return {"feasible": True, "maxmin": [i.choice_label(package.choices[i.id]) for i in case.issues]}
+
+
+def test_the_walkthrough_opens_the_space_with_the_package_the_api_finds(browser: Any, case_server: Server) -> None:
+    case = Scenario.from_yaml(CASE)
+    page = Page(browser, case_server.url)
+    try:
+        page.answered("")
+        assert page.text("#headline") == "No package is acceptable"
+        shown = page.page.locator("#conflict li").all_inner_texts()
+        assert sorted(shown) == sorted(expected(case, "")["conflict"])
+        page.set_line("ru_donbas_admin", "priced")
+        page.answered(WALKTHROUGH)
+        assert page.text("#headline") == "A deal exists"
+        assert page.column("solutions", 0) == expected(case, WALKTHROUGH)["maxmin"]
+        assert page.page.url.endswith(WALKTHROUGH)  # the state is in the address
+        page.answered(WALKTHROUGH, "frontier-for")
+        assert page.page.locator("#frontier .js-plotly-plot, #frontier.js-plotly-plot").count() >= 1
+        assert page.page.locator("#frontier-box").is_visible()
+        assert "grid" in page.text("#frontier-notes")  # the bundled case has an amount: the frontier is on a grid, and says so
+        page.answered(WALKTHROUGH, "deal-for", timeout=180_000)  # the chance of a deal, from a background job
+        want = deal_answer(from_query(WALKTHROUGH, case)[0].apply(case))
+        assert page.text("#deal-headline") == want.headline and "Approximate" in page.text("#deal")
+        # the README's next step: the price typed in (Enter), Moscow's gain in the maxmin package as the API says
+        price = page.page.locator('input[id*=\'"key":"ru_donbas_admin"\'][id*="line-price"]').first
+        price.fill("30")
+        price.press("Enter")
+        page.answered("?l.ru_donbas_admin=30")
+        variant = from_query("?l.ru_donbas_admin=30", case)[0]
+        package = BargainingSpace(variant.apply(case), progress=False).best("maxmin")
+        assert package is not None and page.column("solutions", 0) == expected(case, "?l.ru_donbas_admin=30")["maxmin"]
+        russia = [row.split("\t") for row in page.page.locator("#gains tbody tr").all_inner_texts() if row.startswith("Russia")][0]
+        assert russia[1].strip() == number(package.gains["russia"], sign=True)
+        # quick changes one after the other: the answers shown are those of the last
+        page.set_line("ru_donbas_admin", "dropped")
+        page.set_line("ru_donbas_admin", "hard")
+        page.answered("")
+        assert page.text("#headline") == "No package is acceptable"
+    finally:
+        page.close()
+
+
+def test_a_saved_variant_reloads_to_the_same_answers_and_a_link_opens_it(browser: Any, case_server: Server, tmp_path: Path) -> None:
+    case = Scenario.from_yaml(CASE)
+    query = "?l.ru_donbas_admin=30&r.ukraine=40&f=energy"
+    page = Page(browser, case_server.url + query)
+    try:
+        page.answered(query)
+        assert page.page.locator('input[id*=\'"party":"ukraine"\'], [id*=\'"party":"ukraine"\'] input').first.input_value() == "40"
+        with page.page.expect_download() as download:
+            page.page.locator("#save").click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        check = subprocess.run([sys.executable, "-m", "bargaining.cli", "check", str(saved)], capture_output=True, text=True, cwd=ROOT, check=False)
+        assert check.returncode == 0, check.stderr
+        loaded = Scenario.from_yaml(saved)
+        for change in from_query(query, case)[0].changes(case):
+            assert change in loaded.description
+        again = BargainingSpace(loaded, progress=False).best("maxmin")
+        want = expected(case, query)
+        if want["feasible"]:
+            assert again is not None and [i.choice_label(again.choices[i.id]) for i in case.issues] == want["maxmin"]
+            assert page.column("solutions", 0) == want["maxmin"]
+        else:
+            assert again is None and page.text("#headline") == "No package is acceptable"
+        shared = Page(browser, page.page.url)  # the link, opened in another page: the same variant, the same answers
+        try:
+            shared.answered(query)
+            assert shared.text("#answers") == page.text("#answers")
+        finally:
+            shared.close()
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data = small_scenario(3, infeasible=True, injected=True).to_dict()
+    data["name"] = "Test " + HOSTILE
+    data["parties"][0]["name"] = "Party " + HOSTILE
+    data["red_lines"][0].update(id="line_a", price=2, real=0.5)
+    path = tmp_path_factory.mktemp("hostile") / "hostile.yaml"
+    path.write_text(Scenario.from_dict(data).to_yaml(), encoding="utf-8")
+    server = Server(path)
+    yield server
+    code, out, err = server.stop()
+    assert code == 0 and "Traceback" not in err
+    assert "\x1b" not in out and "\\x1b[31m" in out  # the name reached the terminal inert
+
+
+def test_a_hostile_scenario_stays_inert_and_its_report_downloads(browser: Any, hostile_server: Server, tmp_path: Path) -> None:
+    page = Page(browser, hostile_server.url)
+    try:
+        page.answered("")
+        assert HOSTILE.replace("\x1b", "") in page.text("#title").replace("\x1b", "")
+        assert "Party " + INJECTED in page.text("#controls")
+        page.set_line("line_a", "priced")
+        page.answered("?l.line_a=priced")
+        page.answered("?l.line_a=priced", "frontier-for")
+        page.answered("?l.line_a=priced", "deal-for", timeout=180_000)
+        with page.page.expect_download(timeout=180_000) as download:
+            page.page.locator("#report").click()
+        saved = tmp_path / "report.html"
+        download.value.save_as(saved)
+        text = saved.read_text(encoding="utf-8")
+        assert "<h1>" in text and INJECTED not in text and "&lt;img src=x" in text
+        assert page.page.evaluate("window.__pwned") is None
+        assert page.page.locator("img").count() == 0
+        assert page.page.title().startswith("bargaining explore: Test <img")  # shown as text, not markup
+    finally:
+        page.close()
