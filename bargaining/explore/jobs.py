@@ -18,10 +18,12 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
+from .. import plots
 from ..report import SECTIONS, Section, render_page
 from ..report.context import ReportContext
 from ..scenario import Scenario
 from ..space import BargainingSpace
+from .answers import FRONTIER_SECONDS, frontier_notes
 from .deal import deal_answer
 from .state import from_query
 
@@ -45,6 +47,18 @@ def deal_job(set_progress: Progress, scenario: Scenario, query: str) -> dict[str
     answer = deal_answer(variant.apply(scenario))
     return {"query": query, "headline": answer.headline, "method": answer.method, "hinges": answer.hinges,
             "exact": answer.exact, "seconds": time.perf_counter() - started}
+
+
+def frontier_job(set_progress: Progress, scenario: Scenario, query: str, solutions: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The frontier of the variant in ``query`` on the report's grid (the page first drew it on a coarse one), with
+    the solutions shown on the page (``solutions``: criterion -> choices) marked on it."""
+    _yield_to_live_answers()
+    variant, _ = from_query(query, scenario)
+    space = BargainingSpace(variant.apply(scenario), progress=False)
+    found = space.frontier(space.criteria_parties, time_limit=FRONTIER_SECONDS, progress=False, solutions=False, workers=1)
+    packages = {criterion: space.evaluate(choices) for criterion, choices in solutions.items()}
+    figure = plots.frontier_figure(found, solutions=packages) if len(found) else None
+    return {"query": query, "figure": figure, "notes": frontier_notes(found, FRONTIER_SECONDS)}
 
 
 def report_job(set_progress: Progress, scenario: Scenario, query: str, time_limit: float) -> dict[str, Any]:
