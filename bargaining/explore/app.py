@@ -143,7 +143,8 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
 
     @app.callback(Output("frontier", "figure", allow_duplicate=True), Output("frontier-box", "style", allow_duplicate=True),
                   Output("frontier-notes", "children", allow_duplicate=True), Output("frontier-for", "children"),
-                  Output("refine", "data"), Input("applied", "data"), State("session", "data"), prevent_initial_call=True)
+                  Output("frontier-final-for", "children", allow_duplicate=True), Output("refine", "data"),
+                  Input("applied", "data"), State("session", "data"), prevent_initial_call=True)
     def frontier(query: str, session_id: str) -> Any:
         """The frontier figure (the report's) for the variant whose answers are shown: on a coarse grid first when an
         issue is continuous (``refine`` then asks the background job for the report's grid)."""
@@ -152,9 +153,8 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
         variant, _ = from_query(query, scenario)
         key = live_key(variant)
         answers: Answers | None = session.cache.get(("answers", key))
-        settled = {"query": query, "solutions": None}  # nothing to redraw (a newer request also stops an older job)
-        if answers is None or not answers.feasible:
-            return no_update, {"display": "none"}, [], query, settled
+        if answers is None or not answers.feasible:  # (a newer change has already stopped any older job: cancel=)
+            return no_update, {"display": "none"}, [], query, query, no_update
         cached = session.cache.get(("frontier", key))
         if cached is None:
             ticket = session.ticket("frontier")
@@ -166,21 +166,22 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
             cached = (figure, found.notes, found.coarse)
             session.remember(("frontier", key), cached)
         figure, notes, coarse = cached
-        refine = {"query": query, "solutions": {c: dict(p.choices) for c, p in answers.solutions.items()}} if coarse else settled
         _debug("frontier", query, _t0)
-        if figure is None and not coarse:
-            return no_update, {"display": "none"}, banners(notes), query, refine
-        return figure or no_update, {"display": "block" if figure else "none"}, banners(notes), query, refine
+        if coarse:  # the final figure comes from the background job
+            refine = {"query": query, "solutions": {c: dict(p.choices) for c, p in answers.solutions.items()}}
+            return figure or no_update, {"display": "block" if figure else "none"}, banners(notes), query, no_update, refine
+        if figure is None:
+            return no_update, {"display": "none"}, banners(notes), query, query, no_update
+        return figure, {"display": "block"}, banners(notes), query, query, no_update
 
     @app.callback(Output("frontier", "figure", allow_duplicate=True), Output("frontier-box", "style", allow_duplicate=True),
-                  Output("frontier-notes", "children", allow_duplicate=True), Output("frontier-final-for", "children"),
-                  Input("refine", "data"), background=True, prevent_initial_call=True)
+                  Output("frontier-notes", "children", allow_duplicate=True),
+                  Output("frontier-final-for", "children", allow_duplicate=True), Input("refine", "data"), background=True,
+                  cancel=[Input("applied", "data")], interval=250, prevent_initial_call=True)
     def refined(refine: dict[str, Any]) -> Any:
         """The frontier on the report's grid, after the coarse one (a background job: see :func:`.jobs.frontier_job`)."""
         _t0 = time.perf_counter()
         query = refine["query"]
-        if refine.get("solutions") is None:
-            return no_update, no_update, no_update, query
         found = frontier_job(lambda _: None, scenario, query, refine["solutions"])
         _debug("refined", query, _t0)
         if found["figure"] is None:
