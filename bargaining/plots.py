@@ -82,7 +82,16 @@ def frontier_figures(data: "BargainingSpace | Frontier | pd.DataFrame", scenario
 def frontier_figure(data: "BargainingSpace | Frontier | pd.DataFrame", scenario: Scenario | None = None, *,
                     acceptable: "Acceptable | pd.DataFrame | None" = None,
                     solutions: Mapping[str, "Package | None"] | None = None) -> go.Figure:
-    """The main frontier figure for the party count (the first of :func:`frontier_figures`)."""
+    """The main frontier figure for the party count (the first of :func:`frontier_figures`, built alone)."""
+    if isinstance(acceptable, Acceptable):
+        acceptable = acceptable.to_frame()
+    if isinstance(data, Frontier):
+        return _frontier.frontier_figure(data.to_frame(), scenario or data.scenario, acceptable=acceptable,
+                                         solutions=data.solutions if solutions is None else solutions)
+    if isinstance(data, pd.DataFrame):
+        if scenario is None:
+            raise TypeError("pass the scenario along with a frontier DataFrame (or pass space.frontier(), which has it)")
+        return _frontier.frontier_figure(data, scenario, acceptable=acceptable, solutions=solutions)
     return frontier_figures(data, scenario, acceptable=acceptable, solutions=solutions)[0]
 
 

@@ -113,7 +113,11 @@ def test_the_walkthrough_opens_the_space_with_the_package_the_api_finds(browser:
         page.answered(WALKTHROUGH, "frontier-for")
         assert page.page.locator("#frontier .js-plotly-plot, #frontier.js-plotly-plot").count() >= 1
         assert page.page.locator("#frontier-box").is_visible()
-        assert "grid" in page.text("#frontier-notes")  # the bundled case has an amount: the frontier is on a grid, and says so
+        assert "coarse grid" in page.text("#frontier-notes")  # the bundled case has an amount: first on a coarse grid, and says so
+        page.answered(WALKTHROUGH, "frontier-final-for", timeout=120_000)  # then on the report's grid, from a background job
+        notes = page.text("#frontier-notes")
+        assert "grid" in notes and "coarse" not in notes
+        assert page.page.locator("#frontier .js-plotly-plot, #frontier.js-plotly-plot").count() >= 1
         page.answered(WALKTHROUGH, "deal-for", timeout=180_000)  # the chance of a deal, from a background job
         want = deal_answer(from_query(WALKTHROUGH, case)[0].apply(case))
         assert page.text("#deal-headline") == want.headline and "Approximate" in page.text("#deal")

@@ -21,6 +21,11 @@ from ..space import BargainingSpace
 #: Seconds the live answers may take together, and the frontier on its own, before they are cut short.
 ANSWER_SECONDS = 20.0
 FRONTIER_SECONDS = 10.0
+#: With a continuous issue, the frontier is first drawn on a coarse grid (this many steps over the widest
+#: party's utility range, where the report's grid has 200 per party) within COARSE_SECONDS, then again on the
+#: report's grid by a background job (:func:`.jobs.frontier_job`).  Measured: benchmarks/README.md.
+COARSE_STEPS = 50
+COARSE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class FrontierAnswer:
     frontier: Frontier | None
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
+    coarse: bool = False  # on the coarse grid: the background job draws it again on the report's grid
 
 
 def live_answers(space: BargainingSpace, variant: Variant, stale: Callable[[], bool]) -> Answers | None:
@@ -81,16 +87,53 @@ def live_answers(space: BargainingSpace, variant: Variant, stale: Callable[[], b
         return Answers(scenario, True, solutions, notes=tuple(notes), seconds=time.perf_counter() - start)
 
 
-def live_frontier(space: BargainingSpace, variant: Variant) -> FrontierAnswer:
-    """The Pareto frontier over the parties the criteria weigh, within :data:`FRONTIER_SECONDS`."""
+def coarse_step(scenario: Scenario, parties: list[str]) -> float | None:
+    """The coarse grid's step for the first frontier drawn (None: no continuous issue, the frontier is exact).
+
+    1/:data:`COARSE_STEPS` of the widest utility range among ``parties``, each range bounded from the file
+    (every issue's spread of points, every interaction's and every price's size): only the step depends on
+    it, and the page says which step was used."""
+    continuous = scenario.continuous_issues
+    if not continuous:
+        return None
+    widest = 0.0
+    for party in parties:
+        spread = 0.0
+        for issue in scenario.issues:
+            points = scenario.points(party, issue.id)
+            if issue.is_continuous:
+                low, high = issue.range or (0.0, 0.0)
+                spread += abs(points.get("per_unit", 0.0)) * (high - low)
+            elif points:
+                values = [points.get(o, 0.0) for o in issue.option_ids]
+                spread += max(values) - min(values)
+        spread += sum(abs(x.value) for x in scenario.interactions if x.party == party)
+        spread += sum(r.price or 0.0 for r in scenario.red_lines if r.party == party)
+        widest = max(widest, spread)
+    return widest / COARSE_STEPS if widest > 0 else None
+
+
+def live_frontier(space: BargainingSpace, variant: Variant, *, coarse: bool = False) -> FrontierAnswer:
+    """The Pareto frontier over the parties the criteria weigh, within :data:`FRONTIER_SECONDS` (``coarse``: on
+    the coarse grid of :func:`coarse_step`, within :data:`COARSE_SECONDS`; the same when nothing is continuous)."""
     start = time.perf_counter()
-    notes: list[str] = []
-    with space.what_if(variant):
+    with space.what_if(variant) as scenario:
         parties = space.criteria_parties
-        frontier = space.frontier(parties, time_limit=FRONTIER_SECONDS, progress=False, solutions=False, workers=1)
+        step = coarse_step(scenario, parties) if coarse else None
+        seconds = COARSE_SECONDS if step is not None else FRONTIER_SECONDS
+        frontier = space.frontier(parties, time_limit=seconds, progress=False, solutions=False, workers=1, resolution=step)
+    return FrontierAnswer(frontier, frontier_notes(frontier, seconds, refined=step is not None), time.perf_counter() - start,
+                          coarse=step is not None)
+
+
+def frontier_notes(frontier: Frontier, seconds: float, *, refined: bool = False) -> tuple[str, ...]:
+    """What the page says about a frontier drawn (``refined``: a finer one is on its way)."""
+    notes: list[str] = []
     if not frontier.complete:
-        notes.append(f"The frontier search stopped at its {number(FRONTIER_SECONDS)} s limit: the points drawn are those found so far.")
+        notes.append(f"The frontier search stopped at its {number(seconds)} s limit: the points drawn are those found so far.")
     if not frontier.exact:
-        steps = ", ".join(f"{space.scenario.party[p].label} {number(s)}" for p, s in frontier.resolution.items())
-        notes.append(f"The frontier is on a grid (a continuous issue): at most one point per grid cell ({steps}), none dominated.")
-    return FrontierAnswer(frontier, tuple(notes), time.perf_counter() - start)
+        steps = ", ".join(f"{frontier.scenario.party[p].label} {number(s)}" for p, s in frontier.resolution.items())
+        grid = "a coarse grid" if refined else "a grid"
+        notes.append(f"The frontier is on {grid} (a continuous issue): at most one point per grid cell ({steps}), none dominated."
+                     + (" The frontier on the report's finer grid is being computed and replaces this one when ready." if refined else ""))
+    return tuple(notes)

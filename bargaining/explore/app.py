@@ -31,7 +31,7 @@ from ..errors import SolverFailed
 from ..scenario import Scenario, Variant
 from ..scenario.variant import line_key
 from .answers import Answers, live_answers, live_frontier
-from .jobs import Jobs, deal_job, report_job
+from .jobs import Jobs, deal_job, frontier_job, report_job
 from .layout import AS_WRITTEN, FIXED, page
 from .sessions import Sessions, new_id
 from .state import LineControl, file_line, from_query, to_query, variant_from_controls
@@ -141,32 +141,52 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
     app.clientside_callback(SYNC_ADDRESS, Output("address", "children"), Input("applied", "data"),  # type: ignore[no-untyped-call]
                             prevent_initial_call=True)
 
-    @app.callback(Output("frontier", "figure"), Output("frontier-box", "style"), Output("frontier-notes", "children"),
-                  Output("frontier-for", "children"), Input("applied", "data"), State("session", "data"), prevent_initial_call=True)
+    @app.callback(Output("frontier", "figure", allow_duplicate=True), Output("frontier-box", "style", allow_duplicate=True),
+                  Output("frontier-notes", "children", allow_duplicate=True), Output("frontier-for", "children"),
+                  Output("frontier-final-for", "children", allow_duplicate=True), Output("refine", "data"),
+                  Input("applied", "data"), State("session", "data"), prevent_initial_call=True)
     def frontier(query: str, session_id: str) -> Any:
-        """The frontier figure (the report's) for the variant whose answers are shown."""
+        """The frontier figure (the report's) for the variant whose answers are shown: on a coarse grid first when an
+        issue is continuous (``refine`` then asks the background job for the report's grid)."""
         _t0 = time.perf_counter()
         session = sessions.get(session_id)
         variant, _ = from_query(query, scenario)
         key = live_key(variant)
         answers: Answers | None = session.cache.get(("answers", key))
-        if answers is None or not answers.feasible:
-            return no_update, {"display": "none"}, [], query
+        if answers is None or not answers.feasible:  # (a newer change has already stopped any older job: cancel=)
+            return no_update, {"display": "none"}, [], query, query, no_update
         cached = session.cache.get(("frontier", key))
         if cached is None:
             ticket = session.ticket("frontier")
             with session.lock:
                 if session.stale("frontier", ticket):
                     raise PreventUpdate
-                found = live_frontier(session.space, variant)
+                found = live_frontier(session.space, variant, coarse=True)
             figure = plots.frontier_figure(found.frontier, solutions=answers.solutions) if found.frontier and len(found.frontier) else None
-            cached = (figure, found.notes)
+            cached = (figure, found.notes, found.coarse)
             session.remember(("frontier", key), cached)
-        figure, notes = cached
+        figure, notes, coarse = cached
         _debug("frontier", query, _t0)
+        if coarse:  # the final figure comes from the background job
+            refine = {"query": query, "solutions": {c: dict(p.choices) for c, p in answers.solutions.items()}}
+            return figure or no_update, {"display": "block" if figure else "none"}, banners(notes), query, no_update, refine
         if figure is None:
-            return no_update, {"display": "none"}, banners(notes), query
-        return figure, {"display": "block"}, banners(notes), query
+            return no_update, {"display": "none"}, banners(notes), query, query, no_update
+        return figure, {"display": "block"}, banners(notes), query, query, no_update
+
+    @app.callback(Output("frontier", "figure", allow_duplicate=True), Output("frontier-box", "style", allow_duplicate=True),
+                  Output("frontier-notes", "children", allow_duplicate=True),
+                  Output("frontier-final-for", "children", allow_duplicate=True), Input("refine", "data"), background=True,
+                  cancel=[Input("applied", "data")], interval=250, prevent_initial_call=True)
+    def refined(refine: dict[str, Any]) -> Any:
+        """The frontier on the report's grid, after the coarse one (a background job: see :func:`.jobs.frontier_job`)."""
+        _t0 = time.perf_counter()
+        query = refine["query"]
+        found = frontier_job(lambda _: None, scenario, query, refine["solutions"])
+        _debug("refined", query, _t0)
+        if found["figure"] is None:
+            return no_update, {"display": "none"}, banners(found["notes"]), query
+        return found["figure"], {"display": "block"}, banners(found["notes"]), query
 
     @app.callback(Output("deal", "children"), Output("deal-for", "children"), Input("applied", "data"), background=True,
                   progress=[Output("deal-progress", "children")], running=[(Output("deal-box", "className"), "running", "")],

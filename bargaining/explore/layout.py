@@ -21,6 +21,7 @@ def page(scenario: Scenario, session_id: str) -> html.Div:
         dcc.Location(id="url", refresh=False),
         dcc.Store(id="session", storage_type="memory", data=session_id),
         dcc.Store(id="applied", storage_type="memory"),
+        dcc.Store(id="refine", storage_type="memory"),  # the variant whose frontier the background job redraws finer
         html.Header([html.H1(scenario.name, id="title"),
                      html.P("What if? Change a red line, a reservation, a probability, who takes part or what is frozen; "
                             "the answers follow. The page's address holds the variant: share it to share the variant.")]),
@@ -38,6 +39,7 @@ def page(scenario: Scenario, session_id: str) -> html.Div:
                          id="actions"),
                 html.Div(id="answers-for", className="marker"), html.Div(id="frontier-for", className="marker"),
                 html.Div(id="deal-for", className="marker"), html.Div(id="address", className="marker"),
+                html.Div(id="frontier-final-for", className="marker"),
             ], id="results"),
         ]),
     ])

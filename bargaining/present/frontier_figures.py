@@ -126,7 +126,10 @@ def frontier_figures(frontier: pd.DataFrame, scenario: Scenario, *, acceptable: 
 def frontier_figure(frontier: pd.DataFrame, scenario: Scenario, *, acceptable: pd.DataFrame | None = None,
                     solutions: Mapping[str, "Package | None"] | None = None) -> go.Figure:
     """The main frontier figure for the party count (see :func:`frontier_figures`; for three
-    parties this is the 3-D scatter, :func:`frontier_splom` draws the pairwise matrix)."""
+    parties this is the 3-D scatter, :func:`frontier_splom` draws the pairwise matrix).  Only this
+    figure is built (the pairwise matrix took as long again, for nothing)."""
+    if len(frontier_parties(frontier, scenario)) == 3:
+        return frontier_3d(frontier, scenario, acceptable=acceptable, solutions=solutions)
     return frontier_figures(frontier, scenario, acceptable=acceptable, solutions=solutions)[0]
 
 
