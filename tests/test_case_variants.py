@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from bargaining import BargainingSpace, Scenario, write_report
+from bargaining.report.sections import coalitions_section, solutions_section
+from bargaining.report.sensitivity_section import sensitivity_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -81,14 +83,21 @@ def test_ratification_lowers_the_chance_of_a_deal():
         assert f"{100 * low:.2f}% to {100 * high:.2f}%" in re.sub(r"\s+", " ", text)
 
 
+SECTIONS = {"sensitivity": sensitivity_section, "coalitions": coalitions_section, "solutions": solutions_section}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name, answer", [
-    ("eru_lever.yaml", "it would flip at 35.9"),
-    ("eru_risk_reduction.yaml", "Coalitions of the willing"),
-    ("eru_channel.yaml", "Coalitions of the willing"),
-    ("eru_ratification.yaml", "What these findings hinge on"),
+@pytest.mark.parametrize("name, sections, answers", [
+    ("eru_lever.yaml", ["sensitivity"], ["Russian administration follows the withdrawal 8 would flip it at 35.9",
+                                          "Russian administration follows the withdrawal 8 would flip it at 41.9"]),
+    ("eru_risk_reduction.yaml", ["coalitions", "solutions"], ["Coalitions of the willing", "Military incident hotline"]),
+    ("eru_channel.yaml", ["coalitions"], ["Coalitions of the willing", "Hungary"]),
+    ("eru_ratification.yaml", ["sensitivity"], ["30.44%", "10.65%"]),
 ])
-def test_each_variant_answers_in_its_report(name, answer, tmp_path):
-    page = write_report(space(name), tmp_path / "report.html").read_text()
-    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
-    assert answer in text
+def test_each_variant_answers_in_its_report(name, sections, answers, tmp_path):
+    """The report section that answers the variant's question says the answer (the whole report of a variant of the
+    case takes minutes: only the answering sections are written here; `bargaining report FILE` writes them all)."""
+    page = write_report(space(name), tmp_path / "report.html", sections=[SECTIONS[s] for s in sections]).read_text()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).replace("&#39;", "'").split())
+    for answer in answers:
+        assert answer in text, answer
