@@ -241,7 +241,7 @@ def eru_variant(data: dict, drop=(), soften=(), final_only=(), add=()) -> Scenar
             continue
         line = dict(line)
         if line.get("id") in soften:
-            line.pop("real")
+            line.pop("real"), line.pop("real_range", None)
         if line.get("id") in final_only:
             line["final_only"] = True
         lines.append(line)
@@ -599,30 +599,37 @@ def test_eru_uncertainty_findings_in_brief(eru):
     space = BargainingSpace(eru, progress=False)
     information = space.value_of_information(samples=100, seed=0, scheduler="serial").to_frame()
     assert set(information["question"][:2]) == {"ru_donbas_admin", "ua_no_handover"}
-    assert (information["rise"][2:] == 0).all() and (information["rise"][:2] > 0).all()
+    # sampled on 100 worlds with the reservations drawn too, the other questions may show noise; the exact analysis
+    # says they are worth nothing (tests/test_sensitivity_readme.py), here they only come after the two Donbas lines
+    assert (information["rise"][:2] > 0).all() and information["rise"][2:].max() < information["rise"][:2].min()
     deal = space.deal_probability(samples=100, seed=0, scheduler="serial")
     assert 0.4 < deal.probability < 0.8
 
 
 @pytest.mark.slow
 def test_eru_uncertainty_findings_as_stated(eru):
-    """The numbers of the description's public-versus-real paragraph (1,000 worlds, seed 0)."""
+    """The sampled API on 1,000 worlds (seed 0, reservations drawn from their ranges) agrees with the exact analysis
+    the description states: the exact chance inside the sampled interval, the same most robust package and blocker,
+    the same tied questions with rises near the exact ones (no pinned draw)."""
     space = BargainingSpace(eru, progress=False)
+    exact = space.sensitivity(break_even=False)
     deal = space.deal_probability(samples=1000, seed=0)
-    assert f"{deal.probability:.1%}" == "60.8%" and [f"{x:.1%}" for x in deal.interval] == ["57.7%", "63.8%"]
+    assert abs(deal.probability - exact.deal.probability) < 0.05  # sampled (red lines too) near the exact chance
     robust = space.most_robust(samples=1000, seed=0)
-    assert robust is not None and robust.wins == 489
-    assert robust.choices["donbas"] == "free_economic_zone"
+    assert robust is not None and robust.choices["donbas"] == exact.most_robust.choices["donbas"] == "free_economic_zone"
     assert all(robust.choices[i] == eru.issue[i].status_quo_choice for i in ("sanctions", "energy"))
     table = space.robustness([robust], samples=1000, seed=0).to_frame()
-    assert table["blocked most by"].iloc[0].startswith("Russia: Russian administration") and f"{table['blocked share'].iloc[0]:.1%}" == "51.1%"
+    assert table["blocked most by"].iloc[0].startswith("Russia: Russian administration")
+    assert abs(table["blocked share"].iloc[0] - (1 - exact.most_robust.share)) < 0.05
     information = space.value_of_information(samples=1000, seed=0).to_frame()
     top = information.head(2).set_index("question").loc[["ru_donbas_admin", "ua_no_handover"]]  # tied: no order between them
-    assert list(top["rank"]) == [1, 1]
-    assert [round(x * 100) for x in top["deal if yes"]] == [23, 48] and list(top["deal if no"]) == [1.0, 1.0]
-    assert [f"{x:.3f}" for x in top["rise"]] == ["0.119", "0.119"] and (information["rise"][2:] == 0).all()
+    assert list(top["rank"]) == [1, 1] and list(top["deal if no"]) == [1.0, 1.0] and (information["rise"][2:] == 0).all()
+    exact_rows = exact.information.to_frame().set_index("question")
+    for question in ("ru_donbas_admin", "ua_no_handover"):
+        assert abs(top.loc[question, "deal if yes"] - exact_rows.loc[question, "deal if yes"]) < 0.05
+        assert abs(top.loc[question, "rise"] - exact_rows.loc[question, "rise"]) < 0.03
     # the README and the description state the exact analysis instead (tests/test_sensitivity_readme.py): no sampled figure
-    readme = " ".join((DATA.parent / "README.md").read_text().split())
-    flat = " ".join(eru.description.split())
-    for text in (readme, flat):
-        assert "60.8%" not in text and "11.9 points" not in text
+    section = (DATA.parent / "README.md").read_text().split("\n## What it says about the bundled case\n", 1)[1].split("\n## ", 1)[0]
+    sampled = f"{deal.probability:.1%}"
+    for text in (" ".join(section.split()), " ".join(eru.description.split())):
+        assert sampled not in text and "60.8%" not in text and "11.9 points" not in text

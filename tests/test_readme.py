@@ -150,5 +150,6 @@ def test_data_readme_says_which_files_use_the_uncertainty_fields():
     uses = {p.stem for p in (ROOT / "data").glob("*.yaml") if (s := Scenario.from_yaml(p))
             and (any(r.real is not None or r.price is not None or r.final_only for r in s.red_lines)
                  or any(p.reservation_range or p.points_spread for p in s.parties))}
-    assert uses == {"europe_russia_ukraine"}
-    assert "only\n`europe_russia_ukraine.yaml` uses them" in DATA_README
+    assert uses == {"europe_russia_ukraine", "eru_lever", "eru_channel", "eru_ratification"}
+    assert ("only\n`europe_russia_ukraine.yaml` and its variants `eru_lever.yaml`, `eru_channel.yaml` and "
+            "`eru_ratification.yaml` use them") in DATA_README

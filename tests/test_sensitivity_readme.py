@@ -52,7 +52,7 @@ def test_the_paragraph_states_the_structure_and_every_tie_as_the_command_finds_t
     _, data = printed
     prose = paragraph()
     deal = data["deal_probability"]
-    assert deal["exact"] == "5/8" and deal["blocking"] == [["ua_no_handover", "ru_donbas_admin"]]
+    assert deal["exact"] == "29/50" and deal["blocking"] == [["ua_no_handover", "ru_donbas_admin"]]
     lines = sorted(deal["blocking"][0], key=lambda x: x != "ru_donbas_admin")
     assert f"A deal exists unless {NAMES[lines[0]]} and {NAMES[lines[1]]} are both real: {deal['expression']}" in prose
     others = [row for row in data["value_of_information"] if row["question"] not in lines]
@@ -62,17 +62,20 @@ def test_the_paragraph_states_the_structure_and_every_tie_as_the_command_finds_t
     assert ranges and all(row["inert"] for row in ranges) and "neither does any reservation within its range" in prose
 
     robust = data["most_robust"]
-    assert robust["exact_probability"] == "1/2" and robust["blocking"] == [["ru_donbas_admin"]] and robust["tied"] == []
-    assert f"acceptable unless {NAMES['ru_donbas_admin']} is real: 50%" in prose
+    assert robust["exact_probability"] == "2/5" and robust["blocking"] == [["ru_donbas_admin"]] and robust["tied"] == []
+    assert f"acceptable unless {NAMES['ru_donbas_admin']} is real: 40%" in prose
+    low, high = (Fraction(x) for x in data["deal_over_ranges"])
+    assert (low, high) == (1 - Fraction(9, 10) * Fraction(8, 10), 1 - Fraction(5, 10) * Fraction(4, 10))
+    assert f"the chance of a deal runs from {float(100 * low):.0f}% to {float(100 * high):.0f}%" in prose
     scenario = Scenario.from_yaml(CASE)
     assert robust["choices"]["donbas"] == "free_economic_zone" and "Ukrainian civil administration" in \
         scenario.issue["donbas"].choice_label("free_economic_zone")
     assert all(robust["choices"][i] == scenario.issue[i].status_quo_choice for i in ("sanctions", "energy", "eu_accession"))
 
     ties = [t for t in data["ties"] if t["ranking"] == "value of information"]
-    assert len(ties) == 1 and sorted(ties[0]["items"]) == sorted(lines) and ties[0]["value"] == "+12.5 points"
+    assert len(ties) == 1 and sorted(ties[0]["items"]) == sorted(lines) and ties[0]["value"] == "+18 points"
     assert (f"is a tie: whether {NAMES['ru_donbas_admin']} is real and whether {NAMES['ua_no_handover']} is, "
-            f"+12.5 points each") in prose
+            f"+18 points each") in prose
     top = [row for row in data["value_of_information"] if row["question"] in lines]
     assert all(Fraction(row["rise"]).limit_denominator(1000) == Fraction(deal["exact"]) - Fraction(robust["exact_probability"])
                for row in top) and "both equal the chance of a deal minus the most robust package's" in prose
@@ -81,9 +84,11 @@ def test_the_paragraph_states_the_structure_and_every_tie_as_the_command_finds_t
     assert all(row["rise"] == 0 for row in others)
 
     changes = {(c["input"], c["direction"]): c["at"] for c in data["changes"] if c["finding"] == "most robust package"}
-    assert changes == {("ua_no_handover", "down"): "1/2", ("ru_donbas_admin", "up"): "3/4"}
-    assert ("changes if the chance that Kyiv's line is real falls to 0.5, or the chance that Moscow's demand is real "
-            "rises to 0.75") in prose
+    assert changes == {("ua_no_handover", "down"): "3/5", ("ru_donbas_admin", "up"): "7/10"}
+    assert ("changes to a handover if the chance that Kyiv's line is real falls to 0.6, or the chance that Moscow's "
+            "demand is real rises to 0.7, both inside the ranges") in prose
+    bars = {row["input"]: row for row in data["tornado"]}
+    assert all(bars[k]["low"] <= float(Fraction(changes[(k, d)])) <= bars[k]["high"] for k, d in changes)
 
 
 def test_the_paragraph_states_the_break_even_values_as_the_command_finds_them(printed):
@@ -121,20 +126,22 @@ def test_the_ranges_do_not_move_the_chance_of_a_deal():
     """The README's "the same with every reservation at either end of its range", as bargaining robustness says it."""
     space = BargainingSpace(Scenario.from_yaml(CASE), progress=False)
     found = drawn_deal(space._search, 20, 0)
-    assert found.constant and found.exact_probability == Fraction(5, 8) and found.interval is None
+    assert found.constant and found.exact_probability == Fraction(29, 50) and found.interval is None
     assert "the same with every reservation at either end of its range" in paragraph()
 
 
 def test_the_description_says_the_same(printed):
     _, data = printed
     flat = " ".join(Scenario.from_yaml(CASE).description.split())
-    assert "A deal exists unless Moscow's administration demand and Kyiv's no-handover line are both real: 1 - 0.75 x 0.5 = 62.5%" in flat
-    assert "it is acceptable unless Moscow's administration demand is real: 50%" in flat
+    assert "A deal exists unless Moscow's administration demand and Kyiv's no-handover line are both real: 1 - 0.7 x 0.6 = 58%" in flat
+    assert "it is acceptable unless Moscow's administration demand is real: 40%" in flat
+    low, high = (Fraction(x) for x in data["deal_over_ranges"])
+    assert f"over the ranges the chance runs from {float(100 * low):.0f}% to {float(100 * high):.0f}%" in flat
     rows = {row["question"]: row for row in data["value_of_information"]}
     assert (f"raise the chosen package's chance by {100 * rows['ru_donbas_admin']['rise']:.1f} points each (a deal in "
             f"{100 * rows['ru_donbas_admin']['deal if yes']:.0f}% of the worlds where the demand is real and in "
             f"{100 * rows['ua_no_handover']['deal if yes']:.0f}% where Kyiv's line is") in flat
-    assert not re.search(r"\b60\.8%|11\.9 points", flat)
+    assert not re.search(r"\b60\.8%|11\.9 points|62\.5%", flat)
 
 
 def test_the_report_states_the_structure_and_every_tie(printed, tmp_path):

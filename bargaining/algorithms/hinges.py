@@ -26,11 +26,12 @@ from ..results.exact_uncertainty import ExactDeal, ExactRobustPackage
 from ..results.sensitivity import Sensitivity, Tie, joined
 from ..results.ties import PROBABILITY_TOLERANCE, rank
 from ..scenario import Scenario, exact, exact_or_id
+from .blocking import holds
 from .break_even import break_even
 from .exact_findings import deal, information, most_robust
 from .exact_worlds import Analysis, analyse, world
 from .ranking_ties import coalition_ties, solution_ties
-from .sensitivity import tornado
+from .sensitivity import line_range, tornado
 
 
 def applies(scenario: Scenario) -> bool:
@@ -112,9 +113,32 @@ class ExactStudy:
                                                seconds=analysis.seconds)
         return Sensitivity(scenario=analysis.scenario, deal=found, most_robust=robust, information=information_table,
                            tornado=tuple(bars), ties=tuple(ties(voi, robust, bars) + stated), break_even=table,
+                           exact_deal_over_ranges=over_ranges(analysis),
                            complete=complete, exact=exact,
                            method=joined(analysis.method, table.method if table is not None else ""),
                            reason="; ".join(r for r in [found.reason, *notes] if r), seconds=time.perf_counter() - started)
+
+
+#: The most lines with a ``real_range`` whose corners are enumerated (2^12 evaluations of the deal's chance).
+MOST_RANGED = 12
+
+
+def over_ranges(analysis: Analysis) -> tuple[Fraction, Fraction] | None:
+    """The chance of a deal at its smallest and largest with every analysed line's probability anywhere in its
+    ``real_range`` at once.  The chance is multilinear in the probabilities, so its extremes over the box of the
+    ranges are at the box's corners, each evaluated exactly.  None when no analysed line has a range, or too many do."""
+    setting = analysis.setting
+    reds = analysis.scenario.red_lines
+    ranged = [j for j, k in enumerate(setting.lines) if reds[k].real_range is not None]
+    if not ranged or len(ranged) > MOST_RANGED:
+        return None
+    chances = []
+    for corner in product(*[line_range(analysis.scenario, setting.lines[j], setting.probabilities[j]) for j in ranged]):
+        p = list(setting.probabilities)
+        for j, value in zip(ranged, corner):
+            p[j] = value
+        chances.append(holds(analysis.family, p))
+    return min(chances), max(chances)
 
 
 def ties(voi: pd.DataFrame, robust: ExactRobustPackage | None, bars: Sequence[Any]) -> list[Tie]:

@@ -1,7 +1,7 @@
 """Sensitivity of the uncertain findings: a tornado over every uncertain input, and where the most robust
 package and the first question change (docs/exact-uncertainty.md, "Sensitivity").
 
-*A line's probability* t, the others held: every chance is linear in t (multilinear in all of
+*A line's probability* t, the others held, over its ``real_range`` (else [0, 1]): every chance is linear in t (multilinear in all of
 them), so the chance of a deal runs from P(deal | not real) at t = 0 to P(deal | real) at t = 1,
 each class of packages' chance is a line, the most robust class is the top of their upper envelope,
 and each question's value of information is
@@ -130,12 +130,23 @@ def top_set(functions: dict[Hashable, Any], t: Fraction) -> frozenset[Hashable]:
     return frozenset(k for k, v in values.items() if v == best)
 
 
+def line_range(scenario: Any, index: int, stated: Fraction) -> tuple[Fraction, Fraction]:
+    """The range a line's probability moves over: its ``real_range`` (widened to hold the stated value, which a
+    what-if may have moved), else [0, 1]."""
+    span = scenario.red_lines[index].real_range
+    if span is None:
+        return Fraction(0), Fraction(1)
+    return min(exact(span[0]), stated), max(exact(span[1]), stated)
+
+
 def real_bar(analysis: Analysis, line: UncertainLine) -> TornadoBar:
-    """The tornado bar of one analysed line (its probability over [0, 1]), with exact, verified changes."""
+    """The tornado bar of one analysed line (its probability over its ``real_range``, else [0, 1]), with exact,
+    verified changes; a change beyond a ``real_range`` is reported as ``exact_beyond``."""
     setting = analysis.setting
     j = setting.lines.index(line.index)
     p = list(setting.probabilities)
     stated = p[j]
+    low, high = line_range(analysis.scenario, line.index, stated)
     lines = lines_of(analysis.scenario, setting.inert)
     robust, questions, breaks = _functions(analysis, j)
 
@@ -151,8 +162,8 @@ def real_bar(analysis: Analysis, line: UncertainLine) -> TornadoBar:
         if not functions:
             continue
         before = recompute(analysis, p)
-        ends: tuple[tuple[Literal["up", "down"], Fraction], ...] = (("up", Fraction(1)), ("down", Fraction(0)))
-        for direction, end in ends:
+        ends: tuple[tuple[Literal["up", "down"], Fraction, Fraction], ...] = (("up", Fraction(1), high), ("down", Fraction(0), low))
+        for direction, end, edge in ends:
             first = _first(functions, points, stated, end, finding == QUESTION)
             if first is None:
                 found.append(Change(finding, direction, words(finding, before)))
@@ -161,10 +172,13 @@ def real_bar(analysis: Analysis, line: UncertainLine) -> TornadoBar:
             checks = [recompute(analysis, _with(p, j, inside)) == after]
             if at != stated:
                 checks.append(recompute(analysis, _with(p, j, (stated + at) / 2)) == before)
-            found.append(Change(finding, direction, words(finding, before), words(finding, after), exact_at=at, verified=all(checks)))
+            within = at <= edge if direction == "up" else at >= edge
+            found.append(Change(finding, direction, words(finding, before), words(finding, after), exact_at=at if within else None,
+                                exact_beyond=None if within else at, verified=all(checks)))
     family = analysis.family
-    return TornadoBar(line.id, "real", line.label, stated, Fraction(0), Fraction(1), holds(given(family, j, False), p),
-                      holds(given(family, j, True), p), holds(family, p), tuple(found))
+    not_real, real = holds(given(family, j, False), p), holds(given(family, j, True), p)
+    return TornadoBar(line.id, "real", line.label, stated, low, high, not_real + (real - not_real) * low,
+                      not_real + (real - not_real) * high, holds(family, p), tuple(found))
 
 
 def _with(p: Sequence[Fraction], j: int, t: Fraction) -> tuple[Fraction, ...]:
@@ -176,7 +190,8 @@ def _with(p: Sequence[Fraction], j: int, t: Fraction) -> tuple[Fraction, ...]:
 def flat_bar(analysis: Analysis, line: UncertainLine) -> TornadoBar:
     """An inert line: whatever its probability, nothing here changes."""
     deal = holds(analysis.family, analysis.setting.probabilities)
-    return TornadoBar(line.id, "real", line.label, line.exact_probability, Fraction(0), Fraction(1), deal, deal, deal)
+    low, high = line_range(analysis.scenario, line.index, line.exact_probability)
+    return TornadoBar(line.id, "real", line.label, line.exact_probability, low, high, deal, deal, deal)
 
 
 def _top_answer(analysis: Analysis) -> frozenset[Hashable]:

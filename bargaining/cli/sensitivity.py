@@ -61,6 +61,7 @@ def to_json(result: Any) -> dict[str, Any]:
     robust = result.most_robust
     return {
         "deal_probability": deal_json(result.deal),
+        "deal_over_ranges": None if result.exact_deal_over_ranges is None else [str(x) for x in result.exact_deal_over_ranges],
         "most_robust": None if robust is None else robust.to_dict(),
         "value_of_information": _records(result.information.to_frame()),
         "tornado": _records(result.to_frame()),
@@ -68,6 +69,9 @@ def to_json(result: Any) -> dict[str, Any]:
                      "at": None if c.exact_at is None else str(c.exact_at),
                      "between": None if c.exact_between is None else [str(x) for x in c.exact_between], "before": c.before,
                      "after": c.after, "verified": c.verified} for bar in result.tornado for c in bar.changes if c.changes],
+        "beyond": [{"input": bar.input, "finding": c.finding, "direction": c.direction, "at": str(c.exact_beyond),
+                    "before": c.before, "after": c.after, "verified": c.verified}
+                   for bar in result.tornado for c in bar.changes if c.exact_beyond is not None],
         "ties": [{"ranking": t.ranking, "items": list(t.items), "value": t.value, "exact": t.exact} for t in result.ties],
         "inert": _records(result.inert_frame()),
         "break_even": None if result.break_even is None else result.break_even.to_dict(),

@@ -72,14 +72,14 @@ def _pct(value: float) -> str:
 
 def bar_text(bar: TornadoBar) -> str:
     if bar.kind == "real":
-        where = f"probability {number(bar.stated)} over [0, 1]"
+        where = f"probability {number(bar.stated)} over [{number(bar.low)}, {number(bar.high)}]"
     elif bar.kind == "reservation":
         where = f"reservation {number(bar.stated)} over [{number(bar.low)}, {number(bar.high)}]"
     else:
         where = f"every point scaled by {number(bar.low)} to {number(bar.high)}"
     text = (f"{bar.input} ({where}): deal {percent(bar.deal_low)} at {number(bar.low)}, {percent(bar.deal_high)} at "
             f"{number(bar.high)}; swing {number(100 * bar.swing)} points")
-    moves = [c.text() for c in bar.changes if c.changes]
+    moves = [c.text() for c in bar.changes if c.changes or c.exact_beyond is not None]
     return text + ("; " + "; ".join(moves) if moves else "")
 
 
@@ -120,6 +120,10 @@ def render_sensitivity(result: Sensitivity) -> str:
                      "rests on the stated numbers" + (" (their break-even values are below)." if result.break_even is not None else "."))
     else:
         lines += structure_lines(result.deal)
+        if result.exact_deal_over_ranges is not None:
+            low, high = result.exact_deal_over_ranges
+            lines.append(f"  With every probability anywhere in its real_range at once: from {percent(low)} to {percent(high)} "
+                         "(its extremes are at the ranges' corners: the chance is multilinear in the probabilities)")
         lines += ["", *robust_lines(result.most_robust)]
     if len(result.information) and result.deal.lines:
         lines += ["", "What to ask first (the value of information: how much knowing the answer raises the chance that the "

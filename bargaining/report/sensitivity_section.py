@@ -7,7 +7,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..present.sensitivity_figures import tornado_figure
-from ..results import BreakEvenTable, Sensitivity, frame_html, percent
+from ..results import BreakEvenTable, Sensitivity, frame_html, number, percent
 from ..results.ties import and_list
 from .context import ReportContext, Section
 
@@ -40,6 +40,11 @@ def sensitivity_section(ctx: ReportContext) -> Section | None:
         body += ctx.render("<p>No input of this scenario is marked uncertain (<code>real</code>, <code>reservation_range</code>, "
                            "<code>points_spread</code>): every finding rests on the stated numbers, and below is how far each "
                            "of them can move before a finding flips.</p>")
+    if result.exact_deal_over_ranges is not None:
+        low, high = result.exact_deal_over_ranges
+        body += ctx.render("<p>With every probability anywhere in its <code>real_range</code> at once, the chance of a deal "
+                           "runs from <strong>{{ low }}</strong> to <strong>{{ high }}</strong> (its extremes are at the ranges' "
+                           "corners: the chance is multilinear in the probabilities).</p>", low=percent(low), high=percent(high))
     if not result.complete:
         body += ctx.render("<p><strong>Incomplete:</strong> {{ reason }}</p>", reason=result.reason)
     robust = result.most_robust
@@ -76,10 +81,13 @@ def _break_even(ctx: ReportContext, table: BreakEvenTable) -> Markup:
     flips = flips.rename(columns={"finding_words": "finding", "label": "number"})
     unused = table.inert()
     unused = unused[unused["why"] != "no finding flips within the range"]
+    beyond = "; ".join(f"{r.finding_words}: {r.label} {number(r.stated)} would flip it at {number(r.beyond)}"
+                       for r in frame[frame["flip"].isna() & frame["beyond"].notna()].itertuples())
     return ctx.render("<h3>Break-even values of the stated-world findings</h3><p>Each number moved alone over its range, "
                       "everything else as written: where the finding flips (exact, verified by the engine on both sides; "
                       "docs/break-even.md).</p>{% if flips %}{{ table }}{% else %}<p>No number flips a stated-world finding "
-                      "within its range.</p>{% endif %}{% if unused %}<p>Not analysed in the stated world: {{ unused }}.</p>"
+                      "within its range.</p>{% endif %}{% if beyond %}<p>Beyond their ranges (where a finding would flip if the number "
+                      "left its range): {{ beyond }}.</p>{% endif %}{% if unused %}<p>Not analysed in the stated world: {{ unused }}.</p>"
                       "{% endif %}{% if incomplete %}<p><strong>Incomplete:</strong> {{ incomplete }}</p>{% endif %}",
-                      flips=len(flips), table=Markup(frame_html(flips)), incomplete="" if table.complete else table.reason,
+                      flips=len(flips), table=Markup(frame_html(flips)), beyond=beyond, incomplete="" if table.complete else table.reason,
                       unused="; ".join(f"{r.label} ({r.why})" for r in unused.itertuples()))

@@ -38,7 +38,9 @@ class Change:
     ``exact_at``: the exact value (a rational) at which it changes, checked on both sides (``verified``);
     None when it is not located exactly: then ``exact_between`` is the interval it changes in (an input
     whose effect is not linear: a reservation or a spread), or None as well when it never changes
-    within the range.  ``at`` and ``between`` are the same as floats."""
+    within the range.  ``exact_beyond``: for a probability with a ``real_range``, where it would change
+    beyond the range (between the range's end and 0 or 1); it does not count as a change.  ``at``,
+    ``between`` and ``beyond`` are the same as floats."""
 
     finding: str  # "most robust package" or "first question"
     direction: Literal["up", "down"]
@@ -47,6 +49,11 @@ class Change:
     exact_at: Fraction | None = None
     exact_between: tuple[Fraction, Fraction] | None = None
     verified: bool = False
+    exact_beyond: Fraction | None = None
+
+    @property
+    def beyond(self) -> float | None:
+        return None if self.exact_beyond is None else float(self.exact_beyond)
 
     @property
     def at(self) -> float | None:
@@ -66,6 +73,9 @@ class Change:
         if self.exact_between is not None:
             return (f"{self.finding} changes between {number(self.exact_between[0])} and {number(self.exact_between[1])} "
                     f"(to {self.after})")
+        if self.exact_beyond is not None:
+            return (f"{self.finding}: no change within its range {'above' if self.direction == 'up' else 'below'} the stated value "
+                    f"(it would change at {number(self.exact_beyond)}, beyond the range, to {self.after})")
         return f"{self.finding}: no change {'above' if self.direction == 'up' else 'below'} the stated value"
 
 
@@ -73,7 +83,7 @@ class Change:
 class TornadoBar:
     """One uncertain input: the chance of a deal at each end of its range with the others held.
 
-    ``input``: a red line's id (kind "real": its probability over [0, 1]) or a party's id (kind
+    ``input``: a red line's id (kind "real": its probability over its ``real_range``, else [0, 1]) or a party's id (kind
     "reservation": over its ``reservation_range``; kind "points spread": every point of the party
     scaled by 1 - s and 1 + s).  ``exact_deal_low`` / ``exact_deal_high``: the exact chance of a deal at
     ``exact_low`` / ``exact_high``; ``changes``: where the most robust package and the first question change.
@@ -180,6 +190,14 @@ class Sensitivity(Result):
     tornado: tuple[TornadoBar, ...] = ()
     ties: tuple[Tie, ...] = ()
     break_even: BreakEvenTable | None = None
+    #: The smallest and largest chance of a deal with every line's probability anywhere in its ``real_range`` (all
+    #: moved together; the chance is multilinear, so both are at corners of the ranges); None when no line has one.
+    exact_deal_over_ranges: tuple[Fraction, Fraction] | None = None
+
+    @property
+    def deal_over_ranges(self) -> tuple[float, float] | None:
+        span = self.exact_deal_over_ranges
+        return None if span is None else (float(span[0]), float(span[1]))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per uncertain input, the largest swing first (``rank`` shared by tied swings)."""

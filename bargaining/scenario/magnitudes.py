@@ -25,7 +25,7 @@ LARGEST = 1e9
 #: The smallest magnitude of a nonzero number.
 SMALLEST = 1e-6
 #: Fields that are not amounts of utility or of an issue (probabilities and shares): not checked here.
-NOT_AMOUNTS = frozenset({"format", "real", "points_spread"})
+NOT_AMOUNTS = frozenset({"format", "real", "real_range", "points_spread"})
 
 
 def check_magnitudes(model: ScenarioModel) -> list[Problem]:

@@ -264,6 +264,8 @@ class RedLine(_Strict):
     then: Condition | None = None
     price: Number | None = Field(default=None, description="breaking the line costs its party this many points")
     real: Number | None = Field(default=None, description="the probability that the line is real (uncertainty analyses)")
+    real_range: tuple[Number, Number] | None = Field(
+        default=None, description="[low, high] around real: the sensitivity analysis moves the probability over it")
     final_only: bool = Field(default=False, description="in a phased deal it must hold at the end only")
     name: str | None = None
     rationale: str | None = None
@@ -276,6 +278,17 @@ class RedLine(_Strict):
             raise ValueError(f"real {self.real:g} must be a probability in (0, 1]; 1 means the line is surely real")
         if self.real is not None and self.id is None:
             raise ValueError("a red line with 'real' needs an 'id' (e.g. id: ru_donbas_admin) so that results can name it")
+        if self.real_range is not None:
+            low, high = self.real_range
+            if self.real is None:
+                raise ValueError(f"real_range [{low:g}, {high:g}] needs 'real' beside it (the stated probability, inside the range)")
+            if low > high:
+                raise ValueError(f"real_range [{low:g}, {high:g}] is inverted; write [{high:g}, {low:g}]")
+            if not 0 <= low and high <= 1:
+                raise ValueError(f"real_range [{low:g}, {high:g}] must lie within [0, 1]: both ends are probabilities")
+            if not low <= self.real <= high:
+                raise ValueError(f"real_range [{low:g}, {high:g}] does not contain the stated real {self.real:g}; "
+                                 "widen it or change real")
         kinds = [k for k, v in (("forbid", self.forbid), ("require", self.require)) if v is not None]
         if self.if_ is not None or self.then is not None:
             if self.if_ is None or self.then is None:

@@ -94,7 +94,7 @@ class Variant:
         red_lines = list(scenario.red_lines)
         for k, (state, price) in states.items():
             if state == PRICED:
-                red_lines[k] = red_lines[k].model_copy(update={"price": price, "real": None})
+                red_lines[k] = red_lines[k].model_copy(update={"price": price, "real": None, "real_range": None})
             elif state == DROPPED and red_lines[k].soft:
                 red_lines[k] = red_lines[k].model_copy(update={"price": 0.0})  # no switch to waive: it costs nothing
         for key, p in self.real.items():
