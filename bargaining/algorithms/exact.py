@@ -25,11 +25,13 @@ QUESTION_SECONDS = 2.0
 def best_utility(search: Search, party: str) -> tuple[Package | None] | None:
     """``(package,)``: an acceptable package giving ``party`` its largest utility, exactly (``(None,)``: no
     package is acceptable); None when the programme does not answer."""
-    if search.scenario.continuous_issues:
+    left = search.remaining()  # within the deadline in force, too
+    left = QUESTION_SECONDS if left is None else left
+    if search.scenario.continuous_issues or left <= 0:
         return None
     try:
         found = dp_frontier(search.scenario, [party], waived=search.waived, coalition=search.coalition,
-                            fixed=search.fixed or None, deadline=time.perf_counter() + QUESTION_SECONDS)
+                            fixed=search.fixed or None, deadline=time.perf_counter() + min(QUESTION_SECONDS, left))
     except NotApplicable:
         return None
     if not len(found):

@@ -80,11 +80,11 @@ def exact_robustness(args: argparse.Namespace, space: Any) -> int:
     the exact analysis stopped (a warning said why): the caller samples then."""
     from ..present.sensitivity_text import render_exact_robustness
 
-    with announced("bargaining robustness (exact)", args.time_limit, " for the most robust package's search"):
-        deal = space.deal_probability()
+    with announced("bargaining robustness (exact)", args.time_limit), space.deadline(args.time_limit):
+        deal = space.deal_probability()  # the exact analysis first, under the one deadline of the whole command
         if deal.interval is not None:  # sampled: the exact analysis stopped, and a warning said why
             return -1
-        robust = space.most_robust(time_limit=args.time_limit or 0)
+        robust = space.most_robust()
         table = space.robustness()
         voi = space.value_of_information()
     if args.json:

@@ -212,7 +212,7 @@ def dp_frontier(scenario: Scenario, parties: Sequence[str] | None = None, *, wai
     if found_vectors:
         vectors = np.concatenate(found_vectors)
         packages = np.concatenate(found_packages)
-        keep = _nondominated(vectors, np.zeros(len(vectors), dtype=np.int64), c.float_exact)
+        keep = _nondominated(vectors, np.zeros(len(vectors), dtype=np.int64), c.float_exact, limits)
         vectors, packages = vectors[keep], packages[keep]
         ranks = _as_float(vectors, False)
         order_rows = np.lexsort(tuple(-ranks[:, q] for q in range(ranks.shape[1] - 1, -1, -1)))
