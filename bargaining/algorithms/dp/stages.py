@@ -10,6 +10,8 @@ from typing import Any
 import moocore
 import numpy as np
 
+from ... import memory
+from ...errors import MemoryLimitReached
 from .compile import _Compiled
 from .limits import _INT64_SAFE, LimitReached
 from .plan import _Instance, _Plan, _Stage
@@ -28,11 +30,16 @@ class _Limits:
     #: estimate for callers that would rather give up early than spend their budget finding out)
     estimate: bool = False
 
-    def check(self, candidates: int) -> None:
+    def check(self, candidates: int, coordinates: int = 4) -> None:
         if self.deadline is not None and time.perf_counter() > self.deadline:
             raise LimitReached("deadline reached")
         if candidates > self.max_states:
             raise LimitReached(f"a stage would hold {candidates:,} candidate states (max_states={self.max_states:,})")
+        try:  # the memory budget (--max-memory), before the stage allocates
+            memory.check(candidates * (memory.BYTES_PER_STATE + memory.BYTES_PER_COORDINATE * coordinates),
+                         f"a stage of {candidates:,} candidate states")
+        except MemoryLimitReached as error:
+            raise LimitReached(str(error)) from None
 
     def project(self, sizes: list[int], stages: list[Any]) -> None:
         """After stage k = len(sizes) of a frontier run: with ``estimate``, fit sizes ~ k**a between
@@ -186,7 +193,7 @@ def _frontier_run(c: _Compiled, inst: _Instance, plan: _Plan, limits: _Limits) -
     key = np.zeros(1, dtype=np.int64)
     parents, options, sizes = [], [], []
     for stage in plan.stages:
-        limits.check(len(vec) * len(stage.options))
+        limits.check(len(vec) * len(stage.options), vec.shape[1])
         parent, option, vec_new, new_key = _expand(inst, stage, vec, key)
         keep = _nondominated(vec_new, new_key, c.float_exact, limits)
         vec, key = vec_new[keep], new_key[keep]
