@@ -13,7 +13,3 @@ class NumericRangeError(ValueError):
 class SolverFailed(RuntimeError):
     """HiGHS stopped with an error rather than an answer (bargaining.engine.solver.SolverError)."""
 
-
-class MemoryLimitReached(MemoryError):
-    """Work would take more memory than the budget allows (bargaining.memory, ``--max-memory``): refused before
-    it allocates, with what it needed and why."""

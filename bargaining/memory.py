@@ -15,7 +15,10 @@ from __future__ import annotations
 import os
 import re
 
-from .errors import MemoryLimitReached
+
+
+class MemoryLimitReached(MemoryError):
+    """Work would take more memory than the budget allows: refused before it allocates, with what it needed and why."""
 
 #: The default budget: this share of the memory available when the command starts.
 SHARE = 0.8

@@ -4,7 +4,8 @@
 
 Writes tests/hostile_large.py's cases to a temporary folder, then runs each command on the 60 x 6 x 6 case with
 ``--time-limit`` (and ``--samples 20`` for robustness and report) in its own process under ``/usr/bin/time``, killed
-at ``--cap`` seconds (a "> cap" row), and the memory case with its default options.  Prints one row per command:
+at ``--cap`` seconds (a "> cap" row), and the memory case with its default options; every run's data segment
+is capped at 8 GB as a safety net for the machine (the code before the fix had no budget of its own).  Prints one row per command:
 exit code, wall seconds, peak resident memory, and the last line of its stderr; the load average first (timings on a
 shared machine are only comparable at the same load).
 """
@@ -29,12 +30,22 @@ COMMANDS = {
 }
 
 
+#: Every run's data segment is capped here (a safety net for the machine: the code before the fix had no budget).
+SAFETY_NET = 8 * 2**30
+
+
+def _safety_net() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_DATA, (SAFETY_NET, resource.RLIM_INFINITY))
+
+
 def run(argv: list[str], cap: float) -> tuple[str, float, float, str]:
     """(exit code, wall seconds, peak RSS in MB, the last line of stderr) of one command, killed at ``cap`` seconds."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
         start = time.perf_counter()
         process = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", timing.name, *argv], stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True, start_new_session=True)
+                                   stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_safety_net)
         try:
             _, err = process.communicate(timeout=cap)
             code = str(process.returncode)

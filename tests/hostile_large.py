@@ -2,7 +2,7 @@
 one whose frontier would exhaust any machine's memory.
 
 :func:`large_case`: 60 issues x 6 options x 6 parties (6**60 packages), integer points 0-20, reservations at 45% of
-each party's best total, a forbidden option per party, ``uncertain`` red lines with ``real`` in conflicting pairs
+each party's best total, the last party without a veto, a forbidden option per party, ``uncertain`` red lines with ``real`` in conflicting pairs
 (every second one priced) and, with ``ranges``, every reservation uncertain within 15% either way (so the uncertainty
 analyses sample worlds instead of answering exactly).  :func:`memory_case`: many parties with wide, unrelated points,
 whose Pareto frontier has astronomically many points.  Both are seeded: the same file on every machine.  Run as a
@@ -25,8 +25,9 @@ def _issues(issues: int, options: int) -> list[dict[str, Any]]:
 
 
 def large_case(issues: int = 60, options: int = 6, parties: int = 6, seed: int = 0, uncertain: int = 10,
-               ranges: bool = True) -> dict[str, Any]:
-    """The hostile large case as scenario data (``yaml.safe_dump`` it to a file)."""
+               ranges: bool = True, optional: int = 1) -> dict[str, Any]:
+    """The hostile large case as scenario data (``yaml.safe_dump`` it to a file); the last ``optional`` parties
+    have no veto (so that ``coalitions`` has work to do)."""
     rng = np.random.default_rng(seed)
     utilities: dict[str, Any] = {}
     party_list: list[dict[str, Any]] = []
@@ -35,7 +36,7 @@ def large_case(issues: int = 60, options: int = 6, parties: int = 6, seed: int =
         table = rng.integers(0, 21, size=(issues, options))
         utilities[f"p{p}"] = {f"i{k}": {f"o{j}": int(table[k, j]) for j in range(options)} for k in range(issues)}
         reservation = int(0.45 * table.max(axis=1).sum())
-        party: dict[str, Any] = {"id": f"p{p}", "reservation": reservation}
+        party: dict[str, Any] = {"id": f"p{p}", "reservation": reservation, **({"veto": False} if p >= parties - optional else {})}
         if ranges:
             width = max(1, round(0.15 * reservation))
             party["reservation_range"] = [reservation - width, reservation + width]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from ..engine.search import Search
-from .exact import exists
+from .exact import exists, opens
 
 #: The programme tries at most this many coalitions (2 ** optional parties); beyond, the model's search runs.
 MAX_COALITIONS_TRIED = 1024
@@ -63,7 +63,7 @@ def _by_programme(search: Search, veto: frozenset[str], optional: list[str], lim
                 continue
             with search.changes() as edit:
                 edit.impose(coalition)
-                opened = exists(search)
+                opened = opens(search)  # the programme, else the model (TimeLimitReached when the time limit stops it)
             if opened:
                 found.append(coalition)
                 if len(found) >= limit:

@@ -61,8 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def memory_message(error: MemoryError) -> str:
     """What a command says when the memory budget stopped it."""
-    from ..errors import MemoryLimitReached
-    from ..memory import budget, size_text
+    from ..memory import MemoryLimitReached, budget, size_text
 
     allowed = budget()
     limit = "" if allowed is None else f" of {size_text(allowed)}"

@@ -197,10 +197,15 @@ def coalitions(args: argparse.Namespace) -> int:
     space = open_space(scenario)
     with announced("bargaining coalitions", args.time_limit), space.deadline(args.time_limit):
         found = space.coalitions()
+    if not len(found) and not found.complete:
+        raise TimeLimitReached("stopped at the time limit before any coalition was found or ruled out")
     if not len(found):
         say("no coalition opens the bargaining space", file=sys.stderr)
         return EXIT_NO_DEAL
     emit(found.to_frame(), args.csv)
+    if not found.complete:
+        say(f"INCOMPLETE: stopped at the {limit_text(args.time_limit)}: these are the coalitions found so far "
+            f"({found.reason})", file=sys.stderr)
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ import moocore
 import numpy as np
 
 from ... import memory
-from ...errors import MemoryLimitReached
+from ...memory import MemoryLimitReached
 from .compile import _Compiled
 from .limits import _INT64_SAFE, LimitReached
 from .plan import _Instance, _Plan, _Stage
