@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     report = command("report", commands.report, "write a self-contained HTML report: summary, solutions, frontier, concessions, or the diagnosis")
     report.add_argument("-o", "--output", metavar="OUT.html", help="where to write it; missing folders are created "
                         "(default: FILE's name with .html, in the current folder)")
-    time_limit(report, "the frontier searches (and the most robust package's search)")
+    time_limit(report, "the whole report (sections it cuts short are listed at the top)")
     worlds(report)
 
     diagnose = command("diagnose", commands.diagnose, "say whether any package is acceptable; if not, what conflicts and what would open it")
@@ -131,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
 
     frontier = command("frontier", commands.frontier, "list the Pareto frontier of the acceptable packages")
     frontier.add_argument("--parties", metavar="IDS", help="comma-separated party ids (default: all)")
-    time_limit(frontier, "the search and list what was found so far")
+    time_limit(frontier, "the whole command and list what was found so far")
     frontier.add_argument("--csv", metavar="OUT.csv", help="write the frontier as CSV to OUT.csv instead of printing it")
     frontier.add_argument("--method", choices=["auto", "dp", "mip"], default="auto", metavar="METHOD",
                           help="auto: the exact dynamic programme where it applies, else the mixed-integer search; dp; mip "
@@ -157,7 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     robust.add_argument("--scheduler", metavar="ADDR", help="a Dask scheduler (tcp://host:8786); 'serial' for this process only; "
                         "'local' for a local cluster (default: a local cluster when the job is long)")
     robust.add_argument("--json", action="store_true", help="print the results as JSON (the API's names)")
-    time_limit(robust, "the most robust package's search")
+    time_limit(robust, "the whole command and say what it cut short")
 
     held = command("hold", hold.run, hold.HELP)
     held.add_argument("--phases", type=int, default=3, metavar="N", help="number of phases (default: 3)")
