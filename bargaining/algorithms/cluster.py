@@ -30,6 +30,7 @@ from collections import deque
 from typing import Any, Callable, Sequence
 
 from ..engine.search import Search
+from ..errors import TimeLimitReached
 from ..progress import Progress
 from ..scenario import Scenario, World
 
@@ -50,13 +51,16 @@ def fingerprint(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def solve_chunk(key: str, data: dict[str, Any], work: Work, worlds: Sequence[World], args: tuple) -> list[Any]:
-    """In a worker: the engine of this scenario (built on first use), then ``work`` on each world."""
+def solve_chunk(key: str, data: dict[str, Any], work: Work, worlds: Sequence[World], args: tuple,
+                seconds: float | None = None) -> list[Any]:
+    """In a worker: the engine of this scenario (built on first use), then ``work`` on each world, within
+    ``seconds`` (what the caller's deadline left when it sent the chunk; None: no limit)."""
     if key not in _ENGINES:
         _ENGINES.clear()  # one scenario at a time per worker
         _ENGINES[key] = Search.of(Scenario.from_dict(data))
     search = _ENGINES[key]
-    return work(search, list(worlds), *args)
+    with search.limited(seconds):
+        return work(search, list(worlds), *args)
 
 
 def run_worlds(search: Search, worlds: Sequence[World], work: Work, args: tuple = (), *, scheduler: str | None = None,
@@ -136,7 +140,8 @@ def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple
 
             def submit() -> None:
                 chunk = chunks.popleft()
-                future = client.submit(solve_chunk, key, shared, work, [worlds[k] for k in chunk], args, pure=False)
+                future = client.submit(solve_chunk, key, shared, work, [worlds[k] for k in chunk], args, search.remaining(),
+                                       pure=False)
                 running[future] = chunk
 
             def collect(future: Any) -> None:
@@ -148,6 +153,10 @@ def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple
             while chunks and len(running) < 2 * workers:
                 submit()
             while running or chunks:
+                if search.remaining() == 0:  # the caller's deadline: the workers' chunks are dropped with the cluster
+                    for future in running:
+                        future.cancel()
+                    raise TimeLimitReached("stopped at the time limit before every sampled world was solved")
                 for future in [f for f in running if f.done()]:
                     collect(future)
                 while chunks and len(running) < 2 * workers:
@@ -157,8 +166,11 @@ def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple
                     here([last.pop() for _ in range(min(BATCH, len(last)))])
                     if not last:
                         chunks.pop()
-                elif running:
-                    next(as_completed(list(running), loop=client.loop))  # wait for the first to finish
+                elif running:  # wait for the first to finish (or the deadline)
+                    try:
+                        next(as_completed(list(running), loop=client.loop, timeout=search.remaining()))
+                    except TimeoutError:  # the deadline passed: said at the top of the loop
+                        pass
     finally:
         if cluster is not None:
             cluster.close(timeout=10)
