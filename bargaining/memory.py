@@ -16,7 +16,6 @@ import os
 import re
 
 
-
 class MemoryLimitReached(MemoryError):
     """Work would take more memory than the budget allows: refused before it allocates, with what it needed and why."""
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from hostile_large import large_case, memory_case, write  # noqa: E402
+from hostile_large import large_case, memory_case, write
 
 COMMANDS = {
     "solve": [], "diagnose": [], "frontier": [], "coalitions": [], "leverage": ["i0"], "phased": [], "hold": [],

@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from budget import HANG_GUARD
 from hostile_large import large_case, memory_case, write
 
@@ -33,7 +32,7 @@ def large(tmp_path_factory) -> Path:
 def run(*argv: str, bound: float) -> subprocess.CompletedProcess[str]:
     """``bargaining ARGV`` in a fresh process; fails (as a hang) if it is still running after ``bound`` seconds."""
     try:
-        return subprocess.run([sys.executable, "-m", "bargaining.cli", *argv], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "bargaining.cli", *argv], check=False, capture_output=True, text=True,
                               timeout=bound, cwd=ROOT)
     except subprocess.TimeoutExpired:
         pytest.fail(f"hang guard: bargaining {' '.join(argv)} still ran after {bound:.0f} s "

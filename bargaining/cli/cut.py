@@ -7,7 +7,8 @@ The deadline itself is the space's (:meth:`~bargaining.BargainingSpace.deadline`
 from __future__ import annotations
 
 import sys
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from ..errors import TimeLimitReached
 from .common import limit_text, say

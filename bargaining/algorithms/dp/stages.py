@@ -183,7 +183,7 @@ def _watched(compute: Any, deadline: float) -> np.ndarray:
 def _caught(compute: Any) -> Any:
     try:
         return compute()
-    except BaseException as error:  # handed to the waiting thread, which raises it
+    except BaseException as error:  # noqa: BLE001  (handed to the waiting thread, which raises it)
         return error
 
 
