@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "bargaining"
-BASE = {"version", "errors", "files", "progress", "criteria", "arguments"}
+BASE = {"version", "errors", "files", "progress", "criteria", "arguments", "memory"}
 #: Each layer (the first part of a module's name under bargaining) and what it may import.
 ALLOWED = {
     "scenario": {"scenario"},

@@ -175,7 +175,7 @@ def test_long_work_says_so_with_its_time_limit(capsys, monkeypatch):
     monkeypatch.setattr(common, "ANNOUNCE_AFTER", 0.0)
     assert main(["frontier", str(DATA / "logrolling.yaml"), "--time-limit", "7"]) == 0
     err = capsys.readouterr().err
-    assert "bargaining frontier: working (time limit 7 s for the search; --time-limit S to change it, 0 for none)" in err
+    assert "bargaining frontier: working (time limit 7 s; --time-limit S to change it, 0 for none)" in err
 
 
 def test_the_default_limit_stops_a_long_frontier(tmp_path, capsys, monkeypatch):

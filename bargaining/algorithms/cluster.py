@@ -29,6 +29,7 @@ from typing import Any, Callable, Sequence
 
 from ..engine.executor import Executor
 from ..engine.search import Search
+from ..errors import TimeLimitReached
 from ..progress import Progress
 from ..scenario import World
 
@@ -89,7 +90,7 @@ def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple
 
         def submit() -> None:
             chunk = chunks.popleft()
-            running[executor.submit(replica, work, [worlds[k] for k in chunk], *args)] = chunk
+            running[executor.submit(replica, work, [worlds[k] for k in chunk], *args, seconds=search.remaining())] = chunk
 
         def collect(future: Any) -> None:
             chunk = running.pop(future)
@@ -100,6 +101,10 @@ def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple
         while chunks and len(running) < 2 * workers:
             submit()
         while running or chunks:
+            if search.remaining() == 0:  # the caller's deadline: the workers' chunks are dropped with the cluster
+                for future in running:
+                    future.cancel()
+                raise TimeLimitReached("stopped at the time limit before every sampled world was solved")
             for future in [f for f in running if f.done()]:
                 collect(future)
             while chunks and len(running) < 2 * workers:
@@ -109,5 +114,8 @@ def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple
                 here([last.pop() for _ in range(min(BATCH, len(last)))])
                 if not last:
                     chunks.pop()
-            elif running:
-                next(as_completed(list(running), loop=executor.client.loop))  # wait for the first to finish
+            elif running:  # wait for the first to finish (or the deadline)
+                try:
+                    next(as_completed(list(running), loop=executor.client.loop, timeout=search.remaining()))
+                except TimeoutError:  # the deadline passed: said at the top of the loop
+                    pass

@@ -14,7 +14,7 @@ from ..engine.search import Search
 from ..errors import AnswersDisagree
 from ..results import Package
 from .minimal_sets import by_trying, on_the_model
-from .questions import exists
+from .questions import exists, opens
 
 #: The programme tries at most this many coalitions (2 ** optional parties); beyond, the model's search runs.
 MAX_COALITIONS_TRIED = 1024
@@ -28,7 +28,7 @@ def minimal_coalitions(search: Search, limit: int = 50) -> list[frozenset[str]]:
     veto = frozenset(search.scenario.veto_party_ids)
     optional = search.optional_parties
     if 2 ** len(optional) <= MAX_COALITIONS_TRIED and _opens(search, veto) is not None:
-        found = by_trying(optional, lambda joining: bool(_opens(search, veto | frozenset(joining))), smallest=0, limit=limit)
+        found = by_trying(optional, lambda joining: _opened(search, veto | frozenset(joining)), smallest=0, limit=limit)
         return [veto | frozenset(joining) for joining in found]
 
     def joining(package: Package) -> list[str]:
@@ -48,3 +48,11 @@ def _opens(search: Search, coalition: frozenset[str]) -> bool | None:
     with search.changes() as edit:
         edit.impose(coalition)
         return exists(search)
+
+
+def _opened(search: Search, coalition: frozenset[str]) -> bool:
+    """Whether some package is acceptable with exactly ``coalition`` taking part: the programme, else the model
+    (TimeLimitReached when the time limit stops it, never a silent "no")."""
+    with search.changes() as edit:
+        edit.impose(coalition)
+        return opens(search)

@@ -47,6 +47,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .. import memory
 from ..engine.executor import Executor
 from ..engine.search import Search
 from ..progress import Progress
@@ -94,8 +95,11 @@ def pareto_frontier(search: Search, parties: Sequence[str], time_limit: float | 
         replica = search.replica()
         worker_calls = 0
 
+        each = memory.BYTES_PER_POINT_ISSUE * len(search.scenario.issues) + memory.BYTES_PER_POINT_PARTY * len(parties)
+
         def record(box: np.ndarray, package: Package | None) -> None:
             if region.record(box, None if package is None else _coordinate(package, parties, step)) and package is not None:
+                memory.check((len(points) + 1) * each, f"a frontier of {len(points) + 1:,} points")
                 points.append(package)
 
         def busy() -> list[np.ndarray]:
@@ -247,13 +251,34 @@ def _split(bounds: np.ndarray, z: np.ndarray, ideal: np.ndarray, empty: np.ndarr
     fresh = fresh[np.all(fresh < ideal, axis=1)]
     # inside a box already proven empty
     if len(empty) and len(fresh):
-        fresh = fresh[~np.any(np.all(empty[None, :, :] <= fresh[:, None, :], axis=2), axis=1)]
+        fresh = fresh[~_below_any(empty, fresh, strict=False)]
     # redundant: another bound lies below it (its box contains this one)
     others = np.vstack([kept, fresh])
     if len(fresh) and len(others):
-        below = np.all(others[None, :, :] <= fresh[:, None, :], axis=2) & np.any(others[None, :, :] < fresh[:, None, :], axis=2)
-        fresh = fresh[~np.any(below, axis=1)]
-    return np.vstack([kept, fresh])
+        fresh = fresh[~_below_any(others, fresh, strict=True)]
+    bounds = np.vstack([kept, fresh])
+    memory.check(bounds.nbytes * 4, f"the mixed-integer frontier's {len(bounds):,} search boxes over {bounds.shape[1]} parties "
+                 "(their number grows about as the points found to the power of half the parties)")
+    return bounds
+
+
+#: Most booleans a step of :func:`_below_any` holds at once (64 MB).
+_CHUNK = 2**26
+
+
+def _below_any(others: np.ndarray, rows: np.ndarray, strict: bool) -> np.ndarray:
+    """For each row: is some row of ``others`` at most it everywhere (and, ``strict``, below it somewhere)?  In
+    chunks of rows, so that the comparison never holds more than :data:`_CHUNK` booleans (all at once, 40 parties'
+    boxes took 89 GiB)."""
+    found = np.zeros(len(rows), dtype=bool)
+    step = max(1, _CHUNK // max(1, len(others) * rows.shape[1]))
+    for start in range(0, len(rows), step):
+        part = rows[start:start + step]
+        below = np.all(others[None, :, :] <= part[:, None, :], axis=2)
+        if strict:
+            below &= np.any(others[None, :, :] < part[:, None, :], axis=2)
+        found[start:start + step] = np.any(below, axis=1)
+    return found
 
 
 def grid_steps(search: Search, parties: list[str], resolution: float | None) -> dict[str, Fraction]:

@@ -23,7 +23,9 @@ from .programme.budget import frontier_for
 def best_utility(search: Search, party: str) -> tuple[Package | None] | None:
     """``(package,)``: an acceptable package giving ``party`` its largest utility, exactly (``(None,)``: no
     package is acceptable); None when the programme does not answer."""
-    if search.scenario.continuous_issues:
+    left = search.remaining()  # within the deadline in force, too
+    left = QUESTION_SECONDS if left is None else left
+    if search.scenario.continuous_issues or left <= 0:
         return None
     try:
         found = frontier_for(search, [party], "question")

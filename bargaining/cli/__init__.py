@@ -31,6 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     try:
+        common.apply_memory(args)
         return int(args.run(args))
     except ScenarioError as error:  # one line per problem, each marked; then where the format is described
         say("\n".join(line if line.startswith("(") else f"error: {line}" for line in str(error).splitlines()), file=sys.stderr)
@@ -46,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         within = f" ({limit_text(limit)})" if limit else ""
         say(f"stopped: {error}{within}; try a larger --time-limit, or --time-limit 0 for none", file=sys.stderr)
         return EXIT_TIME_LIMIT
+    except MemoryError as error:  # MemoryLimitReached (an estimate, before allocating) or an allocation past the cap
+        say(f"error: {getattr(args, 'file', '')}: {memory_message(error)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -53,6 +57,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader went away (`bargaining frontier FILE | head`): no traceback, and nothing more to flush
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def memory_message(error: MemoryError) -> str:
+    """What a command says when the memory budget stopped it."""
+    from ..memory import MemoryLimitReached, budget, size_text
+
+    allowed = budget()
+    limit = "" if allowed is None else f" of {size_text(allowed)}"
+    if isinstance(error, MemoryLimitReached):
+        what = str(error)
+    else:
+        what = f"an allocation went past the memory budget{limit}" + (f" ({error})" if str(error) else "")
+    return (f"this case is too large for the memory allowed: {what}; the command stopped before using more. Give "
+            "--max-memory more (if the machine has it), fewer parties or issues, or a smaller question (--parties)")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
         default = common.DEFAULT_TIME_LIMIT
         sub.add_argument("--time-limit", type=seconds, default=default, metavar="SECONDS",
                          help=f"stop {what} after this long; 0: no limit (default: {default:g})")
+        sub.add_argument("--max-memory", type=common.memory_size, default=None, metavar="SIZE", help=common.MAX_MEMORY_HELP)
 
     def worlds(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--samples", type=int, default=SAMPLES, metavar="N", help=f"sampled worlds (default: {SAMPLES})")
@@ -104,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     report = command("report", commands.report, "write a self-contained HTML report: summary, solutions, frontier, concessions, or the diagnosis")
     report.add_argument("-o", "--output", metavar="OUT.html", help="where to write it; missing folders are created "
                         "(default: FILE's name with .html, in the current folder)")
-    time_limit(report, "the frontier searches (and the most robust package's search)")
+    time_limit(report, "the whole report (sections it cuts short are listed at the top)")
     worlds(report)
 
     diagnose = command("diagnose", commands.diagnose, "say whether any package is acceptable; if not, what conflicts and what would open it")
@@ -112,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
 
     frontier = command("frontier", commands.frontier, "list the Pareto frontier of the acceptable packages")
     frontier.add_argument("--parties", metavar="IDS", help="comma-separated party ids (default: all)")
-    time_limit(frontier, "the search and list what was found so far")
+    time_limit(frontier, "the whole command and list what was found so far")
     frontier.add_argument("--csv", metavar="OUT.csv", help="write the frontier as CSV to OUT.csv instead of printing it")
     frontier.add_argument("--method", choices=["auto", "dp", "mip"], default="auto", metavar="METHOD",
                           help="auto: the exact dynamic programme where it applies, else the mixed-integer search; dp; mip "
@@ -138,7 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     robust.add_argument("--scheduler", metavar="ADDR", help="a Dask scheduler (tcp://host:8786); 'serial' for this process only; "
                         "'local' for a local cluster (default: a local cluster when the job is long)")
     robust.add_argument("--json", action="store_true", help="print the results as JSON (the API's names)")
-    time_limit(robust, "the most robust package's search")
+    time_limit(robust, "the whole command and say what it cut short")
 
     held = command("hold", hold.run, hold.HELP)
     held.add_argument("--phases", type=int, default=3, metavar="N", help="number of phases (default: 3)")

@@ -13,6 +13,7 @@ from ..errors import TimeLimitReached
 from ..files import check_output, write_atomic
 from ..scenario import Scenario
 from ..scenario.errors import suggest
+from .cut import Parts
 from .common import EXIT_NO_DEAL, EXIT_OK, UsageError, announced, emit, limit_text, load, open_space, plural, say, writable
 from .limits import check_samples, phases_for
 
@@ -112,9 +113,15 @@ def report(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else Path(Path(args.file).stem + ".html")
     check_output(output, [args.file], create_folders=True)
     space = open_space(scenario)
-    with announced("bargaining report", args.time_limit, " for the frontier searches and the most robust package's search"):
-        path = write_report(space, output, time_limit=args.time_limit or 0, samples=args.samples, seed=args.seed, progress=None)
+    with announced("bargaining report", args.time_limit):  # the limit bounds the whole report (write_report's deadline)
+        cut: list[str] = []
+        path = write_report(space, output, time_limit=args.time_limit or 0, samples=args.samples, seed=args.seed, progress=None,
+                            cut=cut)
     say(f"wrote {path}", file=sys.stderr)
+    if cut:
+        say(f"INCOMPLETE: the {limit_text(args.time_limit)} for the whole report cut short {len(cut)} section"
+            f"{'' if len(cut) == 1 else 's'} (listed at the top of the report): "
+            f"{', '.join(c.split(' (')[0] for c in cut)}; try a larger --time-limit, or --time-limit 0 for none", file=sys.stderr)
     return EXIT_OK
 
 
@@ -143,7 +150,7 @@ def frontier(args: argparse.Namespace) -> int:
         if party not in scenario.party:
             raise UsageError(f"--parties: unknown party '{party}'{suggest(party, scenario.party_ids)}")
     space = open_space(scenario)
-    with announced("bargaining frontier", args.time_limit, " for the search"):
+    with announced("bargaining frontier", args.time_limit), space.deadline(args.time_limit):
         try:
             found = space.frontier(parties, time_limit=args.time_limit or 0, method=args.method)
         except LimitReached as stop:  # --method dp: the programme returns a whole frontier or nothing
@@ -153,10 +160,9 @@ def frontier(args: argparse.Namespace) -> int:
                                        "points found so far") from None
             raise UsageError(f"{args.file}: the dynamic programme (--method dp) cannot hold this scenario: {stop.reason}; "
                              "run without --method dp (the mixed-integer search takes over)") from None
-    if not len(found) and found.complete:
-        with space.deadline(args.time_limit):
-            say(space.diagnose())  # no acceptable package: say why instead of an empty table
-        return EXIT_NO_DEAL
+        if not len(found) and found.complete:
+            say(space.diagnose())  # no acceptable package: say why instead of an empty table (within the same deadline)
+            return EXIT_NO_DEAL
     state = found.state if found.complete else f"INCOMPLETE: stopped at the {limit_text(args.time_limit)}; these are the points found so far"
     say(f"{space.scenario.name}: {plural(len(found), 'frontier point')}, {state}; "
         f"{plural(found.solver_calls, 'solver call')} in {number(found.seconds)} s", file=sys.stderr)
@@ -191,10 +197,15 @@ def coalitions(args: argparse.Namespace) -> int:
     space = open_space(scenario)
     with announced("bargaining coalitions", args.time_limit), space.deadline(args.time_limit):
         found = space.coalitions()
+    if not len(found) and not found.complete:
+        raise TimeLimitReached("stopped at the time limit before any coalition was found or ruled out")
     if not len(found):
         say("no coalition opens the bargaining space", file=sys.stderr)
         return EXIT_NO_DEAL
     emit(found.to_frame(), args.csv)
+    if not found.complete:
+        say(f"INCOMPLETE: stopped at the {limit_text(args.time_limit)}: these are the coalitions found so far "
+            f"({found.reason})", file=sys.stderr)
     return EXIT_OK
 
 
@@ -262,20 +273,30 @@ def robustness(args: argparse.Namespace) -> int:
         if code >= 0:
             return code
     worlds = dict(samples=args.samples, seed=args.seed)
-    with announced(f"bargaining robustness ({plural(args.samples, 'world')})", args.time_limit, " for the most robust package's search"):
-        structure = drawn(space, args.samples, args.seed)  # the structure first, the real lines exact in each draw
-        deal = space.deal_probability(**worlds, scheduler=args.scheduler)
-        robust = space.most_robust(**worlds, time_limit=args.time_limit or 0)
-        table = space.robustness(**worlds)
-        voi = space.value_of_information(**worlds)
+    parts = Parts(args.time_limit)
+    with announced(f"bargaining robustness ({plural(args.samples, 'world')})", args.time_limit), space.deadline(args.time_limit):
+        # the structure first, the real lines exact in each draw; then the sampled worlds (one deadline for all)
+        structure = parts.run("the structure of the uncertain red lines", lambda: drawn(space, args.samples, args.seed))
+        deal = parts.run("the chance of a deal", lambda: space.deal_probability(**worlds, scheduler=args.scheduler))
+        robust = parts.run("the most robust package", lambda: space.most_robust(**worlds))
+        table = parts.run("each package's acceptance", lambda: space.robustness(**worlds))
+        voi = parts.run("the value of information", lambda: space.value_of_information(**worlds))
+    if deal is None:  # nothing sampled to show: what was found, then what was cut
+        if structure is not None and not args.json:
+            from ..present.sensitivity_text import drawn_lines
+
+            say("\n".join(drawn_lines(structure)))
+        raise TimeLimitReached("the time limit stopped the sampled worlds before the chance of a deal was known (not computed: "
+                               f"{'; '.join(parts.cut)})")
     if args.json:
         say(json.dumps(_no_nan({
             "samples": args.samples, "seed": args.seed, "exact_lines": drawn_json(structure),
             "deal_probability": {"probability": deal.probability, "interval": list(deal.interval), "deals": deal.deals,
                                  "samples": deal.samples, "summary": deal.summary().to_dict("records")},
-            "robustness": table.to_frame().to_dict("records"),
+            "robustness": None if table is None else table.to_frame().to_dict("records"),
             "most_robust": None if robust is None else robust.to_dict(),
-            "value_of_information": voi.to_frame().to_dict("records"),
+            "value_of_information": None if voi is None else voi.to_frame().to_dict("records"),
+            "complete": not parts.cut, "cut_short": parts.cut,
         }), indent=2, default=float))
     else:
         if structure is not None:
@@ -283,7 +304,8 @@ def robustness(args: argparse.Namespace) -> int:
 
             say("\n".join([*drawn_lines(structure), "", "Sampled worlds (the red lines sampled with the reservations and points: "
                            "one package, and the question to ask, must do across every draw):", ""]))
-        say(render_robustness(space.scenario, deal, table, robust, voi, chance=structure is None))
+        say(render_robustness(space.scenario, deal, table, robust, voi, chance=structure is None, cut=parts.cut))
+    parts.say_note()
     return EXIT_OK if deal.deals else EXIT_NO_DEAL
 
 

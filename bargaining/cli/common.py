@@ -43,6 +43,32 @@ def seconds(text: str) -> float | None:
     return None if value == 0 or value == float("inf") else value
 
 
+#: ``--max-memory``'s help, the same in every command that takes it.
+MAX_MEMORY_HELP = ("the most memory the command may use, such as 4G or 500M; a case that would need more stops with a "
+                   "message saying what would not fit, before it allocates; 0: no limit (default: 80%% of the memory "
+                   "available when the command starts)")
+
+
+def memory_size(text: str) -> int:
+    """``--max-memory``: a size ("4G", "500M", bytes), or 0 for none."""
+    from ..memory import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def apply_memory(args: argparse.Namespace) -> None:
+    """Before any work: the command's memory budget (``--max-memory``, or the default), its checks and its cap."""
+    from .. import memory
+
+    chosen = getattr(args, "max_memory", None)  # None: the default; 0: no limit
+    limit = memory.default_budget() if chosen is None else chosen or None
+    memory.set_budget(limit)
+    memory.cap_process(limit)
+
+
 def limit_text(limit: float | None) -> str:
     from ..results import number
 

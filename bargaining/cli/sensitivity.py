@@ -8,7 +8,7 @@ import argparse
 import json
 from typing import Any
 
-from .common import DEFAULT_TIME_LIMIT, EXIT_NO_DEAL, EXIT_OK, EXIT_TIME_LIMIT, FILE_HELP, announced, open_space, say, seconds
+from .common import DEFAULT_TIME_LIMIT, MAX_MEMORY_HELP, memory_size, EXIT_NO_DEAL, EXIT_OK, EXIT_TIME_LIMIT, FILE_HELP, announced, open_space, say, seconds
 
 HELP = ("what the findings hinge on: the chance of a deal exactly over every world of the uncertain red lines and its "
         "structure in words, the most robust package, the questions worth asking (ties named), how far each uncertain "
@@ -23,6 +23,7 @@ def add_parser(subcommands: Any) -> None:
                      help="leave out the break-even table of the stated-world findings (most of the time on larger cases)")
     sub.add_argument("--time-limit", type=seconds, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
                      help=f"stop the analysis after this long and say what it found so far; 0: no limit (default: {DEFAULT_TIME_LIMIT:g})")
+    sub.add_argument("--max-memory", type=memory_size, default=None, metavar="SIZE", help=MAX_MEMORY_HELP)
     sub.set_defaults(run=sensitivity)
 
 
@@ -84,11 +85,11 @@ def exact_robustness(args: argparse.Namespace, space: Any) -> int:
     the exact analysis stopped (a warning said why): the caller samples then."""
     from ..present.sensitivity_text import render_exact_robustness
 
-    with announced("bargaining robustness (exact)", args.time_limit, " for the most robust package's search"):
-        deal = space.deal_probability()
+    with announced("bargaining robustness (exact)", args.time_limit), space.deadline(args.time_limit):
+        deal = space.deal_probability()  # the exact analysis first, under the one deadline of the whole command
         if deal.interval is not None:  # sampled: the exact analysis stopped, and a warning said why
             return -1
-        robust = space.most_robust(time_limit=args.time_limit or 0)
+        robust = space.most_robust()
         table = space.robustness()
         voi = space.value_of_information()
     if args.json:

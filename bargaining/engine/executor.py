@@ -32,12 +32,15 @@ from .search import Search
 _ENGINES: dict[str, Search] = {}
 
 
-def on_replica(key: str, replica: Replica, work: Callable[..., Any], *args: Any) -> Any:
-    """In a worker: the engine of this replica (built on first use, then kept), and ``work`` on it."""
+def on_replica(key: str, replica: Replica, work: Callable[..., Any], seconds: float | None, *args: Any) -> Any:
+    """In a worker: the engine of this replica (built on first use, then kept), and ``work`` on it within
+    ``seconds`` (what the caller's deadline left when it sent the work; None: no limit)."""
     if key not in _ENGINES:
         _ENGINES.clear()
         _ENGINES[key] = Search.of_replica(replica)
-    return work(_ENGINES[key], *args)
+    engine = _ENGINES[key]
+    with engine.limited(seconds):
+        return work(engine, *args)
 
 
 class LoopbackCluster:
@@ -180,12 +183,12 @@ class Executor:
             self._counted = (now, len(self.client.scheduler_info().get("workers", {})))
         return self._counted[1]
 
-    def submit(self, replica: Replica, work: Callable[..., Any], *args: Any) -> Any:
-        """``work(engine, *args)`` on a worker's engine for ``replica`` (a Dask future)."""
+    def submit(self, replica: Replica, work: Callable[..., Any], *args: Any, seconds: float | None = None) -> Any:
+        """``work(engine, *args)`` on a worker's engine for ``replica`` (a Dask future), within ``seconds``."""
         key = replica.key
         if key not in self._shared:  # sent to every worker once, not with each piece of work
             self._shared[key] = self.client.scatter(replica, broadcast=True)
-        return self.client.submit(on_replica, key, self._shared[key], work, *args, pure=False)
+        return self.client.submit(on_replica, key, self._shared[key], work, seconds, *args, pure=False)
 
     def results(self, futures: list[Any]) -> list[Any]:
         """The results of finished futures, gathered in one round trip."""

@@ -174,4 +174,6 @@ def drawn_lines(drawn: Any) -> list[str]:
     """The structure at the stated reservations and points, then the chance over the draws of the continuous inputs."""
     lines = ["With the reservations and points as stated:", *structure_lines(drawn.structure)]
     lines += ["", f"With the reservation ranges and points spreads too: {drawn.text}"]
+    if not drawn.complete:  # cut short (the time limit, or a cap): the chance above is what was found before, not more
+        lines.append(f"  INCOMPLETE: {drawn.reason}")
     return lines

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from ..results import (Concessions, DealProbability, Leverage, Package, PhasePlan, RobustPackage, Robustness,
                        ValueOfInformation, frame_text, number, percent, share_text)
 from ..scenario import Scenario
@@ -55,11 +57,12 @@ def render_leverage(scenario: Scenario, found: Leverage) -> str:
     return frame_text(pd.DataFrame(rows))
 
 
-def render_robustness(scenario: Scenario, deal: DealProbability, table: Robustness, robust: RobustPackage | None,
-                      voi: ValueOfInformation, chance: bool = True) -> str:
+def render_robustness(scenario: Scenario, deal: DealProbability, table: Robustness | None, robust: RobustPackage | None,
+                      voi: ValueOfInformation | None, chance: bool = True, cut: Sequence[str] = ()) -> str:
     """``bargaining robustness``: the chance of a deal, each package's robustness, the most robust
     package, and the value of information, ranked.  ``chance=False`` leaves the sampled chance of a deal
-    out (when it was computed exactly and printed before)."""
+    out (when it was computed exactly and printed before).  A part the time limit cut short (None; its
+    name in ``cut``) is said to be not computed."""
     label = {p.id: p.label for p in scenario.parties}
     lines = [f"{scenario.name}: {deal.samples:,} sampled worlds (seed {deal.seed})", ""]
     if not (any(r.real is not None for r in scenario.red_lines)
@@ -75,13 +78,17 @@ def render_robustness(scenario: Scenario, deal: DealProbability, table: Robustne
         lines += [f"  {label[r.party]}: {number(r.p50, sign=True)} ({number(r.p5, sign=True)} to {number(r.p95, sign=True)})"
                   for r in summary.itertuples()]
     lines += ["", "How often each package is acceptable (95% interval), and what blocks it most often:"]
-    rows = list(table)
+    rows = [] if table is None else list(table)
+    if table is None:
+        lines.append("  not computed: the time limit cut it short")
     width = max([len(r.label) for r in rows] + [7])
     for r in rows:
         blocked = f"  blocked most by {r.blocked_by} ({percent(r.blocked_share)} of worlds)" if r.blocked_by else "  never blocked"
         lines.append(f"  {r.label:<{width}}  {share_text(r.share, (r.low, r.high))}{blocked}")
     lines.append("")
-    if robust is None:
+    if robust is None and "the most robust package" in cut:
+        lines.append("Most robust package: not computed: the time limit cut it short.")
+    elif robust is None:
         lines.append("Most robust package: none; no package is acceptable in any sampled world.")
     else:
         status = "" if robust.optimal else f" (time limit: best found; no package wins more than {robust.bound:,})"
@@ -92,7 +99,9 @@ def render_robustness(scenario: Scenario, deal: DealProbability, table: Robustne
             out = [label[p] for p in scenario.party_ids if p not in robust.signers]
             lines.append(f"  breaks, as stated: {'; '.join(robust.breaks)} ({', '.join(out)} stays out as stated)")
         lines.append("  stated-world gains: " + ", ".join(f"{label[p]} {number(g, sign=True)}" for p, g in robust.gains.items()))
-    questions = list(voi)
+    questions = [] if voi is None else list(voi)
+    if voi is None:
+        lines += ["", "What learning each uncertainty would be worth: not computed: the time limit cut it short."]
     if questions:
         lines += ["", "What learning each uncertainty would be worth (ask the first one first; tied questions share a rank):"]
         for k, q in enumerate(questions, 1):

@@ -31,7 +31,8 @@ from ..progress import Progress
 from ..scenario import Scenario
 from ..space import SAMPLES, BargainingSpace
 from ..version import __version__
-from .context import ReportContext, Section, SectionBuilder, _environment, _plotlyjs
+from ..errors import TimeLimitReached
+from .context import ReportContext, Section, SectionBuilder, _environment, _plotlyjs, fmt
 from .sections import SECTIONS
 
 __all__ = ["SECTIONS", "ReportContext", "Section", "SectionBuilder", "render_page", "write_atomic", "write_report"]
@@ -40,14 +41,15 @@ __all__ = ["SECTIONS", "ReportContext", "Section", "SectionBuilder", "render_pag
 def write_report(space: BargainingSpace, path: str | os.PathLike[str], *, time_limit: float | None = 60.0,
                  acceptable_limit: int | None = 300, sections: Sequence[SectionBuilder] | None = None,
                  samples: int = SAMPLES, seed: int = 0, progress: bool | None = False,
-                 frontier_time_limit: float | None = None, uncertainty_samples: int | None = None) -> Path:
+                 frontier_time_limit: float | None = None, uncertainty_samples: int | None = None,
+                 cut: list[str] | None = None) -> Path:
     """Write the report of ``space`` to ``path`` (one self-contained HTML file) and return its path.
 
     ``samples`` and ``seed``: the worlds sampled for "How sure is this deal?" (shown only for
     scenarios with uncertainty fields), the same default as ``space.robustness()`` and ``bargaining
-    robustness``.  ``time_limit`` (seconds; None or 0: none) bounds the frontier searches (the
-    frontier, and the frontiers the concessions of a closed space open, together) and the most
-    robust package's search; ``acceptable_limit`` the number of acceptable packages listed (the
+    robustness``.  ``time_limit`` (seconds; None or 0: none) bounds the whole report, one deadline for
+    every section (a search it stops is marked incomplete where it is shown; a section it stops before
+    any answer is listed at the top instead, and in ``cut``, a list given to receive them); ``acceptable_limit`` the number of acceptable packages listed (the
     report then says "at least N").  ``sections`` replaces :data:`SECTIONS`.  Everything is
     computed before the file is opened; the file is written to a temporary name in the same
     folder and moved into place, so a failure leaves nothing.  A path that cannot be written, or
@@ -69,11 +71,19 @@ def write_report(space: BargainingSpace, path: str | os.PathLike[str], *, time_l
     ctx = ReportContext(space, time_limit=time_limit, acceptable_limit=acceptable_limit, samples=samples, seed=seed)
     builders = list(SECTIONS if sections is None else sections)
     built = []
-    with Progress("report", enabled=progress, total=len(builders), unit=" sections") as bar:  # a bar on a terminal, after 2 s
-        for builder in builders:
+    with Progress("report", enabled=progress, total=len(builders), unit=" sections") as bar, space.deadline(time_limit):
+        for builder in builders:  # one deadline for the whole report: a section it stops says so, the rest go on
             bar.update(0, section=getattr(builder, "__name__", "section").removesuffix("_section"))
-            built.append(_section(builder(ctx)))
+            built.append(_cut_short(ctx, builder))
             bar.update(1)
+    if ctx.cut:  # first, so that nobody reads a section left out as a finding
+        built.insert(0, Section("Not computed within the time limit", ctx.render(
+            "<p class=\"verdict no\">The report's time limit ({{ limit }} s, for the whole report) ran out before these "
+            "sections had an answer: {{ names }}. Sections below that were cut short say so where they stand. Write the "
+            "report again with a larger time limit (<code>--time-limit</code>, or <code>time_limit=</code>) to see "
+            "them.</p>", limit=fmt(ctx.time_limit), names="; ".join(ctx.cut)), id="not-computed"))
+    if cut is not None:
+        cut[:] = ctx.cut
     html = render_page(ctx, [s for s in built if s is not None], time.perf_counter() - start)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,6 +128,17 @@ def _section(value: Section | tuple[str, str] | None) -> Section | None:
         return value
     title, body = value
     return Section(title, body if isinstance(body, Markup) else Markup(body))
+
+
+def _cut_short(ctx: ReportContext, builder: SectionBuilder) -> Section | None:
+    """The builder's section; None when the report's time limit stopped it before it had anything to show (its
+    name then goes to ``ctx.cut``, listed at the top of the report: a missing section is never an empty answer)."""
+    try:
+        return _section(builder(ctx))
+    except TimeLimitReached as error:
+        name = getattr(builder, "__name__", "section").removesuffix("_section").replace("_", " ")
+        ctx.cut.append(f"{name} ({error})")
+        return None
 
 
 def _slug(title: str) -> str:

@@ -57,6 +57,7 @@ class ReportContext:
     figures: int = 0
     nonce: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     refused: str = ""  # why the frontier was not computed (numbers the search cannot be trusted with)
+    cut: list[str] = field(default_factory=list)  # the sections the report's time limit stopped before any answer
 
     @property
     def scenario(self) -> Scenario:

@@ -151,7 +151,7 @@ def frontier(scenario: Scenario, parties: Sequence[str] | None = None, *, waived
     if found_vectors:
         vectors = np.concatenate(found_vectors)
         packages = np.concatenate(found_packages)
-        keep = nondominated(vectors, np.zeros(len(vectors), dtype=np.int64), tables.float_exact)
+        keep = nondominated(vectors, np.zeros(len(vectors), dtype=np.int64), tables.float_exact, limits)
         vectors, packages = vectors[keep], packages[keep]
         ranks = as_float(vectors, False)
         rows = np.lexsort(tuple(-ranks[:, q] for q in range(ranks.shape[1] - 1, -1, -1)))

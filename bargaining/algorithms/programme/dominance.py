@@ -13,13 +13,15 @@ per column.  States are grouped by carried classes with one call per group of tw
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+import time
+from typing import Any, Callable
 
 import moocore
 import numpy as np
 
 from .instance import Instance
-from .limits import Limits
+from .limits import LimitReached, Limits
 from .plan import Plan, Stage
 from .tables import Tables
 
@@ -81,8 +83,9 @@ def nondominated(vectors: np.ndarray, keys: np.ndarray, float_exact: bool, limit
         first = np.ones(n, dtype=bool)
         first[1:] = keys[order][1:] != keys[order][:-1]
         return np.sort(order[first])
+    deadline = None if limits is None else limits.deadline
     if keys[0] == keys.min() == keys.max():
-        return np.flatnonzero(is_nondominated(x))
+        return np.flatnonzero(is_nondominated(x, deadline))
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
@@ -90,7 +93,7 @@ def nondominated(vectors: np.ndarray, keys: np.ndarray, float_exact: bool, limit
     keep = [order[starts[ends - starts == 1]]]
     for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
         rows = order[start:end]
-        keep.append(rows[is_nondominated(x[rows])])
+        keep.append(rows[is_nondominated(x[rows], deadline)])
         if limits is not None:
             limits.check_time()
     return np.sort(np.concatenate(keep))
@@ -102,7 +105,7 @@ def frontier_run(tables: Tables, instance: Instance, plan: Plan, limits: Limits)
     keys = np.zeros(1, dtype=np.int64)
     parents, options, sizes = [], [], []
     for stage in plan.stages:
-        limits.check(len(vectors) * len(stage.options))
+        limits.check(len(vectors) * len(stage.options), vectors.shape[1])
         parent, option, new_vectors, new_keys = expand(instance, stage, vectors, keys)
         keep = nondominated(new_vectors, new_keys, tables.float_exact, limits)
         vectors, keys = new_vectors[keep], new_keys[keep]
@@ -136,8 +139,20 @@ def position_dtype(tables: Tables) -> Any:
 MOOCORE_MAX_COLUMNS = 255
 
 
-def is_nondominated(x: np.ndarray) -> np.ndarray:
-    """moocore's ``is_nondominated(x, maximise=True, keep_weakly=False)`` for any number of columns."""
+#: A filter of more rows than this, under a deadline, runs in a helper thread the deadline does not wait for.
+WATCHED_ROWS = 5_000
+
+
+def is_nondominated(x: np.ndarray, deadline: float | None = None) -> np.ndarray:
+    """moocore's ``is_nondominated(x, maximise=True, keep_weakly=False)`` for any number of columns.
+
+    One call on many rows of many columns can take minutes (about rows**2 x columns: 50,000 rows of 16 columns
+    took 2.3 s here, a million would take an hour) and cannot be stopped from Python.  Under a ``deadline``, a call
+    on more than :data:`WATCHED_ROWS` rows runs in a daemon thread (moocore releases the GIL): when the deadline
+    passes first, LimitReached is raised at once and the thread's result is dropped (it finishes in the
+    background, or dies with the process).  Ctrl-C is answered while it waits, too."""
+    if deadline is not None and len(x) > WATCHED_ROWS:
+        return _watched(lambda: is_nondominated(x), deadline)
     if x.shape[1] <= MOOCORE_MAX_COLUMNS:
         return np.asarray(moocore.is_nondominated(x, maximise=True, keep_weakly=False))
     # Rows in decreasing lexicographic order (a row that dominates another comes before it; of equal rows the
@@ -151,3 +166,23 @@ def is_nondominated(x: np.ndarray) -> np.ndarray:
             kept.append(int(i))
             keep[i] = True
     return keep
+
+
+def _watched(compute: Callable[[], np.ndarray], deadline: float) -> np.ndarray:
+    """``compute()`` in a daemon thread, waited for until ``deadline`` (LimitReached after it)."""
+    result: list[np.ndarray | BaseException] = []
+    thread = threading.Thread(target=lambda: result.append(_caught(compute)), name="non-dominated filter", daemon=True)
+    thread.start()
+    thread.join(max(0.0, deadline - time.perf_counter()))
+    if thread.is_alive():
+        raise LimitReached("deadline reached (in the non-dominated filtering)")
+    if isinstance(result[0], BaseException):
+        raise result[0]
+    return result[0]
+
+
+def _caught(compute: Callable[[], np.ndarray]) -> np.ndarray | BaseException:
+    try:
+        return compute()
+    except BaseException as error:  # noqa: BLE001  (handed to the waiting thread, which raises it)
+        return error

@@ -7,6 +7,9 @@ import time
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from ... import memory
+from ...memory import MemoryLimitReached
+
 #: A requirement switched off: ``("reservation", party_id)`` or ``("red_line", index)``.
 Waiver = tuple[str, "str | int"]
 
@@ -50,11 +53,16 @@ class Limits:
     #: estimate for callers that would rather give up early than spend their budget finding out)
     estimate: bool = False
 
-    def check(self, candidates: int) -> None:
+    def check(self, candidates: int, coordinates: int = 4) -> None:
         if self.deadline is not None and time.perf_counter() > self.deadline:
             raise LimitReached("deadline reached")
         if candidates > self.max_states:
             raise LimitReached(f"a stage would hold {candidates:,} candidate states (max_states={self.max_states:,})")
+        try:  # the memory budget (--max-memory), before the stage allocates
+            memory.check(candidates * (memory.BYTES_PER_STATE + memory.BYTES_PER_COORDINATE * coordinates),
+                         f"a stage of {candidates:,} candidate states")
+        except MemoryLimitReached as error:
+            raise LimitReached(str(error)) from None
 
     def check_time(self) -> None:
         if self.deadline is not None and time.perf_counter() > self.deadline:
