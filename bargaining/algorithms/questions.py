@@ -23,9 +23,8 @@ from .programme.budget import frontier_for
 def best_utility(search: Search, party: str) -> tuple[Package | None] | None:
     """``(package,)``: an acceptable package giving ``party`` its largest utility, exactly (``(None,)``: no
     package is acceptable); None when the programme does not answer."""
-    left = search.remaining()  # within the deadline in force, too
-    left = QUESTION_SECONDS if left is None else left
-    if search.scenario.continuous_issues or left <= 0:
+    left = search.remaining()  # the deadline in force: frontier_for takes the earlier of it and the budget's
+    if search.scenario.continuous_issues or (left is not None and left <= 0):
         return None
     try:
         found = frontier_for(search, [party], "question")

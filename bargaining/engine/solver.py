@@ -251,3 +251,17 @@ class Solver:
         """
         primals = self._primals  # the last solve's values of every variable HiGHS saw
         return [v.value if v.fixed else primals.get(v, 0.0) for v in variables]
+
+
+def own_capture_lock() -> None:
+    """Give this process (a job forked from the live page's fork server) a lock of its own around Pyomo's capture of the solver's output.
+
+    Pyomo makes that lock a multiprocessing lock, so every job forked from the fork server shares one
+    semaphore; a job killed while it held it (Dash kills a job when a newer change asks again, which happens
+    on every change for the frontier) left every later job waiting on it for good: the page then never got its
+    frontier or chance of a deal again.  A job solves in one thread, so a thread lock of its own is enough."""
+    import threading
+
+    from pyomo.common import dependencies
+
+    dependencies.capture_output_lock = threading.Lock()

@@ -22,7 +22,7 @@ from .. import plots
 from ..report import SECTIONS, Section, render_page
 from ..report.context import ReportContext
 from ..scenario import Scenario
-from ..space import BargainingSpace
+from ..space import BargainingSpace, own_capture_lock
 from .answers import FRONTIER_SECONDS, frontier_notes
 from .deal import deal_answer
 from .state import from_query
@@ -30,23 +30,9 @@ from .state import from_query
 Progress = Callable[[Any], None]
 
 
-def _own_capture_lock() -> None:
-    """Give this job process a lock of its own around Pyomo's capture of the solver's output.
-
-    Pyomo makes that lock a multiprocessing lock, so every job forked from the fork server shares one
-    semaphore; a job killed while it held it (Dash kills a job when a newer change asks again, which happens
-    on every change for the frontier) left every later job waiting on it for good: the page then never got its
-    frontier or chance of a deal again.  A job solves in one thread, so a thread lock of its own is enough."""
-    import threading
-
-    from pyomo.common import dependencies
-
-    dependencies.capture_output_lock = threading.Lock()
-
-
 def _yield_to_live_answers() -> None:
     """A job runs at a lower CPU priority than the server, so that the live answers come first."""
-    _own_capture_lock()
+    own_capture_lock()
     try:
         os.nice(10)
     except OSError:
@@ -68,7 +54,7 @@ def frontier_job(set_progress: Progress, scenario: Scenario, query: str, solutio
     """The frontier of the variant in ``query`` on the report's grid (the page first drew it on a coarse one), with
     the solutions shown on the page (``solutions``: criterion -> choices) marked on it.  Not at a lower priority
     (the page waits for this figure; a newer change stops the job): niced, it starved on a loaded machine."""
-    _own_capture_lock()
+    own_capture_lock()
     variant, _ = from_query(query, scenario)
     space = BargainingSpace(variant.apply(scenario), progress=False)
     found = space.frontier(space.criteria_parties, time_limit=FRONTIER_SECONDS, progress=False, solutions=False, workers=1)
