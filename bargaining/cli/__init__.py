@@ -174,7 +174,7 @@ def _parser() -> argparse.ArgumentParser:
                      "reservations and points are uncertain: the chance of a deal, each solution's robustness, the most "
                      "robust package and what learning each uncertainty would be worth")
     worlds(robust)
-    robust.add_argument("--scheduler", metavar="ADDR", help="a Dask scheduler (tcp://host:8786); 'serial' for this process only; "
+    robust.add_argument("--scheduler", metavar="ADDR", help="a Dask scheduler (tcp://host:8786; connected within 10 s); 'serial' for this process only; "
                         "'local' for a local cluster (default: a local cluster when the job is long)")
     robust.add_argument("--json", action="store_true", help="print the results as JSON (the API's names)")
     time_limit(robust, "the most robust package's search")

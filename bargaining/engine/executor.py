@@ -174,7 +174,7 @@ class Executor:
         # its __del__ tries to close it later for 30 s and prints a traceback.
         client = Client.__new__(Client)
         try:
-            client.__init__(address, set_as_default=False, timeout=CONNECT_SECONDS)
+            Client.__init__(client, address, set_as_default=False, timeout=CONNECT_SECONDS)  # type: ignore[no-untyped-call]
         except BaseException as error:
             _discard(client)
             self.close()
@@ -288,7 +288,7 @@ def identify(address: str, timeout: float = CONNECT_SECONDS) -> None:
         socket.create_connection((host, port), timeout=timeout).close()
     except socket.gaierror as error:
         raise ValueError(f"cannot reach the Dask scheduler at {address}: unknown host {host!r} ({error.strerror})") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise ValueError(f"cannot reach the Dask scheduler at {address}: no connection within {timeout:g} s") from None
     except OSError as error:
         raise ValueError(f"cannot reach the Dask scheduler at {address}: {error.strerror or error}; check the address, "
@@ -313,9 +313,9 @@ def identify(address: str, timeout: float = CONNECT_SECONDS) -> None:
 def _ask_identity(address: str, timeout: float) -> Any:
     """Dask's ``identity`` answer at ``address`` (a dict), or the exception that stopped it (in a new event loop)."""
     async def ask() -> Any:
-        from distributed.comm import connect
+        from distributed.comm.core import connect
 
-        comm = await connect(address, timeout=timeout)
+        comm = await connect(address, timeout=timeout)  # type: ignore[no-untyped-call]
         try:
             await comm.write({"op": "identity", "reply": True})
             return await asyncio.wait_for(comm.read(), timeout)
@@ -327,7 +327,7 @@ def _ask_identity(address: str, timeout: float) -> Any:
 
     try:
         return asyncio.run(bounded())
-    except asyncio.TimeoutError as error:
-        return TimeoutError(str(error))
-    except BaseException as error:  # anything else: not a scheduler's answer
+    except TimeoutError as error:
+        return error
+    except BaseException as error:  # noqa: BLE001  # anything else: not a scheduler's answer
         return error
