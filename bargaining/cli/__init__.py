@@ -1,7 +1,9 @@
 """The ``bargaining`` command.
 
 Exit codes: 0 done, 1 no acceptable package (the diagnosis is printed), 2 bad input or a
-missing file, 3 stopped at the time limit without an answer, 130 interrupted (Ctrl-C).
+missing file, 3 stopped at the time limit without an answer, 130 interrupted (Ctrl-C), 143
+terminated (SIGTERM, as ``kill`` and ``timeout`` send: handled as Ctrl-C is, so the helper
+processes are stopped and the old output kept).
 The commands themselves are in :mod:`.commands`; this module reads the arguments and turns
 every user error into one line on stderr.
 """
@@ -10,7 +12,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
+from types import FrameType
 from typing import Callable, NoReturn, Sequence
 
 from ..criteria import CRITERIA
@@ -30,9 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_BAD_INPUT
+    terminated = _Terminated()
     try:
         common.apply_memory(args)
-        return int(args.run(args))
+        with terminated:
+            return int(args.run(args))
     except ScenarioError as error:  # one line per problem, each marked; then where the format is described
         say("\n".join(line if line.startswith("(") else f"error: {line}" for line in str(error).splitlines()), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -51,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"error: {getattr(args, 'file', '')}: {memory_message(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
+        if terminated.received:
+            print("terminated", file=sys.stderr)
+            return 143
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
@@ -71,6 +81,35 @@ def memory_message(error: MemoryError) -> str:
         what = f"an allocation went past the memory budget{limit}" + (f" ({error})" if str(error) else "")
     return (f"this case is too large for the memory allowed: {what}; the command stopped before using more. Give "
             "--max-memory more (if the machine has it), fewer parties or issues, or a smaller question (--parties)")
+
+
+class _Terminated:
+    """For the command's length (main thread only): SIGTERM is handled as Ctrl-C is -- by SIGINT's handler in force
+    (a HiGHS solve records it and stops, elsewhere KeyboardInterrupt), so every ``with`` on the way out stops
+    what it started (the local Dask cluster) -- and :attr:`received` says it was SIGTERM (exit 143).  A second
+    SIGTERM is ignored: the way out is bounded (the local cluster's processes are killed after a second)."""
+
+    def __init__(self) -> None:
+        self.received = False
+        self.previous: object = None
+
+    def __enter__(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, self._handle)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)  # type: ignore[arg-type]
+
+    def _handle(self, number: int, frame: FrameType | None) -> None:
+        if self.received:  # `timeout` sends it twice (to the command, then to its group): the first one stops it
+            return
+        self.received = True
+        handler = signal.getsignal(signal.SIGINT)
+        if callable(handler) and handler is not signal.default_int_handler:
+            handler(signal.SIGINT, frame)
+        else:
+            raise KeyboardInterrupt
 
 
 class _Parser(argparse.ArgumentParser):
@@ -154,7 +193,7 @@ def _parser() -> argparse.ArgumentParser:
                      "reservations and points are uncertain: the chance of a deal, each solution's robustness, the most "
                      "robust package and what learning each uncertainty would be worth")
     worlds(robust)
-    robust.add_argument("--scheduler", metavar="ADDR", help="a Dask scheduler (tcp://host:8786); 'serial' for this process only; "
+    robust.add_argument("--scheduler", metavar="ADDR", help="a Dask scheduler (tcp://host:8786; connected within 10 s); 'serial' for this process only; "
                         "'local' for a local cluster (default: a local cluster when the job is long)")
     robust.add_argument("--json", action="store_true", help="print the results as JSON (the API's names)")
     time_limit(robust, "the whole command and say what it cut short")

@@ -9,24 +9,52 @@ and by the sampled worlds (:mod:`bargaining.algorithms.cluster`).
 
 ``scheduler``: None or ``"local"`` -- a local cluster started here and stopped with the executor
 (worker processes started as plain subprocesses, one thread each, scheduler and workers bound to
-127.0.0.1, no dashboard; see :class:`LoopbackCluster`); an address such as ``"tcp://host:8786"`` --
-an existing Dask distributed cluster (the multi-machine path).
+127.0.0.1, no dashboard; see :class:`LoopbackCluster`); an address such as ``"tcp://host:8786"`` (or ``"host:8786"``) --
+an existing Dask distributed cluster (the multi-machine path).  An address is checked before it is used: its
+form (``tcp://`` only: ``tls://`` needs certificates this package does not take, ``ucx://`` is not supported),
+then a connection and Dask's ``identity`` question, each within :data:`CONNECT_SECONDS`; what does not answer
+as a Dask scheduler in time is refused with a ValueError saying so (the CLI: one line, exit 2).
+
+The local cluster's processes end with this process: they are in its process group (a Ctrl-C at a terminal
+reaches them), :meth:`LoopbackCluster.close` stops them (the CLI closes it on SIGTERM too), and each watches
+a pipe from this process and exits when it closes, so a SIGKILL of this process leaves nothing listening.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from contextlib import suppress
 from typing import Any, Callable, Iterable
 
 from .replica import Replica
 from .search import Search
+
+#: Seconds a scheduler address has to accept a connection, and then to answer Dask's identity question.
+CONNECT_SECONDS = 10.0
+#: Seconds the client is given to close (the scheduler may be gone already: a Ctrl-C reaches it too).
+CLOSE_SECONDS = 2.0
+
+#: Run in each local cluster process before ``python -m dask``: a thread that waits on the pipe from the process
+#: that started it (its stdin) and ends this process when the pipe closes (that process ended, however).
+_WATCH_PARENT = """import os, runpy, sys, threading
+def _watch():
+    while os.read(0, 4096):
+        pass
+    os._exit(1)
+threading.Thread(target=_watch, name="parent watch", daemon=True).start()
+sys.argv = ["dask", *sys.argv[1:]]
+runpy.run_module("dask", run_name="__main__", alter_sys=True)
+"""
 
 #: In each worker process: replica key -> its engine, built once (one replica at a time per worker).
 _ENGINES: dict[str, Search] = {}
@@ -64,8 +92,9 @@ class LoopbackCluster:
 
     @staticmethod
     def _spawn(spec: list[str]) -> subprocess.Popen[bytes]:
-        command = [sys.executable, "-m", "dask", "spec", *spec[:-1], "--spec", spec[-1]]
-        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        """``python -m dask spec ...`` in this process group, watching the pipe on its stdin (module docstring)."""
+        command = [sys.executable, "-c", _WATCH_PARENT, "spec", *spec[:-1], "--spec", spec[-1]]
+        return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def address(self) -> str | None:
         """The scheduler's address once it is up (then the workers are started), else None; RuntimeError if it died."""
@@ -96,6 +125,8 @@ class LoopbackCluster:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            if process.stdin is not None:
+                process.stdin.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -136,12 +167,25 @@ class Executor:
     def _connect(self, address: str) -> None:
         from distributed import Client
 
+        if self.cluster is None:  # an address given: is it a Dask scheduler? (the local cluster's is)
+            try:
+                identify(address)
+            except ValueError:
+                self.close()
+                raise
+        # The client is made in two steps so that a failed or interrupted start can be closed here, at once: else
+        # its __del__ tries to close it later for 30 s and prints a traceback.
+        client = Client.__new__(Client)
         try:
-            self.client = Client(address, set_as_default=False, timeout=15)
-        except (OSError, TimeoutError) as error:
+            Client.__init__(client, address, set_as_default=False, timeout=CONNECT_SECONDS)  # type: ignore[no-untyped-call]
+        except BaseException as error:
+            _discard(client)
             self.close()
-            raise ValueError(f"cannot reach the Dask scheduler at {address}: {error}; check the address, "
-                             "or leave --scheduler out to use a local cluster") from None
+            if isinstance(error, (OSError, TimeoutError)):
+                raise ValueError(f"cannot reach the Dask scheduler at {address}: {error}; check the address, "
+                                 "or leave --scheduler out to use a local cluster") from None
+            raise
+        self.client = client
 
     def start(self, timeout: float = 60.0) -> Executor:
         """Start (a local cluster) or connect (an address), and wait for a worker; RuntimeError after ``timeout`` s."""
@@ -158,7 +202,7 @@ class Executor:
         """Stop the client and the local cluster started here."""
         try:
             if self.client is not None:
-                self.client.close()
+                _discard(self.client)
         finally:
             self.client = None
             if self.cluster is not None:
@@ -200,3 +244,93 @@ class Executor:
         end = time.perf_counter() + timeout
         while pending and not any(f.done() for f in pending) and time.perf_counter() < end:
             time.sleep(0.002)
+
+
+def _discard(client: Any) -> None:
+    """Close a client within :data:`CLOSE_SECONDS` whatever state it is in (its scheduler may be gone), and mark
+    it closed so that its ``__del__`` does not try again."""
+    with suppress(Exception):
+        client.close(timeout=CLOSE_SECONDS)
+    with suppress(Exception):
+        if client.status != "closed":
+            client.status = "closed"
+            client._loop_runner.stop()
+
+
+#: The address forms accepted, for messages.
+SUPPORTED = "tcp://HOST:PORT (or HOST:PORT)"
+
+
+def parse_address(address: str) -> tuple[str, int]:
+    """(host, port) of a ``tcp://HOST:PORT`` or ``HOST:PORT`` address; ValueError naming what is wrong and what
+    is supported."""
+    scheme, sep, location = address.strip().rpartition("://")
+    scheme = scheme.lower() if sep else "tcp"
+    if scheme == "tls":
+        raise ValueError(f"the Dask scheduler address {address!r} uses tls://, which needs certificates that bargaining "
+                         f"does not take; use {SUPPORTED} (for an encrypted link, a tunnel such as ssh -L)")
+    if scheme == "ucx":
+        raise ValueError(f"the Dask scheduler address {address!r} uses ucx://, which bargaining does not support; "
+                         f"use {SUPPORTED}")
+    if scheme != "tcp":
+        raise ValueError(f"the Dask scheduler address {address!r} has an unknown scheme {scheme}://; use {SUPPORTED}")
+    host, colon, port = location.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536 or any(c.isspace() or c in "/?#@" for c in host):
+        raise ValueError(f"{address!r} is not a Dask scheduler address: use {SUPPORTED}, the port a number from 1 to 65535 "
+                         "(the address the scheduler prints when it starts)")
+    return host, int(port)
+
+
+def identify(address: str, timeout: float = CONNECT_SECONDS) -> None:
+    """Check that a Dask scheduler answers at ``address``: a connection within ``timeout`` seconds, then Dask's
+    handshake and ``identity`` question answered by a scheduler within ``timeout`` seconds; ValueError saying
+    what failed."""
+    host, port = parse_address(address)
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except socket.gaierror as error:
+        raise ValueError(f"cannot reach the Dask scheduler at {address}: unknown host {host!r} ({error.strerror})") from None
+    except TimeoutError:
+        raise ValueError(f"cannot reach the Dask scheduler at {address}: no connection within {timeout:g} s") from None
+    except OSError as error:
+        raise ValueError(f"cannot reach the Dask scheduler at {address}: {error.strerror or error}; check the address, "
+                         "or leave --scheduler out to use a local cluster") from None
+    answer: list[Any] = []
+    url = address.strip() if "://" in address else f"tcp://{address.strip()}"
+    thread = threading.Thread(target=lambda: answer.append(_ask_identity(url, timeout)), name="dask identity", daemon=True)
+    thread.start()
+    thread.join(timeout + 1.0)  # in a thread: the caller may be running an event loop (a notebook)
+    reply = answer[0] if answer else None
+    what = reply.get("type") if isinstance(reply, dict) else None
+    if what == "Scheduler":
+        return
+    if what is not None:
+        raise ValueError(f"{address} is a Dask {str(what).lower()}, not a scheduler: give the scheduler's address")
+    why = f"it did not answer Dask's handshake within {timeout:g} s" if reply is None or isinstance(reply, TimeoutError) \
+        else "it did not answer as Dask does"
+    raise ValueError(f"{address} is not a Dask scheduler: something accepts connections there, but {why}; check the "
+                     "address and port (the one the scheduler prints when it starts)")
+
+
+def _ask_identity(address: str, timeout: float) -> Any:
+    """Dask's ``identity`` answer at ``address`` (a dict), or the exception that stopped it (in a new event loop)."""
+    async def ask() -> Any:
+        from distributed.comm.core import connect
+
+        comm = await connect(address, timeout=timeout)  # type: ignore[no-untyped-call]
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await asyncio.wait_for(comm.read(), timeout)
+        finally:
+            comm.abort()
+
+    async def bounded() -> Any:
+        return await asyncio.wait_for(ask(), timeout)
+
+    try:
+        return asyncio.run(bounded())
+    except TimeoutError as error:
+        return error
+    except BaseException as error:  # noqa: BLE001  # anything else: not a scheduler's answer
+        return error
