@@ -14,16 +14,17 @@ Methods:
 from __future__ import annotations
 
 import time
-from collections import abc
 from dataclasses import replace
 from typing import Literal, Mapping, Sequence
 
 from ..engine.numerics import require_trust
 from ..engine.search import Search
 from ..results import CRITERIA, Criterion, Frontier, Package
+from ..results.frontier import IndexedChoices
 from .dp import DPFrontier, LimitReached, NotApplicable, dp_frontier
 from .frontier_mip import _steps as mip_steps
 from .frontier_mip import non_dominated, pareto_frontier
+from .recheck import recheck_programme
 from .solutions import best_on_frontier, best_package
 
 Method = Literal["auto", "dp", "mip"]
@@ -37,9 +38,6 @@ DP_SHARE = 0.5
 BEST_DP_SECONDS = 0.4
 BEST_DP_STATES = 250_000
 BEST_DP_ESTIMATE = True
-#: Frontiers up to this many points are re-checked package by package with Scenario.signers
-#: (larger ones by the programme's own vectorised re-evaluation of every package's utilities).
-RECHECK_UP_TO = 20_000
 
 
 def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float | None = None, progress: bool | None = None,
@@ -78,36 +76,19 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
 
 def _from_programme(search: Search, found: DPFrontier, seconds: float, recheck: bool = True) -> Frontier:
     scenario = search.scenario
-    choices = tuple(found.choices) if recheck else _Choices(found)
+    if recheck:  # every package, exactly, in one vectorised pass (integers on each party's common denominator)
+        recheck_programme(scenario, found.issues, found.index, found.scaled, found.denominators, search.waived, search.coalition)
+    choices = IndexedChoices(found.issues, found.option_ids, found.index)  # compact: one row of positions each
     frontier = Frontier(scenario, found.parties, choices, found.scaled, found.denominators, complete=True,  # type: ignore[arg-type]
                         exact=True, method="dp", reason="exact dynamic programme over the issues", solver_calls=0,
                         seconds=seconds, largest_state_set=found.largest_state_set, coalition=search.coalition,
                         waived=tuple(search.waived))
-    if recheck and len(frontier) <= RECHECK_UP_TO:
-        for package in frontier.choices:
-            _recheck(search, package)
     return frontier
 
 
 def _recheck(search: Search, choices: Mapping[str, str]) -> None:
     if search.scenario.signers(choices, search.waived, search.coalition) is None:
         raise AssertionError(f"the dynamic programme returned an unacceptable package {dict(choices)}; please report this scenario")
-
-
-class _Choices(abc.Sequence):
-    """A programme's frontier packages, each built when it is asked for (best() reads one or two)."""
-
-    def __init__(self, found: DPFrontier):
-        self.found = found
-
-    def __len__(self) -> int:
-        return len(self.found)
-
-    def __getitem__(self, k):  # type: ignore[override]
-        if isinstance(k, slice):
-            return [self[j] for j in range(*k.indices(len(self)))]
-        row = self.found.index[k].tolist()
-        return {i: self.found.option_ids[n][j] for n, (i, j) in enumerate(zip(self.found.issues, row))}
 
 
 def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Package | None:
