@@ -8,8 +8,8 @@ For each size and seed (model build, ``BargainingSpace(scenario)``, printed apar
 
 * mip:  ``solutions.best_package(search, criterion, parties)``: the criterion's solve and the
         tie-break (largest total among optimal packages, so the answer is Pareto-optimal);
-* best: ``space.best(criterion)`` on a second model of its own: the programme first (``frontier.BEST_DP_SECONDS`` and
-        ``BEST_DP_STATES``, with the cheap size estimate ``frontier.BEST_DP_ESTIMATE``); the
+* best: ``space.best(criterion)`` on a second model of its own: the programme first (``read_off.BEST_DP_SECONDS`` and
+        ``BEST_DP_STATES``, with the cheap size estimate ``read_off.BEST_DP_ESTIMATE``); the
         package read off the exact frontier when it answers, else the MIP as above.
 
 Printed: both times, which path answered best() and what the programme cost when it gave up,
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from scenarios import random_scenario  # noqa: E402
 
 from bargaining import BargainingSpace  # noqa: E402
-from bargaining.algorithms import frontier as frontier_module  # noqa: E402
+from bargaining.algorithms import read_off as frontier_module  # noqa: E402 (best() reads the programme from here)
 from bargaining.algorithms.solutions import best_package  # noqa: E402
 
 SIZES = [(10, 3, 2), (20, 4, 3), (40, 5, 4), (60, 5, 6)]

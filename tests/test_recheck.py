@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
-
-from bargaining.algorithms.recheck import acceptable, recheck_programme
-from bargaining.algorithms.dp import dp_frontier
 from strategies_dp import dp_scenarios, requests
+
+from bargaining.algorithms.dp import dp_frontier
+from bargaining.algorithms.recheck import acceptable, recheck_programme
 
 
 @settings(max_examples=40)

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Literal, Mapping, Sequence
+from typing import Literal, Sequence
 
 from ..engine.numerics import require_trust
 from ..engine.search import Search
 from ..results import CRITERIA, Criterion, Frontier, Package
-from ..results.frontier import IndexedChoices
 from .dp import DPFrontier, LimitReached, NotApplicable, dp_frontier
 from .frontier_mip import _steps as mip_steps
 from .frontier_mip import non_dominated, pareto_frontier
+from .read_off import BEST_DP_ESTIMATE, BEST_DP_SECONDS, BEST_DP_STATES, best_by_programme, programme_frontier  # noqa: F401
 from .recheck import recheck_programme
 from .solutions import best_on_frontier, best_package
 
@@ -31,15 +31,6 @@ Method = Literal["auto", "dp", "mip"]
 #: With a time limit, the programme gets this share of it (the rest is left for the MIP if it gives up; all of it
 #: with method="dp", where nothing follows).
 DP_SHARE = 0.5
-#: best() reads the criterion's package off the exact frontier when the programme finds it within
-#: this budget (seconds, candidate states per stage, and the programme gives up at once when the
-#: growth of its state sets projects a stage past that many: ``estimate``); otherwise it searches
-#: the model.  Measured with benchmarks/solve.py: see benchmarks/README.md.
-BEST_DP_SECONDS = 0.4
-BEST_DP_STATES = 250_000
-BEST_DP_ESTIMATE = True
-
-
 def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float | None = None, progress: bool | None = None,
                   resolution: float | None = None, workers: int | None = None, method: Method = "auto") -> Frontier:
     """All non-dominated utility vectors over ``parties`` among acceptable packages, one package each."""
@@ -75,20 +66,10 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
 
 
 def _from_programme(search: Search, found: DPFrontier, seconds: float, recheck: bool = True) -> Frontier:
-    scenario = search.scenario
     if recheck:  # every package, exactly, in one vectorised pass (integers on each party's common denominator)
-        recheck_programme(scenario, found.issues, found.index, found.scaled, found.denominators, search.waived, search.coalition)
-    choices = IndexedChoices(found.issues, found.option_ids, found.index)  # compact: one row of positions each
-    frontier = Frontier(scenario, found.parties, choices, found.scaled, found.denominators, complete=True,  # type: ignore[arg-type]
-                        exact=True, method="dp", reason="exact dynamic programme over the issues", solver_calls=0,
-                        seconds=seconds, largest_state_set=found.largest_state_set, coalition=search.coalition,
-                        waived=tuple(search.waived))
-    return frontier
-
-
-def _recheck(search: Search, choices: Mapping[str, str]) -> None:
-    if search.scenario.signers(choices, search.waived, search.coalition) is None:
-        raise AssertionError(f"the dynamic programme returned an unacceptable package {dict(choices)}; please report this scenario")
+        recheck_programme(search.scenario, found.issues, found.index, found.scaled, found.denominators, search.waived,
+                          search.coalition)
+    return programme_frontier(search.scenario, found, seconds, search.coalition, search.waived)
 
 
 def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Package | None:
@@ -99,23 +80,11 @@ def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Packag
     whatever the numbers.  Otherwise the criterion's search on the model (:func:`best_package`).
     """
     if not search.scenario.continuous_issues:
-        started = time.perf_counter()
-        remaining = search.remaining()
-        budget = BEST_DP_SECONDS if remaining is None else min(BEST_DP_SECONDS, remaining)
         try:
-            found = dp_frontier(search.scenario, None, waived=search.waived, coalition=search.coalition, fixed=search.fixed or None,
-                                deadline=started + budget, max_states=BEST_DP_STATES, estimate=BEST_DP_ESTIMATE)
+            return best_by_programme(search.scenario, criterion, parties, waived=search.waived, coalition=search.coalition,
+                                     fixed=search.fixed or None, remaining=search.remaining())
         except NotApplicable:
             pass
-        else:
-            # Only the package returned is checked with Scenario.signers (the programme has checked every
-            # vector against its packages): a better unacceptable point would have been the one chosen,
-            # since every criterion is monotone in the utilities.
-            package = best_on_frontier(_from_programme(search, found, time.perf_counter() - started, recheck=False), criterion, parties)
-            if package is not None:
-                _recheck(search, package.exact_choices)
-                package = package.with_(method="dp", reason="read off the exact frontier of the dynamic programme")
-            return package
     return best_package(search, criterion, parties)
 
 

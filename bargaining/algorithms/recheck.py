@@ -20,8 +20,9 @@ integers: the frontier's numbers are the scenario's, not only acceptable ones.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 

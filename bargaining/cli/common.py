@@ -103,12 +103,16 @@ def open_space(path: str | Scenario) -> "BargainingSpace":
 
     scenario = path if isinstance(path, Scenario) else load(path)
     space = BargainingSpace(scenario)
-    doubt = space.numeric_doubt()
+    warn_doubt(scenario, space.numeric_doubt())
+    return space
+
+
+def warn_doubt(scenario: Scenario, doubt: object | None) -> None:
+    """The warning when the solver may rank this scenario's utilities wrongly (``doubt``: why; None: no warning)."""
     if doubt is not None:
         say(f"warning: {scenario.source}: {doubt}; the exact programme's answers (frontier, solve and acceptable on discrete "
             "scenarios) are exact, but analyses that search the model may miss better packages or packages that exist "
             "(every package shown is checked exactly)", file=sys.stderr)
-    return space
 
 
 def writable(path: str | None, source: str) -> None:
