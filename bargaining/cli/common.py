@@ -125,7 +125,18 @@ def emit(frame: "pd.DataFrame", path: str | None, header: str = "") -> None:
     """Print a table (numbers by the one rule), or write it as CSV atomically (temporary file, then rename; every
     float at full precision), after ``header``."""
     from ..results import frame_text
+    from ..results.formatting import LONG_TABLE, text_lines
 
+    if path is None and len(frame) > LONG_TABLE:  # a long table a block of lines at a time, never one string
+        lines: list[str] = []
+        for line in text_lines(frame):
+            lines.append(line)
+            if len(lines) == LONG_TABLE:
+                say("\n".join(lines))
+                lines.clear()
+        if lines:
+            say("\n".join(lines))
+        return
     if path is None:
         say(frame_text(frame))
         return
