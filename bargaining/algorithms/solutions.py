@@ -27,8 +27,7 @@ from typing import Callable, Sequence
 
 from ..engine.search import Edit, Search
 from ..errors import TimeLimitReached
-from ..results import Criterion, Frontier, Package, check_criterion
-from ..scenario import exact
+from ..results import Criterion, Package, check_criterion
 from .read_off import _exact_values, best_on_frontier  # noqa: F401 (their home was here)
 
 #: Nash's outer approximation stops when its bound on log(product) is within this of the best package.
