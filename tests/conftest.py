@@ -12,6 +12,9 @@ from browser_summary import pytest_terminal_summary  # noqa: E402,F401  (a loud 
 # the slow stage explores fresh examples with the thorough profile.
 settings.register_profile("default", max_examples=60, deadline=None, derandomize=True, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# .ci/run's slow stage: every slow test, and every property test again on fresh random examples (not the default
+# run's fixed ones); the plain tests the default run already ran are left out (see pytest_collection_modifyitems).
+settings.register_profile("fresh", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("deadline", max_examples=200, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("blob", max_examples=400, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
 # tools/mutation.py: the same examples in every run (a mutant is killed or not, never by luck), no shrinking
@@ -26,6 +29,12 @@ MUTATION_ORDER = ["test_layers", "test_evaluator_details", "test_model_amounts",
 
 
 def pytest_collection_modifyitems(config, items):
+    if os.environ.get("HYPOTHESIS_PROFILE") == "fresh":  # the slow stage: slow tests and property tests only
+        keep = [item for item in items if item.get_closest_marker("slow") is not None
+                or getattr(getattr(item, "obj", None), "is_hypothesis_test", False)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep
+        return
     if os.environ.get("HYPOTHESIS_PROFILE") != "mutation":
         return
     rank = {name: k for k, name in enumerate(MUTATION_ORDER)}

@@ -14,24 +14,22 @@ Methods:
 from __future__ import annotations
 
 import time
-from collections import abc
 from dataclasses import replace
-from typing import Literal, Mapping, Sequence
+from typing import Literal, Sequence
 
 from ..engine.numerics import require_trust
 from ..engine.search import Search
-from ..errors import AnswersDisagree
 from ..results import CRITERIA, Criterion, Frontier, Package
+from ..scenario import STATED
 from .frontier_mip import grid_steps as mip_steps
 from .frontier_mip import non_dominated, pareto_frontier
 from .programme import LimitReached, NotApplicable, ProgrammeFrontier
 from .programme.budget import frontier_for
+from .read_off import best_by_programme, programme_frontier
+from .recheck import recheck_programme
 from .solutions import best_on_frontier, best_package
 
 Method = Literal["auto", "dp", "mip"]
-#: Frontiers up to this many points are re-checked package by package with Scenario.signers
-#: (larger ones by the programme's own vectorised re-evaluation of every package's utilities).
-RECHECK_UP_TO = 20_000
 
 
 def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float | None = None, progress: bool | None = None,
@@ -66,41 +64,10 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
 
 
 def _from_programme(search: Search, found: ProgrammeFrontier, seconds: float, recheck: bool = True) -> Frontier:
-    scenario = search.scenario
-    choices = tuple(found.choices) if recheck else _Choices(found)
-    frontier = Frontier(scenario, found.parties, choices, found.scaled, found.denominators, complete=True,  # type: ignore[arg-type]
-                        exact=True, method="dp", reason="exact dynamic programme over the issues", solver_calls=0,
-                        seconds=seconds, largest_state_set=found.largest_state_set, coalition=search.coalition,
-                        waived=tuple(search.waived))
-    if recheck and len(frontier) <= RECHECK_UP_TO:
-        for package in frontier.choices:
-            _recheck(search, package)
-    return frontier
-
-
-def _recheck(search: Search, choices: Mapping[str, str]) -> None:
-    """The exact check of a package the programme found acceptable (a disagreement stops the work, naming both answers)."""
-    why = search.scenario.why_refused(choices, search.waived, search.coalition)
-    if why:
-        described = ", ".join(f"{i}: {c}" for i, c in choices.items())
-        raise AnswersDisagree(f"the programme and the exact check disagree: the programme found {{{described}}} acceptable, "
-                              f"the exact check refuses it ({'; '.join(why)}); this is a bug, please report the scenario")
-
-
-class _Choices(abc.Sequence):
-    """A programme's frontier packages, each built when it is asked for (best() reads one or two)."""
-
-    def __init__(self, found: ProgrammeFrontier):
-        self.found = found
-
-    def __len__(self) -> int:
-        return len(self.found)
-
-    def __getitem__(self, k):  # type: ignore[override]
-        if isinstance(k, slice):
-            return [self[j] for j in range(*k.indices(len(self)))]
-        row = self.found.index[k].tolist()
-        return {i: self.found.option_ids[n][j] for n, (i, j) in enumerate(zip(self.found.issues, row))}
+    if recheck:  # every package, exactly, in one vectorised pass (integers on each party's common denominator)
+        recheck_programme(search.scenario, found.issues, found.index, found.scaled, found.denominators, search.waived,
+                          search.coalition)
+    return programme_frontier(search.scenario, found, seconds, search.coalition, search.waived)
 
 
 def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Package | None:
@@ -110,21 +77,12 @@ def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Packag
     budget (:mod:`.programme.budget`, "best"), the package is read off that frontier exactly (:func:`best_on_frontier`),
     whatever the numbers.  Otherwise the criterion's search on the model (:func:`best_package`).
     """
-    if not search.scenario.continuous_issues:
-        started = time.perf_counter()
+    if not search.scenario.continuous_issues and search.world is STATED:  # the programme reads the stated world
         try:
-            found = frontier_for(search, None, "best")
+            return best_by_programme(search.scenario, criterion, parties, waived=search.waived, coalition=search.coalition,
+                                     fixed=search.fixed or None, remaining=search.remaining())
         except NotApplicable:
             pass
-        else:
-            # Only the package returned is checked with Scenario.signers (the programme has checked every
-            # vector against its packages): a better unacceptable point would have been the one chosen,
-            # since every criterion is monotone in the utilities.
-            package = best_on_frontier(_from_programme(search, found, time.perf_counter() - started, recheck=False), criterion, parties)
-            if package is not None:
-                _recheck(search, package.exact_choices)
-                package = package.with_(method="dp", reason="read off the exact frontier of the dynamic programme")
-            return package
     return best_package(search, criterion, parties)
 
 

@@ -13,12 +13,25 @@ from ..errors import TimeLimitReached
 from ..files import check_output, write_atomic
 from ..scenario import Scenario
 from ..scenario.errors import suggest
+from .common import (
+    EXIT_NO_DEAL,
+    EXIT_OK,
+    UsageError,
+    announced,
+    emit,
+    limit_text,
+    load,
+    open_space,
+    plural,
+    say,
+    warn_doubt,
+    writable,
+)
 from .cut import Parts
-from .common import EXIT_NO_DEAL, EXIT_OK, UsageError, announced, emit, limit_text, load, open_space, plural, say, writable
 from .limits import check_samples, phases_for
 
 if TYPE_CHECKING:
-    from ..results import Frontier
+    from ..results import Frontier, Package
 
 
 def check(args: argparse.Namespace) -> int:
@@ -84,10 +97,13 @@ def solve(args: argparse.Namespace) -> int:
     if coalition == "smallest" and all(p.veto for p in scenario.parties):
         say(no_optional_parties(args.file), file=sys.stderr)
         return EXIT_NO_DEAL
-    space = open_space(scenario)
-    with announced(f"bargaining solve ({args.objective})", args.time_limit), space.deadline(args.time_limit):
-        package = space.best(args.objective, coalition=coalition)  # the limit holds for the whole command
-        diagnosis = space.diagnose() if package is None else None
+    package = _without_model(scenario, args) if coalition is None else None
+    diagnosis = None
+    if package is None:  # the programme does not apply (or found nothing: the diagnosis needs the model)
+        space = open_space(scenario)
+        with announced(f"bargaining solve ({args.objective})", args.time_limit), space.deadline(args.time_limit):
+            package = space.best(args.objective, coalition=coalition)  # the limit holds for the whole command
+            diagnosis = space.diagnose() if package is None else None
     if package is None:
         assert diagnosis is not None
         if args.json:
@@ -104,6 +120,29 @@ def solve(args: argparse.Namespace) -> int:
 
         say(render_package(scenario, package))
     return EXIT_OK
+
+
+def _without_model(scenario: Scenario, args: argparse.Namespace) -> "Package | None":
+    """The criterion's package read off the exact programme's frontier, as ``space.best`` would give it, without
+    importing the solver interface or building the model; None when the programme does not answer within its
+    budget or finds no acceptable package."""
+    if scenario.continuous_issues:
+        return None
+    import time
+
+    from ..algorithms.programme import NotApplicable
+    from ..algorithms.read_off import best_by_programme
+    from ..engine.numerics import doubt as numeric_doubt
+
+    started = time.perf_counter()
+    try:
+        package = best_by_programme(scenario, args.objective, scenario.criteria_party_ids, remaining=args.time_limit or None)
+    except NotApplicable:
+        return None
+    if package is None:
+        return None
+    warn_doubt(scenario, numeric_doubt(scenario))
+    return package.stamped(seconds=time.perf_counter() - started)
 
 
 def report(args: argparse.Namespace) -> int:

@@ -129,12 +129,16 @@ def open_space(path: str | Scenario) -> "BargainingSpace":
 
     scenario = path if isinstance(path, Scenario) else load(path)
     space = BargainingSpace(scenario)
-    doubt = space.numeric_doubt()
+    warn_doubt(scenario, space.numeric_doubt())
+    return space
+
+
+def warn_doubt(scenario: Scenario, doubt: object | None) -> None:
+    """The warning when the solver may rank this scenario's utilities wrongly (``doubt``: why; None: no warning)."""
     if doubt is not None:
         say(f"warning: {scenario.source}: {doubt}; the exact programme's answers (frontier, solve and acceptable on discrete "
             "scenarios) are exact, but analyses that search the model may miss better packages or packages that exist "
             "(every package shown is checked exactly)", file=sys.stderr)
-    return space
 
 
 def writable(path: str | None, source: str) -> None:
@@ -147,7 +151,18 @@ def emit(frame: "pd.DataFrame", path: str | None, header: str = "") -> None:
     """Print a table (numbers by the one rule), or write it as CSV atomically (temporary file, then rename; every
     float at full precision), after ``header``."""
     from ..results import frame_text
+    from ..results.formatting import LONG_TABLE, text_lines
 
+    if path is None and len(frame) > LONG_TABLE:  # a long table a block of lines at a time, never one string
+        lines: list[str] = []
+        for line in text_lines(frame):
+            lines.append(line)
+            if len(lines) == LONG_TABLE:
+                say("\n".join(lines))
+                lines.clear()
+        if lines:
+            say("\n".join(lines))
+        return
     if path is None:
         say(frame_text(frame))
         return

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 
@@ -64,11 +64,35 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+#: Tables longer than this are printed a block of rows at a time (:func:`text_lines`: the same text as pandas' ``to_string``
+#: gives for the short ones, without holding every cell's text, or the whole table as one string, at once).
+LONG_TABLE = 5_000
+
+
 def frame_text(frame: pd.DataFrame) -> str:
     """A table for the terminal, numbers by the rule."""
     if not len(frame):
         return "(none)"
+    if len(frame) > LONG_TABLE:
+        return "\n".join(text_lines(frame))
     return readable(frame).to_string(index=False)
+
+
+def text_lines(frame: pd.DataFrame, block: int = LONG_TABLE) -> Iterator[str]:
+    """:func:`frame_text`'s lines one by one (a header, then a line per row): each column right-aligned to its widest
+    cell, one space between columns, as pandas writes a table of text.  Each column's width is read off its distinct
+    values first; the rows' text is then made ``block`` rows at a time."""
+    if not len(frame):
+        yield "(none)"
+        return
+    columns = list(frame.columns)
+    widths = [max([len(str(c)), *(len(cell(v)) for v in pd.unique(frame[c].to_numpy(dtype=object)))]) for c in columns]
+    yield " ".join(str(c).rjust(w) for c, w in zip(columns, widths))
+    for start in range(0, len(frame), block):
+        part = frame.iloc[start:start + block]
+        texts = [[cell(v) for v in part[c]] for c in columns]
+        for row in zip(*texts):
+            yield " ".join(v.rjust(w) for v, w in zip(row, widths))
 
 
 def frame_html(frame: pd.DataFrame, rows: int | None = None) -> str:

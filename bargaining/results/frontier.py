@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import abc
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -15,6 +16,28 @@ from ..scenario import Scenario
 from .envelope import FrameCompat, Result
 from .formatting import frame_html, number
 from .package import Package, package_columns
+
+
+class IndexedChoices(abc.Sequence):  # type: ignore[type-arg]
+    """A frontier's packages stored compactly: ``index[k, n]`` is the position of package k's option on ``issues[n]``
+    (one small integer per issue and package); ``[k]`` builds package k's choices (issue id -> option id) when asked."""
+
+    def __init__(self, issues: Sequence[str], option_ids: Sequence[Sequence[str]], index: np.ndarray):
+        self.issues, self.option_ids, self.index = tuple(issues), tuple(tuple(o) for o in option_ids), index
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        row = self.index[k].tolist()
+        return {i: self.option_ids[n][j] for n, (i, j) in enumerate(zip(self.issues, row))}
+
+    def column(self, issue: str) -> np.ndarray:
+        """Every package's option on ``issue`` (an object array of option ids)."""
+        n = self.issues.index(issue)
+        return np.array(self.option_ids[n], dtype=object)[self.index[:, n]] if len(self) else np.zeros(0, dtype=object)
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,8 +149,11 @@ class Frontier(FrameCompat, Result):
         are marked in column ``solution``."""
         solutions = self.solutions if solutions is None else solutions
         issues = [i.id for i in self.scenario.issues]
-        frame = pd.DataFrame.from_records([{i: (c if isinstance(c, str) else float(c)) for i, c in row.items()}
-                                           for row in self.choices], columns=issues)
+        if isinstance(self.choices, IndexedChoices):  # column by column (the programme's packages)
+            frame = pd.DataFrame({i: self.choices.column(i) for i in issues}, columns=issues)
+        else:
+            frame = pd.DataFrame.from_records([{i: (c if isinstance(c, str) else float(c)) for i, c in row.items()}
+                                               for row in self.choices], columns=issues)
         utilities = pd.DataFrame({p: self.utilities[:, j] if len(self) else np.zeros(0) for j, p in enumerate(self.scenario.party_ids)},
                                  index=frame.index)
         frame = pd.concat([frame, utilities], axis=1)[package_columns(self.scenario)]  # one block, whatever the number of parties

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Sequence
 
-from ...engine.search import Search
 from ...scenario import STATED
 from . import ProgrammeFrontier, acceptable, count, frontier
 from .limits import DEFAULT_MAX_STATES, NotApplicable
+
+if TYPE_CHECKING:  # the engine (and Pyomo) only for annotations: read_off answers solve without them
+    from ...engine.search import Search
 
 Use = Literal["frontier", "frontier_only", "best", "question", "count", "listing"]
 
