@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Mapping, Sequence
 
+from ..engine.numerics import doubt as numeric_doubt  # noqa: F401 (solve warns with it, as space.best does; no Pyomo)
 from ..errors import AnswersDisagree
 from ..results import Criterion, Frontier, Package
 from ..results.frontier import IndexedChoices
