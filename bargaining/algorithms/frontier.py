@@ -82,7 +82,7 @@ def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Packag
     if not search.scenario.continuous_issues:
         try:
             return best_by_programme(search.scenario, criterion, parties, waived=search.waived, coalition=search.coalition,
-                                     fixed=search.fixed or None, remaining=search.remaining())
+                                     fixed=search.fixed or None, remaining=search.remaining(), programme=dp_frontier)
         except NotApplicable:
             pass
     return best_package(search, criterion, parties)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import numpy as np
 
@@ -39,13 +39,13 @@ def programme_frontier(scenario: Scenario, found: DPFrontier, seconds: float, co
 
 def best_by_programme(scenario: Scenario, criterion: Criterion, parties: Sequence[str], *, waived: Collection[Waiver] = (),
                       coalition: Collection[str] | None = None, fixed: Mapping[str, str] | None = None,
-                      remaining: float | None = None) -> Package | None:
+                      remaining: float | None = None, programme: Callable[..., DPFrontier] = dp_frontier) -> Package | None:
     """The criterion's package read off the exact frontier (None: no package is acceptable), when the programme finds
     that frontier within :data:`BEST_DP_SECONDS` (or ``remaining``, if less).  Raises NotApplicable (or LimitReached)
-    when it does not: the caller searches the model then."""
+    when it does not: the caller searches the model then.  ``programme``: the programme to run (:func:`.dp.dp_frontier`)."""
     started = time.perf_counter()
     budget = BEST_DP_SECONDS if remaining is None else min(BEST_DP_SECONDS, remaining)
-    found = dp_frontier(scenario, None, waived=waived, coalition=coalition, fixed=fixed or None, deadline=started + budget,
+    found = programme(scenario, None, waived=waived, coalition=coalition, fixed=fixed or None, deadline=started + budget,
                         max_states=BEST_DP_STATES, estimate=BEST_DP_ESTIMATE)
     # Only the package returned is re-checked (the programme has checked every vector against its packages): a
     # better unacceptable point would have been the one chosen, since every criterion is monotone in the utilities.
