@@ -8,7 +8,7 @@ The criteria and their exact comparison are those of :mod:`.solutions` (docs in 
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from ..engine.numerics import doubt as numeric_doubt  # noqa: F401 (solve warns with it, as space.best does; no Pyomo)
 from ..errors import AnswersDisagree
@@ -33,13 +33,14 @@ def programme_frontier(scenario: Scenario, found: ProgrammeFrontier, seconds: fl
 
 def best_by_programme(scenario: Scenario, criterion: Criterion, parties: Sequence[str], *, waived: Collection[Waiver] = (),
                       coalition: Collection[str] | None = None, fixed: Mapping[str, str] | None = None,
-                      remaining: float | None = None) -> Package | None:
+                      remaining: float | None = None, programme: Callable[[], ProgrammeFrontier] | None = None) -> Package | None:
     """The criterion's package read off the exact frontier (None: no package is acceptable), when the programme finds
     that frontier within ``BUDGETS["best"]`` (:mod:`.programme.budget`; or ``remaining``, if less).  Raises NotApplicable (or LimitReached)
-    when it does not: the caller searches the model then."""
+    when it does not: the caller searches the model then.  ``programme``: the run to read (default: the
+    programme on ``scenario`` within that budget; ``space.best`` passes its search's own, :func:`.programme.budget.frontier_for`)."""
     started = time.perf_counter()
     budget = BUDGETS["best"]
-    found = programme_run(scenario, None, waived=waived, coalition=coalition, fixed=fixed or None,
+    found = programme() if programme is not None else programme_run(scenario, None, waived=waived, coalition=coalition, fixed=fixed or None,
                           deadline=budget.deadline(remaining, started), max_states=budget.max_states,
                           estimate=budget.estimate)
     # Only the package returned is re-checked (the programme has checked every vector against its packages): a

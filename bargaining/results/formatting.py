@@ -90,7 +90,7 @@ def text_lines(frame: pd.DataFrame, block: int = LONG_TABLE) -> Iterator[str]:
     yield " ".join(str(c).rjust(w) for c, w in zip(columns, widths))
     for start in range(0, len(frame), block):
         part = frame.iloc[start:start + block]
-        texts = [[cell(v) for v in part[c]] for c in columns]
+        texts = [_cells(part[c]) for c in columns]
         for row in zip(*texts):
             yield " ".join(v.rjust(w) for v, w in zip(row, widths))
 
@@ -100,3 +100,22 @@ def frame_html(frame: pd.DataFrame, rows: int | None = None) -> str:
     shown = frame if rows is None else frame.head(rows)
     more = f"<p>the first {rows:,} of {len(frame):,} rows</p>" if rows is not None and len(frame) > rows else ""
     return readable(shown).to_html(index=False) + more
+
+
+def _cells(column: pd.Series) -> list[str]:
+    """:func:`cell` of every value of a column, each distinct value formatted once."""
+    if column.dtype != object:  # one type of number (or bool): the distinct values, then each row's
+        codes, distinct = pd.factorize(column.to_numpy(), use_na_sentinel=False)
+        texts = [cell(v) for v in distinct]
+        return [texts[k] for k in codes.tolist()]
+    seen: dict[tuple[type, Any], str] = {}
+    found = []
+    for v in column:
+        key = (type(v), v)
+        text = seen.get(key) if isinstance(v, (str, int, float)) else None
+        if text is None:
+            text = cell(v)
+            if isinstance(v, (str, int, float)):
+                seen[key] = text
+        found.append(text)
+    return found
