@@ -16,7 +16,11 @@ import numpy as np
 from ..results import Criterion, Frontier, Package, check_criterion
 from ..results.frontier import IndexedChoices
 from ..scenario import Scenario, Waiver, exact
+from ..engine.numerics import doubt as numeric_doubt  # plain arithmetic on the scenario's numbers: no solver
 from .dp import DPFrontier, dp_frontier
+
+__all__ = ["BEST_DP_ESTIMATE", "BEST_DP_SECONDS", "BEST_DP_STATES", "best_by_programme", "best_on_frontier", "numeric_doubt",
+           "programme_frontier"]
 
 #: best() reads the criterion's package off the exact frontier when the programme finds it within
 #: this budget (seconds, candidate states per stage, and the programme gives up at once when the

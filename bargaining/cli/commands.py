@@ -118,8 +118,7 @@ def _without_model(scenario: Scenario, args: argparse.Namespace) -> "Package | N
     import time
 
     from ..algorithms.dp import NotApplicable
-    from ..algorithms.read_off import best_by_programme
-    from ..engine.numerics import doubt as numeric_doubt
+    from ..algorithms.read_off import best_by_programme, numeric_doubt
 
     started = time.perf_counter()
     try:
