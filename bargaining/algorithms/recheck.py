@@ -93,13 +93,20 @@ def utilities(scenario: Scenario, packages: _Packages) -> tuple[np.ndarray, list
             column = np.array([int(table.get(o, 0) * d) for o in issue.option_ids], dtype=dtype)
             total = total + column[index[:, n]]
         for when, value in interactions:
-            total = total + np.where(packages.holds(when), int(value * d), 0).astype(dtype)
+            total = total + _where(packages.holds(when), int(value * d), dtype)
         for red_line, price in prices:
-            total = total - np.where(packages.red_line_holds(red_line), 0, int(price * d)).astype(dtype)
+            total = total - _where(~packages.red_line_holds(red_line), int(price * d), dtype)
         columns.append(total)
         denominators.append(d)
         reservations.append(np.array(int(reservation * d), dtype=dtype))
     return np.stack(columns, axis=1) if columns else np.zeros((len(index), 0), dtype=np.int64), denominators, reservations
+
+
+def _where(mask: np.ndarray, value: int, dtype: Any) -> np.ndarray:
+    """``value`` where ``mask`` holds, else 0 (a Python int of any size in an object array)."""
+    out = np.zeros(len(mask), dtype=dtype)
+    out[mask] = value
+    return out
 
 
 def acceptable(scenario: Scenario, index: np.ndarray, waived: Collection[Waiver] = (),
@@ -151,7 +158,7 @@ def recheck_programme(scenario: Scenario, issues: Sequence[str], index: np.ndarr
         raise AssertionError(f"the dynamic programme returned an unacceptable package {choices}; please report this scenario")
     for q in range(len(mine_d)):
         ours, theirs = mine[:, q], np.asarray(scaled)[:, q]
-        if ours.dtype != object and theirs.dtype != object and max(mine_d[q], denominators[q]) < 2**20 and len(ours) and \
+        if ours.dtype.kind == "i" and theirs.dtype.kind == "i" and max(mine_d[q], denominators[q]) < 2**20 and len(ours) and \
                 max(int(np.abs(ours).max()), int(np.abs(theirs).max())) < 2**40:
             same = np.array_equal(ours * denominators[q], theirs * mine_d[q])
         else:
