@@ -40,12 +40,13 @@ def _safety_net() -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (SAFETY_NET, resource.RLIM_INFINITY))
 
 
-def run(argv: list[str], cap: float) -> tuple[str, float, float, str]:
+def run(argv: list[str], cap: float, cwd: str) -> tuple[str, float, float, str]:
     """(exit code, wall seconds, peak RSS in MB, the last line of stderr) of one command, killed at ``cap`` seconds."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
         start = time.perf_counter()
         process = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", timing.name, *argv], stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_safety_net)
+                                   stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_safety_net,
+                                   cwd=cwd)  # not the repository: python -m would import its bargaining before PYTHONPATH's
         try:
             _, err = process.communicate(timeout=cap)
             code = str(process.returncode)
@@ -79,7 +80,7 @@ def main() -> None:
             cases += [("frontier (memory case, defaults)", [*bargaining, "frontier", str(memory)]),
                       ("report (memory case, defaults)", [*bargaining, "report", str(memory), "-o", f"{folder}/m.html"])]
         for name, argv in cases:
-            code, wall, peak, last = run(argv, args.cap)
+            code, wall, peak, last = run(argv, args.cap, folder)
             label = name if "memory" in name else f"{name} --time-limit {args.time_limit}"
             print(f"{label:<34} {code:>8} {wall:>8.1f} {peak:>8.0f}  {last}", flush=True)
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
