@@ -10,14 +10,14 @@ import dataclasses
 from collections import Counter
 from fractions import Fraction
 
-from hypothesis import given, settings
-
-from bargaining import BargainingSpace, Scenario
-from bargaining.results.break_even import BreakEvenTable
 from budget import examples
+from hypothesis import given, settings
 from oracle_continuous import Division
 from test_break_even import STEP
 from test_continuous import divisions
+
+from bargaining import BargainingSpace, Scenario
+from bargaining.results.break_even import BreakEvenTable
 
 F = Fraction
 
