@@ -15,11 +15,46 @@ from .version import __version__
 if TYPE_CHECKING:  # pragma: no cover
     from .errors import TimeLimitReached
     from .report import write_report
-    from .results import (Acceptable, BreakEven, BreakEvenTable, Change, Coalition, Coalitions, Concession, Concessions,
-                          DealProbability, Deviation, Diagnosis, ExactDeal, ExactRobustPackage, Fix, Frontier, HeldPlan,
-                          Leverage, LeverageRow, NumericDoubt, Package, PackageRobustness, PhasePlan, Question, Relaxation,
-                          Relaxations, ReservationCut, Result, RobustPackage, Robustness, SampledWorlds, SelfEnforcing,
-                          Sensitivity, Stability, ThreatCheck, Tie, TornadoBar, UncertainLine, ValueOfInformation)
+    from .results import (
+        Acceptable,
+        BreakEven,
+        BreakEvenTable,
+        Change,
+        Coalition,
+        Coalitions,
+        Concession,
+        Concessions,
+        DealProbability,
+        Deviation,
+        Diagnosis,
+        ExactDeal,
+        ExactRobustPackage,
+        Fix,
+        Frontier,
+        HeldPlan,
+        Leverage,
+        LeverageRow,
+        NumericDoubt,
+        Package,
+        PackageRobustness,
+        PhasePlan,
+        Question,
+        Relaxation,
+        Relaxations,
+        ReservationCut,
+        Result,
+        Robustness,
+        RobustPackage,
+        SampledWorlds,
+        SelfEnforcing,
+        Sensitivity,
+        Stability,
+        ThreatCheck,
+        Tie,
+        TornadoBar,
+        UncertainLine,
+        ValueOfInformation,
+    )
     from .scenario import Scenario, ScenarioError, Variant, World
     from .space import BargainingSpace
 

@@ -21,11 +21,11 @@ whether both found the same smallest gain.  Scenarios: benchmarks/scenarios.py (
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import os
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -97,7 +97,7 @@ def main() -> None:
     BargainingSpace(random_scenario(3, 3, 2, seed=0)).best(args.criterion)  # imports and first calls out of the timings
     print(f"# {args.criterion}; best() budget: {best.seconds:g} s, {best.max_states:,} states, "
           f"size estimate {best.estimate}; load average at start {os.getloadavg()[0]:.2f}")
-    print(f"| issues x options x parties | seed | build s | MIP s | best() s | best - MIP s | programme | same answer | min gain |")
+    print("| issues x options x parties | seed | build s | MIP s | best() s | best - MIP s | programme | same answer | min gain |")
     print("|---|---|---|---|---|---|---|---|---|")
     for size in SIZES:
         mips, bests = [], []

@@ -29,8 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--traceback", action="store_true", help="print the full traceback of a failure")
     args = parser.parse_args(argv)
 
-    from bargaining import BargainingSpace, Scenario
-    from bargaining import write_report
+    from bargaining import BargainingSpace, Scenario, write_report
 
     files = args.files or sorted((ROOT / "data").glob("*.yaml"))
     if not files:

@@ -13,7 +13,6 @@ from fractions import Fraction
 from typing import Callable
 
 from hypothesis import HealthCheck, Phase, given, settings
-
 from oracle import enumerate_packages
 
 CRITERIA = ("maxmin", "utilitarian", "nash", "kalai")

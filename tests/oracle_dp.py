@@ -16,9 +16,9 @@ from fractions import Fraction
 from typing import Mapping
 
 import numpy as np
+from oracle import Grid, taking_part
 
 from bargaining.scenario import Scenario
-from oracle import Grid, taking_part
 
 
 def _frac(x) -> Fraction:

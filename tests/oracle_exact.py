@@ -51,7 +51,7 @@ class ExactOracle:
     def blocking_sets(self) -> set[frozenset[str]]:
         """The minimal sets of lines which, all real (the others not), leave no acceptable package; over the
         worlds that can happen (a line with probability 1 is always real, and is in no set)."""
-        bad = [frozenset(l for l, r, q in zip(self.lines, w, self.p) if r and q < 1)
+        bad = [frozenset(line for line, r, q in zip(self.lines, w, self.p) if r and q < 1)
                for w, d, weight in zip(self.worlds, self.deal(), self.weight) if not d and weight > 0]
         return {s for s in bad if not any(t < s for t in bad)}
 

@@ -11,9 +11,9 @@ asks for: frontier parties, waived requirements, a coalition, fixed issues.
 from __future__ import annotations
 
 from hypothesis import strategies as st
+from strategies import conditions
 
 from bargaining.scenario import Scenario
-from strategies import conditions
 
 PRECISE = [0.23784615384615385, 0.1, 1 / 3, 2 / 7, 0.30000000000000004, 12.345678901234567, -0.7071067811865476, 3.141592653589793]
 MIXED = [1e-6, 1e6, 2.5e-6, -1e-6, 1234567.891, 0.000123, -3e5, 7.0]

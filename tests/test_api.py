@@ -151,7 +151,7 @@ def test_diagnose_and_relaxations_look_for_the_same_relaxations(spaces):
 
 
 def test_the_old_names_still_work_with_a_deprecation_warning(spaces):
-    lr, closed, seed = spaces["logrolling"], spaces["empty_space"], spaces["europe_russia_ukraine"]
+    lr, closed = spaces["logrolling"], spaces["empty_space"]
     with pytest.warns(DeprecationWarning, match="frontier"):
         old = lr.pareto_frontier()
     assert len(old) == len(lr.frontier())

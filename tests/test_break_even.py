@@ -22,14 +22,14 @@ from __future__ import annotations
 from collections import Counter
 from fractions import Fraction
 
+from budget import examples
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from oracle import Grid, enumerate_packages, taking_part
+from strategies import scenarios
 
 from bargaining import BargainingSpace, Scenario
 from bargaining.results.break_even import BreakEvenTable
-from budget import examples
-from oracle import Grid, enumerate_packages, taking_part
-from strategies import scenarios
 
 F = Fraction
 STEP = F(1, 10**12)

@@ -11,10 +11,10 @@ import os
 from pathlib import Path
 
 import pytest
+from test_report import INJECTED, small_scenario
 
 from bargaining import BargainingSpace
 from bargaining import write_report as report
-from test_report import INJECTED, small_scenario
 
 pytestmark = pytest.mark.browser
 

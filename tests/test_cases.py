@@ -13,10 +13,10 @@ from itertools import combinations, product
 from pathlib import Path
 
 import pytest
+from oracle import enumerate_packages
 
 from bargaining import BargainingSpace, Scenario
 from bargaining.cli import main
-from oracle import enumerate_packages
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FILES = sorted(DATA.glob("*.yaml"))

@@ -6,16 +6,16 @@ import time
 from pathlib import Path
 
 import pytest
+from budget import HANG_GUARD
 
 from bargaining import Scenario
 from bargaining.cli import main
-from budget import HANG_GUARD
 
 
 @pytest.fixture
 def case(tmp_path):
-    from test_scenario import BASE
     import yaml
+    from test_scenario import BASE
 
     file = tmp_path / "case.yaml"
     file.write_text(yaml.safe_dump(BASE))
@@ -37,9 +37,10 @@ def test_solve_prints_a_table_and_json(case, capsys):
 
 
 def test_no_deal_exits_1_with_the_diagnosis(tmp_path, capsys):
-    from test_scenario import BASE
     import copy
+
     import yaml
+    from test_scenario import BASE
 
     data = copy.deepcopy(BASE)
     data["parties"][0]["reservation"] = 90

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from oracle import enumerate_packages
 
 from bargaining import Scenario
 from bargaining.cli import main
-from oracle import enumerate_packages
 
 DATA = Path(__file__).parents[1] / "data"
 OPEN, CLOSED = DATA / "logrolling.yaml", DATA / "empty_space.yaml"

@@ -16,12 +16,12 @@ import math
 from collections import Counter
 from fractions import Fraction
 
+from budget import examples
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from oracle_continuous import Division
 
 from bargaining import BargainingSpace, Scenario
-from oracle_continuous import Division
-from budget import examples
 
 F = Fraction
 

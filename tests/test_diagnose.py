@@ -3,13 +3,13 @@
 from collections import Counter
 from itertools import combinations
 
+from budget import examples
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
-
-from bargaining import BargainingSpace, Scenario
 from oracle import enumerate_packages
 from strategies import scenarios
-from budget import examples
+
+from bargaining import BargainingSpace, Scenario
 
 
 def requirement_ids(scenario):

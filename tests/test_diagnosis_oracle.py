@@ -13,14 +13,14 @@ from collections import Counter
 from fractions import Fraction
 from itertools import combinations
 
+from budget import examples
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from oracle import enumerate_packages
+from strategies import scenarios
 
 from bargaining import BargainingSpace, Scenario
 from bargaining.algorithms.diagnose import minimal_conflict, minimal_relaxations, reservation_reductions
-from oracle import enumerate_packages
-from strategies import scenarios
-from budget import examples
 
 
 def requirement_ids(scenario, kinds=("reservation", "red_line")) -> list[tuple]:

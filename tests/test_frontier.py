@@ -1,12 +1,12 @@
 """The frontier equals the brute-force non-dominated set exactly, and its marked solutions equal best()."""
 
+from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from bargaining import BargainingSpace, Scenario
 from oracle import enumerate_packages
 from strategies import scenarios
-from budget import examples
+
+from bargaining import BargainingSpace, Scenario
 
 
 def vectors(frame, parties, scenario, truth):

@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
+from oracle_dp import brute_force
+from strategies_dp import dp_scenarios, requests
 
 from bargaining.algorithms.programme import LimitReached, NotApplicable
 from bargaining.algorithms.programme import acceptable as dp_acceptable
@@ -20,10 +22,8 @@ from bargaining.algorithms.programme import order as dp_order
 from bargaining.algorithms.programme import plan as dp_plan
 from bargaining.algorithms.programme import runs as dp_runs
 from bargaining.algorithms.programme import tables as dp_tables
-from bargaining.scenario.rules import Control
 from bargaining.scenario import Scenario
-from oracle_dp import brute_force
-from strategies_dp import dp_scenarios, requests
+from bargaining.scenario.rules import Control
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from scenarios import coupled_scenario, random_scenario  # noqa: E402

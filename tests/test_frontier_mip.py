@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import sys
 import time
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
-
-from bargaining import BargainingSpace
-from bargaining.algorithms.programme import frontier as dp_frontier
-from bargaining.algorithms.frontier import find_frontier
-from bargaining.engine import solver as solver_module
-from bargaining.engine.solver import Outcome
 from oracle import enumerate_packages
 from strategies import coupled_scenarios
+
+from bargaining import BargainingSpace
+from bargaining.algorithms.frontier import find_frontier
+from bargaining.algorithms.programme import frontier as dp_frontier
+from bargaining.engine import solver as solver_module
+from bargaining.engine.solver import Outcome
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from scenarios import coupled_scenario, random_scenario  # noqa: E402

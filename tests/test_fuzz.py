@@ -21,15 +21,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from budget import HANG_GUARD
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oracle import enumerate_packages
+from strategies import scenarios
 
 from bargaining import BargainingSpace, Scenario, ScenarioError
 from bargaining.cli import main
 from bargaining.scenario.genius import GeniusWarning
-from oracle import enumerate_packages
-from strategies import scenarios
-from budget import HANG_GUARD
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BASE = yaml.safe_load((DATA / "logrolling.yaml").read_text())

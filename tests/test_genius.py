@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from budget import HANG_GUARD
 from oracle import enumerate_packages
 
 from bargaining import BargainingSpace, Scenario, ScenarioError
 from bargaining.cli import main
+from bargaining.scenario import exact
 from bargaining.scenario.genius import GeniusWarning
 from bargaining.scenario.genius.xml import slug, unique_ids
-from bargaining.scenario import exact
-from budget import HANG_GUARD
 
 from_genius = Scenario.from_genius
 
@@ -537,6 +537,7 @@ def _with(extra: dict) -> Scenario:
 
 def test_to_negmas_refuses_interactions_and_red_lines_unless_dropped():
     import negmas  # noqa: F401  (in the test extra: a missing NegMAS fails here, it is not skipped)
+
     from bargaining.scenario.negmas import NegmasExportWarning, to_negmas
 
     scenario = _with({"interactions": [{"party": "beta", "when": {"destination": "oslo", "hotel_room": "sea_view"}, "value": 0.1}],

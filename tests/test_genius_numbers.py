@@ -16,12 +16,12 @@ from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
+from budget import HANG_GUARD
 
 from bargaining import Scenario, ScenarioError
 from bargaining.cli import main
 from bargaining.scenario.genius import GeniusWarning, files, genius_points, xml
 from bargaining.scenario.genius.numbers import GeniusNumberError, java_double, java_int
-from budget import HANG_GUARD
 
 FIXTURES = Path(__file__).parent / "fixtures" / "genius"
 DOMAIN, ALPHA, BETA = FIXTURES / "trip_domain.xml", FIXTURES / "alpha-party.xml", FIXTURES / "beta.xml"

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from budget import HANG_GUARD
+from oracle import enumerate_packages
 
 from bargaining import BargainingSpace, Scenario
 from bargaining import write_report as report
 from bargaining.cli import main
 from bargaining.files import OutputPathError
-from oracle import enumerate_packages
-from budget import HANG_GUARD
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -8,11 +8,11 @@ import time
 
 import pytest
 import yaml
+from budget import HANG_GUARD
 
 from bargaining import Scenario, ScenarioError
 from bargaining.cli import main
 from bargaining.scenario import loading
-from budget import HANG_GUARD
 
 BASE = """format: 1
 name: hostile

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 import yaml
+from budget import HANG_GUARD
+from oracle import enumerate_packages
 
 from bargaining import BargainingSpace, Scenario, ScenarioError
 from bargaining.cli import main
-from fractions import Fraction
-from oracle import enumerate_packages
 from bargaining.scenario import exact
-from budget import HANG_GUARD
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -18,8 +18,9 @@ from bargaining.engine import solver as solver_module
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from benchmarks.scenarios import random_scenario  # noqa: E402
 from budget import HANG_GUARD
+
+from benchmarks.scenarios import random_scenario  # noqa: E402
 
 
 @pytest.fixture(scope="module")

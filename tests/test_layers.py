@@ -17,10 +17,10 @@ from collections import Counter
 
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
-
-from bargaining.engine.search import Search
 from oracle import enumerate_packages
 from strategies import scenarios
+
+from bargaining.engine.search import Search
 
 
 def raw_holds(condition: dict, choices: dict) -> bool:

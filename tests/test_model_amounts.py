@@ -18,13 +18,13 @@ from fractions import Fraction
 from itertools import product
 
 import pytest
+from budget import examples
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from bargaining import Scenario
 from bargaining.engine.model import STRICT_GAP
 from bargaining.engine.search import Search
-from budget import examples
 
 RANGES = [(0.0, 1.0), (0.0, 10.0), (-5.0, 5.0), (2.0, 12.0)]
 

@@ -16,8 +16,7 @@ import pytest
 import yaml
 
 from bargaining import BargainingSpace, Scenario
-from bargaining.cli import main
-from bargaining.cli import common
+from bargaining.cli import common, main
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -4,13 +4,13 @@ from fractions import Fraction
 from itertools import product
 
 import numpy as np
+from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from bargaining import BargainingSpace
 from oracle import enumerate_packages
 from strategies import scenarios
-from budget import examples
+
+from bargaining import BargainingSpace
 
 
 def line_holds(red_line, state):

@@ -12,10 +12,10 @@ from itertools import combinations
 import numpy as np
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-
-from bargaining import BargainingSpace
 from oracle import enumerate_packages
 from strategies_dp import dp_scenarios
+
+from bargaining import BargainingSpace
 
 REAL = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

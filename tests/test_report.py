@@ -11,8 +11,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from bargaining import BargainingSpace, Scenario
-from bargaining import plots
+from bargaining import BargainingSpace, Scenario, plots
 from bargaining.report import SECTIONS, Section, write_atomic
 from bargaining.report import write_report as report
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from oracle import enumerate_packages
+from test_report import small_scenario
 
 from bargaining import BargainingSpace, plots
 from bargaining.present.labels import CRITERION_STYLE
-from oracle import enumerate_packages
-from test_report import small_scenario
 
 CRITERIA = ["maxmin", "utilitarian", "nash", "kalai"]
 

@@ -1,8 +1,8 @@
 """Scenario files: every error class names the file, the place and the fix; to_dict round-trips."""
 
 import copy
-import re
 import json
+import re
 
 import pytest
 import yaml

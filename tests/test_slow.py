@@ -2,10 +2,10 @@
 
 import pytest
 from hypothesis import given, settings
-
-from bargaining import BargainingSpace
 from oracle import enumerate_packages
 from strategies import scenarios
+
+from bargaining import BargainingSpace
 
 pytestmark = pytest.mark.slow
 

@@ -4,10 +4,10 @@ from fractions import Fraction
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
-
-from bargaining import BargainingSpace
 from oracle import enumerate_packages
 from strategies import scenarios
+
+from bargaining import BargainingSpace
 
 
 @given(scenarios(), st.sampled_from(["maxmin", "utilitarian", "nash", "kalai"]))

@@ -15,17 +15,17 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracle import enumerate_packages
+from strategies import scenarios
 
 from bargaining import BargainingSpace, Scenario
 from bargaining.cli import main
 from bargaining.engine.solver import Outcome
 from bargaining.errors import TimeLimitReached
-from oracle import enumerate_packages
-from strategies import scenarios
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-from scenarios import random_scenario  # noqa: E402
 from budget import examples
+from scenarios import random_scenario  # noqa: E402
 
 CRITERIA = ["maxmin", "utilitarian", "nash", "kalai"]
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 
+import distributed  # noqa: E402  (a dependency of the package: never skipped)
 import pytest
 import yaml
 from test_uncertainty import CASE
 
 from bargaining import BargainingSpace, Scenario
 from bargaining.cli import main
-
-import distributed  # noqa: E402  (a dependency of the package: never skipped)
 
 
 @pytest.fixture(scope="module")

@@ -25,9 +25,9 @@ from ..engine.search import Search
 from ..errors import TimeLimitReached
 from ..results import Criterion, HeldPlan, Package, PhasePlan, SelfEnforcing, ThreatCheck, number
 from ..scenario import Scenario, exact, holding_rules
-from .questions import opens
 from .holding_fixes import fixes
 from .phasing import best_phased, check_plan
+from .questions import opens
 from .solutions import best_package
 
 

@@ -13,8 +13,8 @@ from typing import Sequence
 from ..engine.search import Search
 from ..results import CRITERIA, Leverage, Package, SpaceMeasures
 from .acceptable import acceptable_packages
-from .questions import best_gain, opens
 from .frontier import best, find_frontier
+from .questions import best_gain, opens
 
 
 def leverage(search: Search, issue_id: str, criteria_parties: Sequence[str], limit: int = 200, frontier: bool = False,

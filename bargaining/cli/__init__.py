@@ -18,12 +18,12 @@ import threading
 from types import FrameType
 from typing import Callable, NoReturn, Sequence
 
+from ..arguments import SAMPLES
 from ..criteria import CRITERIA
 from ..errors import SolverFailed, TimeLimitReached
 from ..scenario import ScenarioError
 from ..version import __version__
 from . import common
-from ..arguments import SAMPLES
 from .common import EXIT_BAD_INPUT, EXIT_TIME_LIMIT, FORMAT_HELP, UsageError, limit_text, say, seconds
 
 __all__ = ["main"]

@@ -8,7 +8,19 @@ import argparse
 import json
 from typing import Any
 
-from .common import DEFAULT_TIME_LIMIT, MAX_MEMORY_HELP, memory_size, EXIT_NO_DEAL, EXIT_OK, EXIT_TIME_LIMIT, FILE_HELP, announced, open_space, say, seconds
+from .common import (
+    DEFAULT_TIME_LIMIT,
+    EXIT_NO_DEAL,
+    EXIT_OK,
+    EXIT_TIME_LIMIT,
+    FILE_HELP,
+    MAX_MEMORY_HELP,
+    announced,
+    memory_size,
+    open_space,
+    say,
+    seconds,
+)
 
 HELP = ("what the findings hinge on: the chance of a deal exactly over every world of the uncertain red lines and its "
         "structure in words, the most robust package, the questions worth asking (ties named), how far each uncertain "

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..scenario import Issue, Scenario
 from ..results import percent
+from ..scenario import Issue, Scenario
 from .labels import ISSUE_PALETTE, choice_label, criterion_title, esc, layout, num, party_colors, possessive, wrap
 
 if TYPE_CHECKING:  # pragma: no cover

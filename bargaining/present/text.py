@@ -5,8 +5,20 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..results import (Concessions, DealProbability, Leverage, Package, PhasePlan, RobustPackage, Robustness,
-                       ValueOfInformation, frame_text, number, percent, share_text)
+from ..results import (
+    Concessions,
+    DealProbability,
+    Leverage,
+    Package,
+    PhasePlan,
+    Robustness,
+    RobustPackage,
+    ValueOfInformation,
+    frame_text,
+    number,
+    percent,
+    share_text,
+)
 from ..scenario import Scenario
 
 

@@ -26,12 +26,12 @@ from typing import Any, Sequence
 from markupsafe import Markup
 
 from ..arguments import seconds, warn, whole
+from ..errors import TimeLimitReached
 from ..files import OutputPathError, check_output, write_atomic
 from ..progress import Progress
 from ..scenario import Scenario
 from ..space import SAMPLES, BargainingSpace
 from ..version import __version__
-from ..errors import TimeLimitReached
 from .context import ReportContext, Section, SectionBuilder, _environment, _plotlyjs, fmt
 from .sections import SECTIONS
 

@@ -16,10 +16,12 @@ from .analyses import FROZEN, OPEN, Coalition, Leverage, LeverageRow, PhasePlan,
 from .break_even import BreakEven, BreakEvenTable
 from .diagnosis import Concession, Concessions, Diagnosis, ReservationCut, concession_label
 from .envelope import Result
+from .exact_uncertainty import DrawnDeal, ExactDeal, ExactRobustPackage, UncertainLine  # noqa: E402 (after RobustPackage)
 from .formatting import frame_html, frame_text, number, percent
 from .frontier import Frontier
 from .holding import Deviation, Fix, HeldPlan, SelfEnforcing, Stability, ThreatCheck
 from .package import Package, package_columns, packages_frame
+from .sensitivity import Change, Sensitivity, Tie, TornadoBar  # noqa: E402
 from .tables import (
     Acceptable,
     Coalitions,
@@ -33,8 +35,6 @@ from .tables import (
     ValueOfInformation,
 )
 from .uncertainty import DealProbability, RobustPackage, WorldDeal, share_text, wilson
-from .exact_uncertainty import DrawnDeal, ExactDeal, ExactRobustPackage, UncertainLine  # noqa: E402 (after RobustPackage)
-from .sensitivity import Change, Sensitivity, Tie, TornadoBar  # noqa: E402
 
 __all__ = [
     "CRITERIA", "FROZEN", "OPEN", "Acceptable", "BreakEven", "BreakEvenTable", "Change", "Coalition", "Coalitions",

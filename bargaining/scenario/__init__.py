@@ -10,8 +10,8 @@ package exactly; it is the check every solver answer goes through.
 from .core import Requirement, Scenario
 from .errors import Problem, ScenarioError, format_path
 from .evaluate import Waiver
-from .numbers import exact, exact_or_id, fraction_gcd
 from .holding import Delivery, HoldingRules, holding_rules
+from .numbers import exact, exact_or_id, fraction_gcd
 from .schema import PER_UNIT, RATIONALE, Bound, Interaction, Issue, Option, Party, RedLine, Snapback, Threat
 from .variant import Variant
 from .worlds import STATED, Slot, World, Worlds

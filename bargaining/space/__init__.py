@@ -23,8 +23,21 @@ from ..algorithms.frontier import Method, best, find_frontier, solutions_on
 from ..algorithms.leverage import leverage
 from ..algorithms.phasing import best_phased
 from ..engine.solver import own_capture_lock  # for a process forked from a server (the live page's jobs)
-from ..results import (Acceptable, Coalition, Coalitions, Concessions, Diagnosis, Frontier, Leverage, Package, PhasePlan,
-                       Relaxation, Relaxations, ReservationCut, check_criterion)
+from ..results import (
+    Acceptable,
+    Coalition,
+    Coalitions,
+    Concessions,
+    Diagnosis,
+    Frontier,
+    Leverage,
+    Package,
+    PhasePlan,
+    Relaxation,
+    Relaxations,
+    ReservationCut,
+    check_criterion,
+)
 from .base import SAMPLES, SpaceBase
 from .holding import HoldingQuestions
 from .uncertainty import UncertaintyQuestions
