@@ -144,12 +144,18 @@ class Executor:
         self._shared: dict[str, Any] = {}
         self._counted: tuple[float, int] = (-1.0, 0)  # (when, how many workers)
         self._ready = False
+        self._log_level = logging.NOTSET
 
     # ---- starting and stopping
     def begin(self) -> Executor:
         """Start a local cluster's processes without waiting for them (:attr:`ready` connects once they are up)."""
         if self.scheduler is None and self.cluster is None:
             self.cluster = LoopbackCluster(self.requested)
+            # The cluster is this command's own: when a signal ends its processes first (`timeout` signals the whole
+            # process group), the client's lost-connection log lines are noise, not news (errors reach the caller
+            # through the futures); they stay quiet until close().
+            self._log_level = logging.getLogger("distributed").level
+            logging.getLogger("distributed").setLevel(logging.CRITICAL)
         return self
 
     @property
@@ -208,6 +214,7 @@ class Executor:
             if self.cluster is not None:
                 self.cluster.close()
                 self.cluster = None
+                logging.getLogger("distributed").setLevel(self._log_level)
 
     def __enter__(self) -> Executor:
         return self.start()
