@@ -137,8 +137,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=run)
         return sub
 
-    def time_limit(sub: argparse.ArgumentParser, what: str) -> None:
-        default = common.DEFAULT_TIME_LIMIT
+    def time_limit(sub: argparse.ArgumentParser, what: str, default: float = common.DEFAULT_TIME_LIMIT) -> None:
         sub.add_argument("--time-limit", type=seconds, default=default, metavar="SECONDS",
                          help=f"stop {what} after this long; 0: no limit (default: {default:g})")
         sub.add_argument("--max-memory", type=common.memory_size, default=None, metavar="SIZE", help=common.MAX_MEMORY_HELP)
@@ -162,7 +161,7 @@ def _parser() -> argparse.ArgumentParser:
     report = command("report", commands.report, "write a self-contained HTML report: summary, solutions, frontier, concessions, or the diagnosis")
     report.add_argument("-o", "--output", metavar="OUT.html", help="where to write it; missing folders are created "
                         "(default: FILE's name with .html, in the current folder)")
-    time_limit(report, "the whole report (sections it cuts short are listed at the top)")
+    time_limit(report, "the whole report (sections it cuts short are listed at the top)", common.REPORT_TIME_LIMIT)
     worlds(report)
 
     diagnose = command("diagnose", commands.diagnose, "say whether any package is acceptable; if not, what conflicts and what would open it")

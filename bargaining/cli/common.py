@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_NO_DEAL, EXIT_BAD_INPUT, EXIT_TIME_LIMIT = 0, 1, 2, 3
 #: Seconds a command that searches may take unless told otherwise (--time-limit; 0: no limit).
 DEFAULT_TIME_LIMIT = 60.0
+#: The report's: every section of the bundled case takes about 1-2 minutes together (benchmarks/README.md), and a
+#: newcomer's first report should be whole.
+REPORT_TIME_LIMIT = 600.0
 #: When a command still runs after this many seconds, it says what it is doing and its time limit.
 ANNOUNCE_AFTER = 1.0
 FORMAT_HELP = "docs/scenario-format.md ('bargaining init FILE' writes a commented starter)"
