@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..engine.search import Search
 from ..errors import TimeLimitReached
-from ..results import BreakEvenTable, Package, number, percent
+from ..results import BreakEvenTable, number, percent
 from ..results.exact_uncertainty import ExactDeal, ExactRobustPackage
 from ..results.sensitivity import Sensitivity, Tie, joined
 from ..results.ties import PROBABILITY_TOLERANCE, rank
@@ -208,28 +208,6 @@ def default_packages(study: ExactStudy, parties: Sequence[str], frontier: int, f
                      ) -> list[tuple[str, Mapping[str, Any]]]:
     """The stated world's four solutions, the exact most robust package and up to ``frontier`` frontier points
     (as :func:`.robust.default_packages`, with the most robust package found exactly)."""
-    from ..results import CRITERIA
-    from .frontier_mip import pareto_frontier
-    from .solutions import best_package
+    from .robust import stated_packages
 
-    search = study.search
-    found: dict[tuple[Any, ...], list[str]] = {}
-    choices: dict[tuple[Any, ...], Mapping[str, Any]] = {}
-
-    def add(label: str, package: Package | None) -> None:
-        if package is not None:
-            found.setdefault(package.key(), []).append(label)
-            choices[package.key()] = package.exact_choices
-
-    for criterion in CRITERIA:
-        add(criterion, best_package(search, criterion, parties))
-    stated = bool(found)
-    add("most robust", study.most_robust(parties))
-    if frontier and stated:
-        everyone = search.scenario.party_ids
-        points = sorted(pareto_frontier(search, everyone, frontier_seconds, False, None, 1).packages,
-                        key=lambda x: tuple(-u for u in x.vector(everyone)))
-        step = max(1, math.ceil(len(points) / frontier))
-        for k, package in enumerate(points[::step][:frontier]):
-            add(f"frontier {k + 1}", package)
-    return [(", ".join(labels), choices[key]) for key, labels in found.items()]
+    return stated_packages(study.search, parties, lambda: study.most_robust(parties), frontier, frontier_seconds)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 from dataclasses import fields
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -183,13 +183,20 @@ def default_packages(study: Study, parties: Sequence[str], frontier: int = 50, f
     """The four bargaining solutions of the stated world (one row per distinct package, labelled with
     every criterion that picks it), the most robust package, and up to ``frontier`` points of the
     stated world's frontier found within ``frontier_seconds`` (evenly spread along it)."""
+    if "robust" not in study.cache:
+        study.cache["robust"] = most_robust(study, parties)
+    return stated_packages(study.search, parties, lambda: study.cache["robust"], frontier, frontier_seconds)
+
+
+def stated_packages(search: Search, parties: Sequence[str], robust: Callable[[], Package | None], frontier: int,
+                    frontier_seconds: float | None) -> list[tuple[str, Mapping[str, Any]]]:
+    """:func:`default_packages` with the most robust package given by ``robust`` (sampled or exact)."""
     from ..results import CRITERIA
     from .frontier_mip import pareto_frontier
     from .solutions import best_package
 
-    search = study.search
-    found: dict[tuple, list[str]] = {}
-    choices: dict[tuple, Mapping[str, Any]] = {}
+    found: dict[tuple[Any, ...], list[str]] = {}
+    choices: dict[tuple[Any, ...], Mapping[str, Any]] = {}
 
     def add(label: str, package: Package | None) -> None:
         if package is not None:
@@ -199,9 +206,7 @@ def default_packages(study: Study, parties: Sequence[str], frontier: int = 50, f
     for criterion in CRITERIA:
         add(criterion, best_package(search, criterion, parties))
     stated = bool(found)
-    if "robust" not in study.cache:
-        study.cache["robust"] = most_robust(study, parties)
-    add("most robust", study.cache["robust"])
+    add("most robust", robust())
     if frontier and stated:
         everyone = search.scenario.party_ids
         points = sorted(pareto_frontier(search, everyone, frontier_seconds, False, None, 1).packages,
