@@ -195,14 +195,15 @@ def private_names() -> set[str]:
 #: - the report's helpers (``_environment``, ``_plotlyjs``, ``ReportContext._timed``): issue 25 rewrites the report
 #:   (and issue 24 its timings) now;
 #: - the Genius reader's file and XML helpers: issue 27 rewrites the reader;
-#: - the CLI's drawn-worlds fallback of ``bargaining sensitivity`` reads the space's engine (``space._search``) to call
-#:   ``algorithms.drawn`` directly: it wants a ``BargainingSpace`` method, an API addition for the lead to decide.
+#: - the CLI's drawn-worlds view (``bargaining sensitivity`` and ``robustness``) reads the space's per-sample analysis of
+#:   the red lines within each draw (``space._drawn``), which ``deal_probability`` shares; public through
+#:   ``deal_probability().exact``, the CLI wants it on its own when the time limit cuts the sampled worlds short.
 KNOWN = {("bargaining.report", "_environment"), ("bargaining.report", "_plotlyjs"),
          *((f"bargaining.report.{m}", "_timed") for m in ("sections", "uncertainty_section", "holding_section", "sensitivity_section")),
          ("bargaining.scenario.genius", "_Domain"), ("bargaining.scenario.genius", "_Profile"),
          ("bargaining.scenario.genius", "_read_domain"), ("bargaining.scenario.genius", "_read_profile"),
          *(("bargaining.scenario.genius.files", n) for n in ("_kind", "_number", "_only", "_read_xml", "_Xml")),
-         ("bargaining.cli.sensitivity", "_search")}
+         ("bargaining.cli.sensitivity", "_drawn")}
 
 
 def test_no_private_name_crosses_a_module():

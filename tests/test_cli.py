@@ -221,5 +221,5 @@ def test_json_keys_are_the_apis_names(case, capsys):
 def test_robustness_json_uses_the_apis_names(capsys):
     assert main(["robustness", str(DATA / "logrolling.yaml"), "--samples", "20", "--scheduler", "serial", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data["deal_probability"]) == {"probability", "interval", "deals", "samples", "summary"}
+    assert set(data["deal_probability"]) == {"probability", "interval", "text", "deals", "sampled_share", "samples", "summary"}
     assert {"wins", "samples", "share", "bound", "interval", "signers"} <= set(data["most_robust"])

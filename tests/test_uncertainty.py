@@ -41,8 +41,12 @@ def test_everything_equals_brute_force_over_the_same_worlds(scenario):
 
     deal = space.deal_probability(samples=SAMPLES, seed=3, scheduler="serial")
     deals = oracle.deals()
-    assert [w.deal for w in deal.worlds] == deals.tolist()
-    assert deal.probability == deals.mean()
+    assert [w.deal for w in deal.worlds] == deals.tolist()  # read off the exact blocking sets of each draw
+    assert deal.sampled_share == deals.mean()
+    # the chance itself: the red lines exact within each draw (tests/test_exact_uncertainty.py checks that against
+    # brute force over every combination of them), or the sampled share where there are no red lines with real
+    assert deal.probability == (deals.mean() if deal.drawn is None else deal.drawn.probability)
+    assert (deal.drawn is None) == (not any(r.real is not None for r in scenario.red_lines))
     for w in deal.worlds:
         if w.deal:
             assert tuple(w.exact_gains[p] for p in parties) in oracle.maxmin_gains(w.world, parties)

@@ -12,22 +12,25 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
+
 from ..engine.search import Search
-from ..errors import TimeLimitReached
-from ..results import DealProbability, Package, WorldDeal
+from ..errors import AnswersDisagree, TimeLimitReached
+from ..results import DealProbability, DrawnDeal, Package, WorldDeal
 from ..scenario import World, Worlds
 from .cluster import run_worlds
 from .ranking import preferred
 from .solutions import hold_smallest_gain
 
 
-def world_deals(search: Search, worlds: Sequence[World], parties: Sequence[str]) -> list[WorldDeal]:
+def world_deals(search: Search, worlds: Sequence[World], parties: Sequence[str], known: bool = False) -> list[WorldDeal]:
     """For each world: whether some package is acceptable, and the maxmin package's gains there.
 
     The largest smallest gain, then (among packages giving every criteria party at least that)
     the largest total utility of all parties -- what ``best_package(search, "maxmin", parties)``
     finds -- in two passes over the worlds, so that each objective is handed to the solver once
-    (:meth:`Search.smallest_gain`): two solves per world with a deal, one without."""
+    (:meth:`Search.smallest_gain`): two solves per world with a deal, one without.  ``known``: the exact analysis
+    has shown a deal in every one of these worlds, so a search that finds none is an error, not a world without one."""
     everyone = search.scenario.party_ids
     floor, total = search.smallest_gain(parties), search.total(everyone)
     first: list[Package | None] = []
@@ -37,6 +40,9 @@ def world_deals(search: Search, worlds: Sequence[World], parties: Sequence[str])
             outcome, package = search.maximize(floor, search.granularity(parties, reservations=True))
         if package is None and outcome.status == "time_limit":
             raise TimeLimitReached("stopped at the time limit before finding an acceptable package")
+        if package is None and known:
+            raise AnswersDisagree(f"the exact analysis of the red lines found a package acceptable in world {world.index}, "
+                                  f"but the model's search found none there ({outcome.status})")
         first.append(package)
     found = []
     for world, package in zip(worlds, first):
@@ -54,8 +60,19 @@ def world_deals(search: Search, worlds: Sequence[World], parties: Sequence[str])
 
 
 def deal_probability(search: Search, worlds: Worlds, parties: Sequence[str], *, scheduler: str | None = None,
-                     progress: bool | None = None) -> DealProbability:
-    """One maxmin search per sampled world (on Dask workers when the job is large; see :mod:`.cluster`)."""
-    found = run_worlds(search, list(worlds), world_deals, (tuple(parties),), scheduler=scheduler, progress=progress,
-                       what="deal in each world")
-    return DealProbability(search.scenario, tuple(parties), tuple(found), worlds.seed)
+                     progress: bool | None = None, exact: DrawnDeal | None = None) -> DealProbability:
+    """One maxmin search per sampled world (on Dask workers when the job is large; see :mod:`.cluster`).  With
+    ``exact`` (the real lines exact in each draw of these worlds, :func:`.drawn.drawn_deal`), whether a world has a
+    deal is read off its blocking sets, and only the worlds with one are searched (for their maxmin gains)."""
+    everything = list(worlds)
+    if exact is None:
+        found = run_worlds(search, everything, world_deals, (tuple(parties),), scheduler=scheduler, progress=progress,
+                           what="deal in each world")
+        return DealProbability(search.scenario, tuple(parties), tuple(found), worlds.seed)
+    with_deal = np.flatnonzero(exact.deals_in(worlds))
+    searched = run_worlds(search, [everything[w] for w in with_deal], world_deals, (tuple(parties), True),
+                          scheduler=scheduler, progress=progress, what="maxmin in each world with a deal")
+    deals: list[WorldDeal] = [WorldDeal(world.index, False) for world in everything]
+    for w, answer in zip(with_deal, searched):
+        deals[w] = answer
+    return DealProbability(search.scenario, tuple(parties), tuple(deals), worlds.seed, drawn=exact)

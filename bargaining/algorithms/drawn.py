@@ -97,31 +97,33 @@ def drawn_deal(search: Search, samples: int, seed: int, structure: Analysis | No
         if low.complete and high.complete and low.family == high.family:
             chance = holds(low.family, setting.probabilities)
             return DrawnDeal(scenario=scenario, structure=deal(structure), draws=samples, seed=seed, exact_probability=chance,
-                             constant=True, spread=None, complete=structure.complete, exact=structure.complete,
+                             constant=True, spread=None, lines=setting.lines, families=(low.family,),
+                             complete=structure.complete, exact=structure.complete,
                              method=low.method, seconds=time.perf_counter() - started,
                              reason="the deal's blocking sets are the same with every reservation at the low end of its range "
                                     "and at the high end, so in every draw: nothing sampled")
         warm += [w.choices for w in low.witnesses + high.witnesses]
-    chances = _per_draw(search, setting, draws, warm, notes, certified_above=not spread)
+    chances, families = _per_draw(search, setting, draws, warm, notes, certified_above=not spread)
     mean = sum(chances, Fraction(0)) / len(chances)
     sd = math.sqrt(sum((float(c) - float(mean)) ** 2 for c in chances) / max(1, len(chances) - 1))
     half = Z95 * sd / math.sqrt(len(chances))
     solves = search.solver.calls - calls
     return DrawnDeal(scenario=scenario, structure=deal(structure), draws=samples, seed=seed, exact_probability=mean,
-                     constant=False, spread=(max(0.0, float(mean) - half), min(1.0, float(mean) + half)), complete=not notes,
+                     constant=False, spread=(max(0.0, float(mean) - half), min(1.0, float(mean) + half)),
+                     lines=setting.lines, families=tuple(families), complete=not notes,
                      exact=False, method="sampling+mip", seconds=time.perf_counter() - started,
                      reason="; ".join([f"{samples:,} draws of the reservation ranges and points spreads, the real lines exact "
                                        f"in each ({solves:,} solves)", *notes]))
 
 
 def _per_draw(search: Search, setting: Setting, draws: Worlds, warm: list[Mapping[str, Any]], notes: list[str],
-              certified_above: bool) -> list[Fraction]:
+              certified_above: bool) -> tuple[list[Fraction], list[Family]]:
     scenario = search.scenario
     base = _base(scenario, setting, draws)
     known = Known(list(warm), _families(scenario, setting, warm, base))
     ranged = draws.ranged
     certified: dict[int, list[np.ndarray]] = {}  # blocking set -> reservation vectors where it was certified
-    chances = []
+    chances, families = [], []
     for w in range(len(draws)):
         draw = draws[w]
         point = draws.reservations[w]
@@ -144,4 +146,5 @@ def _per_draw(search: Search, setting: Setting, draws: Worlds, warm: list[Mappin
             known.choices.append(found)
             known.families += _families(scenario, setting, [found], base)
         chances.append(holds(family, setting.probabilities))
-    return chances
+        families.append(family)
+    return chances, families

@@ -329,7 +329,8 @@ def robustness(args: argparse.Namespace) -> int:
     if args.json:
         say(json.dumps(_no_nan({
             "samples": args.samples, "seed": args.seed, "exact_lines": drawn_json(structure),
-            "deal_probability": {"probability": deal.probability, "interval": list(deal.interval), "deals": deal.deals,
+            "deal_probability": {"probability": deal.probability, "interval": None if deal.interval is None else list(deal.interval),
+                                 "text": deal.text, "deals": deal.deals, "sampled_share": deal.sampled_share,
                                  "samples": deal.samples, "summary": deal.summary().to_dict("records")},
             "robustness": None if table is None else table.to_frame().to_dict("records"),
             "most_robust": None if robust is None else robust.to_dict(),

@@ -115,11 +115,7 @@ def exact_robustness(args: argparse.Namespace, space: Any) -> int:
 
 def drawn(space: Any, samples: int, seed: int) -> Any:
     """The real lines exact within each draw of the continuous inputs (None without red lines with ``real``)."""
-    from ..algorithms.drawn import drawn_deal
-
-    if not any(r.real is not None for r in space.scenario.red_lines):
-        return None
-    return drawn_deal(space._search, samples, seed)
+    return space._drawn(samples, seed)  # kept with the sample: the sampled worlds read their deals off it
 
 
 def drawn_json(found: Any) -> dict[str, Any] | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..results import ExactDeal, percent
+from ..results import ExactDeal, percent, wilson
 from ..scenario import Scenario, Worlds
 from ..space import BargainingSpace
 
@@ -42,7 +42,13 @@ def deal_answer(scenario: Scenario) -> DealAnswer:
                           "Exact, not sampled: every combination of the uncertain red lines being real or not, each weighed "
                           "by its 'real' probability (" + deal.reason + ").",
                           f"What it hinges on: {deal.words}: {deal.expression}.", True)
-    low, high = deal.interval
+    if deal.drawn is not None:
+        return DealAnswer(f"A deal with chance {deal.text}.",
+                          f"The red lines exact within each of {SAMPLES} draws (seed 0) of the reservation ranges and points "
+                          "spreads: every combination of them being real or not, weighed by its 'real' probability.",
+                          f"What it hinges on{'' if deal.drawn.constant else ', with the reservations as stated'}: "
+                          f"{deal.drawn.words}.", deal.interval is None)
+    low, high = wilson(deal.deals, deal.samples)
     return DealAnswer(
         f"A deal in {percent(deal.probability)} of the sampled worlds (95% interval {percent(low)} to {percent(high)}).",
         f"Sampled, not exact: {SAMPLES} worlds drawn with seed 0 from the 'real' probabilities, reservation ranges and "

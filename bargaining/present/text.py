@@ -18,6 +18,7 @@ from ..results import (
     number,
     percent,
     share_text,
+    wilson,
 )
 from ..scenario import Scenario
 
@@ -80,8 +81,10 @@ def render_robustness(scenario: Scenario, deal: DealProbability, table: Robustne
     if not (any(r.real is not None for r in scenario.red_lines)
             or any(p.reservation_range or p.points_spread for p in scenario.parties)):
         lines += ["This scenario has no uncertainty fields (real, reservation_range, points_spread): every world is the stated one.", ""]
-    low, high = deal.interval
-    if chance:
+    if chance and deal.drawn is not None:
+        lines.append(f"Chance of a deal: {deal.text}")
+    elif chance:
+        low, high = wilson(deal.deals, deal.samples)
         lines.append(f"Chance of a deal: {percent(deal.probability)} (95% interval {percent(low)} to {percent(high)}): "
                      f"some package is acceptable in {deal.deals:,} of {deal.samples:,} worlds")
     summary = deal.summary()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..present.uncertainty_figures import acceptance_bars, information_bars
-from ..results import Package, percent
+from ..results import ExactDeal, Package, percent, wilson
 from .context import ReportContext, Section
 
 
@@ -36,17 +36,18 @@ def uncertainty_section(ctx: ReportContext) -> Section | None:
     robust = ctx._timed("uncertainty", lambda: space.most_robust(samples=samples, seed=seed, time_limit=ctx.time_limit or 0))
     table = ctx._timed("uncertainty", lambda: space.robustness(_compared(ctx, robust), samples=samples, seed=seed))
     voi = ctx._timed("uncertainty", lambda: space.value_of_information(samples=samples, seed=seed, progress=False))
-    exact = deal.interval is None  # only real lines are uncertain: every number exact (see "What these findings hinge on")
+    exact = isinstance(deal, ExactDeal)  # only real lines are uncertain: every number exact (see "What these findings hinge on")
     if exact:
         body = ctx.render("<p>Red lines may be bluffs or for sale ({{ fields }}). Every number here is exact: a sum over "
                           "every combination of the uncertain lines being real or not; nothing is sampled.</p>"
                           "<p class=\"verdict {{ 'yes' if p >= 0.5 else 'no' }}\">{{ words }}: <strong>{{ expression }}</strong>.</p>",
                           fields=", ".join(fields), p=deal.probability, words=deal.words, expression=deal.expression)
     else:
-        low, high = deal.interval
+        low, high = wilson(deal.deals, deal.samples)
         summary = deal.summary()
         body = ctx.render_template("uncertainty", fields=", ".join(fields), samples=samples, seed=seed, probability=deal.probability,
-                                   low=low, high=high, gains=list(summary.itertuples()))
+                                   chance=deal.text if deal.drawn is not None else "", low=low, high=high,
+                                   gains=list(summary.itertuples()))
     if len(table):
         body += ctx.figure(acceptance_bars(table), "Each bar is a package: the stated world's bargaining solutions (in a closed "
                            "space, the deal each concession opens) and the most robust package. " +

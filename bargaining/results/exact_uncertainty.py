@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ..scenario import Scenario
+from ..scenario import Scenario, Worlds
 from .envelope import Result
 from .formatting import frame_html, number, percent
 from .package import Package
@@ -239,10 +240,30 @@ class DrawnDeal(Result):
     exact_probability: Fraction
     constant: bool
     spread: tuple[float, float] | None = None
+    #: The uncertain lines the blocking sets range over (bit j: ``scenario.red_lines[lines[j]]``).
+    lines: tuple[int, ...] = field(default=(), repr=False)
+    #: The deal's minimal blocking sets in each draw (one family for all draws when ``constant``).
+    families: tuple[frozenset[int], ...] = field(default=(), repr=False)
 
     @property
     def probability(self) -> float:
         return float(self.exact_probability)
+
+    @property
+    def words(self) -> str:
+        """The deal's structure in words, with the reservations and points as stated."""
+        return self.structure.words
+
+    def deals_in(self, worlds: Worlds) -> np.ndarray:
+        """Whether each of ``worlds`` (the same draws: ``space.worlds(draws, seed)``, their red lines sampled too)
+        has an acceptable package: no blocking set of its draw is all real there.  Read off, nothing solved."""
+        if (worlds.seed, len(worlds)) != (self.seed, self.draws) or not self.families:
+            raise ValueError(f"these are not the {self.draws:,} draws of seed {self.seed} the analysis ran on")
+        columns = [worlds.lines.index(k) for k in self.lines]
+        masks = (worlds.real[:, columns].astype(np.int64) << np.arange(len(columns), dtype=np.int64)).sum(axis=1) \
+            if columns else np.zeros(len(worlds), dtype=np.int64)
+        families = self.families * len(worlds) if self.constant else self.families
+        return np.array([not any(s & ~int(mask) == 0 for s in family) for mask, family in zip(masks, families)], dtype=bool)
 
     @property
     def interval(self) -> tuple[float, float] | None:

@@ -7,7 +7,7 @@ import html
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any, Protocol, Sequence
 
 import pandas as pd
 
@@ -45,19 +45,39 @@ class WorldDeal:
         return None if self.exact_gains is None else {p: float(g) for p, g in self.exact_gains.items()}
 
 
+class DrawnChance(Protocol):
+    """The chance of a deal with the red lines exact within each draw of the continuous inputs: what
+    :class:`DealProbability` reads of a :class:`~bargaining.results.DrawnDeal`."""
+
+    @property
+    def constant(self) -> bool: ...
+    @property
+    def probability(self) -> float: ...
+    @property
+    def interval(self) -> tuple[float, float] | None: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def words(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class DealProbability(Result):
-    """The share of sampled worlds in which some package is acceptable.
+    """The chance of a deal over sampled worlds, and each veto party's maxmin gain in those with one.
 
-    ``probability`` and ``interval`` (95%, Wilson); ``worlds`` holds each world's
-    :class:`WorldDeal`; :meth:`to_frame` is the distribution of each veto party's gain in the
-    maxmin package over the worlds that have a deal (one row per such world).
+    ``worlds`` holds each sampled world's :class:`WorldDeal` (``deals`` of ``samples`` have one); :meth:`to_frame`
+    is the distribution of each veto party's gain in the maxmin package over the worlds that have a deal.
+    ``drawn``: the red lines' part of the chance computed exactly in each draw of the continuous inputs
+    (:class:`~bargaining.results.DrawnDeal`); then ``probability`` is that chance, and ``interval`` is None when it
+    is the same in every draw (exact: nothing sampled decides it) or the 95% interval of its mean over the draws.
+    Without it, ``probability`` is the share of sampled worlds with a deal, ``interval`` its 95% Wilson interval.
     """
 
     scenario: Scenario = field(repr=False)
     parties: tuple[str, ...]
     worlds: tuple[WorldDeal, ...] = field(repr=False)
     seed: int = 0
+    drawn: DrawnChance | None = field(default=None, repr=False)
 
     @property
     def samples(self) -> int:
@@ -68,12 +88,26 @@ class DealProbability(Result):
         return sum(w.deal for w in self.worlds)
 
     @property
-    def probability(self) -> float:
+    def sampled_share(self) -> float:
+        """The share of the sampled worlds with a deal (the red lines sampled too)."""
         return self.deals / max(1, self.samples)
 
     @property
-    def interval(self) -> tuple[float, float]:
-        return wilson(self.deals, self.samples)
+    def probability(self) -> float:
+        return self.drawn.probability if self.drawn is not None else self.sampled_share
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        return self.drawn.interval if self.drawn is not None else wilson(self.deals, self.samples)
+
+    @property
+    def text(self) -> str:
+        """The chance in words, with its interval (or how it is exact)."""
+        if self.drawn is not None:
+            return self.drawn.text
+        low, high = wilson(self.deals, self.samples)
+        return (f"a deal in {self.deals:,} of {self.samples:,} worlds, {percent(self.probability)} "
+                f"(95% interval {percent(low)} to {percent(high)})")
 
     def to_frame(self) -> pd.DataFrame:
         """One row per world with a deal (index: the world's number in ``space.worlds()``): each
@@ -92,9 +126,7 @@ class DealProbability(Result):
         return pd.DataFrame(rows, columns=["party", "mean", "p5", "p25", "p50", "p75", "p95"])
 
     def __repr__(self) -> str:
-        low, high = self.interval
-        return (f"<DealProbability: a deal in {self.deals:,} of {self.samples:,} worlds, {percent(self.probability)} "
-                f"(95% interval {percent(low)} to {percent(high)})>")
+        return f"<DealProbability: {self.text}>"
 
     def _repr_html_(self) -> str:
         head = f"<p>{html.escape(repr(self)[1:-1])}</p>"

@@ -21,10 +21,12 @@ from .. import arguments as check
 from ..algorithms import hinges
 from ..algorithms.break_even import break_even
 from ..algorithms.deal import deal_probability
+from ..algorithms.drawn import drawn_deal
 from ..algorithms.robust import default_packages, most_robust, robustness, value_of_information
 from ..results import (
     BreakEvenTable,
     DealProbability,
+    DrawnDeal,
     ExactDeal,
     ExactRobustPackage,
     Package,
@@ -73,8 +75,12 @@ class UncertaintyQuestions(SpaceBase):
 
         def run() -> DealProbability:
             if "deal" not in study.cache:
+                # the red lines exact within each draw; not when they are the only uncertainty (their exact analysis
+                # has just stopped, so the worlds are sampled whole)
+                exact = None if hinges.applies(self.scenario) else self._drawn(samples, seed)
                 study.cache["deal"] = deal_probability(self._search, study.worlds, self.criteria_parties, scheduler=scheduler,
-                                                       progress=self.progress if progress is None else progress)
+                                                       progress=self.progress if progress is None else progress,
+                                                       exact=exact if exact is not None and exact.complete else None)
             return study.cache["deal"]
         return self._answer(run, None, method="mip", **self._sampled(study))
 
@@ -195,6 +201,17 @@ class UncertaintyQuestions(SpaceBase):
         return self._answer(run, time_limit)
 
     # ---- the plumbing of the exact answers
+    def _drawn(self, samples: int, seed: int) -> DrawnDeal | None:
+        """The real lines exact within each of these draws of the continuous inputs (None without red lines with
+        ``real``); computed once per sample and kept with it."""
+        if not any(r.real is not None for r in self.scenario.red_lines):
+            return None
+        study = self._sample(samples, seed)
+        if "drawn" not in study.cache:
+            study.cache["drawn"] = drawn_deal(self._search, samples, seed)
+        found: DrawnDeal = study.cache["drawn"]
+        return found
+
     def _exact_study(self) -> hinges.ExactStudy:
         if self._exact is None:
             self._exact = hinges.ExactStudy(self._search)
