@@ -13,6 +13,7 @@ HANG_GUARD = 60.0
 
 
 def examples(n: int) -> int:
-    """``n``, or proportionally fewer when the profile asks for fewer than the default's 60 (the mutation
-    profile: every mutant reruns the tests); never more (the thorough profile leaves explicit counts alone)."""
+    """``n`` under a profile of 60 examples or more (the slow stage's "fresh"), proportionally fewer under one that asks
+    for fewer (the default run's 30; the mutation profile's 20, where every mutant reruns the tests); never more (the
+    thorough profile leaves explicit counts alone)."""
     return max(5, min(n, n * settings().max_examples // 60))

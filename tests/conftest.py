@@ -8,9 +8,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from browser_summary import pytest_terminal_summary  # noqa: E402,F401  (a loud line when the browser tests were skipped)
 
-# The default run is reproducible (the same examples on every machine, so CI does not flake);
-# the slow stage explores fresh examples with the thorough profile.
-settings.register_profile("default", max_examples=60, deadline=None, derandomize=True, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+# The default run is reproducible (the same examples on every machine, so CI does not flake) and quick: 30 examples
+# per property test where a test sets no count (tests/budget.py's examples(n) scales explicit counts the same way);
+# .ci/run's slow stage then runs every property test again on 60 fresh examples ("fresh").
+settings.register_profile("default", max_examples=30, deadline=None, derandomize=True, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # .ci/run's slow stage: every slow test, and every property test again on fresh random examples (not the default
 # run's fixed ones); the plain tests the default run already ran are left out (see pytest_collection_modifyitems).

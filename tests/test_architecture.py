@@ -5,9 +5,12 @@ only through the Edit API, no private names across modules."""
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "bargaining"
 BASE = {"version", "errors", "files", "progress", "criteria", "arguments", "memory"}
@@ -27,6 +30,7 @@ ALLOWED = {
 }
 
 
+@functools.cache
 def modules() -> dict[str, Path]:
     found = {}
     for path in PACKAGE.rglob("*.py"):
@@ -222,6 +226,7 @@ def test_no_private_name_crosses_a_module():
     assert not offenders, "\n".join(offenders)
 
 
+@pytest.mark.slow  # a fresh interpreter per module (about 160): the slow stage
 def test_each_module_imports_on_its_own():
     """In a separate interpreter (so this test session keeps its modules): import each module
     with nothing of bargaining loaded before it."""

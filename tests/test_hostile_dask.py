@@ -101,6 +101,7 @@ def none_left(children: list[psutil.Process]) -> list[str]:
     return alive(children)
 
 
+@pytest.mark.slow  # a real cluster or server process and its signals: the slow stage
 @pytest.mark.parametrize("group", [False, True], ids=["kill", "timeout"])
 def test_sigterm_stops_the_command_and_its_cluster(case, group):
     """`kill PID` (the command alone) or `timeout` (the command, then its group): the cluster stayed up, listening."""
@@ -112,6 +113,7 @@ def test_sigterm_stops_the_command_and_its_cluster(case, group):
     assert alive(children) == []  # stopped before the command returned
 
 
+@pytest.mark.slow  # a real cluster or server process and its signals: the slow stage
 def test_ctrl_c_as_the_cluster_starts(case):
     """Ctrl-C at a terminal (SIGINT to the group) while the client connects: a Client.__del__ traceback 30 s later.
     To press it then, the scheduler is paused (SIGSTOP) as soon as it has written its address, so the client's
@@ -144,6 +146,7 @@ def test_ctrl_c_as_the_cluster_starts(case):
     assert none_left(children) == []
 
 
+@pytest.mark.slow  # a real cluster or server process and its signals: the slow stage
 def test_sigkill_leaves_no_cluster_behind(case):
     """Nothing can run in the command after a SIGKILL: its cluster's processes end on their own."""
     process, children = with_cluster(case)
@@ -195,6 +198,7 @@ def web() -> Iterator[str]:
     thread.join()
 
 
+@pytest.mark.slow  # a real cluster or server process and its signals: the slow stage
 @pytest.mark.parametrize("server", ["silent", "web"])
 def test_a_server_that_is_not_a_scheduler_is_refused(case, request, server):
     """A listener that never answers, or an HTTP server: both hung `--scheduler` for minutes (so a process here,

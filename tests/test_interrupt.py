@@ -69,6 +69,7 @@ def interrupt(argv: list[str], after: float, group: bool) -> tuple[int, float, s
     return code, seconds, left
 
 
+@pytest.mark.slow  # a command in a subprocess interrupted mid-search: the slow stage
 def test_ctrl_c_stops_the_frontier_and_its_helpers(hard, tmp_path):
     """SIGINT to the process group during `frontier` (30x5x4) was ignored for over 60 s."""
     out = tmp_path / "frontier.csv"
@@ -79,6 +80,7 @@ def test_ctrl_c_stops_the_frontier_and_its_helpers(hard, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["frontier.csv"]  # no temporary file left
 
 
+@pytest.mark.slow  # a command in a subprocess interrupted mid-search: the slow stage
 def test_ctrl_c_to_the_main_process_alone_stops_the_report(hard, tmp_path):
     """During `report --time-limit 20` it was ignored and the report written with exit 0."""
     out = tmp_path / "report.html"

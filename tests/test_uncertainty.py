@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from budget import examples
 from hypothesis import given, settings
 from oracle import draw_worlds, enumerate_worlds
 from strategies import uncertain_scenarios
@@ -31,7 +32,7 @@ def answered_by_sampling(scenario: Scenario) -> Scenario:
     return Scenario.from_dict(data)
 
 
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 @given(uncertain_scenarios())
 def test_everything_equals_brute_force_over_the_same_worlds(scenario):
     scenario = answered_by_sampling(scenario)
@@ -114,7 +115,7 @@ def case_space():
     return _space(Scenario.from_dict(CASE))
 
 
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 @given(uncertain_scenarios())
 def test_the_sampler_draws_exactly_the_documented_worlds(scenario):
     """space.worlds() against the worlds drawn here from the README's rules (tests/oracle.py, draw_worlds)."""

@@ -73,6 +73,7 @@ def test_the_robustness_command_lists_the_parts_it_cut(large):
     assert "not computed: the chance of a deal" in done.stderr
 
 
+@pytest.mark.slow  # a command run until its memory estimate stops it: the slow stage
 def test_a_case_the_programme_cannot_hold_in_the_memory_allowed_stops_with_one_clear_message(tmp_path):
     """40 parties, 20 x 6: a stage of the programme needs more than --max-memory; refused before it allocates."""
     path = write(memory_case(issues=20), tmp_path / "memory.yaml")
@@ -82,6 +83,7 @@ def test_a_case_the_programme_cannot_hold_in_the_memory_allowed_stops_with_one_c
     assert "more than the 200.0 MB allowed (--max-memory)" in done.stderr
 
 
+@pytest.mark.slow  # a command run until its memory estimate stops it: the slow stage
 def test_the_mixed_integer_frontier_stops_at_the_memory_allowed_with_one_clear_message(tmp_path):
     """The same case by the mixed-integer search: its boxes (the split once asked numpy for 66-89 GiB at once) or
     the data-segment cap stop it with one line and exit code 2, never an out-of-memory kill or a traceback."""
