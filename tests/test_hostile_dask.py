@@ -155,6 +155,26 @@ def test_sigkill_leaves_no_cluster_behind(case):
     assert none_left(children) == []
 
 
+def test_the_next_local_cluster_removes_the_folder_a_killed_one_left(tmp_path):
+    """A cluster's scratch folder carries its process's id; a process killed with SIGKILL cannot remove it, so the next
+    local cluster removes every such folder whose process is gone (and leaves living ones and other names alone)."""
+    import subprocess
+    import sys
+
+    from bargaining.engine.executor import FOLDER_PREFIX, remove_stale_folders
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = tmp_path / f"{FOLDER_PREFIX}{gone.pid}-abc"
+    living = tmp_path / f"{FOLDER_PREFIX}{os.getpid()}-def"
+    other = tmp_path / f"{FOLDER_PREFIX}old-style"
+    for folder in (dead, living, other):
+        folder.mkdir()
+        (folder / "scheduler.json").write_text("{}")
+    assert remove_stale_folders(str(tmp_path)) == [dead.name]
+    assert not dead.exists() and living.exists() and other.exists()
+
+
 # --------------------------------------------------------------------------- addresses that are not schedulers
 @pytest.fixture
 def silent() -> Iterator[str]:

@@ -71,6 +71,38 @@ def on_replica(key: str, replica: Replica, work: Callable[..., Any], seconds: fl
         return work(engine, *args)
 
 
+#: A local cluster's scratch folder (its scheduler file): this prefix, the owning process's id, a dash.
+FOLDER_PREFIX = "bargaining-dask-"
+
+
+def remove_stale_folders(where: str | None = None) -> list[str]:
+    """Remove the scratch folders of local clusters whose process is gone (one killed with SIGKILL cannot remove its
+    own); the folders removed.  A folder whose name carries no process id, or a living one, is left alone."""
+    where = where or tempfile.gettempdir()
+    removed = []
+    try:
+        names = os.listdir(where)
+    except OSError:
+        return removed
+    for name in names:
+        pid = name[len(FOLDER_PREFIX):].split("-", 1)[0] if name.startswith(FOLDER_PREFIX) else ""
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        shutil.rmtree(os.path.join(where, name), ignore_errors=True)
+        removed.append(name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
 class LoopbackCluster:
     """A local Dask cluster: a scheduler and ``workers`` worker processes (one thread each), all bound to
     127.0.0.1, no dashboard, started as plain subprocesses from the calling thread without waiting for them
@@ -83,7 +115,8 @@ class LoopbackCluster:
 
     def __init__(self, workers: int | None = None):
         self.count = workers or os.cpu_count() or 1
-        self.folder = tempfile.mkdtemp(prefix="bargaining-dask-")
+        remove_stale_folders()
+        self.folder = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
         self.file = os.path.join(self.folder, "scheduler.json")
         opts = {"scheduler_file": self.file, "host": "127.0.0.1", "port": 0, "dashboard": False, "dashboard_address": "127.0.0.1:0"}
         self.scheduler = self._spawn([json.dumps({"cls": "distributed.Scheduler", "opts": opts})])
