@@ -62,3 +62,9 @@ def test_the_report_section(tmp_path):
     closed = write_report(BargainingSpace(Scenario.from_yaml(write(tmp_path, no_snapback_and_withdrawal_required))), tmp_path / "c.html")
     section = closed.read_text().split('id="will-it-hold"', 1)[1]
     assert "No plan holds; the closest one" in section and "snapback on West&#39;s sanctions relief" in section
+
+
+def test_a_plan_search_the_time_limit_stops_exits_3_not_no_plan(capsys):
+    """Stopped before a plan was found or ruled out is not "no self-enforcing plan" (exit 1): it is the time limit's 3."""
+    assert main(["hold", "data/phased_exchange.yaml", "--phases", "2", "--time-limit", "0.001"]) == 3
+    assert "time limit" in capsys.readouterr().out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import EXIT_NO_DEAL, EXIT_OK, UsageError, announced, load, open_space, say
+from .common import EXIT_NO_DEAL, EXIT_OK, EXIT_TIME_LIMIT, UsageError, announced, load, open_space, say
 from .limits import phases_for
 
 HELP = ("will the deal hold step by step: the best phased plan in which no party gains by defecting (or why there is "
@@ -35,4 +35,6 @@ def run(args: argparse.Namespace) -> int:
         say(json.dumps({"self_enforcing": result.to_dict(), "stability": [s.to_dict() for s in stabilities]}, indent=2, default=float))
     else:
         say(render_holding(result, stabilities))
+    if result.plan is None and not result.complete:
+        return EXIT_TIME_LIMIT  # stopped before a plan was found or ruled out: not "no plan"
     return EXIT_OK if result.plan is not None else EXIT_NO_DEAL
