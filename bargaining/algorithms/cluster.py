@@ -44,7 +44,7 @@ Work = Callable[..., list[Any]]
 BATCH = 8
 
 
-def run_worlds(search: Search, worlds: Sequence[World], work: Work, args: tuple = (), *, scheduler: str | None = None,
+def run_worlds(search: Search, worlds: Sequence[World], work: Work, args: tuple[Any, ...] = (), *, scheduler: str | None = None,
                progress: bool | None = None, what: str = "worlds") -> list[Any]:
     """``work(search, worlds, *args)`` over every world, in order (see the module's docstring for where)."""
     if scheduler is not None and not isinstance(scheduler, str):
@@ -76,7 +76,7 @@ def run_worlds(search: Search, worlds: Sequence[World], work: Work, args: tuple 
     return answers
 
 
-def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple, scheduler: str | None, todo: deque,
+def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple[Any, ...], scheduler: str | None, todo: deque[int],
                 answers: list[Any], here: Callable[[list[int]], None], bar: Progress) -> None:
     from distributed import as_completed
 
@@ -116,6 +116,7 @@ def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple
                     chunks.pop()
             elif running:  # wait for the first to finish (or the deadline)
                 try:
-                    next(as_completed(list(running), loop=executor.client.loop, timeout=search.remaining()))
+                    next(as_completed(list(running), loop=executor.client.loop,  # type: ignore[no-untyped-call]  # untyped in distributed
+                                      timeout=search.remaining()))
                 except TimeoutError:  # the deadline passed: said at the top of the loop
                     pass

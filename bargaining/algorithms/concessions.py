@@ -23,7 +23,7 @@ from typing import Iterator, Sequence
 from ..engine.search import Search
 from ..errors import TimeLimitReached
 from ..results import CRITERIA, Concession, Criterion, Package, ReservationCut
-from ..scenario import Scenario, exact
+from ..scenario import Requirement, Scenario, exact
 from .diagnose import minimal_relaxations, reservation_reductions
 from .frontier import best, find_frontier
 
@@ -42,14 +42,14 @@ def concessions(search: Search, criterion: Criterion, parties: Sequence[str], ma
     groups = minimal_relaxations(search, max_size, limit, kinds=("red_line",))
     cuts = [(party, cut) for party, cut in reservation_reductions(search).items() if cut is not None] if reservations else []
     deadline = None if time_limit is None else time.perf_counter() + time_limit
-    plan: list[tuple[Search, tuple, ReservationCut | None]] = [(search, tuple(group), None) for group in groups]
+    plan: list[tuple[Search, tuple[Requirement, ...], ReservationCut | None]] = [(search, tuple(group), None) for group in groups]
     for party, cut in cuts:
         stated = search.scenario.party[party]
         scenario = _with_reservation(search.scenario, party, exact(stated.reservation) - cut)
         plan.append((Search.of(scenario, search.remaining()), (), ReservationCut(party, stated.possessive, stated.reservation, cut)))
 
     @contextmanager
-    def in_force(where: Search, dropped: tuple) -> Iterator[Search]:
+    def in_force(where: Search, dropped: tuple[Requirement, ...]) -> Iterator[Search]:
         with where.changes() as edit:
             edit.waive(list(dropped))
             yield where
@@ -71,7 +71,7 @@ def concessions(search: Search, criterion: Criterion, parties: Sequence[str], ma
     return found
 
 
-def _opened(search: Search, stated: Scenario, criterion: Criterion, parties: Sequence[str], dropped: tuple = (),
+def _opened(search: Search, stated: Scenario, criterion: Criterion, parties: Sequence[str], dropped: tuple[Requirement, ...] = (),
             lowered: ReservationCut | None = None) -> Concession:
     """The concession in force on ``search``: the criterion's package (read against the stated scenario)."""
     package = best(search, criterion, parties)

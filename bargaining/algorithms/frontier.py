@@ -24,7 +24,7 @@ from ..scenario import STATED
 from .frontier_mip import grid_steps as mip_steps
 from .frontier_mip import non_dominated, pareto_frontier
 from .programme import LimitReached, NotApplicable, ProgrammeFrontier
-from .programme.budget import frontier_for
+from .programme.budget import Use, frontier_for
 from .read_off import best_by_programme, programme_frontier
 from .recheck import recheck_programme
 from .solutions import best_on_frontier, best_package
@@ -41,7 +41,7 @@ def find_frontier(search: Search, parties: Sequence[str], *, time_limit: float |
     if method != "mip":
         started = time.perf_counter()
         try:
-            use = "frontier" if method == "auto" else "frontier_only"  # (half the time, or all: programme.budget)
+            use: Use = "frontier" if method == "auto" else "frontier_only"  # (half the time, or all: programme.budget)
             found = frontier_for(search, list(parties), use, time_limit)
         except LimitReached as stop:
             if method == "dp":
@@ -99,8 +99,9 @@ def solutions_on(search: Search, frontier: Frontier, criteria_parties: Sequence[
     if not frontier.complete or set(frontier.parties) != set(search.scenario.party_ids):
         return frontier, {}
     if frontier.exact:
-        return frontier, {c: best_on_frontier(frontier, c, criteria_parties) for c in CRITERIA}
-    bests = {c: best(search, c, criteria_parties) for c in CRITERIA}
+        read_off: dict[str, Package | None] = {c: best_on_frontier(frontier, c, criteria_parties) for c in CRITERIA}
+        return frontier, read_off
+    bests: dict[str, Package | None] = {c: best(search, c, criteria_parties) for c in CRITERIA}
     packages = non_dominated([*frontier.packages, *(x for x in bests.values() if x is not None)], frontier.parties)
     return Frontier.of_packages(search.scenario, frontier.parties, packages, complete=frontier.complete, exact=False,
                                 method=frontier.method, reason=frontier.reason, solver_calls=frontier.solver_calls,

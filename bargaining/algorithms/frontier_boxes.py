@@ -43,7 +43,7 @@ class BoxProblem:
         granularity = Fraction(1) if all(search.unit(p) is not None for p in parties) else None
         return cls(parties, step, weight, objective, granularity)
 
-    def spec(self) -> tuple:
+    def spec(self) -> tuple[Any, ...]:
         return self.parties, {p: (v.numerator, v.denominator) for p, v in self.step.items()}, self.weight
 
     def solve(self, search: Search, edit: Edit, box: np.ndarray) -> tuple[str, Package | None]:
@@ -61,10 +61,10 @@ class BoxProblem:
 # ---- on a worker: each engine keeps the box problems it was asked about
 
 #: In a worker: (engine, the problem's spec) -> the problem (its objective built once per engine).
-_PROBLEMS: dict[tuple[int, tuple], BoxProblem] = {}
+_PROBLEMS: dict[tuple[int, tuple[Any, ...]], BoxProblem] = {}
 
 
-def solve_box(search: Search, spec: tuple, box: list[int], seconds: float | None) -> tuple[str, dict[str, Any] | None]:
+def solve_box(search: Search, spec: tuple[Any, ...], box: list[int], seconds: float | None) -> tuple[str, dict[str, Any] | None]:
     """Work for the executor (:mod:`bargaining.engine.executor`): one box solved on a worker's engine (a replica of
     the caller's), its bounds set inside an edit of its own; (status, the package's choices or None)."""
     parties, step, weight = spec

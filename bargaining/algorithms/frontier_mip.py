@@ -210,7 +210,8 @@ class _Region:
                 self._drop(box)
                 continue
             if not any(np.array_equal(box, b) for b in busy):
-                return box.copy()
+                free: np.ndarray = box.copy()
+                return free
             k += 1
         return None
 
@@ -223,7 +224,7 @@ class _Region:
             # exactly: count it in the box, so that the box splits (else it would be solved forever)
             z = np.maximum(z, np.concatenate([z[:1], box[1:] + 1]))
         new = z is not None and tuple(z) not in self.known
-        if new:
+        if z is not None and new:
             self.known.add(tuple(z))
             self.bounds = _split(self.bounds, z, self.ideal, self.empty)
         if z is None or z[0] <= box[0]:  # the box's f_0 bound is above the best f_0 in its region

@@ -204,7 +204,7 @@ def package_row(analysis: Analysis, label: str, choices: Mapping[str, Any]) -> d
     return row
 
 
-def default_packages(study: ExactStudy, parties: Sequence[str], frontier: int, frontier_seconds: float
+def default_packages(study: ExactStudy, parties: Sequence[str], frontier: int, frontier_seconds: float | None
                      ) -> list[tuple[str, Mapping[str, Any]]]:
     """The stated world's four solutions, the exact most robust package and up to ``frontier`` frontier points
     (as :func:`.robust.default_packages`, with the most robust package found exactly)."""

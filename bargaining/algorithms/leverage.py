@@ -45,7 +45,7 @@ def _measure(search: Search, criteria_parties: Sequence[str], limit: int, fronti
     found = acceptable_packages(search, limit, progress=False) if exists else None
     count = 0 if found is None else found.count if found.count is not None else (len(found.packages) if found.complete else None)
     best_gains = {p: _float(best_gain(search, p)) if exists else None for p in search.scenario.party_ids}
-    solutions = {c: best(search, c, criteria_parties) if exists else None for c in CRITERIA}
+    solutions: dict[str, Package | None] = {c: best(search, c, criteria_parties) if exists else None for c in CRITERIA}
     points: tuple[Package, ...] | None = None
     points_complete = True
     if frontier:

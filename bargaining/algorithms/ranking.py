@@ -146,7 +146,8 @@ def _near_best(criterion: str, frontier: Frontier, columns: list[int], reservati
         best = float(value.max())
     if not np.isfinite(best) or not np.isfinite(tol):
         return every
-    return every[value >= best - tol]
+    near: np.ndarray = every[value >= best - tol]
+    return near
 
 
 def _common(frontier: Frontier, reservations: list[float], columns: list[int]) -> float:

@@ -20,6 +20,7 @@ from .programme import frontier as programme_run
 from .programme.budget import BUDGETS
 from .ranking import best_on_frontier
 
+__all__ = ["best_by_programme", "numeric_doubt", "programme_frontier"]
 
 def programme_frontier(scenario: Scenario, found: ProgrammeFrontier, seconds: float, coalition: Collection[str] | None = None,
                        waived: Collection[Waiver] = ()) -> Frontier:

@@ -61,11 +61,14 @@ class _Packages:
         return ok
 
     def red_line_holds(self, red_line: Any) -> np.ndarray:
+        held: np.ndarray
         if red_line.forbid is not None:
-            return ~self.holds(red_line.forbid)
-        if red_line.require is not None:
-            return self.holds(red_line.require)
-        return ~self.holds(red_line.if_ or {}) | self.holds(red_line.then or {})
+            held = ~self.holds(red_line.forbid)
+        elif red_line.require is not None:
+            held = self.holds(red_line.require)
+        else:
+            held = ~self.holds(red_line.if_ or {}) | self.holds(red_line.then or {})
+        return held
 
 
 def _party_numbers(scenario: Scenario, party: str) -> tuple[list[dict[str, Fraction]], list[tuple[Any, Fraction]],
@@ -137,7 +140,7 @@ def acceptable(scenario: Scenario, index: np.ndarray, waived: Collection[Waiver]
         if not issue.controlled_by:
             continue
         status_quo = issue.status_quo_choice
-        moved = (index[:, n] != issue.option_ids.index(status_quo)) if status_quo is not None else np.ones(len(index), dtype=bool)
+        moved = (index[:, n] != issue.option_ids.index(str(status_quo))) if status_quo is not None else np.ones(len(index), dtype=bool)
         controllers = [scenario.party_ids.index(p) for p in issue.controllers if p in scenario.party]
         enough = taking[:, controllers].sum(axis=1) >= issue.controllers_needed
         ok &= ~moved | enough

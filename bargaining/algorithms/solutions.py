@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from ..engine.search import Edit, Search
 from ..errors import TimeLimitReached
@@ -280,7 +280,7 @@ def _settle(search: Search, package: Package | None, accept: Callable[[Package],
     tied after that are left to HiGHS, which is deterministic for a given scenario.
     """
     everyone = search.scenario.party_ids
-    seen: set[tuple] = set()
+    seen: set[tuple[Any, ...]] = set()
     for _ in range(NASH_ROUNDS):  # (a bound, as every loop that re-checks answers has: Nash's cuts converge long before)
         try:
             candidate = _solve(search, search.total(everyone), search.granularity(everyone))

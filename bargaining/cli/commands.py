@@ -141,7 +141,8 @@ def _without_model(scenario: Scenario, args: argparse.Namespace) -> "Package | N
     if package is None:
         return None
     warn_doubt(scenario, numeric_doubt(scenario))
-    return package.stamped(seconds=time.perf_counter() - started)
+    stamped: Package = package.stamped(seconds=time.perf_counter() - started)
+    return stamped
 
 
 def report(args: argparse.Namespace) -> int:
@@ -300,6 +301,7 @@ def _worlds(args: argparse.Namespace) -> Scenario:
 
 def robustness(args: argparse.Namespace) -> int:
     from ..present.text import render_robustness
+    from ..results import ExactDeal
 
     scenario = _worlds(args)
     space = open_space(scenario)
@@ -319,6 +321,11 @@ def robustness(args: argparse.Namespace) -> int:
         robust = parts.run("the most robust package", lambda: space.most_robust(**worlds))
         table = parts.run("each package's acceptance", lambda: space.robustness(**worlds))
         voi = parts.run("the value of information", lambda: space.value_of_information(**worlds))
+    if isinstance(deal, ExactDeal):  # only real lines, and their exact analysis (stopped above) finished this time
+        code = exact_robustness(args, space)
+        if code >= 0:
+            return code
+        deal = None
     if deal is None:  # nothing sampled to show: what was found, then what was cut
         if structure is not None and not args.json:
             from ..present.sensitivity_text import drawn_lines

@@ -79,7 +79,7 @@ def remove_stale_folders(where: str | None = None) -> list[str]:
     """Remove the scratch folders of local clusters whose process is gone (one killed with SIGKILL cannot remove its
     own); the folders removed.  A folder whose name carries no process id, or a living one, is left alone."""
     where = where or tempfile.gettempdir()
-    removed = []
+    removed: list[str] = []
     try:
         names = os.listdir(where)
     except OSError:

@@ -128,9 +128,9 @@ def doubt(scenario: Scenario, parties: Sequence[str] | None = None, steps: Mappi
     parties = list(scenario.party_ids if parties is None else parties)
     own = {p: steps[p] if steps is not None and p in steps else step(scenario, p) for p in parties}
     scales = {p: scale(scenario, p) for p in parties}
-    fine = tuple(p for p in parties if own[p] is not None and own[p] < RELATIVE * scales[p])
-    if fine:
-        return Doubt(fine, min(own[p] for p in fine if own[p] is not None), max(scales[p] for p in fine))
+    finer = {p: gap for p in parties if (gap := own[p]) is not None and gap < RELATIVE * scales[p]}
+    if finer:
+        return Doubt(tuple(finer), min(finer.values()), max(scales[p] for p in finer))
     if not together or len(parties) < 2:
         return None
     terms = {p: _terms(scenario, p) for p in parties}

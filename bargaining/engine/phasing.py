@@ -153,7 +153,10 @@ def build_phasing(model: BargainingModel, phases: int) -> PhasingBlock:
                 continue
             switch = (model.red_line_off(k) - (model.m.broken[k] if k in priced else 0) + (b.broken[k, t] if k in priced else 0)
                       + b.early[k])
-            forbidden_rows(add, rule, lambda atom, t=t: holds(atom, t), switch)
+
+            def after_phase(atom: Any, t: int = t) -> Any:
+                return holds(atom, t)
+            forbidden_rows(add, rule, after_phase, switch)
 
     # nobody below its reservation after any phase; the final package is checked as usual
     for party in scenario.veto_party_ids:
@@ -188,7 +191,9 @@ def phase_of(phasing: PhasingBlock, scenario: Scenario, package: Package, values
             phases[issue.id] = 1
             continue
         if issue.is_continuous:
-            if exact(final) == exact(issue.status_quo_choice):
+            status_quo = issue.status_quo_choice
+            assert not isinstance(final, str) and not isinstance(status_quo, str)  # an amount's choices are numbers
+            if exact(final) == exact(status_quo):
                 continue
             flags = values([b.moved[issue.id, t] for t in range(1, phasing.phases + 1)])
         else:

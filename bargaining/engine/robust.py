@@ -99,7 +99,7 @@ def build_robust(search: Search, worlds: Worlds, name: str = "robust") -> Robust
     condition: dict[tuple[str, int], tuple[list[Any], Any]] = {}  # (party, s) -> (violations that must be 0, level)
     for p in parties:
         mine = [k for k, r in enumerate(scenario.red_lines) if r.party == p and k in violation]
-        keys: dict[tuple, int] = {}
+        keys: dict[tuple[tuple[bool | None, ...], Any], int] = {}  # (its lines' status, its level) -> signature
         found = []
         for w in range(n):
             status = tuple(bool(worlds.real[w, column[k]]) if k in column else None for k in mine)
@@ -111,12 +111,12 @@ def build_robust(search: Search, worlds: Worlds, name: str = "robust") -> Robust
                 level = w if p in spread else unit * math.ceil(reservation / unit) if unit else reservation
                 if p not in spread and float(level) <= model.world_range[p][0]:
                     level = None  # every package reaches it
-            key = (status, level)
-            if key not in keys:
-                keys[key] = len(keys)
+            seen = (status, level)
+            if seen not in keys:
+                keys[seen] = len(keys)
                 hard = [violation[k] for k, real in zip(mine, status) if (real if real is not None else not scenario.red_lines[k].soft)]
-                condition[p, keys[key]] = (hard, level)
-            found.append(keys[key])
+                condition[p, keys[seen]] = (hard, level)
+            found.append(keys[seen])
         signature[p] = found
     trivial = {key for key, (hard, level) in condition.items() if not hard and level is None}
 
@@ -204,7 +204,7 @@ def margin(model: Any, party: str) -> float:
     if model.unit[party] is not None:
         return 0.0
     low, high = model.world_range[party]
-    return 1e-6 * max(1.0, high - low)
+    return 1e-6 * max(1.0, float(high - low))
 
 
 def _groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int]]:

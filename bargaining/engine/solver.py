@@ -235,7 +235,7 @@ class Solver:
     def _interrupted(self) -> bool:
         """HiGHS stopped by the watchdog (APPSI reads HiGHS's "interrupt" status as "unknown")."""
         core = self.highs._solver_model
-        return core.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+        return bool(core.getModelStatus() == highspy.HighsModelStatus.kInterrupt)
 
     def remove(self, row: pyo.ConstraintData) -> None:
         """Tell HiGHS a row is gone (before it is deleted from the model).  A row added since the last

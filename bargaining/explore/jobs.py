@@ -99,7 +99,7 @@ class Jobs:
         # Start the fork server and its resource tracker now, before any solve: a process started from here while
         # a solve runs would inherit the pipe on which Pyomo captures the solver's output (file descriptor 1) and
         # keep it open, and the capture would never end ("TeeStream: deadlock observed").
-        from multiprocess import forkserver, resource_tracker  # type: ignore[import-untyped]
+        from multiprocess import forkserver, resource_tracker
 
         forkserver.ensure_running()
         resource_tracker.ensure_running()

@@ -63,25 +63,32 @@ class UncertaintyQuestions(SpaceBase):
     @check.keyword_options("samples", "seed", "scheduler", "progress", first=0)
     def deal_probability(self, *, samples: int = SAMPLES, seed: int = 0, scheduler: str | None = None,
                          progress: bool | None = None) -> DealProbability | ExactDeal:
-        """The share of sampled worlds in which some package is acceptable (``.probability``, 95% Wilson
-        ``.interval``); ``.to_frame()``: each veto party's gain in each such world's maxmin package.  One maxmin
-        search per world; on Dask workers when the job is long (``scheduler``: None picks, "serial", "local",
-        or "tcp://host:8786").  When the only uncertainty is red lines with ``real``: an ExactDeal, exact over
-        every world of them (``.exact_probability``, ``.blocking``, ``.words``, ``.expression``; no interval)."""
-        answered, exact = self._exactly(lambda study: study.deal(), None)
-        if answered:
-            return exact  # type: ignore[no-any-return]
+        """The chance of a deal (``.probability``; ``.interval`` its 95% interval, None when it is exact) and, over
+        sampled worlds, each veto party's gain in each world's maxmin package (``.to_frame()``; ``.summary()``).  With
+        red lines that may be real, the chance has them exact within each draw of the reservations and points
+        (``.drawn``), and only the worlds with a deal are searched; without, it is the share of sampled worlds with
+        a deal (95% Wilson interval).  On Dask workers when the job is long (``scheduler``: None picks, "serial",
+        "local", or "tcp://host:8786").  When the only uncertainty is red lines with ``real``: an ExactDeal, exact
+        over every world of them (``.exact_probability``, ``.blocking``, ``.words``, ``.expression``; no interval)."""
+        exact = self._exactly(lambda study: study.deal(), None)
+        if exact:
+            return exact[0]
+        return self._sampled_deal(samples, seed, scheduler, progress)
+
+    def _sampled_deal(self, samples: int, seed: int, scheduler: str | None, progress: bool | None) -> DealProbability:
+        """:meth:`deal_probability` over sampled worlds (computed once per sample)."""
         study = self._sample(samples, seed)
 
         def run() -> DealProbability:
             if "deal" not in study.cache:
                 # the red lines exact within each draw; not when they are the only uncertainty (their exact analysis
                 # has just stopped, so the worlds are sampled whole)
-                exact = None if hinges.applies(self.scenario) else self._drawn(samples, seed)
+                drawn = None if hinges.applies(self.scenario) else self._drawn(samples, seed)
                 study.cache["deal"] = deal_probability(self._search, study.worlds, self.criteria_parties, scheduler=scheduler,
                                                        progress=self.progress if progress is None else progress,
-                                                       exact=exact if exact is not None and exact.complete else None)
-            return study.cache["deal"]
+                                                       exact=drawn if drawn is not None and drawn.complete else None)
+            found: DealProbability = study.cache["deal"]
+            return found
         return self._answer(run, None, method="mip", **self._sampled(study))
 
     @check.keyword_options("samples", "seed", "time_limit", first=0)
@@ -93,9 +100,9 @@ class UncertaintyQuestions(SpaceBase):
         Stopped by ``time_limit``: the best found, ``.optimal`` False and ``.bound`` the most any package wins.
         When the only uncertainty is red lines with ``real``: an ExactRobustPackage, the package with the largest
         chance over every world of them (``.exact_probability``, ``.words``; ``.tied``: other packages as likely)."""
-        answered, exact = self._exactly(lambda study: study.most_robust(self.criteria_parties), time_limit)
-        if answered:
-            return exact  # type: ignore[no-any-return]
+        exact = self._exactly(lambda study: study.most_robust(self.criteria_parties), time_limit)
+        if exact:
+            return exact[0]
         study = self._sample(samples, seed)
         limit = self._limit(time_limit)
 
@@ -125,9 +132,9 @@ class UncertaintyQuestions(SpaceBase):
             analysis = study.analysis()
             return Robustness(scenario=self.scenario, table=study.robustness(rows), method=analysis.method,
                               reason=study.deal().reason)
-        answered, exact = self._exactly(exactly, time_limit)
-        if answered:
-            return exact  # type: ignore[no-any-return]
+        exact = self._exactly(exactly, time_limit)
+        if exact:
+            return exact[0]
         study = self._sample(samples, seed)
 
         def run() -> Robustness:
@@ -144,15 +151,15 @@ class UncertaintyQuestions(SpaceBase):
         knowing the answer, and ``rise``: how much that raises the chosen package's acceptance over choosing now.
         Questions of equal value share a ``rank`` (``tied_with`` names the others): none of them comes first.
         When the only uncertainty is red lines with ``real``: exact over every world of them."""
-        answered, exact = self._exactly(
+        exact = self._exactly(
             lambda study: ValueOfInformation(scenario=self.scenario, table=study.information(), method=study.analysis().method,
                                              reason=study.deal().reason), None)
-        if answered:
-            return exact  # type: ignore[no-any-return]
+        if exact:
+            return exact[0]
         study = self._sample(samples, seed)
 
         def run() -> ValueOfInformation:
-            deal = self.deal_probability(samples=samples, seed=seed, scheduler=scheduler, progress=progress)
+            deal = self._sampled_deal(samples, seed, scheduler, progress)
             table = value_of_information(study, deal, self.most_robust(samples=samples, seed=seed),
                                          self.progress if progress is None else progress)
             return ValueOfInformation(scenario=self.scenario, table=table, samples=samples, seed=seed)
@@ -222,12 +229,11 @@ class UncertaintyQuestions(SpaceBase):
             raise ValueError("uncertainty analyses are not available inside what_if(): ask "
                              "BargainingSpace(variant.apply(scenario)) instead")
 
-    def _exactly(self, compute: Callable[[hinges.ExactStudy], T], time_limit: float | None) -> tuple[bool, T | None]:
-        """(True, the exact answer) when the only uncertainty is red lines with ``real`` and their exact analysis
-        completes within the call's time limit; else (False, None), with a warning when the analysis stopped (the
-        caller samples then)."""
+    def _exactly(self, compute: Callable[[hinges.ExactStudy], T], time_limit: float | None) -> list[T]:
+        """[the exact answer] when the only uncertainty is red lines with ``real`` and their exact analysis completes
+        within the call's time limit; else [], with a warning when the analysis stopped (the caller samples then)."""
         if not hinges.applies(self.scenario):
-            return False, None
+            return []
         self._no_variant()
         study, limit = self._exact_study(), self._limit(time_limit)
         stopped: list[str] = []
@@ -238,9 +244,9 @@ class UncertaintyQuestions(SpaceBase):
                 stopped.append(analysis.reason)
                 return None
             return compute(study)
-        found = self._answer(run, time_limit)
+        found: T = self._answer(run, time_limit)
         if stopped:
             warnings.warn(f"the exact analysis of the uncertain red lines stopped ({stopped[0]}); the answer is sampled "
                           "instead", stacklevel=3)
-            return False, None
-        return True, found
+            return []
+        return [found]

@@ -66,7 +66,7 @@ def candidate(ctx: Context, inp: Input, choices: Mapping[str, Any], utilities: M
     if accepted_in is None or not scenario.party[p].veto:
         accepted_in = scenario.signers(choices, waived | {("reservation", p)}) is not None
     accepted_out = (not scenario.party[p].veto
-                    and scenario.signers(choices, waived, world=World(reservations={p: _huge(ctx, p)})) is not None)  # type: ignore[dict-item]
+                    and scenario.signers(choices, waived, world=World(reservations={p: _huge(ctx, p)})) is not None)
     return Candidate(choices, utilities, sigma(ctx, inp, choices), accepted_in, accepted_out)
 
 

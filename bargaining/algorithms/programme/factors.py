@@ -50,7 +50,7 @@ def condition_factor(tables: Tables, conditions: list[Condition], m: int, rule: 
     for n in scope:
         signature = [tuple(bool(condition[n][o]) if n in condition else None for condition in conditions)
                      for o in range(len(tables.options[n]))]
-        ids: dict[tuple, int] = {}
+        ids: dict[tuple[Any, ...], int] = {}
         labels.append(np.array([ids.setdefault(s, len(ids)) for s in signature], dtype=np.int64))
         representatives.append(np.array([signature.index(s) for s in ids], dtype=np.int64))
     shape = tuple(len(r) for r in representatives)
@@ -98,7 +98,7 @@ def compress(factor: Factor, domains: list[np.ndarray]) -> Factor:
             allowed = allowed.take(used, axis=len(scope))
         if delta is not None:
             delta = delta.take(used, axis=len(scope))
-        ids: dict[tuple, int] = {}
+        ids: dict[tuple[Any, ...], int] = {}
         new_of_used = []
         kept = []
         for u in range(len(used)):
