@@ -93,7 +93,7 @@ def deprecated(message: str) -> Callable[[F], F]:
     return wrap
 
 
-def keyword_options(*old: str, first: int = 1, old_when: Callable[[tuple], bool] | None = None) -> Callable[[F], F]:
+def keyword_options(*old: str, first: int = 1, old_when: Callable[[tuple[Any, ...]], bool] | None = None) -> Callable[[F], F]:
     """The method's options are keyword-only; a call that still passes them by position (``old`` is the
     former order of the positional parameters) works for one release, with a DeprecationWarning.
     ``old_when(args)``: the positional arguments are all in the old order (a parameter moved)."""

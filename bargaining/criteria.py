@@ -12,4 +12,4 @@ def check_criterion(criterion: str) -> Criterion:
     """The criterion, or a ValueError naming the ones there are."""
     if criterion not in CRITERIA:
         raise ValueError(f"unknown criterion {criterion!r}; choose one of {', '.join(CRITERIA)}")
-    return criterion  # type: ignore[return-value]
+    return criterion

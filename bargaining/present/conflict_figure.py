@@ -62,9 +62,9 @@ def conflict_figure(diagnosis: Diagnosis, scenario: Scenario) -> go.Figure | Non
     fig.update_xaxes(tickmode="array", tickvals=list(range(len(heads))), ticktext=heads, side="top", showgrid=False)
     fig.update_yaxes(tickmode="array", tickvals=list(range(len(names))), ticktext=names, autorange="reversed",
                      showgrid=False, automargin=True)
-    lines = sum(max(1, n.count("<br>") + 1) for n in names)
+    name_lines = sum(max(1, n.count("<br>") + 1) for n in names)
     top = 40 + 16 * max(h.count("<br>") + 1 for h in heads)
-    return layout(fig, "The conflict: what each requirement rules out", height=top + 60 + 24 * max(lines, 2 * len(names)),
+    return layout(fig, "The conflict: what each requirement rules out", height=top + 60 + 24 * max(name_lines, 2 * len(names)),
                   margin=dict(l=20, r=20, t=top + 20, b=20))
 
 

@@ -241,7 +241,7 @@ def frontier_splom(frontier: pd.DataFrame, scenario: Scenario, *, acceptable: pd
     labels = [esc(scenario.party[p].label) for p in parties]
     fig = go.Figure()
 
-    def dims(values: Mapping[str, Sequence[float]]) -> list[dict]:
+    def dims(values: Mapping[str, Sequence[float]]) -> list[dict[Any, Any]]:
         return [dict(label=label, values=list(values[p])) for p, label in zip(parties, labels)]
 
     common = dict(showupperhalf=False, diagonal=dict(visible=False), hoverinfo="text")

@@ -78,7 +78,7 @@ def issue_contributions(package: "Package", scenario: Scenario, party: str) -> d
     for issue in scenario.issues:
         table = scenario.points(party, issue.id)
         choice = package.choices[issue.id]
-        parts[issue.id] = float(table.get("per_unit", 0.0)) * float(choice) if issue.is_continuous else float(table.get(choice, 0.0))
+        parts[issue.id] = float(table.get("per_unit", 0.0)) * float(choice) if issue.is_continuous else float(table.get(str(choice), 0.0))
     parts["interactions"] = float(package.exact_utilities[party]) - sum(parts.values())
     if abs(parts["interactions"]) < 1e-9:
         parts["interactions"] = 0.0

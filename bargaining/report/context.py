@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import jinja2
 import pandas as pd
@@ -30,6 +30,8 @@ CRITERION_MEANING = {
     "nash": "the largest product of gains",
     "kalai": "the largest smallest gain as a share of each party's best possible gain",
 }
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class ReportContext:
         """The old name of :attr:`samples`."""
         return self.samples
 
-    def _timed(self, name: str, compute: Callable[[], Any]) -> Any:
+    def _timed(self, name: str, compute: Callable[[], T]) -> T:
         start = time.perf_counter()
         try:
             return compute()

@@ -265,8 +265,8 @@ def phasing_section(ctx: ReportContext) -> Section | None:
     package = plan.package
     rows = [dict(phase=t, gains=plan.gains_after(t), moves=plan.moves(t)) for t in range(1, plan.phases + 1)] if package else []
     return Section("A phased deal", ctx.render_template("phasing", rows=rows, found=package is not None,
-                                                 same=package is not None and ctx.solutions.get("maxmin") is not None
-                                                 and package.key() == ctx.solutions["maxmin"].key()))
+                                                 same=package is not None and (maxmin := ctx.solutions.get("maxmin")) is not None
+                                                 and package.key() == maxmin.key()))
 
 
 #: The report's sections, in order.  Append builders here (or pass ``sections=``) to add more.

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from markupsafe import Markup
 
 from ..present.uncertainty_figures import acceptance_bars, information_bars
@@ -37,7 +39,7 @@ def uncertainty_section(ctx: ReportContext) -> Section | None:
     table = ctx._timed("uncertainty", lambda: space.robustness(_compared(ctx, robust), samples=samples, seed=seed))
     voi = ctx._timed("uncertainty", lambda: space.value_of_information(samples=samples, seed=seed, progress=False))
     exact = isinstance(deal, ExactDeal)  # only real lines are uncertain: every number exact (see "What these findings hinge on")
-    if exact:
+    if isinstance(deal, ExactDeal):
         body = ctx.render("<p>Red lines may be bluffs or for sale ({{ fields }}). Every number here is exact: a sum over "
                           "every combination of the uncertain lines being real or not; nothing is sampled.</p>"
                           "<p class=\"verdict {{ 'yes' if p >= 0.5 else 'no' }}\">{{ words }}: <strong>{{ expression }}</strong>.</p>",
@@ -86,7 +88,7 @@ def uncertainty_section(ctx: ReportContext) -> Section | None:
 def _compared(ctx: ReportContext, robust: Package | None) -> list[Package]:
     """The packages whose acceptance the chart compares: the stated world's solutions (one per distinct package,
     its labels joined), or in a closed space the maxmin deal of each concession; then the most robust."""
-    labelled: dict[tuple, tuple[list[str], Package]] = {}
+    labelled: dict[tuple[Any, ...], tuple[list[str], Package]] = {}
 
     def add(label: str, package: Package | None) -> None:
         if package is not None:

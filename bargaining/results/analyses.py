@@ -87,7 +87,8 @@ class Leverage(Result):
     def _repr_html_(self) -> str:
         rows = [{"measure": r.measure, "party": r.party, FROZEN: self.shown(r.frozen), OPEN: self.shown(r.open),
                  "shift": self.shown(r.shift, sign=True)} for r in self.rows()]
-        return f"<p>{html.escape(repr(self)[1:-1])}</p>" + pd.DataFrame(rows).to_html(index=False)
+        table: str = pd.DataFrame(rows).to_html(index=False)
+        return f"<p>{html.escape(repr(self)[1:-1])}</p>" + table
 
     @property
     def opens(self) -> bool:

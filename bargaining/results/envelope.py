@@ -80,7 +80,7 @@ class FrameCompat:
 
     def __getitem__(self, key: Any) -> Any:
         if isinstance(key, int) and hasattr(self, "items"):
-            return self.items[key]  # type: ignore[attr-defined]
+            return self.items[key]
         _table_warning(type(self).__name__, f"[{key!r}]")
         return self.to_frame()[key]
 

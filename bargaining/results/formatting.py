@@ -39,10 +39,10 @@ def number(value: float | Fraction | int, sign: bool = False) -> str:
     return f"+{text}" if sign and x > 0 else text
 
 
-def percent(share: float) -> str:
+def percent(share: float | Fraction) -> str:
     """A share (0..1) as a percentage by the same rule: ``0.608`` -> ``60.8%``; ``n/a`` for NaN."""
-    share = float(share)
-    return "n/a" if math.isnan(share) else number(100 * share) + "%"
+    value = float(share)
+    return "n/a" if math.isnan(value) else number(100 * value) + "%"
 
 
 def cell(value: Any) -> str:
@@ -75,7 +75,8 @@ def frame_text(frame: pd.DataFrame) -> str:
         return "(none)"
     if len(frame) > LONG_TABLE:
         return "\n".join(text_lines(frame))
-    return readable(frame).to_string(index=False)
+    text: str = readable(frame).to_string(index=False)
+    return text
 
 
 def text_lines(frame: pd.DataFrame, block: int = LONG_TABLE) -> Iterator[str]:
@@ -99,7 +100,8 @@ def frame_html(frame: pd.DataFrame, rows: int | None = None) -> str:
     """A table for a notebook or the report, numbers by the rule; ``rows``: at most that many, and a note."""
     shown = frame if rows is None else frame.head(rows)
     more = f"<p>the first {rows:,} of {len(frame):,} rows</p>" if rows is not None and len(frame) > rows else ""
-    return readable(shown).to_html(index=False) + more
+    table: str = readable(shown).to_html(index=False)
+    return table + more
 
 
 def _cells(column: pd.Series) -> list[str]:

@@ -19,25 +19,25 @@ from .package import Package, package_columns
 
 
 class IndexedChoices(abc.Sequence):  # type: ignore[type-arg]
-    """A frontier's packages stored compactly: ``index[k, n]`` is the position of package k's option on ``issues[n]``
+    """A frontier's packages stored compactly: ``positions[k, n]`` is the position of package k's option on ``issues[n]``
     (one small integer per issue and package); ``[k]`` builds package k's choices (issue id -> option id) when asked."""
 
     def __init__(self, issues: Sequence[str], option_ids: Sequence[Sequence[str]], index: np.ndarray):
-        self.issues, self.option_ids, self.index = tuple(issues), tuple(tuple(o) for o in option_ids), index
+        self.issues, self.option_ids, self.positions = tuple(issues), tuple(tuple(o) for o in option_ids), index
 
     def __len__(self) -> int:
-        return len(self.index)
+        return len(self.positions)
 
     def __getitem__(self, k: Any) -> Any:
         if isinstance(k, slice):
             return [self[j] for j in range(*k.indices(len(self)))]
-        row = self.index[k].tolist()
+        row = self.positions[k].tolist()
         return {i: self.option_ids[n][j] for n, (i, j) in enumerate(zip(self.issues, row))}
 
     def column(self, issue: str) -> np.ndarray:
         """Every package's option on ``issue`` (an object array of option ids)."""
         n = self.issues.index(issue)
-        return np.array(self.option_ids[n], dtype=object)[self.index[:, n]] if len(self) else np.zeros(0, dtype=object)
+        return np.array(self.option_ids[n], dtype=object)[self.positions[:, n]] if len(self) else np.zeros(0, dtype=object)
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,7 +63,7 @@ class Frontier(FrameCompat, Result):
     largest_state_set: int | None = None
     #: the coalition imposed and the requirements waived when it was found (its packages' signers follow them)
     coalition: frozenset[str] | None = field(default=None, repr=False)
-    waived: tuple = field(default=(), repr=False)
+    waived: tuple[Any, ...] = field(default=(), repr=False)
     #: the bargaining solutions placed on this frontier (criterion -> package), when they were asked for
     solutions: Mapping[str, Package] = field(default_factory=dict, repr=False)
 

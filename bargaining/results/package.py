@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any, Collection, Mapping, Self, Sequence
 
 import pandas as pd
 
@@ -80,7 +80,7 @@ class Package(Result):
     def signers_list(self) -> list[str]:
         return list(self.signers)
 
-    def key(self) -> tuple:
+    def key(self) -> tuple[Any, ...]:
         return tuple(sorted(self.exact_choices.items()))
 
     def vector(self, parties: Sequence[str]) -> tuple[Fraction, ...]:
@@ -97,7 +97,7 @@ class Package(Result):
         """A package given to :meth:`~bargaining.BargainingSpace.evaluate`, not one a search found."""
         return self.method == "evaluation"
 
-    def with_(self, **changes: Any) -> "Package":
+    def with_(self, **changes: Any) -> Self:
         """A copy with some fields changed (``criterion``, ``optimal``, a provenance field; ``caveat`` is
         the ``reason`` of a package not proven optimal)."""
         if "caveat" in changes:

@@ -176,9 +176,12 @@ class RobustPackage(Package):
                 "interval": list(self.interval), "breaks": list(self.breaks)}
 
 
-def share_text(share: float, interval: Sequence[float]) -> str:
+def share_text(share: float, interval: Sequence[float | None]) -> str:
     """"62% (58.94% to 65.01%)": shares by the one number rule."""
-    return f"{percent(share)} ({percent(interval[0])} to {percent(interval[1])})"
+    low, high = interval
+    if low is None or high is None:  # exact: no interval
+        return percent(share)
+    return f"{percent(share)} ({percent(low)} to {percent(high)})"
 
 
 __all__ = ["DealProbability", "RobustPackage", "WorldDeal", "Z95", "number", "percent", "share_text", "wilson"]

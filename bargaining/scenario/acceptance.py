@@ -37,7 +37,8 @@ class Verdicts:
 
     def wins(self) -> np.ndarray:
         """Per package: the number of worlds in which it is acceptable."""
-        return self.accepted.sum(axis=1)
+        counts: np.ndarray = self.accepted.sum(axis=1)
+        return counts
 
 
 def _status(scenario: "Scenario", worlds: Worlds) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -77,9 +78,9 @@ def verdicts(scenario: "Scenario", packages: Sequence[Mapping[str, Any]], worlds
                     point *= float(choices[issue.id])
                 term = point * worlds.factors[:, spread[party], slot[(issue.id, option)]] if party in spread else point
                 utility, size = utility + term, size + np.abs(term)
-            for term in scenario.rules.terms:
-                if term.party == party and term.when.holds(choices):
-                    utility, size = utility + term.value, size + abs(term.value)
+            for interaction in scenario.rules.terms:
+                if interaction.party == party and interaction.when.holds(choices):
+                    utility, size = utility + interaction.value, size + abs(interaction.value)
             lines_ok = np.ones(n, dtype=bool)
             for k, red_line in enumerate(scenario.red_lines):
                 if red_line.party != party or line_holds[k]:

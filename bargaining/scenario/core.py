@@ -43,7 +43,7 @@ class Scenario(ExactEvaluation):
     :meth:`to_dict` gives back a dict that loads to an equal scenario.
     """
 
-    def __init__(self, data: ScenarioModel, source: str = "<dict>", lines: Mapping[tuple, int] | None = None):
+    def __init__(self, data: ScenarioModel, source: str = "<dict>", lines: Mapping[tuple[Any, ...], int] | None = None):
         self._data = data
         self.source = source
         self._lines = dict(lines or {})
@@ -57,7 +57,7 @@ class Scenario(ExactEvaluation):
 
     # ---- loading
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], source: str = "<dict>", lines: Mapping[tuple, int] | None = None) -> "Scenario":
+    def from_dict(cls, data: Mapping[str, Any], source: str = "<dict>", lines: Mapping[tuple[Any, ...], int] | None = None) -> "Scenario":
         if not isinstance(data, Mapping):
             raise ScenarioError(source, [Problem((), f"expected a mapping of scenario fields, got {type(data).__name__}")], reference=True)
         check_structure(data, source, dict(lines or {}))
@@ -217,6 +217,6 @@ class Scenario(ExactEvaluation):
         return f"{who} drops its red line that {what}" if concession else f"{who} {what}"
 
 
-def _read(path: str | Path, kind: str) -> tuple[Any, str, dict[tuple, int]]:
+def _read(path: str | Path, kind: str) -> tuple[Any, str, dict[tuple[Any, ...], int]]:
     data, lines = read(path, kind)
     return data, str(path), lines

@@ -49,14 +49,14 @@ class ScenarioError(ValueError):
     #: Where every scenario-file error points for the format (and how to start a file right).
     REFERENCE = "the format is described in docs/scenario-format.md; 'bargaining init FILE' writes a commented starter"
 
-    def __init__(self, source: str, problems: list[Problem], lines: Mapping[tuple, int] | None = None, reference: bool = False):
+    def __init__(self, source: str, problems: list[Problem], lines: Mapping[tuple[Any, ...], int] | None = None, reference: bool = False):
         self.source = source
         self.problems = problems
         self.lines = dict(lines or {})
         self.reference = reference
         super().__init__(self._render())
 
-    def line_of(self, path: tuple) -> int | None:
+    def line_of(self, path: tuple[Any, ...]) -> int | None:
         """The line of the nearest enclosing place that has one (None for dicts and JSON)."""
         return line_of(self.lines, path)
 
@@ -72,7 +72,7 @@ class ScenarioError(ValueError):
         return "\n".join(rows)
 
 
-def line_of(lines: Mapping[tuple, int], path: tuple) -> int | None:
+def line_of(lines: Mapping[tuple[Any, ...], int], path: tuple[Any, ...]) -> int | None:
     """The line of the nearest enclosing place that has one (None for dicts and JSON)."""
     for cut in range(len(path), -1, -1):
         if path[:cut] in lines:
@@ -80,7 +80,7 @@ def line_of(lines: Mapping[tuple, int], path: tuple) -> int | None:
     return None
 
 
-def render_problems(source: str, problems: Sequence[Problem], lines: Mapping[tuple, int]) -> list[str]:
+def render_problems(source: str, problems: Sequence[Problem], lines: Mapping[tuple[Any, ...], int]) -> list[str]:
     """"case.yaml, line 33: red_lines[2].then.fund: <what is wrong; the fix>", one per problem."""
     rows = []
     for problem in problems:
@@ -143,7 +143,7 @@ def _union_branch(part: object) -> str | None:
     return None
 
 
-def _fits(branch: object, value: dict) -> bool:
+def _fits(branch: object, value: dict[Any, Any]) -> bool:
     """Whether a mapping looks like this union alternative (shares the most keys with it)."""
     keys = set(value)
     mine = len(_MAPPINGS.get(_branch(branch), set()) & keys)
@@ -152,8 +152,8 @@ def _fits(branch: object, value: dict) -> bool:
 
 def pydantic_problems(error: ValidationError, data: Any) -> list[Problem]:
     """Turn pydantic's errors into problems, keeping only the union alternative the input looks like."""
-    by_place: dict[tuple, list[str]] = {}
-    unions: dict[tuple, tuple[str, bool]] = {}  # place of a union -> (which union, some alternative fits the input)
+    by_place: dict[tuple[Any, ...], list[str]] = {}
+    unions: dict[tuple[Any, ...], tuple[str, bool]] = {}  # place of a union -> (which union, some alternative fits the input)
     # without inputs, urls and contexts (a file with 250,000 wrong values makes 250,000 errors): an
     # input is looked up in the data when a message shows it
     for item in error.errors(include_url=False, include_context=False, include_input=False):
@@ -164,7 +164,8 @@ def pydantic_problems(error: ValidationError, data: Any) -> list[Problem]:
             place = tuple("if" if p == "if_" else p for p in raw[:branch_at])
             value = _lookup(data, place)
             union = "control" if _branch(raw[branch_at]) in {"AllOf", "AtLeast"} or place[-1:] == ("controlled_by",) else "condition"
-            shape = {str: "str", list: "list", dict: "dict"}.get(type(value))
+            shapes: dict[type, str] = {str: "str", list: "list", dict: "dict"}
+            shape = shapes.get(type(value))
             fits = _union_branch(raw[branch_at]) == shape and (shape != "dict" or _fits(raw[branch_at], value))
             unions[place] = (union, unions.get(place, (union, False))[1] or fits)
             if not fits:
@@ -190,7 +191,7 @@ def pydantic_problems(error: ValidationError, data: Any) -> list[Problem]:
     return [Problem(loc, "; ".join(messages)) for loc, messages in by_place.items() if messages]
 
 
-def _given(raw: tuple, loc: tuple, data: Any) -> Any:
+def _given(raw: tuple[Any, ...], loc: tuple[Any, ...], data: Any) -> Any:
     """The input an error is about: a mapping's key (pydantic's location ends with "[key]"), else the value at ``loc``."""
     return raw[-2] if raw[-1:] == ("[key]",) and len(raw) > 1 else _lookup(data, loc)
 
@@ -200,7 +201,7 @@ def _short(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _lookup(data: Any, path: tuple) -> Any:
+def _lookup(data: Any, path: tuple[Any, ...]) -> Any:
     for part in path:
         try:
             data = data[part]

@@ -37,8 +37,14 @@ class ExactEvaluation:
     red_lines: list[RedLine]
     party: dict[str, Party]
     issue: dict[str, Issue]
-    party_ids: list[str]
-    veto_party_ids: list[str]
+
+    @property
+    def party_ids(self) -> list[str]:
+        raise NotImplementedError
+
+    @property
+    def veto_party_ids(self) -> list[str]:
+        raise NotImplementedError
 
     def points(self, party: str, issue: str) -> dict[str, float]:
         raise NotImplementedError

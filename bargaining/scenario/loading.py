@@ -35,7 +35,7 @@ MAX_ALIAS_VALUES = 100_000
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: fast, and it caps nesting at 1,000 levels
 
 
-def read(path: str | Path, kind: str) -> tuple[Any, dict[tuple, int]]:
+def read(path: str | Path, kind: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
     """The data in a file (``kind``: "yaml" or "json") and, for YAML, the line of every place in it.
 
     Every failure is a :class:`ScenarioError` naming the file and what to do.
@@ -61,7 +61,7 @@ def read(path: str | Path, kind: str) -> tuple[Any, dict[tuple, int]]:
         raise fail(f"cannot be read: {error}", reference=False) from None
     if not text.strip():
         raise fail("the file is empty; write a scenario in it")
-    lines: dict[tuple, int] = {}
+    lines: dict[tuple[Any, ...], int] = {}
     try:
         if kind == "json":
             data = json.loads(text)
@@ -86,7 +86,7 @@ def _size(count: int) -> str:
     return f"{count // 2**20} MB" if count >= 2**20 else f"{count:,} bytes"
 
 
-def check_structure(data: Any, source: str = "<dict>", lines: dict[tuple, int] | None = None) -> None:
+def check_structure(data: Any, source: str = "<dict>", lines: dict[tuple[Any, ...], int] | None = None) -> None:
     """Refuse data nested more than :data:`MAX_DEPTH` levels, containing itself, or whose shared
     lists and mappings (YAML aliases) stand for more than :data:`MAX_ALIAS_VALUES` extra values.
 
@@ -142,7 +142,7 @@ def _children(item: Any) -> list[Any]:
     return []
 
 
-def _deepest_path(data: Any, height: dict[int, int]) -> tuple:
+def _deepest_path(data: Any, height: dict[int, int]) -> tuple[Any, ...]:
     """The place where nesting passes MAX_DEPTH levels (following the deepest branch)."""
     path: list[Any] = []
     item = data
@@ -181,31 +181,31 @@ class _Frame:
 
     __slots__ = ("value", "path", "key", "has_key", "anchor", "merges")
 
-    def __init__(self, value: Any, path: tuple, anchor: str | None):
+    def __init__(self, value: Any, path: tuple[Any, ...], anchor: str | None):
         self.value, self.path, self.anchor = value, path, anchor
         self.key: Any = None
         self.has_key = False
         self.merges: list[Any] = []
 
 
-def _load_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
+def _load_yaml(text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
     """The document and the line of each mapping key and nested list or mapping, in one pass over
     the parser's events: no node tree is built, aliases share the anchored object, and duplicate
     keys, undefined or recursive aliases and a second document are errors."""
     loader = _Loader(text)
-    lines: dict[tuple, int] = {}
+    lines: dict[tuple[Any, ...], int] = {}
     anchors: dict[str, Any] = {}
     open_anchors: set[str] = set()
     stack: list[_Frame] = []
     root: list[Any] = []
     documents = 0
     count = 0
-    scalars: dict[tuple, Any] = {}  # the same plain scalar is read once (ids, 0, 1, ...); all are immutable
+    scalars: dict[tuple[Any, ...], Any] = {}  # the same plain scalar is read once (ids, 0, 1, ...); all are immutable
 
     def error(message: str, mark: Any) -> yaml.YAMLError:
         return yaml.constructor.ConstructorError(None, None, message, mark)
 
-    def place(value: Any, event: Any, container: bool) -> tuple | None:
+    def place(value: Any, event: Any, container: bool) -> tuple[Any, ...] | None:
         """Put a value where the parser is; for a list or mapping, return its path."""
         frame = stack[-1] if stack else None
         if value is _MERGE_KEY and (frame is None or isinstance(frame.value, list) or frame.has_key):
@@ -294,7 +294,7 @@ def _load_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
 def _merge(frame: _Frame, error: Any) -> None:
     """``<<: *a`` or ``<<: [*a, *b]``: keys of the merged mappings that the mapping does not write
     itself (the first merged mapping wins), as PyYAML's loader does."""
-    merged: dict = {}
+    merged: dict[Any, Any] = {}
     for value, mark in reversed(frame.merges):
         parts = value if isinstance(value, list) else [value]
         if not all(isinstance(part, dict) for part in parts):
@@ -307,8 +307,9 @@ def _merge(frame: _Frame, error: Any) -> None:
 
 def _tag(loader: Any, event: Any) -> str:
     if event.tag is None or event.tag == "!":
-        return loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-    return event.tag
+        resolved: str = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        return resolved
+    return str(event.tag)
 
 
 def _scalar(loader: Any, event: Any) -> Any:

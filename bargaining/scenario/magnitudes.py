@@ -33,7 +33,7 @@ def check_magnitudes(model: ScenarioModel) -> list[Problem]:
     problems: list[Problem] = []
     data = model.model_dump(by_alias=True, exclude_none=True)
     data.pop("utility_rationales", None)
-    stack: list[tuple[tuple, Any]] = [((), data)]
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
     while stack:
         path, value = stack.pop()
         if isinstance(value, dict):
@@ -58,7 +58,7 @@ def check_magnitudes(model: ScenarioModel) -> list[Problem]:
             elif table:
                 scale += max(abs(v) for v in table.values())
         scale += sum(abs(x.value) for x in model.interactions if x.party == party.id)
-        scale += sum(abs(r.price) for r in model.red_lines if r.party == party.id and getattr(r, "price", None) is not None)
+        scale += sum(abs(price) for r in model.red_lines if r.party == party.id and (price := getattr(r, "price", None)) is not None)
         if scale > LARGEST:
             problems.append(Problem(("utilities", party.id), (
                 f"utilities up to {scale:.3g} (the sum over issues of the largest points, per_unit x amount at the "

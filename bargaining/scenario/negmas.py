@@ -82,9 +82,9 @@ def to_negmas(scenario: Any, *, drop_unsupported: bool = False) -> Any:
     return NegmasScenario(outcome_space=outcome_space, ufuns=tuple(ufuns), name=scenario.name)
 
 
-def _unsupported(scenario: Any) -> list[tuple[tuple, str]]:
+def _unsupported(scenario: Any) -> list[tuple[tuple[Any, ...], str]]:
     """Every part of the scenario that changes utilities or acceptability and NegMAS cannot express."""
-    found: list[tuple[tuple, str]] = []
+    found: list[tuple[tuple[Any, ...], str]] = []
     for index, interaction in enumerate(scenario.interactions):
         found.append((("interactions", index), f"an interaction of '{interaction.party}' ({scenario.describe_condition(interaction.when)}: {interaction.value:+g})"))
     for index in range(len(scenario.red_lines)):
@@ -98,5 +98,5 @@ def _unsupported(scenario: Any) -> list[tuple[tuple, str]]:
     return found
 
 
-def _where(path: tuple) -> str:
+def _where(path: tuple[Any, ...]) -> str:
     return Problem(path, "").where

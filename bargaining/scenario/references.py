@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 from .errors import Problem, format_path
 from .errors import suggest as _suggest
@@ -22,15 +22,16 @@ def check_references(model: ScenarioModel) -> list[Problem]:
     if not model.issues:
         problems.append(Problem(("issues",), "no issues; list at least one"))
 
-    seen: dict[str, tuple] = {}
+    seen: dict[str, tuple[Any, ...]] = {}
     for kind, items in (("parties", model.parties), ("issues", model.issues), ("red_lines", model.red_lines)):
         for index, item in enumerate(items):
-            if item.id is None:
+            ident: str | None = getattr(item, "id", None)  # parties, issues and red lines all have one
+            if ident is None:
                 continue
-            if item.id in seen:
-                problems.append(Problem((kind, index, "id"), f"duplicate id '{item.id}' (already used at {format_path(seen[item.id])}); ids are unique across parties, issues and red lines"))
+            if ident in seen:
+                problems.append(Problem((kind, index, "id"), f"duplicate id '{ident}' (already used at {format_path(seen[ident])}); ids are unique across parties, issues and red lines"))
             else:
-                seen[item.id] = (kind, index, "id")
+                seen[ident] = (kind, index, "id")
     for index, issue in enumerate(model.issues):
         option_seen: set[str] = set()
         for o_index, option in enumerate(issue.options or []):
@@ -76,7 +77,7 @@ def check_references(model: ScenarioModel) -> list[Problem]:
                 elif not issue.is_continuous and key not in known_options[issue_id]:
                     problems.append(Problem(place + (key,), f"unknown option '{key}' of issue '{issue_id}'{suggest(key, option_ids[issue_id])}"))
 
-    def check_condition(condition: Condition, place: tuple) -> None:
+    def check_condition(condition: Condition, place: tuple[Any, ...]) -> None:
         if not condition:
             problems.append(Problem(place, "an empty condition; name at least one issue"))
         for issue_id, want in condition.items():
@@ -100,7 +101,7 @@ def check_references(model: ScenarioModel) -> list[Problem]:
                     at = here if isinstance(want, str) else here + (o_index,)
                     problems.append(Problem(at, f"unknown option '{option_id}' of issue '{issue_id}'{suggest(option_id, option_ids[issue_id])}"))
 
-    def check_party(party_id: str, place: tuple) -> None:
+    def check_party(party_id: str, place: tuple[Any, ...]) -> None:
         if party_id not in parties:
             problems.append(Problem(place, f"unknown party '{party_id}'{suggest(party_id, list(parties))}"))
 

@@ -138,7 +138,7 @@ class Control:
 
     def moved(self, state: State) -> bool:
         """Whether the state has the issue off its status quo."""
-        return exact_or_id(state[self.issue]) != exact_or_id(self.status_quo)
+        return bool(exact_or_id(state[self.issue]) != exact_or_id(self.status_quo))
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def sanity_problems(model: ScenarioModel) -> tuple[list[Problem], list[Problem]]
     issues = {i.id: i for i in model.issues}
     veto = {p.id: p.veto for p in model.parties}
 
-    def conditions(place: tuple, condition: Any, effect: str, fatal: bool) -> None:
+    def conditions(place: tuple[Any, ...], condition: Any, effect: str, fatal: bool) -> None:
         for issue_id, want in (condition or {}).items():
             issue = issues.get(issue_id)
             if issue is None or issue.range is None or not isinstance(want, Bound):

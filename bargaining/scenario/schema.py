@@ -331,8 +331,8 @@ class ScenarioModel(_Strict):
             return data
         if "utility_rationales" in data:
             raise ValueError("'utility_rationales' is not a key of the format; write 'rationale' inside utilities")
-        points: dict = {}
-        notes: dict = {}
+        points: dict[Any, Any] = {}
+        notes: dict[Any, Any] = {}
         for party, issues in data["utilities"].items():
             if not isinstance(issues, dict):
                 points[party] = issues
