@@ -36,7 +36,7 @@ from ..scenario import exact, holding_rules
 from ..scenario.rules import REGIONS, AmountAtom, Atom, Interval
 from .edits import Edit
 from .model import STRICT_GAP, BargainingModel, and_rows, bound_indicator, breaks_rows, utility_expression
-from .parts import Part
+from .parts import Part, row_adder
 from .phasing import PhasingBlock
 
 #: A 0/1 expression, or the constants 0 and 1.
@@ -82,16 +82,9 @@ def build_holding(model: BargainingModel, phasing: PhasingBlock) -> HoldingBlock
     rules = holding_rules(scenario)
     h = pyo.Block(concrete=True)
     m.add_component(f"holding_{T}", h)
-    h.rows = pyo.ConstraintList()
+    add = row_adder(h)
     h.flags = pyo.VarList(domain=pyo.Binary)
     h.amounts = pyo.VarList()
-    h.never = pyo.Var(domain=pyo.Binary)
-    h.never.fix(0)
-
-    def add(row: Any) -> None:
-        if row is True:
-            return
-        h.rows.add(h.never >= 1 if row is False else row)
 
     def AND(terms: list[Flag]) -> Flag:
         """An exact 0/1 conjunction (constants folded)."""

@@ -10,7 +10,7 @@ them by name; a part is never rebuilt while the model lives.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import pyomo.environ as pyo
 
@@ -43,3 +43,18 @@ def remove_block(m: pyo.ConcreteModel, part: Part) -> None:
     """Take a kept part's block out of the model (the solver forgets it at the next solve)."""
     part.block.deactivate()
     m.del_component(part.block)
+
+
+def row_adder(block: pyo.Block) -> Callable[[Any], None]:
+    """Give ``block`` a constraint list ``rows`` and return the one way rows are added to it: a row that is constant
+    (an expression with nothing left to decide) is skipped when true and kept, as ``never >= 1`` on a variable fixed
+    at 0, when false, so that the block stays infeasible rather than the row vanishing."""
+    block.rows = pyo.ConstraintList()
+    block.never = pyo.Var(domain=pyo.Binary)
+    block.never.fix(0)
+
+    def add(row: Any) -> None:
+        if row is True:
+            return
+        block.rows.add(block.never >= 1 if row is False else row)
+    return add

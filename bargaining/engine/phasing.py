@@ -28,7 +28,7 @@ from ..results import Package
 from ..scenario import Scenario, exact
 from ..scenario.rules import AmountAtom, Atom
 from .model import STRICT_GAP, BargainingModel, and_rows, bound_indicator, forbidden_rows, utility_expression
-from .parts import Part
+from .parts import Part, row_adder
 
 
 @dataclass
@@ -54,15 +54,7 @@ def build_phasing(model: BargainingModel, phases: int) -> PhasingBlock:
     T = list(range(1, phases + 1))
     b = pyo.Block(concrete=True)
     m.add_component(f"phasing_{phases}", b)
-    b.rows = pyo.ConstraintList()
-    b.never = pyo.Var(domain=pyo.Binary)
-    b.never.fix(0)
-
-    def add(row: Any) -> None:
-        """Add a row; a row that is constant (an issue with nothing to move) is skipped or, if false, kept as infeasible."""
-        if row is True:
-            return
-        b.rows.add(b.never >= 1 if row is False else row)
+    add = row_adder(b)  # a constant row (an issue with nothing to move) is skipped, or kept as infeasible
 
     staged = [i for i in scenario.discrete_issues if i.status_quo_choice is not None]
     pairs = [(i.id, o) for i in staged for o in i.option_ids if o != i.status_quo_choice]
