@@ -9,7 +9,8 @@ functions first ask it for its frontier, acceptable packages and bargaining solu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -52,6 +53,30 @@ __all__ = [
 ]
 
 
+@dataclass
+class _FrontierTable:
+    frame: pd.DataFrame
+    scenario: Scenario
+    acceptable: pd.DataFrame | None
+    solutions: Mapping[str, "Package | None"] | None
+
+
+def _frontier_table(data: Any, scenario: Scenario | None, acceptable: "Acceptable | pd.DataFrame | None",
+                    solutions: Mapping[str, "Package | None"] | None) -> _FrontierTable | None:
+    """What the figures are drawn from when ``data`` is a Frontier or a frontier table (None: a space, to be searched);
+    a table needs its scenario."""
+    if isinstance(acceptable, Acceptable):
+        acceptable = acceptable.to_frame()
+    if isinstance(data, Frontier):
+        return _FrontierTable(data.to_frame(), scenario or data.scenario, acceptable,
+                              data.solutions if solutions is None else solutions)
+    if isinstance(data, pd.DataFrame):
+        if scenario is None:
+            raise TypeError("pass the scenario along with a frontier DataFrame (or pass space.frontier(), which has it)")
+        return _FrontierTable(data, scenario, acceptable, solutions)
+    return None
+
+
 def frontier_figures(data: "BargainingSpace | Frontier | pd.DataFrame", scenario: Scenario | None = None, *,
                      acceptable: "Acceptable | pd.DataFrame | None" = None,
                      solutions: Mapping[str, "Package | None"] | None = None) -> list[go.Figure]:
@@ -63,15 +88,9 @@ def frontier_figures(data: "BargainingSpace | Frontier | pd.DataFrame", scenario
     space, whose frontier (and, for two or three parties, acceptable packages) is then computed.
     ``acceptable``: ``space.acceptable()`` (or its table) to draw in grey.
     """
-    if isinstance(acceptable, Acceptable):
-        acceptable = acceptable.to_frame()
-    if isinstance(data, Frontier):
-        return _frontier.frontier_figures(data.to_frame(), scenario or data.scenario, acceptable=acceptable,
-                                          solutions=data.solutions if solutions is None else solutions)
-    if isinstance(data, pd.DataFrame):
-        if scenario is None:
-            raise TypeError("pass the scenario along with a frontier DataFrame (or pass space.frontier(), which has it)")
-        return _frontier.frontier_figures(data, scenario, acceptable=acceptable, solutions=solutions)
+    table = _frontier_table(data, scenario, acceptable, solutions)
+    if table is not None:
+        return _frontier.frontier_figures(table.frame, table.scenario, acceptable=table.acceptable, solutions=table.solutions)
     space = data
     frontier = space.frontier(progress=False)
     if acceptable is None and len(frontier.parties) in (2, 3):
@@ -83,15 +102,9 @@ def frontier_figure(data: "BargainingSpace | Frontier | pd.DataFrame", scenario:
                     acceptable: "Acceptable | pd.DataFrame | None" = None,
                     solutions: Mapping[str, "Package | None"] | None = None) -> go.Figure:
     """The main frontier figure for the party count (the first of :func:`frontier_figures`, built alone)."""
-    if isinstance(acceptable, Acceptable):
-        acceptable = acceptable.to_frame()
-    if isinstance(data, Frontier):
-        return _frontier.frontier_figure(data.to_frame(), scenario or data.scenario, acceptable=acceptable,
-                                         solutions=data.solutions if solutions is None else solutions)
-    if isinstance(data, pd.DataFrame):
-        if scenario is None:
-            raise TypeError("pass the scenario along with a frontier DataFrame (or pass space.frontier(), which has it)")
-        return _frontier.frontier_figure(data, scenario, acceptable=acceptable, solutions=solutions)
+    table = _frontier_table(data, scenario, acceptable, solutions)
+    if table is not None:
+        return _frontier.frontier_figure(table.frame, table.scenario, acceptable=table.acceptable, solutions=table.solutions)
     return frontier_figures(data, scenario, acceptable=acceptable, solutions=solutions)[0]
 
 

@@ -18,12 +18,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from .envelope import Result
+from .envelope import FloatOf, FloatOrNoneOf, Result
 from .formatting import frame_html, number
-
-
-def _float(x: Fraction | None) -> float | None:
-    return None if x is None else float(x)
 
 COLUMNS = ["finding", "finding_words", "input", "kind", "label", "party", "stated", "low", "high", "direction", "flip",
            "headroom", "holds_at_flip", "flipped", "verified", "step", "analysed", "note", "beyond", "argument"]
@@ -61,53 +57,31 @@ class BreakEven:
     #: the finding, or a conflict without it keeps the space closed); ``verified`` is then True by that argument
     argument: str = ""
 
-    @property
-    def stated(self) -> float:
-        """The input's stated value."""
-        return float(self.exact_stated)
+    stated = FloatOf("exact_stated", "The input's stated value.")
 
-    @property
-    def low(self) -> float:
-        """The low end of the input's range."""
-        return float(self.exact_low)
+    low = FloatOf("exact_low", "The low end of the input's range.")
 
-    @property
-    def high(self) -> float:
-        """The high end of the input's range."""
-        return float(self.exact_high)
+    high = FloatOf("exact_high", "The high end of the input's range.")
 
-    @property
-    def flip(self) -> float | None:
-        """Where the finding flips (None: never within the range)."""
-        return _float(self.exact_flip)
+    flip = FloatOrNoneOf("exact_flip", "Where the finding flips (None: never within the range).")
 
-    @property
-    def step(self) -> float | None:
-        """The decimal step of the engine's checks (None: none found)."""
-        return _float(self.exact_step)
+    step = FloatOrNoneOf("exact_step", "The decimal step of the engine's checks (None: none found).")
 
-    @property
-    def beyond(self) -> float | None:
-        """Where it would flip beyond the range (None: not computed)."""
-        return _float(self.exact_beyond)
+    beyond = FloatOrNoneOf("exact_beyond", "Where it would flip beyond the range (None: not computed).")
 
     @property
     def exact_headroom(self) -> Fraction | None:
         """How far the input moves from its stated value before the finding flips (None: never in the range)."""
         return None if self.exact_flip is None else abs(self.exact_flip - self.exact_stated)
 
-    @property
-    def headroom(self) -> float | None:
-        return _float(self.exact_headroom)
+    headroom = FloatOrNoneOf("exact_headroom")
 
     @property
     def exact_end(self) -> Fraction:
         """The end of the range in this direction."""
         return self.exact_high if self.direction == "up" else self.exact_low
 
-    @property
-    def end(self) -> float:
-        return float(self.exact_end)
+    end = FloatOf("exact_end")
 
     def text(self) -> str:
         """The row in words: "Russia's reservation 20.1: up to 56 (+35.9), then ..."."""

@@ -29,7 +29,7 @@ A result also gives ``.to_frame()`` (a pandas DataFrame), a one-line ``repr`` an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,3 +91,37 @@ def _table_warning(kind: str, what: str) -> None:
     warnings.warn(f"this method returns a {kind} object now, not a DataFrame; {what} reads its table: write "
                   f".to_frame(){what} (the DataFrame names on the object go in the next release)",
                   DeprecationWarning, stacklevel=3)
+
+
+class FloatOf:
+    """The float reading of an exact field, by the one convention (``x`` is ``float(exact_x)``): a class attribute
+    ``low = FloatOf("exact_low", "The low end of the range.")``."""
+
+    def __init__(self, exact: str, doc: str = "") -> None:
+        self.exact = exact
+        self.__doc__ = doc or f"``{exact}`` as a float."
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> FloatOf: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> float: ...
+    def __get__(self, obj: object, owner: type | None = None) -> float | FloatOf:
+        return self if obj is None else float(getattr(obj, self.exact))
+
+
+class FloatOrNoneOf:
+    """:class:`FloatOf` for an exact field that may be None (then so is its reading)."""
+
+    def __init__(self, exact: str, doc: str = "") -> None:
+        self.exact = exact
+        self.__doc__ = doc or f"``{exact}`` as a float (None when it is None)."
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> FloatOrNoneOf: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> float | None: ...
+    def __get__(self, obj: object, owner: type | None = None) -> float | None | FloatOrNoneOf:
+        if obj is None:
+            return self
+        value = getattr(obj, self.exact)
+        return None if value is None else float(value)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario, Worlds
-from .envelope import Result
+from .envelope import FloatOf, Result
 from .formatting import frame_html, number, percent
 from .package import Package
 from .ties import and_list
@@ -37,9 +37,7 @@ class UncertainLine:
     exact_probability: Fraction
     inert: bool = False
 
-    @property
-    def probability(self) -> float:
-        return float(self.exact_probability)
+    probability = FloatOf("exact_probability")
 
 
 def lines_of(scenario: Scenario, inert: Sequence[int] = ()) -> tuple[UncertainLine, ...]:
@@ -82,9 +80,7 @@ class ExactDeal(Result):
     blocking: tuple[tuple[int, ...], ...]
     exact_probability: Fraction
 
-    @property
-    def probability(self) -> float:
-        return float(self.exact_probability)
+    probability = FloatOf("exact_probability")
 
     @property
     def interval(self) -> None:
@@ -186,9 +182,7 @@ class ExactRobustPackage(RobustPackage):
     tied: tuple[str, ...] = ()
     lines: tuple[UncertainLine, ...] = field(default=(), compare=False)
 
-    @property
-    def share(self) -> float:
-        return float(self.exact_probability)
+    share = FloatOf("exact_probability")
 
     @property
     def interval(self) -> None:  # type: ignore[override]
@@ -245,9 +239,7 @@ class DrawnDeal(Result):
     #: The deal's minimal blocking sets in each draw (one family for all draws when ``constant``).
     families: tuple[frozenset[int], ...] = field(default=(), repr=False)
 
-    @property
-    def probability(self) -> float:
-        return float(self.exact_probability)
+    probability = FloatOf("exact_probability")
 
     @property
     def words(self) -> str:

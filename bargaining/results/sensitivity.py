@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..scenario import Scenario
 from .break_even import BreakEvenTable
-from .envelope import Result
+from .envelope import FloatOf, Result
 from .exact_uncertainty import ExactDeal, ExactRobustPackage
 from .formatting import frame_html, number, percent
 from .tables import ValueOfInformation
@@ -105,33 +105,19 @@ class TornadoBar:
     def exact_swing(self) -> Fraction:
         return abs(self.exact_deal_high - self.exact_deal_low)
 
-    @property
-    def swing(self) -> float:
-        return float(self.exact_swing)
+    swing = FloatOf("exact_swing")
 
-    @property
-    def stated(self) -> float:
-        return float(self.exact_stated)
+    stated = FloatOf("exact_stated")
 
-    @property
-    def low(self) -> float:
-        return float(self.exact_low)
+    low = FloatOf("exact_low")
 
-    @property
-    def high(self) -> float:
-        return float(self.exact_high)
+    high = FloatOf("exact_high")
 
-    @property
-    def deal_low(self) -> float:
-        return float(self.exact_deal_low)
+    deal_low = FloatOf("exact_deal_low")
 
-    @property
-    def deal_high(self) -> float:
-        return float(self.exact_deal_high)
+    deal_high = FloatOf("exact_deal_high")
 
-    @property
-    def deal_stated(self) -> float:
-        return float(self.exact_deal_stated)
+    deal_stated = FloatOf("exact_deal_stated")
 
     @property
     def inert(self) -> bool:
