@@ -572,15 +572,10 @@ def sensitivity(eru: Scenario, draws: int) -> list[dict]:
     return [eru_findings(perturbed(eru.to_dict(), rng)) for _ in range(draws)]
 
 
-def test_eru_findings_survive_a_20_percent_perturbation_small(eru):
-    """A few seeded draws in the default run; the full 50 are under the slow mark."""
-    for found in sensitivity(eru, 3):
-        assert_robust_findings(found)
-
-
 @pytest.mark.slow
 def test_eru_findings_survive_a_20_percent_perturbation(eru):
-    """50 seeded draws: the robust findings hold in every one; the ones the texts call fragile do not."""
+    """50 seeded draws: the robust findings hold in every one; the ones the texts call fragile do not.  (In the slow
+    stage only: the default run's 3-draw version checked the first 3 of these same draws, 13 s of the default run.)"""
     draws = sensitivity(eru, 50)
     held = {name: sum(finding_checks(found)[name] for found in draws) for name in finding_checks(draws[0])}
     assert {name for name, n in held.items() if n < len(draws)} == FRAGILE, held
