@@ -109,9 +109,15 @@ class Edit:
         self._undo.append(lambda: variable.fix(previous) if was_fixed else None)
 
     def _set(self, parameter: Any, value: float) -> None:
-        previous = parameter.value
+        previous, solver = parameter.value, self.search.solver
+
+        def restore() -> None:
+            parameter.set_value(previous)
+            solver.params_changed()
+
         parameter.set_value(value)
-        self._undo.append(lambda: parameter.set_value(previous))
+        solver.params_changed()
+        self._undo.append(restore)
 
     def _bound(self, variable: Any, lower: float | None = None, upper: float | None = None) -> None:
         """Raise a variable's bounds (a None leaves that side alone)."""
