@@ -103,8 +103,11 @@ class _Highs(Highs):
     (``log_to_console`` off, set with the other options before the run), so there is nothing to capture.
     Otherwise the same steps as :meth:`Highs._solve` (Pyomo 6.10)."""
 
+    #: the highspy instance APPSI made in ``set_instance`` (set by :class:`Solver` then)
+    core: Any = None
+
     def _solve(self, timer: Any) -> Any:
-        core, config = self._solver_model, self.config
+        core, config = self.core, self.config
         if config.time_limit is not None:
             core.setOptionValue("time_limit", config.time_limit)
         if config.mip_gap is not None:
@@ -169,7 +172,7 @@ class Solver:
         # or a warning lands in the middle of `solve --json`
         self.highs._solver_model.setOptionValue("output_flag", False)
         self._deadline: float | None = None
-        core = self.highs._solver_model
+        core = self.highs.core = self.highs._solver_model
         for event in (core.cbMipInterrupt, core.cbSimplexInterrupt, core.cbIpmInterrupt):
             event.subscribe(self._stop_check)
         core.cbLogging.subscribe(self._read_log)
