@@ -95,7 +95,7 @@ _RUNNING = threading.Lock()
 WATCHDOG_GRACE = 1.0
 
 
-class _Highs(Highs):
+class _Highs(Highs):  # type: ignore[misc]  # Pyomo ships no types: Highs is Any here
     """APPSI's HiGHS interface without its capture of the process's output around each run.
 
     APPSI wraps every run in a capture of file descriptor 1 (two pipes and a reader thread each time):
