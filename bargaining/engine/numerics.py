@@ -82,47 +82,26 @@ def _terms(scenario: Scenario, party: str) -> list[set[Fraction]]:
     return terms
 
 
-def _denominator(numbers: Iterable[Fraction]) -> int:
-    """The least common denominator of these numbers (1 for none)."""
-    return math.lcm(1, *(v.denominator for v in numbers))
-
-
-def _sums(terms: Sequence[set[Fraction]], denominator: int) -> frozenset[int] | None:
-    """Every value the terms can add up to (a superset of the utilities packages reach), times ``denominator`` (a
-    common denominator of the terms), or None when too many.  (Added, compared and subtracted as integers:
-    Fractions would make this the slow part of a solve.)  The same terms come back for every variant of a
-    scenario that leaves the party's points alone: kept (:data:`_SUMS`)."""
-    key = (tuple(frozenset(values) for values in terms), denominator)
-    if key in _SUMS:
-        return _SUMS[key]
+def _sums(terms: Sequence[set[Fraction]]) -> set[Fraction] | None:
+    """Every value the terms can add up to (a superset of the utilities packages reach), or None when too many.
+    (Added as integers over a common denominator: Fractions would make this the slow part of a solve.)"""
+    denominator = math.lcm(*(v.denominator for values in terms for v in values)) if terms else 1
     sums = {0}
-    found: frozenset[int] | None = None
     for values in terms:
         scaled = {int(v * denominator) for v in values}
         sums = {s + v for s in sums for v in scaled}
         if len(sums) > MAX_SUMS:
-            break
-    else:
-        found = frozenset(sums)
-    if len(_SUMS) >= _SUMS_KEPT:
-        _SUMS.pop(next(iter(_SUMS)))  # the oldest
-    _SUMS[key] = found
-    return found
+            return None
+    return {Fraction(s, denominator) for s in sums}
 
 
-#: Sums kept: (terms, denominator) -> :func:`_sums`'s answer, at most :data:`_SUMS_KEPT` (the oldest dropped first).
-_SUMS: dict[tuple[tuple[frozenset[Fraction], ...], int], frozenset[int] | None] = {}
-_SUMS_KEPT = 64
-
-
-def _gap(values: Iterable[int] | None, denominator: int, fallback: Sequence[Fraction]) -> Fraction | None:
-    """The smallest difference between two different ``values`` (integers, each a value times ``denominator``;
-    None: fewer than two); with no values (too many to list), the gcd of ``fallback``, which divides every difference."""
-    ordered = sorted(set(values or ()))
+def _gap(values: Iterable[Fraction], fallback: Sequence[Fraction]) -> Fraction | None:
+    """The smallest difference between two different values (None: fewer than two); with no values
+    (too many to list), the gcd of ``fallback``, which divides every difference."""
+    ordered = sorted(set(values))
     if not ordered:
         return fraction_gcd(list(fallback))
-    smallest = min((b - a for a, b in zip(ordered, ordered[1:])), default=None)
-    return None if smallest is None else Fraction(smallest, denominator)
+    return min((b - a for a, b in zip(ordered, ordered[1:])), default=None)
 
 
 def step(scenario: Scenario, party: str) -> Fraction | None:
@@ -132,10 +111,8 @@ def step(scenario: Scenario, party: str) -> Fraction | None:
     equal).  None when there is nothing to tell apart."""
     terms = _terms(scenario, party)
     reservation = exact(scenario.party[party].reservation)
-    numbers = [v for t in terms for v in t] + [reservation]
-    denominator = _denominator(numbers)
-    sums = _sums(terms, denominator)
-    return _gap(None if sums is None else sums | {int(reservation * denominator)}, denominator, numbers)
+    sums = _sums(terms)
+    return _gap(set() if sums is None else sums | {reservation}, [v for t in terms for v in t] + [reservation])
 
 
 def doubt(scenario: Scenario, parties: Sequence[str] | None = None, steps: Mapping[str, Fraction | None] | None = None,
@@ -159,16 +136,15 @@ def doubt(scenario: Scenario, parties: Sequence[str] | None = None, steps: Mappi
     terms = {p: _terms(scenario, p) for p in parties}
     reservations = {p: exact(scenario.party[p].reservation) for p in parties}
     numbers = [v for p in parties for t in terms[p] for v in t] + list(reservations.values())
-    denominator = _denominator(numbers)  # (each party's terms' sums and their totals too are multiples of 1/denominator)
-    sums = {p: _sums(terms[p], denominator) for p in parties}
-    gains: set[int] = set()
+    sums = {p: _sums(terms[p]) for p in parties}
+    gains: set[Fraction] = set()
     if all(s is not None for s in sums.values()):
-        gains = {0} | {v - int(reservations[p] * denominator) for p in parties for v in sums[p] or ()}
+        gains = {Fraction(0)} | {v - reservations[p] for p in parties for v in sums[p] or ()}
     discrete = len(scenario.discrete_issues)
     totals = _sums([{sum((v for v in combo), Fraction(0)) for combo in _per_option(scenario, parties, k)} for k in range(discrete)]
-                   + [t for p in parties for t in terms[p][discrete:]], denominator)
+                   + [t for p in parties for t in terms[p][discrete:]])
     for values, reach in ((gains, max(scales.values())), (totals or set(), sum(scales.values()))):
-        gap = _gap(values, denominator, numbers)
+        gap = _gap(values, numbers)
         if gap is not None and gap < RELATIVE * reach:
             return Doubt(tuple(parties), gap, reach)
     return None
