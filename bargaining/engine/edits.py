@@ -72,6 +72,12 @@ class Editable(Protocol):
 
     def values(self, expressions: Sequence[Any]) -> list[float]: ...
 
+    def said_changed(self) -> None: ...
+
+
+#: The kinds of edit that the search reads what the edits in force say from (waived, coalition, frozen, world).
+SAYING = (Waive, Impose, Freeze, SetWorld)
+
 
 class Edit:
     """A block of changes to the model that undo themselves (see :meth:`Search.changes`)."""
@@ -86,16 +92,20 @@ class Edit:
         while self._undo:
             self._undo.pop()()
         in_force = self.search.in_force
-        for record in self.records:
+        for record in reversed(self.records):  # (the last first: each is then found at or near the end)
             for k in range(len(in_force) - 1, -1, -1):
                 if in_force[k] is record:
                     del in_force[k]
                     break
+            if isinstance(record, SAYING):
+                self.search.said_changed()
         self.records.clear()
 
     def _record(self, record: EditRecord) -> None:
         self.records.append(record)
         self.search.in_force.append(record)
+        if isinstance(record, SAYING):
+            self.search.said_changed()
 
     # ---- the low-level changes (each undone by the block)
     def _fix(self, variable: Any, value: float) -> None:
@@ -109,9 +119,15 @@ class Edit:
         self._undo.append(lambda: variable.fix(previous) if was_fixed else None)
 
     def _set(self, parameter: Any, value: float) -> None:
-        previous = parameter.value
+        previous, solver = parameter.value, self.search.solver
+
+        def restore() -> None:
+            parameter.set_value(previous)
+            solver.params_changed()
+
         parameter.set_value(value)
-        self._undo.append(lambda: parameter.set_value(previous))
+        solver.params_changed()
+        self._undo.append(restore)
 
     def _bound(self, variable: Any, lower: float | None = None, upper: float | None = None) -> None:
         """Raise a variable's bounds (a None leaves that side alone)."""

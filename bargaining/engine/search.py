@@ -69,6 +69,10 @@ class Search(Reading):
     _kept: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     _totals: dict[tuple[str, ...], Any] = field(default_factory=dict, init=False, repr=False)
     _doubt: list[tuple[Scenario, Doubt | None]] = field(default_factory=list, init=False, repr=False)
+    #: what the edits in force say (:attr:`waived`, :attr:`coalition`, :attr:`fixed`, :attr:`world`), read once
+    #: until an edit of the kinds they read (:data:`.edits.SAYING`) comes or goes (:meth:`said_changed`): the
+    #: frontier's thousands of bounds would otherwise be scanned at every package read
+    _said: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def of(cls, scenario: Scenario, time_limit: float | None = None) -> "Search":
@@ -105,26 +109,38 @@ class Search(Reading):
         """Every edit in force, oldest first (typed records: :mod:`.edits`)."""
         return list(self.in_force)
 
+    def said_changed(self) -> None:
+        """An edit of a kind :attr:`waived`, :attr:`coalition`, :attr:`fixed` or :attr:`world` read came or went."""
+        self._said.clear()
+
     @property
     def waived(self) -> frozenset[Waiver]:
         """The requirements waived by the edits in force (what solver-free methods must respect too)."""
-        return frozenset(r.waiver for e in self.in_force if isinstance(e, Waive) for r in e.requirements)
+        if "waived" not in self._said:
+            self._said["waived"] = frozenset(r.waiver for e in self.in_force if isinstance(e, Waive) for r in e.requirements)
+        return self._said["waived"]  # type: ignore[no-any-return]
 
     @property
     def coalition(self) -> frozenset[str] | None:
         """The parties taking part when a coalition is imposed (None: non-veto parties are free to)."""
-        return next((e.coalition for e in reversed(self.in_force) if isinstance(e, Impose)), None)
+        if "coalition" not in self._said:
+            self._said["coalition"] = next((e.coalition for e in reversed(self.in_force) if isinstance(e, Impose)), None)
+        return self._said["coalition"]  # type: ignore[no-any-return]
 
     @property
     def fixed(self) -> dict[str, Any]:
         """The issues frozen by the edits in force: issue id -> choice."""
-        return {e.issue: e.choice for e in self.in_force if isinstance(e, Freeze)}
+        if "fixed" not in self._said:
+            self._said["fixed"] = {e.issue: e.choice for e in self.in_force if isinstance(e, Freeze)}
+        return dict(self._said["fixed"])
 
     @property
     def world(self) -> World:
         """The world set by the edits in force (the stated world otherwise): packages are read in it."""
-        world = next((e.world for e in reversed(self.in_force) if isinstance(e, SetWorld)), STATED)
-        return STATED if world == STATED else world  # (the stated world is always the one object STATED)
+        if "world" not in self._said:
+            world = next((e.world for e in reversed(self.in_force) if isinstance(e, SetWorld)), STATED)
+            self._said["world"] = STATED if world == STATED else world  # (the stated world is always the one object STATED)
+        return self._said["world"]  # type: ignore[no-any-return]
 
     def replica(self) -> Replica:
         """What it takes to rebuild this engine elsewhere with the same problem (:mod:`.replica`)."""

@@ -95,6 +95,34 @@ _RUNNING = threading.Lock()
 WATCHDOG_GRACE = 1.0
 
 
+class _Highs(Highs):  # type: ignore[misc]  # Pyomo ships no types: Highs is Any here
+    """APPSI's HiGHS interface without its capture of the process's output around each run.
+
+    APPSI wraps every run in a capture of file descriptor 1 (two pipes and a reader thread each time):
+    about a third of a small solve's time here.  :class:`Solver` has HiGHS log to its callback only
+    (``log_to_console`` off, set with the other options before the run), so there is nothing to capture.
+    Otherwise the same steps as :meth:`Highs._solve` (Pyomo 6.10)."""
+
+    #: the highspy instance APPSI made in ``set_instance`` (set by :class:`Solver` then)
+    core: Any = None
+
+    def _solve(self, timer: Any) -> Any:
+        core, config = self.core, self.config
+        if config.time_limit is not None:
+            core.setOptionValue("time_limit", config.time_limit)
+        if config.mip_gap is not None:
+            core.setOptionValue("mip_rel_gap", config.mip_gap)
+        for key, option in self.highs_options.items():
+            core.setOptionValue(key, option)
+        if config.warmstart:
+            self._warm_start()
+        timer.start("optimize")
+        core.HandleKeyboardInterrupt = True
+        core.run()
+        timer.stop("optimize")
+        return self._postsolve(timer)
+
+
 class Solver:
     """A persistent HiGHS instance for one Pyomo model (``set_instance`` once, then ``solve`` many times).
 
@@ -105,7 +133,7 @@ class Solver:
 
     def __init__(self, model: pyo.ConcreteModel, feasibility_tolerance: float = 1e-6):
         self._primals: Any = ComponentMap()
-        self.highs = Highs()
+        self.highs = _Highs()
         if not self.highs.available():
             raise SolverUnavailable("HiGHS is not available: pip install highspy")
         self.highs.config.load_solution = False
@@ -124,6 +152,11 @@ class Solver:
             # the caller chooses (Search.of: 1e-9 only with continuous issues and numbers the solver can be trusted on).
             "mip_feasibility_tolerance": feasibility_tolerance,
         }
+        # The mutable parameters' values (reservations, prices, world factors) are passed on to HiGHS only
+        # after they changed (:meth:`params_changed`, called by every edit that sets one): APPSI would
+        # otherwise evaluate every row's parameter expressions before every solve (half its update's time).
+        self.highs.update_config.update_params = False
+        self._params_changed = False
         self.model = model
         self.calls = 0
         self.retries = 0  # solves repeated without presolve after a HiGHS error
@@ -139,10 +172,14 @@ class Solver:
         # or a warning lands in the middle of `solve --json`
         self.highs._solver_model.setOptionValue("output_flag", False)
         self._deadline: float | None = None
-        core = self.highs._solver_model
+        core = self.highs.core = self.highs._solver_model
         for event in (core.cbMipInterrupt, core.cbSimplexInterrupt, core.cbIpmInterrupt):
             event.subscribe(self._stop_check)
         core.cbLogging.subscribe(self._read_log)
+
+    def params_changed(self) -> None:
+        """A mutable parameter of the model was set: pass the parameters on before the next solve."""
+        self._params_changed = True
 
     def _read_log(self, event: object) -> None:
         """HiGHS's logging callback: note the warning that a presolved solution is wrong for the model."""
@@ -210,8 +247,10 @@ class Solver:
         start = time.perf_counter()
         self._deadline = None if time_limit is None else start + max(time_limit, 1e-3) + WATCHDOG_GRACE
         highs_before = self.highs._solver_model.getRunTime()
+        self.highs.update_config.update_params = self._params_changed
         with _RUNNING, _CtrlC.recorded():
             result = self.highs.solve(self.model)
+        self._params_changed = False
         wall, highs = time.perf_counter() - start, self.highs._solver_model.getRunTime() - highs_before
         self.seconds += wall
         self.highs_seconds += highs
