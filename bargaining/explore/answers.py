@@ -28,7 +28,7 @@ COARSE_STEPS = 50
 COARSE_SECONDS = 1.0
 #: Over more than three parties, fewer steps: :data:`COARSE_STEPS` x 3 / the parties, at least :data:`FEWEST_STEPS`.
 #: The cells of a grid over p parties' frontier grow as the steps to the power p - 1, and with them the solves:
-#: the ten parties of a coalition took 140-320 solves (0.4-1.3 s) at 50 steps, 35-65 (0.1-0.25 s) at 10-20.
+#: the ten parties of a coalition took 140-320 solves (0.4-1.3 s) at 50 steps, 17-34 (0.05-0.18 s) at 15.
 FEWEST_STEPS = 10
 
 
