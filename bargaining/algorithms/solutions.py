@@ -232,8 +232,9 @@ def _nash(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
         # With amounts in play the cutting planes converge only in the limit: stop within 1e-7.
         continuous = any(search.unit(p) is None for p in parties)
         tolerance = NASH_TOLERANCE_CONTINUOUS if continuous else NASH_TOLERANCE
+        objective = sum(search.log_gain(p) for p in parties)  # (one expression: the solver is not handed it again each round)
         for _ in range(NASH_ROUNDS):
-            outcome, package = search.maximize(sum(search.log_gain(p) for p in parties))
+            outcome, package = search.maximize(objective)
             if package is None:
                 if outcome.status == "time_limit" and best is None:
                     raise TimeLimitReached("stopped at the time limit while searching for the Nash point")

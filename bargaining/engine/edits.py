@@ -14,8 +14,9 @@ themselves: :mod:`.records`).  docs/engine.md shows them at work.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable, Collection, Mapping, Protocol, Sequence
+from typing import Any, Callable, Collection, Mapping, Protocol, Sequence, cast
 
 import pyomo.environ as pyo
 
@@ -85,12 +86,22 @@ class Edit:
     def __init__(self, search: Editable):
         self.search = search
         self.records: list[EditRecord] = []
-        self._undo: list[Callable[[], None]] = []
+        self._undo: list[Callable[[], None] | _RowRemoval] = []
 
     def undo(self) -> None:
-        """Undo every change of the block, the last first, and drop its records from the edits in force."""
+        """Undo every change of the block, the last first, and drop its records from the edits in force (rows added
+        one after another are removed together: :meth:`.solver.Solver.remove`)."""
         while self._undo:
-            self._undo.pop()()
+            step = self._undo.pop()
+            if not isinstance(step, _RowRemoval):
+                step()
+                continue
+            removals = [step]
+            while self._undo and isinstance(self._undo[-1], _RowRemoval):
+                removals.append(cast(_RowRemoval, self._undo.pop()))
+            self.search.solver.remove([r.row for r in removals])
+            for removal in removals:
+                del removal.rows[removal.index]
         in_force = self.search.in_force
         for record in reversed(self.records):  # (the last first: each is then found at or near the end)
             for k in range(len(in_force) - 1, -1, -1):
@@ -150,16 +161,9 @@ class Edit:
 
     def _add(self, relation: Any) -> None:
         """Add a row to the scratch rows until the block ends."""
-        search = self.search
-        scratch = search.m.scratch
+        scratch = self.search.m.scratch
         row = scratch.add(relation)
-        index = row.index()
-
-        def remove() -> None:
-            search.solver.remove(row)
-            del scratch[index]
-
-        self._undo.append(remove)
+        self._undo.append(_RowRemoval(scratch, row, row.index()))
 
     # ---- rows
     def row(self, relation: Any) -> None:
@@ -385,3 +389,12 @@ class Edit:
             self.cut_off(dict(record.choices))
         else:
             raise ValueError(f"{type(record).__name__} edits are not replayed (they hold expressions or parts of this model)")
+
+
+@dataclass(frozen=True)
+class _RowRemoval:
+    """Undoing :meth:`Edit._add`: the row out of the solver and the scratch rows (a run of them at once: :meth:`Edit.undo`)."""
+
+    rows: Any
+    row: Any
+    index: int

@@ -27,7 +27,7 @@ from typing import Iterable, Mapping, Sequence
 from ..errors import NumericRangeError
 from ..scenario import PER_UNIT, Scenario, exact, fraction_gcd
 
-__all__ = ["Doubt", "NumericRangeError", "doubt", "require_trust", "scale", "step"]
+__all__ = ["Doubt", "NumericRangeError", "doubt", "kept_doubt", "numbers_key", "require_trust", "scale", "step"]
 
 #: HiGHS's MIP feasibility tolerance (integrality of binaries, rows): how far a utility the
 #: solver computes may be from the utility of the package it describes, per unit of scale.
@@ -148,6 +148,31 @@ def doubt(scenario: Scenario, parties: Sequence[str] | None = None, steps: Mappi
         if gap is not None and gap < RELATIVE * reach:
             return Doubt(tuple(parties), gap, reach)
     return None
+
+
+def numbers_key(scenario: Scenario) -> tuple:
+    """Everything :func:`doubt` reads of the scenario (its answer is the same for two scenarios with the same key):
+    the issues' options and ranges, each party's reservation and points, the interactions' and prices' sizes."""
+    issues = tuple((i.id, i.range, tuple(i.option_ids) if not i.is_continuous else None) for i in scenario.issues)
+    points = tuple((p.id, p.reservation, tuple(tuple(sorted(scenario.points(p.id, i.id).items())) for i in scenario.issues))
+                   for p in scenario.parties)
+    return (issues, points, tuple((x.party, x.value) for x in scenario.interactions),
+            tuple((r.party, r.price) for r in scenario.red_lines))
+
+
+#: Answers of :func:`kept_doubt` kept per engine (one per set of numbers: the variants a page of ``bargaining explore`` visits).
+DOUBTS_KEPT = 64
+
+
+def kept_doubt(scenario: Scenario, kept: dict[tuple, Doubt | None]) -> Doubt | None:
+    """:func:`doubt` for the scenario, from ``kept`` when a scenario with the same numbers was asked about (a
+    variant's scenario is a new object each time it is put in force); the oldest dropped beyond :data:`DOUBTS_KEPT`."""
+    key = numbers_key(scenario)
+    if key not in kept:
+        if len(kept) >= DOUBTS_KEPT:
+            kept.pop(next(iter(kept)))
+        kept[key] = doubt(scenario)
+    return kept[key]
 
 
 def _per_option(scenario: Scenario, parties: Sequence[str], k: int) -> list[list[Fraction]]:

@@ -31,7 +31,7 @@ from ..results import Package
 from ..scenario import STATED, Requirement, Scenario, Waiver, World, fraction_gcd
 from .edits import Edit
 from .model import BargainingModel
-from .numerics import Doubt
+from .numerics import Doubt, kept_doubt
 from .numerics import doubt as numeric_doubt
 from .parts import Part, add_block, remove_block
 from .phasing import PhasingBlock, build_phasing
@@ -68,7 +68,8 @@ class Search(Reading):
     _floors: dict[tuple[str, ...], Any] = field(default_factory=dict, init=False, repr=False)
     _kept: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     _totals: dict[tuple[str, ...], Any] = field(default_factory=dict, init=False, repr=False)
-    _doubt: list[tuple[Scenario, Doubt | None]] = field(default_factory=list, init=False, repr=False)
+    #: :meth:`doubt`'s answers by the numbers they read (:func:`.numerics.kept_doubt`)
+    _doubt: dict[tuple, Doubt | None] = field(default_factory=dict, init=False, repr=False)
     #: what the edits in force say (:attr:`waived`, :attr:`coalition`, :attr:`fixed`, :attr:`world`), read once
     #: until an edit of the kinds they read (:data:`.edits.SAYING`) comes or goes (:meth:`said_changed`): the
     #: frontier's thousands of bounds would otherwise be scanned at every package read
@@ -191,10 +192,7 @@ class Search(Reading):
 
     def doubt(self) -> Doubt | None:
         """Why the solver may rank utilities wrongly in this scenario (None: its word can be trusted)."""
-        scenario = self.scenario  # (a variant in force has its own: :meth:`.edits.Edit.variant`)
-        if not self._doubt or self._doubt[0][0] is not scenario:
-            self._doubt[:] = [(scenario, numeric_doubt(scenario))]
-        return self._doubt[0][1]
+        return kept_doubt(self.scenario, self._doubt)  # (a variant in force has its own scenario: :meth:`.edits.Edit.variant`)
 
     # ---- what the model knows about the scenario's numbers
     @property

@@ -276,11 +276,13 @@ class Solver:
         core = self.highs._solver_model
         return bool(core.getModelStatus() == highspy.HighsModelStatus.kInterrupt)
 
-    def remove(self, row: pyo.ConstraintData) -> None:
-        """Tell HiGHS a row is gone (before it is deleted from the model).  A row added since the last
-        solve never reached HiGHS (APPSI passes new rows on at the next solve): nothing to remove."""
-        if row in self.highs._pyomo_con_to_solver_con_map:
-            self.highs.remove_constraints([row])
+    def remove(self, rows: list[pyo.ConstraintData]) -> None:
+        """Tell HiGHS some rows are gone (before they are deleted from the model), all at once (APPSI renumbers every
+        row at each removal).  A row added since the last solve never reached HiGHS (APPSI passes new rows on at the
+        next solve): nothing to remove."""
+        known = [row for row in rows if row in self.highs._pyomo_con_to_solver_con_map]
+        if known:
+            self.highs.remove_constraints(known)
 
     def values(self, variables: list[pyo.Var]) -> list[float]:
         """The current solution's values of the given variables.

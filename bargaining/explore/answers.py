@@ -26,6 +26,10 @@ FRONTIER_SECONDS = 10.0
 #: report's grid by a background job (:func:`.jobs.frontier_job`).  Measured: benchmarks/README.md.
 COARSE_STEPS = 50
 COARSE_SECONDS = 1.0
+#: Over more than three parties, fewer steps: :data:`COARSE_STEPS` x 3 / the parties, at least :data:`FEWEST_STEPS`.
+#: The cells of a grid over p parties' frontier grow as the steps to the power p - 1, and with them the solves:
+#: the ten parties of a coalition took 140-320 solves (0.4-1.3 s) at 50 steps, 17-34 (0.05-0.18 s) at 15.
+FEWEST_STEPS = 10
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def live_answers(space: BargainingSpace, variant: Variant, stale: Callable[[], b
 def coarse_step(scenario: Scenario, parties: list[str]) -> float | None:
     """The coarse grid's step for the first frontier drawn (None: no continuous issue, the frontier is exact).
 
-    1/:data:`COARSE_STEPS` of the widest utility range among ``parties``, each range bounded from the file
+    1/:func:`coarse_steps` of the widest utility range among ``parties``, each range bounded from the file
     (every issue's spread of points, every interaction's and every price's size): only the step depends on
     it, and the page says which step was used."""
     continuous = scenario.continuous_issues
@@ -110,7 +114,12 @@ def coarse_step(scenario: Scenario, parties: list[str]) -> float | None:
         spread += sum(abs(x.value) for x in scenario.interactions if x.party == party)
         spread += sum(r.price or 0.0 for r in scenario.red_lines if r.party == party)
         widest = max(widest, spread)
-    return widest / COARSE_STEPS if widest > 0 else None
+    return widest / coarse_steps(len(parties)) if widest > 0 else None
+
+
+def coarse_steps(parties: int) -> int:
+    """How many steps the coarse grid has over the widest range, for a frontier over this many parties."""
+    return max(FEWEST_STEPS, COARSE_STEPS * 3 // max(3, parties))
 
 
 def live_frontier(space: BargainingSpace, variant: Variant, *, coarse: bool = False) -> FrontierAnswer:
