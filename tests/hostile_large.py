@@ -25,9 +25,9 @@ def _issues(issues: int, options: int) -> list[dict[str, Any]]:
 
 
 def large_case(issues: int = 60, options: int = 6, parties: int = 6, seed: int = 0, uncertain: int = 10,
-               ranges: bool = True, optional: int = 1) -> dict[str, Any]:
+               ranges: bool = True, optional: int = 1, share: float = 0.45) -> dict[str, Any]:
     """The hostile large case as scenario data (``yaml.safe_dump`` it to a file); the last ``optional`` parties
-    have no veto (so that ``coalitions`` has work to do)."""
+    have no veto (so that ``coalitions`` has work to do); each reservation is ``share`` of the party's best."""
     rng = np.random.default_rng(seed)
     utilities: dict[str, Any] = {}
     party_list: list[dict[str, Any]] = []
@@ -35,7 +35,7 @@ def large_case(issues: int = 60, options: int = 6, parties: int = 6, seed: int =
     for p in range(parties):
         table = rng.integers(0, 21, size=(issues, options))
         utilities[f"p{p}"] = {f"i{k}": {f"o{j}": int(table[k, j]) for j in range(options)} for k in range(issues)}
-        reservation = int(0.45 * table.max(axis=1).sum())
+        reservation = int(share * table.max(axis=1).sum())
         party: dict[str, Any] = {"id": f"p{p}", "reservation": reservation, **({"veto": False} if p >= parties - optional else {})}
         if ranges:
             width = max(1, round(0.15 * reservation))

@@ -2,6 +2,7 @@
 (issue 27, item 1), on the hostile large cases of tests/hostile_large.py.
 
 Each command runs in its own process (its memory cap must not stay on the test process) on the 60 x 6 x 6 case
+(``solve`` and ``diagnose`` on the harder cases of :data:`HARDER`)
 with ``--time-limit 2``.  The only time asserted is a hang guard: the command must end within the limit plus
 :data:`budget.HANG_GUARD` seconds (start-up and a loaded machine included; before the fix, ``report`` ran 203 s and
 ``robustness`` for minutes).  Speed itself is measured by benchmarks/limits.py.  Every run must say what the limit cut
@@ -29,6 +30,18 @@ def large(tmp_path_factory) -> Path:
     return write(large_case(), tmp_path_factory.mktemp("hostile") / "large.yaml")
 
 
+#: Cases the 60 x 6 x 6 one is too easy for: ``solve`` and ``diagnose`` finish that in about 1.5 s since the solver's
+#: per-solve overhead went.  Measured without a limit on the 2-core machine: ``solve`` on 8 parties at half their
+#: best, no uncertain lines, 25 s; ``diagnose`` on 8 parties at 58 %, more than 60 s.
+HARDER = {"solve": {"parties": 8, "share": 0.5, "uncertain": 0}, "diagnose": {"parties": 8, "share": 0.58}}
+
+
+@pytest.fixture(scope="module")
+def harder(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("harder")
+    return {command: write(large_case(**spec), folder / f"{command}.yaml") for command, spec in HARDER.items()}
+
+
 def run(*argv: str, bound: float) -> subprocess.CompletedProcess[str]:
     """``bargaining ARGV`` in a fresh process; fails (as a hang) if it is still running after ``bound`` seconds."""
     try:
@@ -51,9 +64,10 @@ def run(*argv: str, bound: float) -> subprocess.CompletedProcess[str]:
     pytest.param("hold", [], id="hold", marks=SLOW),
     pytest.param("sensitivity", [], id="sensitivity", marks=SLOW),
 ])
-def test_the_time_limit_bounds_the_whole_command_and_says_what_it_cut(large, tmp_path, command, options):
+def test_the_time_limit_bounds_the_whole_command_and_says_what_it_cut(large, harder, tmp_path, command, options):
     extra = ["-o", str(tmp_path / "out.html")] if command == "report" else []
-    done = run(command, str(large), *options, *extra, "--time-limit", f"{LIMIT:g}", bound=LIMIT + HANG_GUARD)
+    case = harder.get(command, large)
+    done = run(command, str(case), *options, *extra, "--time-limit", f"{LIMIT:g}", bound=LIMIT + HANG_GUARD)
     said = done.stdout + done.stderr
     assert "Traceback" not in said, said[-3000:]
     assert done.returncode in (0, 1, 3), said[-3000:]

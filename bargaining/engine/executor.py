@@ -177,7 +177,7 @@ class Executor:
         self._shared: dict[str, Any] = {}
         self._counted: tuple[float, int] = (-1.0, 0)  # (when, how many workers)
         self._ready = False
-        self._log_level = logging.NOTSET
+        self._log_levels: dict[str, int] = {}
 
     # ---- starting and stopping
     def begin(self) -> Executor:
@@ -186,9 +186,14 @@ class Executor:
             self.cluster = LoopbackCluster(self.requested)
             # The cluster is this command's own: when a signal ends its processes first (`timeout` signals the whole
             # process group), the client's lost-connection log lines are noise, not news (errors reach the caller
-            # through the futures); they stay quiet until close().
-            self._log_level = logging.getLogger("distributed").level
-            logging.getLogger("distributed").setLevel(logging.CRITICAL)
+            # through the futures); they stay quiet until close().  Importing distributed sets its own loggers'
+            # levels (distributed.client: warning), so each of them is quietened, not only the parent.
+            import distributed  # noqa: F401  (its logging set-up first)
+
+            loggers = [name for name in logging.root.manager.loggerDict if name.split(".")[0] == "distributed"]
+            self._log_levels = {name: logging.getLogger(name).level for name in ["distributed", *loggers]}
+            for name in self._log_levels:
+                logging.getLogger(name).setLevel(logging.CRITICAL)
         return self
 
     @property
@@ -247,7 +252,9 @@ class Executor:
             if self.cluster is not None:
                 self.cluster.close()
                 self.cluster = None
-                logging.getLogger("distributed").setLevel(self._log_level)
+                for name, level in self._log_levels.items():
+                    logging.getLogger(name).setLevel(level)
+                self._log_levels = {}
 
     def __enter__(self) -> Executor:
         return self.start()

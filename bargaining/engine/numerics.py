@@ -27,6 +27,9 @@ from typing import Iterable, Mapping, Sequence
 from ..errors import NumericRangeError
 from ..scenario import PER_UNIT, Scenario, exact, fraction_gcd
 
+#: What :func:`doubt` reads of a scenario, as one hashable value.
+NumbersKey = tuple[object, ...]
+
 __all__ = ["Doubt", "NumericRangeError", "doubt", "kept_doubt", "numbers_key", "require_trust", "scale", "step"]
 
 #: HiGHS's MIP feasibility tolerance (integrality of binaries, rows): how far a utility the
@@ -150,7 +153,7 @@ def doubt(scenario: Scenario, parties: Sequence[str] | None = None, steps: Mappi
     return None
 
 
-def numbers_key(scenario: Scenario) -> tuple:
+def numbers_key(scenario: Scenario) -> NumbersKey:
     """Everything :func:`doubt` reads of the scenario (its answer is the same for two scenarios with the same key):
     the issues' options and ranges, each party's reservation and points, the interactions' and prices' sizes."""
     issues = tuple((i.id, i.range, tuple(i.option_ids) if not i.is_continuous else None) for i in scenario.issues)
@@ -164,7 +167,7 @@ def numbers_key(scenario: Scenario) -> tuple:
 DOUBTS_KEPT = 64
 
 
-def kept_doubt(scenario: Scenario, kept: dict[tuple, Doubt | None]) -> Doubt | None:
+def kept_doubt(scenario: Scenario, kept: dict[NumbersKey, Doubt | None]) -> Doubt | None:
     """:func:`doubt` for the scenario, from ``kept`` when a scenario with the same numbers was asked about (a
     variant's scenario is a new object each time it is put in force); the oldest dropped beyond :data:`DOUBTS_KEPT`."""
     key = numbers_key(scenario)

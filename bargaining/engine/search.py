@@ -69,7 +69,7 @@ class Search(Reading):
     _kept: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     _totals: dict[tuple[str, ...], Any] = field(default_factory=dict, init=False, repr=False)
     #: :meth:`doubt`'s answers by the numbers they read (:func:`.numerics.kept_doubt`)
-    _doubt: dict[tuple, Doubt | None] = field(default_factory=dict, init=False, repr=False)
+    _doubt: dict[tuple[object, ...], Doubt | None] = field(default_factory=dict, init=False, repr=False)
     #: what the edits in force say (:attr:`waived`, :attr:`coalition`, :attr:`fixed`, :attr:`world`), read once
     #: until an edit of the kinds they read (:data:`.edits.SAYING`) comes or goes (:meth:`said_changed`): the
     #: frontier's thousands of bounds would otherwise be scanned at every package read
