@@ -164,3 +164,35 @@ def test_the_bundled_adjusted_winner_case_is_the_oracle_s_answer():
     assert division.maxmin() == (F(435, 7), F(435, 7))
     package = BargainingSpace(scenario).best("maxmin")
     assert (package.exact_gains["ann"], package.exact_gains["bob"]) == division.maxmin()
+
+
+def test_the_grid_frontier_carries_each_solution_and_nothing_it_dominates():
+    """A grid frontier need not hold the exact solutions: they are searched for, added to it, and every grid point
+    they dominate dropped (``solutions_on``).  Checked against the oracle's solutions and by dominance over the
+    whole result (found by mutation testing: nothing checked this path)."""
+    seen: Counter = Counter()
+
+    @settings(max_examples=examples(10))
+    @given(divisions(closed_share=False))
+    def check(division):
+        if not division.is_open():
+            return
+        seen["open"] += 1
+        space = BargainingSpace(Scenario.from_dict(division.to_dict()))
+        frontier = space.frontier(workers=1)
+        assert frontier.exact is False and frontier.complete is True
+        assert set(frontier.solutions) == {"maxmin", "utilitarian", "nash", "kalai"}
+        points = [(p.exact_gains["ann"], p.exact_gains["bob"]) for p in frontier.packages]
+        assert len(set(points)) == len(points), "one package per point"
+        for a, b in points:  # none dominated, solutions included
+            assert not any(x >= a and y >= b and (x, y) != (a, b) for x, y in points), (a, b)
+        for criterion, package in frontier.solutions.items():
+            gains = gains_from_shares(division, package)
+            assert gains in points, criterion  # on the frontier
+            alone = space.best(criterion)  # the same package as the criterion's own search
+            assert (alone.exact_gains["ann"], alone.exact_gains["bob"]) == gains, criterion
+        assert tuple(gains_from_shares(division, frontier.solutions["maxmin"])) == division.maxmin()
+        assert sum(gains_from_shares(division, frontier.solutions["utilitarian"])) == division.utilitarian()
+
+    check()
+    assert seen["open"] >= 5, seen
