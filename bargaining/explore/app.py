@@ -2,8 +2,8 @@
 
 Flow of one change: a control changes -> :func:`answer` (the live answers, on the session's
 model) -> the ``applied`` store takes the variant's query -> the address bar shows it (in the
-browser), :func:`frontier` draws the frontier, and the background job for the chance of a deal
-starts.  Opening a link (or Back) runs :func:`load` first, which sets the controls from the URL.
+browser), :func:`frontier` draws the frontier, and then the background job for the chance of a deal
+starts (not beside the frontier: on two cores its process slowed the frontier's callback).  Opening a link (or Back) runs :func:`load` first, which sets the controls from the URL.
 (Nothing feeds the URL component from the answers: a loop controls -> answers -> URL -> controls
 would make Dash hold every new change until the background job ends.)
 
@@ -188,7 +188,8 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
             return no_update, {"display": "none"}, banners(found["notes"]), query
         return found["figure"], {"display": "block"}, banners(found["notes"]), query
 
-    @app.callback(Output("deal", "children"), Output("deal-for", "children"), Input("applied", "data"), background=True,
+    # (started once the frontier is drawn, not with the answers: its process would share the two cores with them)
+    @app.callback(Output("deal", "children"), Output("deal-for", "children"), Input("frontier-for", "children"), background=True,
                   progress=[Output("deal-progress", "children")], running=[(Output("deal-box", "className"), "running", "")],
                   interval=400, prevent_initial_call=True)
     def deal(set_progress: Any, query: str) -> Any:
