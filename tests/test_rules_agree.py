@@ -104,7 +104,7 @@ def model_verdict(search: Search, choices: dict) -> dict[str, Fraction] | None:
 def test_the_evaluator_the_model_and_the_programme_agree_package_by_package():
     seen: Counter = Counter()
 
-    @settings(max_examples=examples(60))
+    @settings(max_examples=60)  # (also under the mutation profile: every feature must come up)
     @given(mixed_scenarios(), st.data())
     def check(scenario, data):
         waived = draw_waivers(data, scenario)
