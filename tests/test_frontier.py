@@ -1,7 +1,7 @@
 """The frontier equals the brute-force non-dominated set exactly, and its marked solutions equal best()."""
 
 from budget import examples
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from oracle import enumerate_packages
 from strategies import scenarios
@@ -200,3 +200,36 @@ def test_workers_search_the_same_model_as_the_caller(monkeypatch):
     found = {tuple(x.exact_utilities[p] for p in scenario.party_ids) for x in result.packages}
     assert len(truth.frontier()) > 10 and result.complete and found == truth.frontier()
     assert all(x.signers for x in result.packages)  # read with the waiver, the worker's answers included
+
+
+@settings(max_examples=examples(30))
+@given(scenarios(min_parties=2, max_parties=4), st.data())
+def test_best_in_a_world_where_a_red_line_is_a_bluff_reads_that_world(scenario, data):
+    """``best`` on the engine with a world in force (a red line not real there) answers for that world, not the stated
+    one (the programme reads only the stated world: the engine's search answers): the oracle enumerates the scenario
+    without that line.  (Mutation testing: nothing checked it; no caller asks ``best`` in a world today.  Both
+    ``frontier.best`` and ``programme.budget`` refuse the programme in a sampled world, so either guard alone holds.)"""
+    from bargaining.algorithms.frontier import best
+    from bargaining.engine.search import Search
+    from bargaining.scenario import World
+
+    raw = scenario.to_dict()
+    hard = [k for k, r in enumerate(raw.get("red_lines", [])) if "price" not in r]
+    assume(hard)
+    k = data.draw(st.sampled_from(hard))
+    raw["red_lines"][k]["real"] = 0.5
+    raw["red_lines"][k].setdefault("id", f"bluff{k}")
+    uncertain = Scenario.from_dict(raw)
+    del raw["red_lines"][k]
+    truth = enumerate_packages(Scenario.from_dict(raw))
+    search = Search.of(uncertain)
+    parties = BargainingSpace(uncertain).criteria_parties
+    for criterion in ("maxmin", "utilitarian"):
+        expected = truth.best(criterion, parties)
+        with search.changes() as edit:
+            edit.world(World(real={k: False}))
+            found = best(search, criterion, parties)
+        if expected is None:
+            assert found is None
+        else:
+            assert found is not None and truth.vector(found.exact_choices, parties) in expected, criterion

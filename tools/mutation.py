@@ -52,7 +52,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                 "test_whatif.py"]),
     "frontier": (["bargaining/algorithms/frontier*.py"],
                  ["test_frontier.py", "test_frontier_dp.py", "test_frontier_mip.py", "test_real_points.py", "test_time_limits.py", "test_continuous.py", "test_report_values.py",
-                  "test_cli_exit_codes.py"]),
+                  "test_cli_exit_codes.py", "test_recheck.py"]),
     # (not test_cases.py: the bundled case's tests take a minute per surviving mutant, and the oracle tests above cover
     # every criterion on random cases)
     "solutions": (["bargaining/algorithms/solutions.py"],
