@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 import time
 from pathlib import Path
 
@@ -351,3 +352,31 @@ def test_the_size_estimate_gives_up_early_and_changes_no_answer():
     for scenario in (random_scenario(20, 4, 3, seed=3), random_scenario(12, 3, 4, seed=1),
                      coupled_scenario(10, 4, 3, seed=1, interactions=10, forbids=4, if_thens=2)):
         assert dp_frontier(scenario, max_states=250_000, estimate=True).vectors() == dp_frontier(scenario).vectors()
+
+
+@pytest.mark.parametrize("fault", ["utility", "package"])
+def test_a_wrong_programme_answer_is_refused_by_the_frontier_s_recheck(monkeypatch, fault):
+    """The frontier re-checks every package the programme returns (its utilities and that every party accepts it):
+    a planted fault in the programme's answer stops the call with an error, never a wrong frontier."""
+    import bargaining.algorithms.frontier as frontier_module
+    from bargaining import BargainingSpace
+
+    real = frontier_module.frontier_for
+    scenario = Scenario.from_dict({
+        "format": 1, "name": "planted", "issues": [{"id": "x", "options": [{"id": "a"}, {"id": "b"}, {"id": "c"}]}],
+        "parties": [{"id": "p", "reservation": 1}, {"id": "q", "reservation": 1}],
+        "utilities": {"p": {"x": {"a": 3, "b": 2, "c": 0}}, "q": {"x": {"a": 1, "b": 2, "c": 3}}}})
+
+    def planted(*args, **kwargs):
+        found = real(*args, **kwargs)
+        if fault == "utility":
+            scaled = found.scaled.copy()
+            scaled[0, 0] += 1
+            return replace(found, scaled=scaled)
+        index = found.index.copy()
+        index[0, 0] = 2  # option c: p's utility 0, below its reservation
+        return replace(found, index=index)
+
+    monkeypatch.setattr(frontier_module, "frontier_for", planted)
+    with pytest.raises(AssertionError, match="dynamic programme"):
+        BargainingSpace(scenario).frontier(method="dp")

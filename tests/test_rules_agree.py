@@ -23,7 +23,6 @@ from fractions import Fraction
 from itertools import product
 
 import pytest
-from budget import examples
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from strategies import scenarios
