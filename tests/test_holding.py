@@ -44,6 +44,11 @@ def test_best_self_enforcing_plan_matches_brute_force(scenario, phases, criterio
     margins = oracle.margins(k, plans, phases)
     best_smallest = max((m if m is not None else Fraction(10**9)) for m, ok in zip(oracle.smallest(margins), oracle.holds(margins)) if ok)
     assert (result.plan.exact_smallest if result.plan.exact_smallest is not None else Fraction(10**9)) == best_smallest
+    if result.plan.exact_smallest is not None:  # among the plans as robust, the one that delivers earliest (smallest phases)
+        chosen = sum(result.plan.plan.phase_of[oracle.issues[n]["id"]] for n in moved)
+        tied = [sum(plan) for plan, m, ok in zip(plans.tolist(), oracle.smallest(margins), oracle.holds(margins))
+                if ok and m == best_smallest]
+        assert chosen == min(tied), (chosen, tied)
 
 
 @settings(max_examples=examples(40), deadline=None)
