@@ -1,4 +1,4 @@
-"""Mutation testing, one module group at a time, with mutmut 3 (not part of the test run).
+"""Mutation testing, one module group at a time, with mutmut 3 (not part of the test run; ``pip install -e '.[mutation]'``).
 
     python tools/mutation.py                       # every group below, one after the other
     python tools/mutation.py engine solutions      # some groups
