@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import AnswersDisagree
 from ..scenario import Scenario
 from ..scenario.evaluate import Waiver
 from ..scenario.numbers import exact
@@ -150,15 +151,17 @@ def acceptable(scenario: Scenario, index: np.ndarray, waived: Collection[Waiver]
 def recheck_programme(scenario: Scenario, issues: Sequence[str], index: np.ndarray, scaled: np.ndarray,
                       denominators: Sequence[int], waived: Collection[Waiver] = (),
                       coalition: Collection[str] | None = None) -> None:
-    """Raise AssertionError unless every package the programme returned (``index`` over its ``issues``, with its
-    utilities ``scaled`` / ``denominators`` per party) is acceptable and has exactly those utilities."""
+    """Raise :class:`~bargaining.errors.AnswersDisagree`, naming both answers, unless every package the programme
+    returned (``index`` over its ``issues``, with its utilities ``scaled`` / ``denominators`` per party) is acceptable
+    and has exactly those utilities."""
     order = [list(issues).index(i.id) for i in scenario.issues]
     positions = np.asarray(index)[:, order] if len(index) else np.zeros((0, len(order)), dtype=np.int64)
     ok, mine, mine_d = acceptable(scenario, positions, waived, coalition)
     if not ok.all():
         bad = positions[int(np.flatnonzero(~ok)[0])]
         choices = {i.id: i.option_ids[int(j)] for i, j in zip(scenario.issues, bad)}
-        raise AssertionError(f"the dynamic programme returned an unacceptable package {choices}; please report this scenario")
+        raise AnswersDisagree(f"the dynamic programme returned {choices} as acceptable, and the exact check of the scenario's "
+                              "rules refuses it (an unacceptable package); please report this scenario")
     for q in range(len(mine_d)):
         ours, theirs = mine[:, q], np.asarray(scaled)[:, q]
         if ours.dtype.kind == "i" and theirs.dtype.kind == "i" and max(mine_d[q], denominators[q]) < 2**20 and len(ours) and \
@@ -167,4 +170,8 @@ def recheck_programme(scenario: Scenario, issues: Sequence[str], index: np.ndarr
         else:
             same = all(int(a) * denominators[q] == int(b) * mine_d[q] for a, b in zip(ours.tolist(), theirs.tolist()))
         if not same:
-            raise AssertionError("the dynamic programme's utilities differ from the scenario's; please report this scenario")
+            k = next(k for k, (a, b) in enumerate(zip(ours.tolist(), theirs.tolist())) if int(a) * denominators[q] != int(b) * mine_d[q])
+            choices = {i.id: i.option_ids[int(j)] for i, j in zip(scenario.issues, positions[k])}
+            raise AnswersDisagree(f"the dynamic programme's utilities differ from the scenario's: for {scenario.party_ids[q]} "
+                                  f"in {choices} the programme says {Fraction(int(theirs[k]), denominators[q])}, the scenario "
+                                  f"{Fraction(int(ours[k]), mine_d[q])}; please report this scenario")
