@@ -11,9 +11,12 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
+from oracle import enumerate_packages
 from oracle_dp import brute_force
 from strategies_dp import dp_scenarios, requests
 
+from bargaining import BargainingSpace
+from bargaining.algorithms.frontier import find_frontier
 from bargaining.algorithms.programme import LimitReached, NotApplicable
 from bargaining.algorithms.programme import acceptable as dp_acceptable
 from bargaining.algorithms.programme import count as dp_count
@@ -42,6 +45,32 @@ def check_frontier(scenario, request, result, truth):
         for issue_id, option_id in (request["fixed"] or {}).items():
             assert choices[issue_id] == option_id
         assert tuple(utilities[p] for p in scenario.party_ids) == truth.vector(choices, scenario.party_ids)
+
+
+@settings(max_examples=40)
+@given(st.data())
+def test_the_frontier_s_packages_are_signed_as_under_the_edits_in_force(data):
+    """The frontier under waived requirements and an imposed coalition (as the concessions and the live page ask for
+    it): each of its packages is acceptable there and signed by exactly the parties brute force has taking part
+    (mutation testing: the packages were evaluated without the coalition or the waivers, unnoticed)."""
+    scenario = data.draw(dp_scenarios())
+    request = data.draw(requests(scenario, fixed=False))
+    assume(request["waived"] or request["coalition"] is not None)
+    note(scenario.to_yaml())
+    note(request)
+    search = BargainingSpace(scenario, progress=False)._search
+    with search.changes() as edit:
+        edit.waive([r for r in search.requirements if r.waiver in set(request["waived"])])
+        if request["coalition"] is not None:
+            edit.impose(frozenset(request["coalition"]))
+        result = find_frontier(search, scenario.party_ids, method="dp")
+    truth = enumerate_packages(scenario, None if request["coalition"] is None else frozenset(request["coalition"]),
+                               frozenset(request["waived"]))
+    assert {truth.vector(x.exact_choices) for x in result.packages} == truth.frontier()
+    for package in result.packages:
+        taking_part = truth.signers(truth.row(package.exact_choices))
+        assert taking_part is not None  # acceptable under the edits in force (with an empty coalition nobody signs)
+        assert sorted(package.signers) == sorted(taking_part)
 
 
 def call(function, scenario, request, **extra):
