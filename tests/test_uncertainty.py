@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
@@ -13,7 +14,9 @@ from strategies import uncertain_scenarios
 
 from bargaining import BargainingSpace, Scenario, ScenarioError, TimeLimitReached
 from bargaining.cli import main
+from bargaining.errors import AnswersDisagree
 from bargaining.scenario import STATED, Worlds
+from bargaining.scenario.acceptance import verdicts
 
 SAMPLES = 24
 
@@ -252,6 +255,22 @@ def test_bad_uncertainty_fields_name_the_file_the_place_and_the_fix(change, plac
         Scenario.from_yaml(file)
     message = str(caught.value)
     assert str(file) in message and place in message and words in message
+
+
+def test_a_world_the_chance_of_a_deal_wrongly_closed_is_refused_not_miscounted():
+    """The most robust package counts only the worlds with a deal once the chance of a deal is known on the sample
+    (no package wins the others).  A planted fault there -- a world the package wins marked as having no deal -- stops
+    the search with an error naming both answers instead of a wrong count."""
+    space = _space(Scenario.from_dict(CASE))
+    deal = space.deal_probability(samples=200, seed=1, scheduler="serial")
+    honest = space.most_robust(samples=200, seed=1)
+    study = space._sample(200, 1)
+    won = verdicts(space.scenario, [honest.exact_choices], study.worlds).accepted[0]
+    planted = int(np.flatnonzero(won)[0])
+    study.cache["deal"] = replace(deal, worlds=tuple(replace(w, deal=False) if w.world == planted else w for w in deal.worlds))
+    study.cache.pop("robust", None)
+    with pytest.raises(AnswersDisagree, match=f"found no acceptable package in sampled world {planted}, and the exact check"):
+        space.most_robust(samples=200, seed=1)
 
 
 def test_bad_arguments(case_space):

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..engine.robust import RobustBlock, build_robust, most_robust_choices
 from ..engine.search import Search
-from ..errors import TimeLimitReached
+from ..errors import AnswersDisagree, TimeLimitReached
 from ..progress import Progress
 from ..results import DealProbability, Package, RobustPackage, wilson
 from ..results.ties import ranked_questions
@@ -59,19 +59,32 @@ class Study:
 def most_robust(study: Study, parties: Sequence[str], among: np.ndarray | None = None, time_limit: float | None = None,
                 tie_break: bool = True) -> RobustPackage | None:
     """The package acceptable in the most worlds (of ``among``, a boolean mask; default all), ties to
-    the largest smallest stated gain of ``parties``; None if no package is acceptable in any of them."""
+    the largest smallest stated gain of ``parties``; None if no package is acceptable in any of them.
+
+    When the chance of a deal has been computed on these worlds, the search counts only the worlds with a deal:
+    no package wins the others, so the optimum is the same, and the solver proves it sooner (the value of
+    information's 28 searches on the bundled case: 52 -> 36 s, benchmarks/README.md)."""
     search, worlds = study.search, study.worlds
     chosen = np.arange(len(worlds)) if among is None else np.flatnonzero(among)
     if not len(chosen):
         return None
+    deal: DealProbability | None = study.cache.get("deal")
+    with_deal = None if deal is None else np.array([w.deal for w in deal.worlds], dtype=bool)
+    counted = chosen if with_deal is None else chosen[with_deal[chosen]]
+    if not len(counted):
+        return None
     block = study.block  # built before the clock starts
     with search.limited(time_limit):
-        choices, outcome = most_robust_choices(search, block, block.counts(chosen), parties if tie_break else ())
+        choices, outcome = most_robust_choices(search, block, block.counts(counted), parties if tie_break else ())
     if choices is None:
         if outcome.status == "time_limit":
             raise TimeLimitReached("stopped at the time limit before finding a package acceptable in any world")
         return None
     accepted = verdicts(search.scenario, [choices], worlds).accepted[0][chosen]
+    if with_deal is not None and (accepted & ~with_deal[chosen]).any():
+        w = int(chosen[np.flatnonzero(accepted & ~with_deal[chosen])[0]])
+        raise AnswersDisagree(f"the chance of a deal found no acceptable package in sampled world {w}, and the exact check "
+                              f"accepts {dict(choices)} there; please report this scenario")
     wins = int(accepted.sum())
     if not wins:
         return None
