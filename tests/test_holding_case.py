@@ -74,7 +74,9 @@ def test_every_annotated_line_priced(data):
     package = result.plan.plan.package
     assert package.choices["sanctions"] == "phased_snapback" and gains(package) == (29.0, 28.9, 76.8)
     assert result.phased is not None and not result.phased.holds
-    assert result.phased.exact_violations[0] == ("hungary", 3, 16)
+    # shown in its schedule closest to holding (the solver's first pick among equally good schedules was another):
+    # no schedule of this package holds, and in the best one the Baltic states gain 1 by defecting early
+    assert result.phased.exact_smallest == -1 and set(result.phased.exact_violations) == {("baltic_states", 1, 1), ("baltic_states", 2, 1)}
     assert result.plan.plan.phase_of["eu_accession"] < result.plan.plan.phase_of["sanctions"]
     without = BargainingSpace(eru_variant(bare(data), soften=priced)).self_enforcing("maxmin", phases=3)
     assert gains(without.plan.plan.package)[:2] == (28.63, 28.63)

@@ -52,6 +52,8 @@ class _CtrlC:
     """
 
     pressed = False
+    #: the process is ending (:func:`stop_solving`): every run stops at its next check
+    closing = False
 
     @staticmethod
     def record(signum: int, frame: object) -> None:
@@ -122,6 +124,29 @@ class _Highs(Highs):  # type: ignore[misc]  # Pyomo ships no types: Highs is Any
         timer.stop("optimize")
         return self._postsolve(timer)
 
+    def remove_constraints(self, cons: list[Any]) -> None:
+        """:meth:`Highs.remove_constraints` (Pyomo 6.10) with the variables left unused removed once for all the rows.
+
+        Pyomo looks for unused variables after each row, and HiGHS's interface renumbers every column at each
+        look, even when there is nothing to remove: on the bundled case's robust block (a thousand world columns)
+        that was 42,000 renumberings and 15 s of a 105 s report (benchmarks/README.md, 2026-12-04)."""
+        self._remove_constraints(cons)
+        touched: dict[int, Any] = {}
+        for con in cons:
+            if con not in self._named_expressions:
+                raise ValueError(f"cannot remove constraint {con.name} - it was not added")
+            for v in self._vars_referenced_by_con[con]:
+                self._referenced_variables[id(v)][0].pop(con)
+                touched[id(v)] = v
+            del self._active_constraints[con]
+            del self._named_expressions[con]
+            self._external_functions.pop(con, None)
+            del self._vars_referenced_by_con[con]
+        unused = [v for v in touched.values() if not any(self._referenced_variables[id(v)][:2])
+                  and self._referenced_variables[id(v)][2] is None]
+        if unused and not self._only_child_vars:
+            self.remove_variables(unused)
+
 
 class Solver:
     """A persistent HiGHS instance for one Pyomo model (``set_instance`` once, then ``solve`` many times).
@@ -157,6 +182,11 @@ class Solver:
         # otherwise evaluate every row's parameter expressions before every solve (half its update's time).
         self.highs.update_config.update_params = False
         self._params_changed = False
+        # A fixed variable is handed to HiGHS as a column with equal bounds, so fixing or freeing one (a world's
+        # red lines, an edit's choices) changes two bounds.  APPSI's default substitutes fixed variables into every
+        # row and the objective that use them, and so removes and re-adds those rows at each change: on the bundled
+        # case's sampled worlds that was half the solver's time (benchmarks/README.md, 2026-12-04).
+        self.highs.update_config.treat_fixed_vars_as_params = False
         self.model = model
         self.calls = 0
         self.retries = 0  # solves repeated without presolve after a HiGHS error
@@ -188,7 +218,7 @@ class Solver:
 
     def _stop_check(self, event: object) -> None:
         """HiGHS's interrupt callback: stop on Ctrl-C, or when the time limit has long passed."""
-        if _CtrlC.pressed or (self._deadline is not None and time.perf_counter() > self._deadline):
+        if _CtrlC.pressed or _CtrlC.closing or (self._deadline is not None and time.perf_counter() > self._deadline):
             event.interrupt()  # type: ignore[attr-defined]
 
     def solve(self, time_limit: float | None = None, granularity: float | None = None) -> Outcome:
@@ -292,6 +322,18 @@ class Solver:
         """
         primals = self._primals  # the last solve's values of every variable HiGHS saw
         return [v.value if v.fixed else primals.get(v, 0.0) for v in variables]
+
+
+def stop_solving(timeout: float = 30.0) -> bool:
+    """For a process about to end while other threads may be solving (the live page's server after Ctrl-C): stop the
+    HiGHS run in progress at its next check, let no other start, and return once none runs (False: one still ran after
+    ``timeout`` seconds).  An interpreter that ends while HiGHS runs in another thread is aborted by C++ ("terminate
+    called without an active exception", exit -6): one Ctrl-C of ``bargaining explore`` in three did that.  Run at the
+    process's exit only (``atexit``): no solve in the process may start afterwards.  A second call does nothing."""
+    if _CtrlC.closing:
+        return True
+    _CtrlC.closing = True
+    return _RUNNING.acquire(timeout=timeout)
 
 
 def own_capture_lock() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -104,13 +105,17 @@ class Jobs:
         forkserver.ensure_running()
         resource_tracker.ensure_running()
         self.pids: set[int] = set()
+        # held while a job is being started; :meth:`close` takes it for good, so that no job is half-started when the
+        # server ends (the fork server's child then read a closed pipe: "EOFError: Ran out of input" on stderr)
+        self.starting = threading.Lock()
         jobs = self
 
         class Manager(DiskcacheManager):
             def call_job_fn(self, key: Any, job_fn: Any, args: Any, context: Any) -> Any:
-                pid = super().call_job_fn(key, job_fn, args, context)  # type: ignore[no-untyped-call]
-                if pid:
-                    jobs.pids.add(int(pid))
+                with jobs.starting:
+                    pid = super().call_job_fn(key, job_fn, args, context)  # type: ignore[no-untyped-call]
+                    if pid:
+                        jobs.pids.add(int(pid))
                 return pid
 
             def terminate_job(self, job: Any) -> None:
@@ -122,6 +127,7 @@ class Jobs:
     def close(self) -> None:
         import psutil  # type: ignore[import-untyped]
 
+        self.starting.acquire(timeout=10)  # (never released: the server is ending)
         for pid in list(self.pids):
             try:
                 process = psutil.Process(pid)

@@ -7,6 +7,7 @@ the server, kills any background job still running and removes the job cache.
 
 from __future__ import annotations
 
+import atexit
 import errno
 import logging
 import signal
@@ -17,6 +18,7 @@ from typing import Any, TextIO
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from ..scenario import Scenario
+from ..space import stop_solving
 
 LOCAL = ("127.0.0.1", "localhost", "::1")
 
@@ -45,6 +47,8 @@ def serve(scenario: Scenario, host: str = "127.0.0.1", port: int = 8050, out: Te
         log.addHandler(logging.StreamHandler(sys.__stderr__))
         log.propagate = False
     jobs = None
+    # when the process ends, a page's answer may still be solving in a request thread: end only after it has stopped
+    atexit.register(stop_solving)
     try:
         app, jobs = create_app(scenario)
         listening = listen(host, port)
@@ -66,6 +70,8 @@ def serve(scenario: Scenario, host: str = "127.0.0.1", port: int = 8050, out: Te
             pass
         finally:
             signal.signal(signal.SIGTERM, previous)
+            # a page's open connection read in its request thread after the socket is closed: nothing to tell anyone
+            server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
             server.server_close()
             print("stopped", file=out, flush=True)
     finally:

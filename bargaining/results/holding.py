@@ -169,8 +169,9 @@ class SelfEnforcing(Result):
 
     ``plan``: the best plan that holds (its package is the criterion's best among packages with a
     self-enforcing plan; among that package's plans, the one with the largest smallest margin), or
-    None.  ``phased``: the criterion's best phased plan with no incentive rows, when it is another
-    package or does not hold, with its fixes.  ``closest``: when none holds, the plan with the largest
+    None.  ``phased``: the criterion's best phased package found with no incentive rows, when it is another
+    package or does not hold, in its schedule with the largest smallest margin (no schedule of it does better),
+    with its fixes.  ``closest``: when none holds, the plan with the largest
     smallest margin (its violations say who gains by defecting, where, and how much; its fixes what
     would make it hold).  ``threats``: every threat, credible or not.
     """

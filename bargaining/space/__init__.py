@@ -22,7 +22,7 @@ from ..algorithms.diagnose import diagnose, minimal_relaxations, reservation_red
 from ..algorithms.frontier import Method, best, find_frontier, solutions_on
 from ..algorithms.leverage import leverage
 from ..algorithms.phasing import best_phased
-from ..engine.solver import own_capture_lock  # for a process forked from a server (the live page's jobs)
+from ..engine.solver import own_capture_lock, stop_solving  # for the live page's server and the processes it forks
 from ..results import (
     Acceptable,
     Coalition,
@@ -42,7 +42,7 @@ from .base import SAMPLES, SpaceBase
 from .holding import HoldingQuestions
 from .uncertainty import UncertaintyQuestions
 
-__all__ = ["RELAXATION_LIMIT", "RELAXATION_SIZE", "SAMPLES", "BargainingSpace", "own_capture_lock"]
+__all__ = ["RELAXATION_LIMIT", "RELAXATION_SIZE", "SAMPLES", "BargainingSpace", "own_capture_lock", "stop_solving"]
 #: What ``diagnose`` and ``relaxations`` look for: sets of at most this many requirements, at most this many sets.
 RELAXATION_SIZE, RELAXATION_LIMIT = 3, 100
 
