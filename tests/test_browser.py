@@ -88,7 +88,7 @@ def open_report(browser, path: Path, plots: int):
     return page, errors, requests
 
 
-# (counts include the "Will it hold?" margin figures: two 2, three 1, four 1)
+# (counts include the "Will it hold?" margin figure of the plan that holds: one each)
 @pytest.mark.parametrize("name, plots", [("two", 5), ("three", 6), ("four", 5)])
 def test_report_renders_without_errors_and_stays_inert(browser, reports, tmp_path: Path, name: str, plots: int) -> None:
     page, errors, requests = open_report(browser, reports[name], plots)

@@ -69,36 +69,37 @@ def self_enforcing(search: Search, phases: int, criterion: Criterion, parties: S
                 return done(reason="the bargaining space is closed: no package is acceptable, phased or not "
                                    "('bargaining diagnose FILE' says what conflicts)")
             phased = best_phased(search, phases, criterion, list(parties))
-            if phased.package is None:
+            package = phased.package
+            if package is None:
                 return done(reason=phased.reason)
-            best_plain = _best_schedule(search, phases, criterion, phased.package)
             plan, closest, bound = _search(search, phases, criterion, parties)
+            # the plan that holds is already its package's best schedule: the phased package needs its own only when it differs
+            same = plan is not None and plan.plan.package is not None and package.key() == plan.plan.package.key()
+            best_plain = None if same else _best_schedule(search, phases, criterion, package)
         except TimeLimitReached:
             return done(complete=False, reason="stopped at the time limit before a plan was found or ruled out")
     complete = search.unproven == unproven
     doubt = search.doubt()
     exact_note = "" if doubt is None else f"; not certified: the solver's answers cannot be trusted on these numbers ({doubt})"
     cut = "" if complete else "; the time limit stopped a search: not proven best"
-    same = plan is not None and phased.package.key() == plan.plan.package.key() and best_plain.holds  # type: ignore[union-attr]
-    shown_phased = None if same else best_plain
     if plan is not None:
-        reason = (f"the best {criterion} plan that holds" + ("" if same else
+        reason = (f"the best {criterion} plan that holds" + ("" if best_plain is None else
                   f"; the best {criterion} phased plan does not hold ({best_plain.describe_violations(scenario)})"
                   if not best_plain.holds else f"; the best {criterion} phased package differs"))
-        return done(plan=plan, phased=shown_phased, complete=complete, exact=doubt is None, reason=reason + cut + exact_note)
+        return done(plan=plan, phased=best_plain, complete=complete, exact=doubt is None, reason=reason + cut + exact_note)
     assert closest is not None
     worst = closest.smallest
     reason = (f"no plan in {phases} phase{'' if phases == 1 else 's'} is self-enforcing: at best, "
               f"{closest.describe_violations(scenario)}" + ("" if worst is None or bound is None else
               f" (no plan's smallest margin exceeds {number(bound)})"))
-    return done(phased=shown_phased, closest=closest, complete=complete, exact=doubt is None, reason=reason + cut + exact_note)
+    return done(phased=best_plain, closest=closest, complete=complete, exact=doubt is None, reason=reason + cut + exact_note)
 
 
 def _best_schedule(search: Search, phases: int, criterion: Criterion, package: Package) -> HeldPlan:
     """The best phased package (found with no thought for incentives) in its schedule with the largest smallest
     margin: the phases that package is delivered in are otherwise the solver's pick among equally good ones, and
     whether and by how much a party gains by defecting depends on them (on the bundled case with every annotated
-    line priced, two such picks had a largest gain from defecting of 16 and of 6)."""
+    line priced, two such picks had a largest gain from defecting of 16 and of 6; the best schedule's is 1)."""
     with search.changes() as edit:
         block = switch_on(edit, phases)
         return _plan_of(search, block, package, criterion, fixed=True)
