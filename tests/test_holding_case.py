@@ -76,6 +76,7 @@ def test_every_annotated_line_priced(data):
     assert result.phased is not None and not result.phased.holds
     # shown in its schedule closest to holding (the solver's first pick among equally good schedules was another):
     # no schedule of this package holds, and in the best one the Baltic states gain 1 by defecting early
+    assert "phased package holds in no schedule (in its best: Estonia" in result.reason, result.reason
     assert result.phased.exact_smallest == -1 and set(result.phased.exact_violations) == {("baltic_states", 1, 1), ("baltic_states", 2, 1)}
     assert result.plan.plan.phase_of["eu_accession"] < result.plan.plan.phase_of["sanctions"]
     without = BargainingSpace(eru_variant(bare(data), soften=priced)).self_enforcing("maxmin", phases=3)

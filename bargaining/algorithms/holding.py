@@ -84,7 +84,7 @@ def self_enforcing(search: Search, phases: int, criterion: Criterion, parties: S
     cut = "" if complete else "; the time limit stopped a search: not proven best"
     if plan is not None:
         reason = (f"the best {criterion} plan that holds" + ("" if best_plain is None else
-                  f"; the best {criterion} phased plan does not hold ({best_plain.describe_violations(scenario)})"
+                  f"; the best {criterion} phased package holds in no schedule (in its best: {best_plain.describe_violations(scenario)})"
                   if not best_plain.holds else f"; the best {criterion} phased package differs"))
         return done(plan=plan, phased=best_plain, complete=complete, exact=doubt is None, reason=reason + cut + exact_note)
     assert closest is not None
