@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..engine.search import Search
+from ..engine.search import LEFT_OUT, Search
 from ..errors import AnswersDisagree, TimeLimitReached
 from ..results import DealProbability, DrawnDeal, Package, WorldDeal
 from ..scenario import World, Worlds
@@ -34,10 +34,14 @@ def world_deals(search: Search, worlds: Sequence[World], parties: Sequence[str],
     everyone = search.scenario.party_ids
     floor, total = search.smallest_gain(parties), search.total(everyone)
     first: list[Package | None] = []
+    unverified: set[int] = set()
     for world in worlds:
+        left_out = search.unverified
         with search.changes() as edit:
             edit.world(world)
             outcome, package = search.maximize(floor, search.granularity(parties, reservations=True))
+        if package is None and search.unverified > left_out:
+            unverified.add(world.index)
         if package is None and outcome.status == "time_limit":
             raise TimeLimitReached("stopped at the time limit before finding an acceptable package")
         if package is None and known:
@@ -47,7 +51,7 @@ def world_deals(search: Search, worlds: Sequence[World], parties: Sequence[str],
     found = []
     for world, package in zip(worlds, first):
         if package is None:
-            found.append(WorldDeal(world.index, False))
+            found.append(WorldDeal(world.index, False, verified=world.index not in unverified))
             continue
         with search.changes() as edit:
             edit.world(world)
@@ -68,11 +72,22 @@ def deal_probability(search: Search, worlds: Worlds, parties: Sequence[str], *, 
     if exact is None:
         found = run_worlds(search, everything, world_deals, (tuple(parties),), scheduler=scheduler, progress=progress,
                            what="deal in each world")
-        return DealProbability(search.scenario, tuple(parties), tuple(found), worlds.seed)
+        return _checked(DealProbability(search.scenario, tuple(parties), tuple(found), worlds.seed))
     with_deal = np.flatnonzero(exact.deals_in(worlds))
     searched = run_worlds(search, [everything[w] for w in with_deal], world_deals, (tuple(parties), True),
                           scheduler=scheduler, progress=progress, what="maxmin in each world with a deal")
     deals: list[WorldDeal] = [WorldDeal(world.index, False) for world in everything]
     for w, answer in zip(with_deal, searched):
         deals[w] = answer
-    return DealProbability(search.scenario, tuple(parties), tuple(deals), worlds.seed, drawn=exact)
+    return _checked(DealProbability(search.scenario, tuple(parties), tuple(deals), worlds.seed, drawn=exact))
+
+
+def _checked(deal: DealProbability) -> DealProbability:
+    """Incomplete, and saying why, when some world's "no deal" rests on the solver's word alone."""
+    doubtful = sum(not w.verified for w in deal.worlds)
+    if not doubtful:
+        return deal
+    checked: DealProbability = deal.stamped(
+        complete=False, reason=f"in {doubtful:,} world{'s' if doubtful > 1 else ''} counted without a deal, {LEFT_OUT} "
+                               "(the chance is a lower bound)")
+    return checked

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.search import Search
+from ..engine.search import LEFT_OUT, Search
 from ..results.exact_uncertainty import DrawnDeal
 from ..results.uncertainty import Z95
 from ..scenario import World, Worlds
@@ -135,7 +135,11 @@ def _per_draw(search: Search, setting: Setting, draws: Worlds, warm: list[Mappin
             for mask in pending:
                 choices, how = deal_in(search, setting, mask, draw, programme=False)
                 if how == "time limit":
-                    notes.append("the time limit stopped the certification in some draws: their chance is an upper bound")
+                    notes.append("the time limit stopped the certification in some draws: their chance is a lower bound "
+                                 "(the packages found are acceptable there; others may be acceptable in more worlds)")
+                    break
+                if how == "unverified":
+                    notes.append(f"in some draws a blocking set is not certified ({LEFT_OUT}): their chance is a lower bound")
                     break
                 if choices is not None:
                     found = choices

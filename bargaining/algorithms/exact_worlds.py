@@ -40,7 +40,7 @@ from itertools import combinations, product
 from typing import Any
 
 from ..engine.profiles import Profiles
-from ..engine.search import Search
+from ..engine.search import LEFT_OUT, Search
 from ..scenario import STATED, Scenario, World, exact, exact_or_id
 from .blocking import Family, either, minimal, positions
 from .programme import NotApplicable
@@ -285,7 +285,8 @@ def programme_packages(scenario: Scenario, setting: Setting, draw: World = STATE
 def deal_in(search: Search, setting: Setting, mask: int, draw: World = STATED, *, programme: bool = True
             ) -> tuple[Mapping[str, Any] | None, str]:
     """Some package acceptable in world ``mask`` (None: none), and what answered ("programme" or
-    "model"; "time limit" when the model was stopped before an answer)."""
+    "model"; "time limit" when the model was stopped before an answer, "unverified" when it found none only after
+    leaving out a combination of options on the solver's word, see :attr:`~bargaining.engine.search.Search.unverified`)."""
     scenario = search.scenario
     if programme and not scenario.continuous_issues and not draw.reservations and not draw.factors:
         real = {setting.lines[j] for j in positions(mask)}
@@ -302,11 +303,14 @@ def deal_in(search: Search, setting: Setting, mask: int, draw: World = STATED, *
             pass
         else:
             return (found.choices[0] if len(found) else None), "programme"
+    left_out = search.unverified
     with search.changes() as edit:
         edit.world(world(scenario, setting, mask, draw))
         outcome, package = search.maximize(0)
     if package is None and outcome.status == "time_limit":
         return None, "time limit"
+    if package is None and search.unverified > left_out:
+        return None, "unverified"
     return (None if package is None else package.exact_choices), "model"
 
 
@@ -338,6 +342,9 @@ def analyse(search: Search, setting: Setting | None = None, draw: World = STATED
             choices, how = deal_in(search, setting, todo[0], draw, programme=programme)
             if how == "time limit":
                 analysis.complete, analysis.reason = False, "the time limit stopped the certification of the blocking sets"
+                break
+            if how == "unverified":
+                analysis.complete, analysis.reason = False, f"a blocking set is not certified: {LEFT_OUT}"
                 break
             methods.add(how)
             if choices is None:

@@ -25,7 +25,7 @@ import math
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
-from ..engine.search import Edit, Search
+from ..engine.search import LEFT_OUT, Edit, Search
 from ..errors import TimeLimitReached
 from ..results import Criterion, Package, check_criterion
 from .ranking import best_on_frontier, criterion_value, preferred
@@ -55,7 +55,7 @@ def best_package(search: Search, criterion: Criterion, parties: Sequence[str]) -
     package (not proven); before, :class:`TimeLimitReached`.
     """
     check_criterion(criterion)
-    unproven = search.unproven
+    unproven, left_out = search.unproven, search.unverified
     package, settled = _best(search, criterion, parties)
     if settled is None:
         return None
@@ -67,6 +67,8 @@ def best_package(search: Search, criterion: Criterion, parties: Sequence[str]) -
     if search.unproven > unproven:
         return settled.with_(criterion=criterion, optimal=False, complete=False, method="mip",
                              caveat="not proven optimal: the time limit stopped the search; this is the best package found")
+    if search.unverified > left_out:
+        return settled.with_(criterion=criterion, optimal=False, complete=False, method="mip", caveat=f"not proven optimal: {LEFT_OUT}")
     if not settled.optimal or (package is not None and not package.optimal):
         return settled.with_(criterion=criterion, optimal=False, complete=False, method="mip",
                              caveat=f"not proven optimal: the search stopped after {NASH_ROUNDS} rounds; this is the best package found")

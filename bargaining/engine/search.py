@@ -35,12 +35,12 @@ from .numerics import Doubt, kept_doubt
 from .numerics import doubt as numeric_doubt
 from .parts import Part, add_block, remove_block
 from .phasing import PhasingBlock, build_phasing
-from .reading import Reading
+from .reading import LEFT_OUT, Reading
 from .records import EditRecord, Freeze, Impose, SetWorld, Waive
 from .replica import Replica
 from .solver import Outcome, Solver
 
-__all__ = ["MAX_REJECTED", "Edit", "Search"]
+__all__ = ["LEFT_OUT", "MAX_REJECTED", "Edit", "Search"]
 
 #: How many packages the exact check may reject in one maximisation (each cut off, the model solved again)
 #: before the search stops: a tolerance artefact happens once or twice; more means that the solver and
@@ -60,6 +60,8 @@ class Search(Reading):
     #: how many solves so far ended without proving their answer (time limit, interrupted):
     #: an algorithm compares it before and after to know whether its result is proven
     unproven: int = field(default=0, init=False)
+    #: how many combinations of options :meth:`maximize` left out on the solver's word (:data:`.reading.LEFT_OUT`)
+    unverified: int = field(default=0, init=False)
     #: the typed edits in force, oldest first (:meth:`edits`); only :class:`~.edits.Edit` changes it
     in_force: list[EditRecord] = field(default_factory=list, init=False, repr=False)
     #: the parts kept in the model between searches, by name (:mod:`.parts`)
@@ -324,14 +326,16 @@ class Search(Reading):
                     return outcome, None
                 package = self.read_package()
                 if package is not None:
-                    if outcome.status != "optimal":
+                    if outcome.status != "optimal" or rejected:  # optimal among the combinations not left out
                         package = package.with_(optimal=False)
                     return outcome, package
                 rejected.append(self.read_choices())
                 if self.scenario.continuous_issues:
+                    self.unverified += 1
                     warnings.warn(
                         "a package found by the solver misses a reservation or bound by less than the solver's "
-                        "tolerance when its amounts are read exactly; its combination of options is left out",
+                        "tolerance when its amounts are read exactly, and no exact amount near it is acceptable; its "
+                        "combination of options is left out, so this answer is not proven complete",
                         stacklevel=3,
                     )
                 if not self.scenario.discrete_issues:

@@ -39,6 +39,9 @@ class WorldDeal:
     deal: bool
     choices: dict[str, Any] | None = None
     exact_gains: dict[str, Fraction] | None = None
+    #: False when "no deal" rests on the solver's word alone (a combination of options was left out on the way;
+    #: see :attr:`~bargaining.engine.search.Search.unverified`)
+    verified: bool = True
 
     @property
     def gains(self) -> dict[str, float] | None:

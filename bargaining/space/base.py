@@ -16,7 +16,7 @@ from typing import Any, Callable, ContextManager, Iterator, Sequence, TypeVar
 from .. import arguments as check
 from ..algorithms.robust import Study
 from ..algorithms.whatif import what_if
-from ..engine.search import Search
+from ..engine.search import LEFT_OUT, Search
 from ..results import NumericDoubt, Result
 from ..scenario import Scenario, Variant
 
@@ -100,6 +100,7 @@ class SpaceBase:
         (when the algorithm did not say), and what the limit cut short."""
         search, limit = self._search, self._limit(time_limit)
         before, calls, started = search.unproven, search.solver.calls, time.perf_counter()
+        left_out = search.unverified
         with search.limited(limit):
             result = compute()
         if result is None:  # best() and most_robust() when there is no package
@@ -109,6 +110,8 @@ class SpaceBase:
             changes["method"] = method or ("mip" if search.solver.calls > calls else "dp")
         if search.unproven > before and result.complete:
             changes.update(complete=False, reason=result.reason or "the time limit stopped the search; this is what was found before it")
+        elif search.unverified > left_out and result.complete:
+            changes.update(complete=False, reason=result.reason or LEFT_OUT)
         if stamps.get("reason") and result.reason and result.reason not in stamps["reason"]:
             changes["reason"] = f"{result.reason}; {stamps['reason']}"
         return result.stamped(**changes)  # type: ignore[no-any-return]
