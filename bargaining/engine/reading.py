@@ -70,8 +70,9 @@ class Reading:
             choices[issue_id] = mark if mark is not None else self._short(issue_id, value)
             if mark is None:
                 loose.append(issue_id)
-        for issue_id in loose:  # off every mark: the solver may stand where a party's utility meets its reservation
-            met = self._break_even(issue_id, raw[issue_id], choices, TOLERANCE)
+        binding = self._binding() if loose else []
+        for issue_id in loose:  # off every mark: the solver may stand where a binding party's utility meets its reservation
+            met = self._break_even(issue_id, raw[issue_id], choices, TOLERANCE, binding)
             if met:
                 choices[issue_id] = met[0]
         return {i.id: choices[i.id] for i in scenario.issues}, raw
@@ -92,10 +93,21 @@ class Reading:
         low, high = self._range(issue_id)
         return min(max(Fraction(value).limit_denominator(10**6), low), high)
 
-    def _break_even(self, issue_id: str, value: float, choices: dict[str, str | Fraction], within: Fraction) -> list[Fraction]:
+    def _binding(self) -> list[str]:
+        """The parties whose gain the solver put at 0, within its tolerance (the only ones whose break-even amount
+        it can be standing on)."""
+        m, model = self.m, self.model
+        parties = self.scenario.party_ids
+        gains = self.solver.values([m.gain[p] for p in parties])
+        return [p for p, g in zip(parties, gains)
+                if abs(g) <= 1e-6 * max(1.0, float(model.world_range[p][1] - model.world_range[p][0]))]
+
+    def _break_even(self, issue_id: str, value: float, choices: dict[str, str | Fraction], within: Fraction,
+                    parties: list[str] | None = None) -> list[Fraction]:
         """The amounts within ``within`` x the range's width of ``value`` (the other choices as given) where a
-        party's utility in this world equals its reservation exactly, nearest first.  Between two marks every
-        utility is affine in the amount, so two exact evaluations inside the stretch give each party's."""
+        party's utility in this world equals its reservation exactly, nearest first (``parties``: only theirs;
+        default every party's).  Between two marks every utility is affine in the amount, so two exact
+        evaluations inside the stretch give each party's."""
         scenario, world = self.scenario, self.world
         low, high = self._range(issue_id)
         here = min(max(Fraction(value), low), high)
@@ -108,7 +120,7 @@ class Reading:
         window = within * max(Fraction(1), high - low)
         one, two = start + (end - start) / 3, start + 2 * (end - start) / 3  # inside the stretch: no mark between
         found = set()
-        for party in scenario.parties:
+        for party in scenario.parties if parties is None else [scenario.party[p] for p in parties]:
             u1 = scenario.exact_utility(party.id, {**choices, issue_id: one}, world)
             u2 = scenario.exact_utility(party.id, {**choices, issue_id: two}, world)
             if u1 != u2:
