@@ -71,8 +71,10 @@ class ExactEvaluation:
         return self._utility(party, choices, world)
 
     def _utility(self, party: str, choices: Mapping[str, Any], world: World) -> Fraction:
-        if world is STATED:
-            return self._stated_utility(party).value(choices)
+        if world is STATED or not world.scales(party):  # the stated points: only which lines are soft can differ
+            soft = frozenset(rule.index for rule in self.rules.lines
+                             if rule.party == party and world.status(rule.index, rule.line) == "soft")
+            return self._compiled_utility(party, soft).value(choices)
         total = Fraction(0)
         scaled = world.scales(party)
         for issue in self.issues:
@@ -91,12 +93,13 @@ class ExactEvaluation:
                 total -= exact(rule.line.price or 0)
         return total
 
-    def _stated_utility(self, party: str) -> "_StatedUtility":
-        """The party's utility in the stated world, compiled once (the same sum as :meth:`_utility`, in integers)."""
-        cache: dict[str, _StatedUtility] = self.__dict__.setdefault("_stated_utilities", {})
-        if party not in cache:
-            cache[party] = _StatedUtility.of(self, party)
-        return cache[party]
+    def _compiled_utility(self, party: str, soft: frozenset[int]) -> "_CompiledUtility":
+        """The party's utility with its points as stated and these of its red lines soft, compiled once (the same
+        sum as :meth:`_utility`, in integers)."""
+        cache: dict[tuple[str, frozenset[int]], _CompiledUtility] = self.__dict__.setdefault("_compiled_utilities", {})
+        if (party, soft) not in cache:
+            cache[party, soft] = _CompiledUtility.of(self, party, soft)
+        return cache[party, soft]
 
     def exact_points(self, party: str, issue: str) -> dict[str, Fraction]:
         """The party's points for the issue's options as exact decimals (read once, then kept)."""
@@ -245,9 +248,9 @@ class ExactEvaluation:
         return checked
 
 
-class _StatedUtility:
-    """One party's utility in the stated world as integers over one denominator: the chosen options' points, each
-    interaction that holds and minus the price of each soft red line broken, all times ``denominator``, plus
+class _CompiledUtility:
+    """One party's utility with its points as stated, as integers over one denominator: the chosen options' points,
+    each interaction that holds and minus the price of each soft red line broken, all times ``denominator``, plus
     per_unit x amount for each amount.  Exactly :meth:`ExactEvaluation._utility`'s sum (the Fractions added one by
     one made the exact check of every package the solver offers a tenth of a solve)."""
 
@@ -256,13 +259,12 @@ class _StatedUtility:
         self.denominator, self.options, self.amounts, self.terms, self.lines = denominator, options, amounts, terms, lines
 
     @classmethod
-    def of(cls, scenario: ExactEvaluation, party: str) -> "_StatedUtility":
+    def of(cls, scenario: ExactEvaluation, party: str, soft: frozenset[int]) -> "_CompiledUtility":
         tables = [(issue, scenario.exact_points(party, issue.id)) for issue in scenario.issues]
         discrete = [(issue.id, table) for issue, table in tables if not issue.is_continuous and table]
         per_unit = [(issue.id, table[PER_UNIT]) for issue, table in tables if issue.is_continuous and PER_UNIT in table]
         terms = [(term.when, exact(term.value)) for term in scenario.rules.terms if term.party == party]
-        lines = [(rule, exact(rule.line.price or 0)) for rule in scenario.rules.lines
-                 if rule.party == party and STATED.status(rule.index, rule.line) == "soft"]
+        lines = [(rule, exact(rule.line.price or 0)) for rule in scenario.rules.lines if rule.party == party and rule.index in soft]
         numbers = [v for _, table in discrete for v in table.values()] + [v for _, v in terms] + [v for _, v in lines]
         denominator = 1
         for value in numbers:
