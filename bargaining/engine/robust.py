@@ -241,6 +241,8 @@ def most_robust_choices(search: Search, robust: RobustBlock, counts: np.ndarray,
     (its objective and proven bound, in worlds)."""
     with search.changes() as edit:
         edit.switch_on(robust.part)
+        for g in np.flatnonzero(counts == 0):  # a group not counted wins nothing: held at 0 it only loosens rows (the
+            edit._fix(robust.block.y[int(g)], 0)  # value of information's searches: 10.0 -> 7.6 s of HiGHS)
         objective = won(robust, counts)
         if isinstance(objective, (int, float)):
             return None, Outcome("optimal", 0.0, True, 0.0)
