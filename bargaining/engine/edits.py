@@ -1,15 +1,13 @@
 """Typed, inspectable edits of the one model: each edit is data that can be listed, replayed and undone.
 
-In the spirit of linopy's persistent-model diffs.  ``with search.changes() as edit:`` opens a block;
-each call on it (``edit.waive(...)``, ``edit.freeze(...)``, ...) records one typed edit -- a frozen
-dataclass below -- in ``edit.records`` and among :meth:`Search.edits` (every edit in force, oldest
-first), and makes its changes to the model: bounds, fixed variables, mutable parameters, rows, parts
-switched on.  When the block ends every change is undone in reverse order (also on an error or
-Ctrl-C).  What the edits in force say about the problem -- requirements waived, a coalition imposed,
-issues frozen, a world set -- is read from them (``search.waived``, ``search.coalition``,
-``search.fixed``, ``search.world``), never kept a second time; a :class:`~.replica.Replica` carries
-exactly those four elsewhere.  Only this module changes the model's variables in place (the records
-themselves: :mod:`.records`).  docs/engine.md shows them at work.
+In the spirit of linopy's persistent-model diffs.  ``with search.changes() as edit:`` opens a block; each call on it
+(``edit.waive(...)``, ...) records one typed edit -- a frozen dataclass below -- in ``edit.records`` and among
+:meth:`Search.edits` (every edit in force, oldest first), and makes its changes to the model: bounds, fixed variables,
+mutable parameters, rows, parts switched on.  When the block ends every change is undone in reverse order (also on an
+error or Ctrl-C).  What the edits in force say about the problem -- requirements waived, a coalition imposed, issues
+frozen, a world set -- is read from them (``search.waived``, ``search.coalition``, ``search.fixed``, ``search.world``),
+never kept a second time; a :class:`~.replica.Replica` carries exactly those four elsewhere.  Only this module changes
+the model's variables in place (the records themselves: :mod:`.records`).  docs/engine.md shows them at work.
 """
 
 from __future__ import annotations
@@ -331,10 +329,12 @@ class Edit:
         self._record(SetWorld(world))
 
     # ---- parts kept between searches
-    def switch_on(self, part: Part) -> None:
-        """Switch on a kept part (:mod:`.parts`) until the block ends: its block active, the variables it needs
-        free, those it holds fixed.  Nothing happens when it is on already (a caller asking several questions
-        keeps it on: passing a block to HiGHS again costs more than a solve)."""
+    def switch_on(self, part: Part, idle: Sequence[Any] = ()) -> None:
+        """Switch on a kept part (:mod:`.parts`) until the block ends: its block active, the variables it needs free,
+        those it holds fixed, and ``idle`` (of its variables, those this question leaves out) held at 0.  If it is on
+        already, only ``idle`` (a caller asking several questions keeps it on: passing it to HiGHS again costs more)."""
+        for variable in idle:
+            self._fix(variable, 0)
         if part.block.active:
             return
         for variable in part.free:

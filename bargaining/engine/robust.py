@@ -240,9 +240,8 @@ def most_robust_choices(search: Search, robust: RobustBlock, counts: np.ndarray,
     Returns the choices (None if no package wins a world) and the first stage's outcome
     (its objective and proven bound, in worlds)."""
     with search.changes() as edit:
-        edit.switch_on(robust.part)
-        for g in np.flatnonzero(counts == 0):  # a group not counted wins nothing: held at 0 it only loosens rows (the
-            edit._fix(robust.block.y[int(g)], 0)  # value of information's searches: 10.0 -> 7.6 s of HiGHS)
+        # a group not counted wins nothing: held at 0 it only loosens rows (the value of information: about 15% of HiGHS)
+        edit.switch_on(robust.part, idle=[robust.block.y[int(g)] for g in np.flatnonzero(counts == 0)])
         objective = won(robust, counts)
         if isinstance(objective, (int, float)):
             return None, Outcome("optimal", 0.0, True, 0.0)
