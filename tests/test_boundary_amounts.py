@@ -101,3 +101,8 @@ def test_a_blocking_set_found_only_after_a_combination_is_left_out_is_not_certif
     with pytest.warns(UserWarning, match="not proven complete"):  # the worlds sampled whole instead: each says so too
         deal = space.deal_probability(samples=20, scheduler="serial", progress=False)
     assert not deal.complete and "lower bound" in deal.reason and deal.probability < 1
+    from bargaining.explore.deal import deal_answer
+
+    with pytest.warns(UserWarning, match="not proven complete"):  # the live page's chance of a deal says so too
+        answer = deal_answer(case)
+    assert not answer.exact and "lower bound" in answer.caveat

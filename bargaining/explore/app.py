@@ -197,7 +197,9 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
         found = deal_job(set_progress, scenario, query)
         set_progress("")
         parts: list[Any] = [html.P(found["headline"], id="deal-headline"), html.P(found["method"], className="method")]
-        if not found["exact"]:
+        if found["caveat"]:
+            parts.insert(0, html.Div(f"Not proven complete: {found['caveat']}.", className="banner"))
+        elif not found["exact"]:
             parts.insert(0, html.Div("Approximate: sampled worlds, not an exact probability.", className="banner"))
         if found["hinges"]:
             parts.append(html.P(found["hinges"]))

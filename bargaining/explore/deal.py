@@ -11,9 +11,9 @@ holds the session's model.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..results import ExactDeal, percent, wilson
+from ..results import DealProbability, ExactDeal, percent, wilson
 from ..scenario import Scenario, Worlds
 from ..space import BargainingSpace
 
@@ -28,6 +28,7 @@ class DealAnswer:
     method: str  # how it was computed, in words (sampled or exact)
     hinges: str  # what it hinges on, in words
     exact: bool
+    caveat: str = ""  # why the chance is not proven complete (a time limit, a search left incomplete), if it is not
 
 
 def deal_answer(scenario: Scenario) -> DealAnswer:
@@ -37,6 +38,11 @@ def deal_answer(scenario: Scenario) -> DealAnswer:
                           "no red line has 'real', no reservation a range, no party a points spread", "", True)
     space = BargainingSpace(scenario, progress=False)
     deal = space.deal_probability(samples=SAMPLES, seed=0, scheduler="serial", progress=False)
+    answer = _answer(deal)
+    return answer if deal.complete else replace(answer, exact=False, caveat=deal.reason or "the search was cut short")
+
+
+def _answer(deal: DealProbability | ExactDeal) -> DealAnswer:
     if isinstance(deal, ExactDeal):
         return DealAnswer(f"A deal with chance {percent(deal.probability)}, exactly.",
                           "Exact, not sampled: every combination of the uncertain red lines being real or not, each weighed "

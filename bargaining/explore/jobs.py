@@ -48,7 +48,7 @@ def deal_job(set_progress: Progress, scenario: Scenario, query: str) -> dict[str
     started = time.perf_counter()
     answer = deal_answer(variant.apply(scenario))
     return {"query": query, "headline": answer.headline, "method": answer.method, "hinges": answer.hinges,
-            "exact": answer.exact, "seconds": time.perf_counter() - started}
+            "exact": answer.exact, "caveat": answer.caveat, "seconds": time.perf_counter() - started}
 
 
 def frontier_job(set_progress: Progress, scenario: Scenario, query: str, solutions: dict[str, dict[str, Any]]) -> dict[str, Any]:
