@@ -101,6 +101,7 @@ def test_a_blocking_set_found_only_after_a_combination_is_left_out_is_not_certif
     with pytest.warns(UserWarning, match="not proven complete"):  # the worlds sampled whole instead: each says so too
         deal = space.deal_probability(samples=20, scheduler="serial", progress=False)
     assert not deal.complete and "lower bound" in deal.reason and deal.probability < 1
+    assert "the red lines exact within each draw stopped (" in deal.reason and "sampled whole" in deal.reason
     from bargaining.explore.deal import deal_answer
 
     with pytest.warns(UserWarning, match="not proven complete"):  # the live page's chance of a deal says so too

@@ -84,9 +84,13 @@ class UncertaintyQuestions(SpaceBase):
                 # the red lines exact within each draw; not when they are the only uncertainty (their exact analysis
                 # has just stopped, so the worlds are sampled whole)
                 drawn = None if hinges.applies(self.scenario) else self._drawn(samples, seed)
-                study.cache["deal"] = deal_probability(self._search, study.worlds, self.criteria_parties, scheduler=scheduler,
-                                                       progress=self.progress if progress is None else progress,
-                                                       exact=drawn if drawn is not None and drawn.complete else None)
+                deal = deal_probability(self._search, study.worlds, self.criteria_parties, scheduler=scheduler,
+                                        progress=self.progress if progress is None else progress,
+                                        exact=drawn if drawn is not None and drawn.complete else None)
+                if drawn is not None and not drawn.complete:  # say why the worlds were sampled whole
+                    why = f"the red lines exact within each draw stopped ({drawn.reason}), so the worlds were sampled whole"
+                    deal = deal.stamped(reason=f"{deal.reason}; {why}" if deal.reason else why)
+                study.cache["deal"] = deal
             found: DealProbability = study.cache["deal"]
             return found
         return self._answer(run, None, method="mip", **self._sampled(study))
