@@ -81,12 +81,17 @@ class Reading:
         low, high = self.scenario.issue[issue_id].range or (0.0, 0.0)
         return exact(low), exact(high)
 
+    def _marks(self, issue_id: str) -> list[Fraction]:
+        """The amount's range ends and the thresholds inside it, in order (where a condition on it turns)."""
+        low, high = self._range(issue_id)
+        inside = {exact(v) for (i, a, b) in self.model.atoms for v in (a, b) if i == issue_id and v is not None}
+        return sorted({low, high, *(v for v in inside if low <= v <= high)})
+
     def _mark(self, issue_id: str, value: float) -> Fraction | None:
         """The threshold or range end within solver tolerance of ``value``, if any."""
         low, high = self._range(issue_id)
-        marks = [low, high] + [exact(v) for (i, a, b) in self.model.atoms for v in (a, b) if i == issue_id and v is not None]
         window = TOLERANCE * max(Fraction(1), high - low)
-        return next((mark for mark in marks if abs(Fraction(value) - mark) <= window), None)
+        return next((mark for mark in self._marks(issue_id) if abs(Fraction(value) - mark) <= window), None)
 
     def _short(self, issue_id: str, value: float) -> Fraction:
         """The nearest fraction with a small denominator (33.3333333 -> 100/3), within the range."""
@@ -111,8 +116,7 @@ class Reading:
         scenario, world = self.scenario, self.world
         low, high = self._range(issue_id)
         here = min(max(Fraction(value), low), high)
-        marks = sorted({low, high, *(exact(v) for (i, a, b) in self.model.atoms for v in (a, b)
-                                     if i == issue_id and v is not None and low <= exact(v) <= high)})
+        marks = self._marks(issue_id)
         start = max((x for x in marks if x <= here), default=low)
         end = min((x for x in marks if x > here), default=high)
         if end <= start:

@@ -258,11 +258,8 @@ class Solver:
         left = None if time_limit is None else time_limit - (time.perf_counter() - started)
         if left is not None and left <= 0:
             return Outcome("time_limit", None, False)
-        self.highs.highs_options["presolve"] = "off"
-        try:
+        with self.without_presolve():
             return self._solve_once(left, granularity)
-        finally:
-            self.highs.highs_options["presolve"] = "choose"
 
     def _solve_once(self, time_limit: float | None = None, granularity: float | None = None) -> Outcome:
         """Solve the model as it stands now.
