@@ -107,3 +107,4 @@ def test_a_blocking_set_found_only_after_a_combination_is_left_out_is_not_certif
     with pytest.warns(UserWarning, match="not proven complete"):  # the live page's chance of a deal says so too
         answer = deal_answer(case)
     assert not answer.exact and "lower bound" in answer.caveat
+    assert "Sampled because the red lines exact within each draw stopped (" in answer.method  # and why it is sampled
