@@ -183,6 +183,7 @@ def test_the_grid_frontier_carries_each_solution_and_nothing_it_dominates():
         assert frontier.exact is False and frontier.complete is True
         # with the solutions added it still says how it was found: the search, its grid on each axis, its solves
         assert frontier.method == "mip" and frontier.solver_calls > 0 and set(frontier.resolution or {}) == {"ann", "bob"}
+        assert frontier.reason.startswith("the dynamic programme does not apply (continuous issue(s) ")
         assert set(frontier.solutions) == {"maxmin", "utilitarian", "nash", "kalai"}
         points = [(p.exact_gains["ann"], p.exact_gains["bob"]) for p in frontier.packages]
         assert len(set(points)) == len(points), "one package per point"

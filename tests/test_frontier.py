@@ -233,3 +233,49 @@ def test_best_in_a_world_where_a_red_line_is_a_bluff_reads_that_world(scenario, 
             assert found is None
         else:
             assert found is not None and truth.vector(found.exact_choices, parties) in expected, criterion
+
+
+# ---------------------------------------------------------------- found by mutation testing (tools/mutation.py frontier)
+DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "data"
+
+
+def test_the_frontier_says_how_it_was_found_and_refuses_what_it_cannot_do():
+    """Its method and why, and the refusals' words (no test read them: a mutant that blanked them survived)."""
+    import pytest
+
+    space = BargainingSpace(Scenario.from_yaml(DATA / "logrolling.yaml"), progress=False)
+    mip = space.frontier(method="mip", solutions=False)
+    assert mip.method == "mip" and mip.reason == "method='mip' was asked for" and mip.complete and mip.exact
+    with pytest.raises(ValueError, match=r"^unknown frontier method 'simplex'; choose auto, dp or mip$"):
+        space.frontier(method="simplex")  # type: ignore[arg-type]
+    continuous = BargainingSpace(Scenario.from_yaml(DATA / "adjusted_winner.yaml"), progress=False)
+    with pytest.raises(ValueError, match=r"^the dynamic programme does not apply here: continuous issue\(s\) house, pension"):
+        continuous.frontier(method="dp")
+
+
+def test_a_frontier_time_limit_bounds_the_programme_and_the_search_after_it():
+    """``find_frontier(time_limit=...)`` (the concessions' frontiers pass one): with no time at all the programme
+    stops at once and the model's search after it gets none either -- nothing found, and said to be incomplete.
+    (Found by mutation testing: a programme run without the limit, or a search given the whole limit again, passed.)"""
+    from bargaining.algorithms.frontier import find_frontier
+
+    space = BargainingSpace(Scenario.from_yaml(DATA / "logrolling.yaml"), progress=False)
+    assert len(find_frontier(space._search, space.scenario.party_ids)) == 3  # (with time: the whole frontier)
+    cut = find_frontier(space._search, space.scenario.party_ids, time_limit=0)
+    assert len(cut) == 0 and not cut.complete and cut.method == "mip"
+    assert cut.reason == "the dynamic programme stopped (deadline reached), so the mixed-integer search ran"
+
+
+def test_best_with_a_coalition_read_off_the_programme_is_signed_by_the_members_only():
+    """best(coalition=...) read off the programme's frontier: the package suits the optional party too, but only the
+    coalition's members sign it (found by mutation testing: the read-off was given no coalition and nothing failed)."""
+    flat = {"o0": 0, "o1": 5}
+    scenario = Scenario.from_dict({
+        "format": 1, "name": "a coalition", "parties": [{"id": "a", "reservation": 0}, {"id": "b", "reservation": 0},
+                                                         {"id": "c", "reservation": 0, "veto": False}],
+        "issues": [{"id": "x", "options": [{"id": "o0", "status_quo": True}, {"id": "o1"}]}],
+        "utilities": {p: {"x": dict(flat)} for p in "abc"}})
+    space = BargainingSpace(scenario, progress=False)
+    assert list(space.best("maxmin").signers) == ["a", "b", "c"]  # as written, the optional party joins
+    package = space.best("maxmin", coalition=["a"])  # (the veto parties always take part)
+    assert package.method == "dp" and package.choices == {"x": "o1"} and list(package.signers) == ["a", "b"]

@@ -79,8 +79,8 @@ def best(search: Search, criterion: Criterion, parties: Sequence[str]) -> Packag
     """
     if not search.scenario.continuous_issues and search.world is STATED:  # the programme reads the stated world
         try:
+            # (the programme run given reads the issues fixed and the time left from the search itself)
             return best_by_programme(search.scenario, criterion, parties, waived=search.waived, coalition=search.coalition,
-                                     fixed=search.fixed or None, remaining=search.remaining(),
                                      programme=lambda: frontier_for(search, None, "best"))
         except NotApplicable:
             pass
