@@ -5,6 +5,7 @@
     python tools/mutation.py frontier --jobs 1     # one worker (default: 2)
     python tools/mutation.py --report              # only print the last results again
     python tools/mutation.py solutions --retest-survivors   # after new tests: only the survivors again
+    python tools/mutation.py frontier --wider test_layers.py test_hostile_numbers.py   # survivors against more tests
 
 Each group runs in its own scratch copy (``.mutation/<group>/``, git-ignored): the package, the
 tests, data/ and benchmarks/ are copied there, its pyproject.toml gets the repository's
@@ -122,12 +123,52 @@ def results(group: str) -> dict[str, dict[str, int | None]]:
 
 
 def forget_survivors(group: str, names: list[str] | None = None) -> None:
-    """Mark the surviving mutants of the last run (those matching ``names``, globs, if given) as not yet tested."""
+    """Mark the surviving and timed-out mutants of the last run (those matching ``names``, globs, if given) as not yet
+    tested (a timeout is counted as killed, but a run paused or starved of CPU times out too: it is tried again)."""
     for meta in (SCRATCH / group / "mutants").rglob("*.py.meta"):
         data = json.loads(meta.read_text())
-        data["exit_code_by_key"] = {k: (None if STATUS.get(c) == "survived" and (not names or any(fnmatch(k, n) for n in names))
+        data["exit_code_by_key"] = {k: (None if STATUS.get(c) in ("survived", "timeout") and (not names or any(fnmatch(k, n) for n in names))
                                         else c) for k, c in data["exit_code_by_key"].items()}
         meta.write_text(json.dumps(data))
+
+
+def wider(group: str, tests: list[str], jobs: int, names: list[str] | None = None) -> dict[str, str | None]:
+    """Each mutant the last run left alive (survived, or "no tests": e.g. code that runs only in the frontier's worker
+    processes, where mutmut records no calls) against more test files (``tests``, under tests/), activated as mutmut
+    activates it (``MUTANT_UNDER_TEST``, inherited by helper processes).  Writes ``.mutation/<group>/wider.json``:
+    mutant -> the first test that failed ("timeout" after 15 minutes), or None if it still survives."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    work = SCRATCH / group
+    for name in ("tests",):  # the tests as they are now (new ones included)
+        shutil.copytree(ROOT / name, work / "mutants" / name, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__", ".hypothesis", "out"))
+    alive = [name for codes in results(group).values() for name, code in codes.items()
+             if STATUS.get(code) in ("survived", "no tests") and (not names or any(fnmatch(name, n) for n in names))]
+    env = dict(os.environ, HYPOTHESIS_PROFILE="mutation", PYTHONPATH=str(work / "mutants"), PYTHONDONTWRITEBYTECODE="1")
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not slow and not browser",
+               *[f"tests/{t}" for t in tests]]
+
+    def one(name: str) -> str | None:
+        try:
+            done = subprocess.run(command, cwd=work / "mutants", env=dict(env, MUTANT_UNDER_TEST=name), capture_output=True,
+                                  text=True, timeout=900)
+        except subprocess.TimeoutExpired:
+            return "timeout"
+        if done.returncode == 0:
+            return None
+        failed = [line.split()[1] for line in done.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
+        return failed[0] if failed else f"exit {done.returncode}"
+
+    path = work / "wider.json"
+    found: dict[str, str | None] = json.loads(path.read_text()) if path.exists() else {}
+    with ThreadPoolExecutor(jobs) as pool:
+        for name, killer in zip(alive, pool.map(one, alive)):
+            found[name] = killer
+            print(f"  {name}: {'survives' if killer is None else 'killed by ' + killer}", flush=True)
+            path.write_text(json.dumps(found, indent=1))
+    print(f"{group}: {sum(found.get(n) is not None for n in alive)} of {len(alive)} killed by {', '.join(tests)}")
+    return found
 
 
 def report(group: str, show: bool = False) -> dict[str, dict]:
@@ -165,10 +206,13 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
     parser.add_argument("--resume", action="store_true", help="keep the previous scratch copy and mutmut's results")
     parser.add_argument("--retest-survivors", action="store_true",
-                        help="after adding tests: keep the scratch copy, copy the tests anew and run only the survivors again")
+                        help="after adding tests: keep the scratch copy, copy the tests anew and run only the survivors "
+                        "(and the timeouts) again")
     parser.add_argument("--only", nargs="+", metavar="GLOB", help="only the mutants whose names match (mutmut's names, "
                         "e.g. 'bargaining.algorithms.solutions.x_criterion_value*')")
     parser.add_argument("--report", action="store_true", help="only print the last results")
+    parser.add_argument("--wider", nargs="+", metavar="TEST_FILE", help="run the last run's survivors (and its mutants "
+                        "with no tests) against these test files too (e.g. test_layers.py): .mutation/<group>/wider.json")
     args = parser.parse_args()
     unknown = [g for g in args.groups if g not in GROUPS]
     if unknown:
@@ -176,6 +220,8 @@ def main() -> None:
     for group in args.groups or list(GROUPS):
         if args.report:
             report(group)
+        elif args.wider:
+            wider(group, args.wider, args.jobs, args.only)
         elif args.retest_survivors:
             forget_survivors(group, args.only)
             run(group, args.jobs, resume=True, names=args.only)
