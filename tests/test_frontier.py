@@ -264,6 +264,10 @@ def test_a_frontier_time_limit_bounds_the_programme_and_the_search_after_it():
     cut = find_frontier(space._search, space.scenario.party_ids, time_limit=0)
     assert len(cut) == 0 and not cut.complete and cut.method == "mip"
     assert cut.reason == "the dynamic programme stopped (deadline reached), so the mixed-integer search ran"
+    # where the programme does not apply, the search gets what is left of the limit (not none), on the grid asked for
+    continuous = BargainingSpace(Scenario.from_yaml(DATA / "adjusted_winner.yaml"), progress=False)
+    grid = find_frontier(continuous._search, ["ann", "bob"], time_limit=60, resolution=5)
+    assert grid.complete and len(grid) > 1 and grid.resolution == {"ann": 5, "bob": 5}
 
 
 def test_best_with_a_coalition_read_off_the_programme_is_signed_by_the_members_only():
