@@ -264,6 +264,12 @@ def test_a_frontier_time_limit_bounds_the_programme_and_the_search_after_it():
     cut = find_frontier(space._search, space.scenario.party_ids, time_limit=0)
     assert len(cut) == 0 and not cut.complete and cut.method == "mip"
     assert cut.reason == "the dynamic programme stopped (deadline reached), so the mixed-integer search ran"
+    import pytest
+
+    from bargaining.algorithms.programme.limits import LimitReached
+
+    with pytest.raises(LimitReached):  # method="dp": the programme's stop is said, not handed to the model's search
+        find_frontier(space._search, space.scenario.party_ids, time_limit=0, method="dp")
     # where the programme does not apply, the search gets what is left of the limit (not none), on the grid asked for
     continuous = BargainingSpace(Scenario.from_yaml(DATA / "adjusted_winner.yaml"), progress=False)
     grid = find_frontier(continuous._search, ["ann", "bob"], time_limit=60, resolution=5)
