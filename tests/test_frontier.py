@@ -289,3 +289,24 @@ def test_best_with_a_coalition_read_off_the_programme_is_signed_by_the_members_o
     assert list(space.best("maxmin").signers) == ["a", "b", "c"]  # as written, the optional party joins
     package = space.best("maxmin", coalition=["a"])  # (the veto parties always take part)
     assert package.method == "dp" and package.choices == {"x": "o1"} and list(package.signers) == ["a", "b"]
+
+
+def test_workers_that_fail_to_start_leave_the_frontier_to_this_process(monkeypatch):
+    """A local cluster that cannot start (its readiness check raises) is closed and the search goes on alone, to the
+    whole frontier (found by mutation testing: a readiness check that said "ready" anyway was not caught)."""
+    from bargaining.algorithms.frontier_mip import pareto_frontier
+    from bargaining.engine.executor import Executor
+
+    def broken(self):
+        raise RuntimeError("the local cluster did not start")
+
+    monkeypatch.setattr(Executor, "ready", property(broken))
+    closed = []
+    monkeypatch.setattr(Executor, "close", lambda self: closed.append(self))
+    scenario = Scenario.from_yaml(DATA / "logrolling.yaml")
+    space = BargainingSpace(scenario, progress=False)
+    executor = Executor(workers=1)  # (never started: its readiness check fails first)
+    result = pareto_frontier(space._search, scenario.party_ids, workers=2, executor=executor)
+    assert closed and closed[0] is executor
+    truth = enumerate_packages(scenario)
+    assert result.complete and {tuple(x.exact_utilities[p] for p in scenario.party_ids) for x in result.packages} == truth.frontier()
