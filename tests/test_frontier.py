@@ -310,3 +310,25 @@ def test_workers_that_fail_to_start_leave_the_frontier_to_this_process(monkeypat
     assert closed and closed[0] is executor
     truth = enumerate_packages(scenario)
     assert result.complete and {tuple(x.exact_utilities[p] for p in scenario.party_ids) for x in result.packages} == truth.frontier()
+
+
+def test_the_mixed_integer_frontier_refuses_a_grid_or_parties_the_solver_cannot_tell_apart():
+    """The numbers' check before the mixed-integer frontier reads the grid asked for on a continuous axis, and only the
+    parties the frontier is over (found by mutation testing: a check that ignored the grid, or read every party, passed)."""
+    import pytest
+    from test_hostile_numbers import tiny_differences
+
+    from bargaining.errors import NumericRangeError
+
+    continuous = BargainingSpace(Scenario.from_yaml(DATA / "adjusted_winner.yaml"), progress=False)
+    with pytest.raises(NumericRangeError, match=r"the Pareto frontier \(mixed-integer search\) cannot be computed reliably: "
+                                                r"the utilities of ann, bob can differ by 1e-09"):
+        continuous.frontier(method="mip", resolution=1e-9)
+    data = tiny_differences()  # a and b differ by 1e-9; c, who may stay out, by whole points
+    data["parties"].append({"id": "c", "reservation": 0, "veto": False})
+    data["utilities"]["c"] = {"x": {"p": 0, "q": 1, "r": 2}, "y": {"p": 0, "q": 1, "r": 2}}
+    space = BargainingSpace(Scenario.from_dict(data), progress=False)
+    with pytest.raises(NumericRangeError, match="the utilities of a, b can differ by 1e-09"):
+        space.frontier(method="mip")
+    over_c = space.frontier(["c"], method="mip", solutions=False)
+    assert over_c.complete and [p.choices for p in over_c.packages] == [{"x": "r", "y": "r"}]
