@@ -193,13 +193,20 @@ def test_workers_search_the_same_model_as_the_caller(monkeypatch):
         edit.freeze(frozen, choice)
         with Executor(workers=1) as executor:
             result = pareto_frontier(space._search, scenario.party_ids, workers=2, executor=executor)
+            # then a frontier over other parties on the same worker: a new box problem there, not the last one kept
+            # (found by mutation testing: a worker that kept its first problem for every later one was not caught)
+            before = len(sent)
+            later = pareto_frontier(space._search, scenario.party_ids[1:], workers=2, executor=executor)
     assert sent and sent[0].waived == tuple(r.waiver for r in waived) and sent[0].fixed == ((frozen, choice),)
+    assert len(sent) > before  # (the worker had boxes of the second problem too)
     truth = enumerate_packages(scenario, waived=frozenset(r.waiver for r in waived))
     column = truth.issues.index(frozen)
     truth.acceptable &= truth.index[:, column] == truth.options[column].index(choice)
     found = {tuple(x.exact_utilities[p] for p in scenario.party_ids) for x in result.packages}
     assert len(truth.frontier()) > 10 and result.complete and found == truth.frontier()
     assert all(x.signers for x in result.packages)  # read with the waiver, the worker's answers included
+    over = scenario.party_ids[1:]
+    assert later.complete and {tuple(x.exact_utilities[p] for p in over) for x in later.packages} == truth.frontier(over)
 
 
 @settings(max_examples=examples(30))
