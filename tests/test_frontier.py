@@ -187,25 +187,35 @@ def test_workers_search_the_same_model_as_the_caller(monkeypatch):
     assert space.best("maxmin") is None  # closed: the two new lines conflict
     waived = [r for r in space._search.requirements if r.index == len(scenario.red_lines) - 1]
     frozen = data["issues"][1]["id"]
-    with space._search.changes() as edit:
-        edit.waive(waived)
-        choice = space.best("maxmin").choices[frozen]  # an option some acceptable package has
-        edit.freeze(frozen, choice)
-        with Executor(workers=1) as executor:
+    over = scenario.party_ids[1:]
+    with Executor(workers=1) as executor:
+        with space._search.changes() as edit:
+            edit.waive(waived)
+            choice = space.best("maxmin").choices[frozen]  # an option some acceptable package has
+            edit.freeze(frozen, choice)
             result = pareto_frontier(space._search, scenario.party_ids, workers=2, executor=executor)
-            # then a frontier over other parties on the same worker: a new box problem there, not the last one kept
+            # then, on the same worker, a frontier over other parties (a new box problem there, not the last one
+            # kept), and one over the same parties on another replica (the issue not frozen: another engine there)
             # (found by mutation testing: a worker that kept its first problem for every later one was not caught)
             before = len(sent)
-            later = pareto_frontier(space._search, scenario.party_ids[1:], workers=2, executor=executor)
+            later = pareto_frontier(space._search, over, workers=2, executor=executor)
+        with space._search.changes() as edit:
+            edit.waive(waived)
+            between = len(sent)
+            unfrozen = pareto_frontier(space._search, over, workers=2, executor=executor)
     assert sent and sent[0].waived == tuple(r.waiver for r in waived) and sent[0].fixed == ((frozen, choice),)
-    assert len(sent) > before  # (the worker had boxes of the second problem too)
+    assert len(sent) > between > before  # (the worker had boxes of each problem)
+    assert sent[-1].fixed == () and sent[-1].waived == sent[0].waived
+    loose = enumerate_packages(scenario, waived=frozenset(r.waiver for r in waived))
+    vectors = {tuple(x.exact_utilities[p] for p in over) for x in unfrozen.packages}
+    assert unfrozen.complete and vectors == loose.frontier(over)
     truth = enumerate_packages(scenario, waived=frozenset(r.waiver for r in waived))
     column = truth.issues.index(frozen)
     truth.acceptable &= truth.index[:, column] == truth.options[column].index(choice)
     found = {tuple(x.exact_utilities[p] for p in scenario.party_ids) for x in result.packages}
     assert len(truth.frontier()) > 10 and result.complete and found == truth.frontier()
     assert all(x.signers for x in result.packages)  # read with the waiver, the worker's answers included
-    over = scenario.party_ids[1:]
+    assert vectors != truth.frontier(over)  # (freezing the issue changes this frontier: a stale problem would show)
     assert later.complete and {tuple(x.exact_utilities[p] for p in over) for x in later.packages} == truth.frontier(over)
 
 

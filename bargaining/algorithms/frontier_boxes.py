@@ -58,20 +58,22 @@ class BoxProblem:
         return outcome.status, package
 
 
-# ---- on a worker: each engine keeps the box problems it was asked about
+# ---- on a worker: each engine keeps the box problem it was last asked about
 
-#: In a worker: (engine, the problem's spec) -> the problem (its objective built once per engine).
-_PROBLEMS: dict[tuple[int, tuple[Any, ...]], BoxProblem] = {}
+#: In a worker: the engine the last box problem was built on, the problem's spec, and the problem (its objective built
+#: once per engine and spec).  The engine itself is held, not its id(): an engine freed when the worker moved to another
+#: replica could leave its id to the next one, which would then be handed a problem built on a model that is gone.
+_LAST: list[tuple[Search, tuple[Any, ...], BoxProblem]] = []
 
 
 def solve_box(search: Search, spec: tuple[Any, ...], box: list[int], seconds: float | None) -> tuple[str, dict[str, Any] | None]:
     """Work for the executor (:mod:`bargaining.engine.executor`): one box solved on a worker's engine (a replica of
     the caller's), its bounds set inside an edit of its own; (status, the package's choices or None)."""
     parties, step, weight = spec
-    key = (id(search), (tuple(parties), tuple(sorted(step.items())), weight))
-    if key not in _PROBLEMS:
-        _PROBLEMS.clear()  # one problem at a time per worker
-        _PROBLEMS[key] = BoxProblem.of(search, list(parties), {p: Fraction(*v) for p, v in step.items()}, weight)
+    key = (tuple(parties), tuple(sorted(step.items())), weight)
+    if not _LAST or _LAST[0][0] is not search or _LAST[0][1] != key:  # one problem at a time per worker
+        _LAST[:] = [(search, key, BoxProblem.of(search, list(parties), {p: Fraction(*v) for p, v in step.items()}, weight))]
+    problem = _LAST[0][2]
     with search.changes() as edit, search.limited(seconds):
-        status, package = _PROBLEMS[key].solve(search, edit, np.array(box, dtype=np.int64))
+        status, package = problem.solve(search, edit, np.array(box, dtype=np.int64))
     return status, None if package is None else package.exact_choices
