@@ -132,11 +132,12 @@ def forget_survivors(group: str, names: list[str] | None = None) -> None:
         meta.write_text(json.dumps(data))
 
 
-def wider(group: str, tests: list[str], jobs: int, names: list[str] | None = None) -> dict[str, str | None]:
+def wider(group: str, tests: list[str], jobs: int, names: list[str] | None = None, timeout: float = 900) -> dict[str, str | None]:
     """Each mutant the last run left alive (survived, or "no tests": e.g. code that runs only in the frontier's worker
     processes, where mutmut records no calls) against more test files (``tests``, under tests/), activated as mutmut
     activates it (``MUTANT_UNDER_TEST``, inherited by helper processes).  Writes ``.mutation/<group>/wider.json``:
-    mutant -> the first test that failed ("timeout" after 15 minutes), or None if it still survives."""
+    mutant -> the first test that failed ("timeout" after ``timeout`` seconds: a hang, counted as killed), or None if it
+    still survives."""
     from concurrent.futures import ThreadPoolExecutor
 
     work = SCRATCH / group
@@ -152,7 +153,7 @@ def wider(group: str, tests: list[str], jobs: int, names: list[str] | None = Non
     def one(name: str) -> str | None:
         try:
             done = subprocess.run(command, cwd=work / "mutants", env=dict(env, MUTANT_UNDER_TEST=name), capture_output=True,
-                                  text=True, timeout=900)
+                                  text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             return "timeout"
         if done.returncode == 0:
@@ -211,6 +212,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", metavar="GLOB", help="only the mutants whose names match (mutmut's names, "
                         "e.g. 'bargaining.algorithms.solutions.x_criterion_value*')")
     parser.add_argument("--report", action="store_true", help="only print the last results")
+    parser.add_argument("--timeout", type=float, default=900, help="with --wider: seconds before a mutant's tests count as "
+                        "hung (killed; default 900)")
     parser.add_argument("--wider", nargs="+", metavar="TEST_FILE", help="run the last run's survivors (and its mutants "
                         "with no tests) against these test files too (e.g. test_layers.py): .mutation/<group>/wider.json")
     args = parser.parse_args()
@@ -221,7 +224,7 @@ def main() -> None:
         if args.report:
             report(group)
         elif args.wider:
-            wider(group, args.wider, args.jobs, args.only)
+            wider(group, args.wider, args.jobs, args.only, args.timeout)
         elif args.retest_survivors:
             forget_survivors(group, args.only)
             run(group, args.jobs, resume=True, names=args.only)
