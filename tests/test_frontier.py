@@ -299,8 +299,10 @@ def test_a_frontier_time_limit_bounds_the_programme_and_the_search_after_it():
         find_frontier(space._search, space.scenario.party_ids, time_limit=0, method="dp")
     # where the programme does not apply, the search gets what is left of the limit (not none), on the grid asked for
     continuous = BargainingSpace(Scenario.from_yaml(DATA / "adjusted_winner.yaml"), progress=False)
+    calls = continuous._search.solver.calls
     grid = find_frontier(continuous._search, ["ann", "bob"], time_limit=60, resolution=5)
     assert grid.complete and len(grid) > 1 and grid.resolution == {"ann": 5, "bob": 5}
+    assert grid.solver_calls == continuous._search.solver.calls - calls  # (no workers: every solve made here)
 
 
 def test_best_with_a_coalition_read_off_the_programme_is_signed_by_the_members_only():
