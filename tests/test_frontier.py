@@ -361,3 +361,25 @@ def test_the_mixed_integer_frontier_refuses_a_grid_or_parties_the_solver_cannot_
         space.frontier(method="mip")
     over_c = space.frontier(["c"], method="mip", solutions=False)
     assert over_c.complete and [p.choices for p in over_c.packages] == [{"x": "r", "y": "r"}]
+
+
+def test_the_mixed_integer_frontier_stops_at_the_memory_allowed_for_its_points():
+    """Each point found is counted against the memory budget before it is kept (``--max-memory``): logrolling's three
+    points at 960 bytes each (3 issues x 120 + 2 parties x 300) do not fit in 2,000 (found by mutation testing: the
+    estimate's factors and words could change unseen)."""
+    import pytest
+
+    from bargaining import memory
+    from bargaining.memory import MemoryLimitReached
+
+    space = BargainingSpace(Scenario.from_yaml(DATA / "logrolling.yaml"), progress=False)
+    assert len(space.frontier(method="mip", solutions=False)) == 3
+    before = memory.budget()
+    memory.set_budget(2_000)
+    try:
+        with pytest.raises(MemoryLimitReached, match=r"^a frontier of 3 points would take about "):
+            space.frontier(method="mip", solutions=False)
+        memory.set_budget(3 * 960)  # (exactly enough)
+        assert len(space.frontier(method="mip", solutions=False)) == 3
+    finally:
+        memory.set_budget(before)
