@@ -141,9 +141,8 @@ def wider(group: str, tests: list[str], jobs: int, names: list[str] | None = Non
     from concurrent.futures import ThreadPoolExecutor
 
     work = SCRATCH / group
-    for name in ("tests",):  # the tests as they are now (new ones included)
-        shutil.copytree(ROOT / name, work / "mutants" / name, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("__pycache__", ".hypothesis", "out"))
+    shutil.copytree(ROOT / "tests", work / "mutants" / "tests", dirs_exist_ok=True,  # the tests as they are now
+                    ignore=shutil.ignore_patterns("__pycache__", ".hypothesis", "out"))
     alive = [name for codes in results(group).values() for name, code in codes.items()
              if STATUS.get(code) in ("survived", "no tests") and (not names or any(fnmatch(name, n) for n in names))]
     env = dict(os.environ, HYPOTHESIS_PROFILE="mutation", PYTHONPATH=str(work / "mutants"), PYTHONDONTWRITEBYTECODE="1")

@@ -55,8 +55,7 @@ def _answer(deal: DealProbability | ExactDeal) -> DealAnswer:
                           f"What it hinges on{'' if deal.drawn.constant else ', with the reservations as stated'}: "
                           f"{deal.drawn.words}.", deal.interval is None)
     low, high = wilson(deal.deals, deal.samples)
-    # why the worlds were sampled whole (the red lines' exact analysis stopped), beyond the sample's own description
-    why = "".join(f" Sampled because {part}." for part in deal.reason.split("; ") if part and not part.startswith("estimated on"))
+    why = f" Sampled because {deal.sampled_whole}." if deal.sampled_whole else ""  # (the red lines' exact analysis stopped)
     return DealAnswer(
         f"A deal in {percent(deal.probability)} of the sampled worlds (95% interval {percent(low)} to {percent(high)}).",
         f"Sampled, not exact: {SAMPLES} worlds drawn with seed 0 from the 'real' probabilities, reservation ranges and "

@@ -73,7 +73,9 @@ class DealProbability(Result):
     ``drawn``: the red lines' part of the chance computed exactly in each draw of the continuous inputs
     (:class:`~bargaining.results.DrawnDeal`); then ``probability`` is that chance, and ``interval`` is None when it
     is the same in every draw (exact: nothing sampled decides it) or the 95% interval of its mean over the draws.
-    Without it, ``probability`` is the share of sampled worlds with a deal, ``interval`` its 95% Wilson interval.
+    Without it, ``probability`` is the share of sampled worlds with a deal, ``interval`` its 95% Wilson interval;
+    ``sampled_whole`` then says why, when the red lines' exact analysis within each draw was tried and stopped (it
+    is in ``reason`` too).
     """
 
     scenario: Scenario = field(repr=False)
@@ -81,6 +83,7 @@ class DealProbability(Result):
     worlds: tuple[WorldDeal, ...] = field(repr=False)
     seed: int = 0
     drawn: DrawnChance | None = field(default=None, repr=False)
+    sampled_whole: str = field(default="", repr=False)
 
     @property
     def samples(self) -> int:

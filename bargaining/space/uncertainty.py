@@ -89,7 +89,7 @@ class UncertaintyQuestions(SpaceBase):
                                         exact=drawn if drawn is not None and drawn.complete else None)
                 if drawn is not None and not drawn.complete:  # say why the worlds were sampled whole
                     why = f"the red lines exact within each draw stopped ({drawn.reason}), so the worlds were sampled whole"
-                    deal = deal.stamped(reason=f"{deal.reason}; {why}" if deal.reason else why)
+                    deal = deal.stamped(reason=f"{deal.reason}; {why}" if deal.reason else why, sampled_whole=why)
                 study.cache["deal"] = deal
             found: DealProbability = study.cache["deal"]
             return found
