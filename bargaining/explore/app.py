@@ -1,9 +1,9 @@
 """The Dash app of ``bargaining explore``: the page, its callbacks, its headers, and the server that runs it.
 
 Flow of one change: a control changes -> :func:`answer` (the live answers, on the session's
-model, and the frontier figure with them in the same response) -> the ``applied`` store takes the variant's
-query -> the address bar shows it (in the browser), and the background job for the chance of a deal
-starts once the frontier is drawn (not beside it: on two cores its process slowed the frontier).  Opening a link (or Back) runs :func:`load` first, which sets the controls from the URL.
+model) -> the ``applied`` store takes the variant's query -> the address bar shows it (in the
+browser), :func:`frontier` draws the frontier, and then the background job for the chance of a deal
+starts (not beside the frontier: on two cores its process slowed the frontier's callback).  Opening a link (or Back) runs :func:`load` first, which sets the controls from the URL.
 (Nothing feeds the URL component from the answers: a loop controls -> answers -> URL -> controls
 would make Dash hold every new change until the background job ends.)
 
@@ -33,7 +33,7 @@ from ..scenario.variant import line_key
 from .answers import Answers, live_answers, live_frontier
 from .jobs import Jobs, deal_job, frontier_job, report_job
 from .layout import AS_WRITTEN, FIXED, page
-from .sessions import Session, Sessions, new_id
+from .sessions import Sessions, new_id
 from .state import LineControl, file_line, from_query, to_query, variant_from_controls
 from .view import answers_view, banners
 
@@ -100,9 +100,6 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
         return states, prices, reals, reservations, mode, members, list(variant.frozen), notice
 
     @app.callback(Output("answers", "children"), Output("applied", "data"), Output("answers-for", "children"),
-                  Output("frontier", "figure", allow_duplicate=True), Output("frontier-box", "style", allow_duplicate=True),
-                  Output("frontier-notes", "children", allow_duplicate=True), Output("frontier-for", "children"),
-                  Output("frontier-final-for", "children", allow_duplicate=True), Output("refine", "data"),
                   Input({"type": "line-state", "key": ALL}, "value"), Input({"type": "line-price", "key": ALL}, "value"),
                   Input({"type": "line-real", "key": ALL}, "value"), Input({"type": "reservation", "party": ALL}, "value"),
                   Input("coalition-mode", "value"), Input("coalition", "value"), Input("frozen", "value"),
@@ -110,8 +107,7 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
     def answer(states: list[Any], prices: list[Any], reals: list[Any], reservations: list[Any], mode: str, members: list[str],
                frozen: list[str],
                session_id: str) -> Any:  # (the line above continues the arguments)
-        """The live answers for the controls' variant, on the session's model, and with them the frontier figure (in
-        the same response: a second callback chained on the answers cost the page a second round trip)."""
+        """The live answers for the controls' variant, on the session's model."""
         _t0 = time.perf_counter()
         lines: dict[str, LineControl] = {}
         for item, state, price, real in zip(ctx.inputs_list[0], states, prices, reals):
@@ -122,43 +118,49 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
         notes = [f"Not applied (not a valid value): {x}" for x in ignored]
         session = sessions.get(session_id)
         key = live_key(variant)
-        no_frontier: tuple[Any, ...] = (no_update, {"display": "none"}, [], query, query, no_update)
-        ticket = session.ticket("answers")  # (any older change's computation is now stale)
         cached = session.cache.get(("answers", key))
         if cached is None:
+            ticket = session.ticket("answers")
             with session.lock:
                 if session.stale("answers", ticket):
                     raise PreventUpdate
                 try:
                     cached = live_answers(session.space, variant, lambda: session.stale("answers", ticket))
                 except ValueError as error:  # a variant the model cannot take (said in words)
-                    return banners([*notes, str(error)]), query, query, *no_frontier
+                    return banners([*notes, str(error)]), query, query
                 except SolverFailed as error:  # HiGHS stopped with an error: say so, on the page
-                    return banners([*notes, f"The solver failed on this variant: {error}"]), query, query, *no_frontier
+                    return banners([*notes, f"The solver failed on this variant: {error}"]), query, query
                 if cached is None:
                     raise PreventUpdate
             session.remember(("answers", key), cached)
-        shown = banners(notes) + answers_view(cached)
         _debug("answer", query, _t0)
-        if not cached.feasible:
-            return shown, query, query, *no_frontier
-        if session.stale("answers", ticket):  # a newer change came in: its own answers follow
-            raise PreventUpdate
-        return shown, query, query, *frontier(session, variant, query, cached)
+        return banners(notes) + answers_view(cached), query, query
 
     # The address follows the answers shown (a new history entry, so Back returns to the previous variant); done in
     # the browser, not through the Location component, which would feed back into load() and the controls.
     app.clientside_callback(SYNC_ADDRESS, Output("address", "children"), Input("applied", "data"),  # type: ignore[no-untyped-call]
                             prevent_initial_call=True)
 
-    def frontier(session: Session, variant: Variant, query: str, answers: Answers) -> tuple[Any, ...]:
-        """The frontier figure (the report's) for a variant with a deal: on a coarse grid first when an issue is
-        continuous (``refine`` then asks the background job for the report's grid)."""
+    @app.callback(Output("frontier", "figure", allow_duplicate=True), Output("frontier-box", "style", allow_duplicate=True),
+                  Output("frontier-notes", "children", allow_duplicate=True), Output("frontier-for", "children"),
+                  Output("frontier-final-for", "children", allow_duplicate=True), Output("refine", "data"),
+                  Input("applied", "data"), State("session", "data"), prevent_initial_call=True)
+    def frontier(query: str, session_id: str) -> Any:
+        """The frontier figure (the report's) for the variant whose answers are shown: on a coarse grid first when an
+        issue is continuous (``refine`` then asks the background job for the report's grid)."""
         _t0 = time.perf_counter()
+        session = sessions.get(session_id)
+        variant, _ = from_query(query, scenario)
         key = live_key(variant)
+        answers: Answers | None = session.cache.get(("answers", key))
+        if answers is None or not answers.feasible:  # (a newer change has already stopped any older job: cancel=)
+            return no_update, {"display": "none"}, [], query, query, no_update
         cached = session.cache.get(("frontier", key))
         if cached is None:
+            ticket = session.ticket("frontier")
             with session.lock:
+                if session.stale("frontier", ticket):
+                    raise PreventUpdate
                 found = live_frontier(session.space, variant, coarse=True)
             figure = plots.frontier_figure(found.frontier, solutions=answers.solutions) if found.frontier and len(found.frontier) else None
             cached = (figure, found.notes, found.coarse)
