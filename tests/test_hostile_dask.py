@@ -109,8 +109,16 @@ def test_sigterm_stops_the_command_and_its_cluster(case, group):
     (os.killpg if group else os.kill)(process.pid, signal.SIGTERM)
     code, err = finish(process)
     assert code == 143, err
-    assert "Traceback" not in err and "Exception ignored" not in err and err.strip().splitlines()[-1] == "terminated"
+    assert "Traceback" not in err and "Exception ignored" not in err and err.strip().splitlines()[-1] == "terminated", \
+        err + stuck(err)
     assert alive(children) == []  # stopped before the command returned
+
+
+def stuck(err: str) -> str:
+    """Where each thread stood when a stuck way out was cut short (the file the command names), for the failure."""
+    if "where it stood: " not in err:
+        return ""
+    return Path(err.split("where it stood: ")[1].split(")")[0]).read_text()
 
 
 @pytest.mark.slow  # a real cluster or server process and its signals: the slow stage

@@ -133,3 +133,54 @@ def test_solve_time_limit_holds_for_the_whole_command(hard, capsys):
     code = main(["solve", str(hard), "--objective", "nash", "--time-limit", "1"])
     assert code in (0, 3)
     assert time.perf_counter() - start < 1 + HANG_GUARD, "hang guard"
+
+
+STUCK = """
+import sys, time
+from bargaining import cli
+cli._Terminated.GRACE = 0.5
+
+def stuck_on_the_way_out(args):  # a bug: the way out after SIGTERM never ends
+    print("running", file=sys.stderr, flush=True)
+    try:
+        while True:
+            time.sleep(0.01)
+    except KeyboardInterrupt:
+        print("stopping", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(0.01)
+
+class Parser:  # the command's own arguments, run by the stuck function
+    def parse_args(self, argv):
+        args = parser().parse_args(argv)
+        args.run = stuck_on_the_way_out
+        return args
+
+parser, cli._parser = cli._parser, Parser
+sys.exit(cli.main(["check", sys.argv[1]]))
+"""
+
+
+def test_a_way_out_that_is_stuck_after_sigterm_is_cut_short(tmp_path):
+    """SIGTERM starts a grace period: a way out that does not end within it (a bug) is cut short with exit 143, a
+    line saying so, and where each thread stood kept in a file named in that line."""
+    file = tmp_path / "case.yaml"
+    file.write_text(random_scenario(3, 2, 2).to_yaml())
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-c", STUCK, str(file)], env=env, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None and process.stderr.readline() == "running\n"  # the command has started
+    os.kill(process.pid, signal.SIGTERM)
+    try:
+        code = process.wait(HANG_GUARD)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail(f"hang guard: still running {HANG_GUARD:g} s after SIGTERM")
+    err = process.stderr.read()
+    assert code == 143, err
+    assert "stopping" in err and "was cut short" in err, err
+    where = Path(err.split("where it stood: ")[1].split(")")[0])
+    try:
+        assert "stuck_on_the_way_out" in where.read_text()
+    finally:
+        where.unlink()

@@ -11,10 +11,13 @@ every user error into one line on stderr.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import os
 import signal
 import sys
+import tempfile
 import threading
+from contextlib import suppress
 from types import FrameType
 from typing import Callable, NoReturn, Sequence
 
@@ -87,7 +90,11 @@ class _Terminated:
     """For the command's length (main thread only): SIGTERM is handled as Ctrl-C is -- by SIGINT's handler in force
     (a HiGHS solve records it and stops, elsewhere KeyboardInterrupt), so every ``with`` on the way out stops
     what it started (the local Dask cluster) -- and :attr:`received` says it was SIGTERM (exit 143).  A second
-    SIGTERM is ignored: the way out is bounded (the local cluster's processes are killed after a second)."""
+    SIGTERM is ignored: the way out is bounded (the local cluster's processes are killed after a second), and if it
+    has not ended :data:`GRACE` seconds later, it is cut short (:meth:`_cut_short`)."""
+
+    #: Seconds the way out has after a SIGTERM before the process ends at once.
+    GRACE = 15.0
 
     def __init__(self) -> None:
         self.received = False
@@ -105,11 +112,33 @@ class _Terminated:
         if self.received:  # `timeout` sends it twice (to the command, then to its group): the first one stops it
             return
         self.received = True
+        watchdog = threading.Timer(self.GRACE, self._cut_short)
+        watchdog.daemon = True
+        watchdog.start()
         handler = signal.getsignal(signal.SIGINT)
         if callable(handler) and handler is not signal.default_int_handler:
             handler(signal.SIGINT, frame)
         else:
             raise KeyboardInterrupt
+
+
+    @classmethod
+    def _cut_short(cls) -> None:
+        """The way out is stuck (a bug): kill the local cluster's processes, keep where each thread stood in a file
+        (for a bug report), say so and end at once with 143."""
+        executor = sys.modules.get("bargaining.engine.executor")
+        if executor is not None:
+            executor.kill_local_clusters()
+        where = ""
+        try:
+            with tempfile.NamedTemporaryFile("w", prefix="bargaining-stuck-", suffix=".txt", delete=False) as file:
+                faulthandler.dump_traceback(file, all_threads=True)
+            where = f"; where it stood: {file.name}"
+        except OSError:
+            pass
+        with suppress(OSError, ValueError):
+            print(f"terminated (its way out took more than {cls.GRACE:g} s and was cut short{where})", file=sys.stderr, flush=True)
+        os._exit(143)
 
 
 class _Parser(argparse.ArgumentParser):

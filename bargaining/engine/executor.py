@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from contextlib import suppress
 from typing import Any, Callable, Iterable
 
@@ -122,6 +123,7 @@ class LoopbackCluster:
         self.scheduler = self._spawn([json.dumps({"cls": "distributed.Scheduler", "opts": opts})])
         self.workers: list[subprocess.Popen[bytes]] = []
         self._address: str | None = None
+        _LIVE.add(self)
 
     @staticmethod
     def _spawn(spec: list[str]) -> subprocess.Popen[bytes]:
@@ -161,6 +163,21 @@ class LoopbackCluster:
             if process.stdin is not None:
                 process.stdin.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+        _LIVE.discard(self)
+
+
+#: The local clusters not yet closed (for :func:`kill_local_clusters`).
+_LIVE: weakref.WeakSet[LoopbackCluster] = weakref.WeakSet()
+
+
+def kill_local_clusters() -> None:
+    """Kill the processes of every local cluster not yet closed, at once (a process that must end now: its own way
+    out is stuck), and remove their folders."""
+    for cluster in list(_LIVE):
+        for process in [*cluster.workers, cluster.scheduler]:
+            with suppress(OSError):
+                process.kill()
+        shutil.rmtree(cluster.folder, ignore_errors=True)
 
 
 class Executor:
