@@ -141,8 +141,8 @@ from bargaining import cli
 cli._Terminated.GRACE = 0.5
 
 def stuck_on_the_way_out(args):  # a bug: the way out after SIGTERM never ends
-    print("running", file=sys.stderr, flush=True)
     try:
+        print("running", file=sys.stderr, flush=True)
         while True:
             time.sleep(0.01)
     except KeyboardInterrupt:
