@@ -21,7 +21,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 LOGROLL = {"price": "split", "delivery": "split", "warranty": "split"}
 #: Methods that are not analyses but blocks (context managers): one time limit over every call inside (deadline),
 #: every call inside answering for a variant (what_if).  Each call inside returns its own result object (tested below).
-NOT_ANALYSES = {"deadline", "what_if"}
+NOT_ANALYSES = {"deadline", "what_if", "deal_alongside"}
 EXCHANGE = {"ceasefire": "holds", "withdrawal": "withdrawn", "relief": "suspended"}
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
 from collections import deque
 from typing import Any, Callable, Sequence
@@ -120,3 +121,54 @@ def _on_cluster(search: Search, worlds: Sequence[World], work: Work, args: tuple
                                       timeout=search.remaining()))
                 except TimeoutError:  # the deadline passed: said at the top of the loop
                     pass
+
+
+#: A job of at least this many worlds is worth a worker started alongside (its start-up takes seconds).
+ALONGSIDE_WORLDS = 200
+
+
+class Alongside:
+    """``work`` over ``worlds`` on a local cluster's workers while this process does other work: the caller goes on
+    at once, and :meth:`result` waits for the answers (in order).  A thread of this process hands the worlds to the
+    workers and gathers their answers; it talks to Dask only and never touches the model, which stays this process's
+    own.  One worker per core but one (this process keeps a core for its own work).  :meth:`close` stops the cluster
+    whatever state it is in (also on an error or Ctrl-C in this process)."""
+
+    def __init__(self, search: Search, worlds: Sequence[World], work: Work, args: tuple[Any, ...] = ()):
+        self.search, self.count = search, len(worlds)
+        replica, seconds = search.replica(), search.remaining()
+        self.executor = Executor(None, workers=max(1, (os.cpu_count() or 1) - 1)).begin()
+        self.answers: list[Any] = []
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(replica, list(worlds), work, args, seconds),
+                                       name="worlds alongside", daemon=True)
+        self.thread.start()
+
+    def _run(self, replica: Any, worlds: list[World], work: Work, args: tuple[Any, ...], seconds: float | None) -> None:
+        try:
+            executor, end = self.executor, time.perf_counter() + 60.0
+            while not executor.ready:
+                if time.perf_counter() > end:
+                    raise RuntimeError("no Dask worker joined within 60 s")
+                time.sleep(0.05)
+            size = max(1, min(50, math.ceil(len(worlds) / (executor.workers * 4))))
+            futures = [executor.submit(replica, work, worlds[k:k + size], *args, seconds=seconds)
+                       for k in range(0, len(worlds), size)]
+            self.answers = [answer for chunk in executor.results(futures) for answer in chunk]
+        except BaseException as error:  # raised in the caller by result()
+            self.error = error
+
+    def result(self) -> list[Any]:
+        """The answers, once every world is done; TimeLimitReached when the caller's deadline passes first."""
+        while self.thread.is_alive():
+            left = self.search.remaining()
+            if left == 0:
+                raise TimeLimitReached("stopped at the time limit before every sampled world was solved")
+            self.thread.join(0.1 if left is None else min(0.1, left))
+        if self.error is not None:
+            raise self.error
+        return self.answers
+
+    def close(self) -> None:
+        self.executor.close()
+        self.thread.join(5.0)

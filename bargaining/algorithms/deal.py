@@ -18,7 +18,7 @@ from ..engine.search import LEFT_OUT, Search
 from ..errors import AnswersDisagree, TimeLimitReached
 from ..results import DealProbability, DrawnDeal, Package, WorldDeal
 from ..scenario import World, Worlds
-from .cluster import run_worlds
+from .cluster import ALONGSIDE_WORLDS, Alongside, run_worlds
 from .ranking import preferred
 from .solutions import hold_smallest_gain
 
@@ -76,10 +76,38 @@ def deal_probability(search: Search, worlds: Worlds, parties: Sequence[str], *, 
     with_deal = np.flatnonzero(exact.deals_in(worlds))
     searched = run_worlds(search, [everything[w] for w in with_deal], world_deals, (tuple(parties), True),
                           scheduler=scheduler, progress=progress, what="maxmin in each world with a deal")
-    deals: list[WorldDeal] = [WorldDeal(world.index, False) for world in everything]
+    return _assembled(search, worlds, parties, exact, with_deal, searched)
+
+
+def _assembled(search: Search, worlds: Worlds, parties: Sequence[str], exact: DrawnDeal, with_deal: np.ndarray,
+               searched: Sequence[WorldDeal]) -> DealProbability:
+    """The chance of a deal from the worlds with a deal (read off ``exact``) and their searches' answers."""
+    deals: list[WorldDeal] = [WorldDeal(world.index, False) for world in worlds]
     for w, answer in zip(with_deal, searched):
         deals[w] = answer
     return _checked(DealProbability(search.scenario, tuple(parties), tuple(deals), worlds.seed, drawn=exact))
+
+
+class DealAlongside:
+    """:func:`deal_probability` with ``exact``, its searches (one per world with a deal) on a local cluster's worker
+    while this process does other work (:class:`.cluster.Alongside`): :meth:`result` is the same answer."""
+
+    def __init__(self, search: Search, worlds: Worlds, parties: Sequence[str], exact: DrawnDeal):
+        self.search, self.worlds, self.parties, self.exact = search, worlds, tuple(parties), exact
+        self.with_deal = np.flatnonzero(exact.deals_in(worlds))
+        everything = list(worlds)
+        self.job = Alongside(search, [everything[w] for w in self.with_deal], world_deals, (self.parties, True))
+
+    @staticmethod
+    def worth_it(worlds: Worlds, exact: DrawnDeal) -> bool:
+        """Enough worlds with a deal to repay starting a worker."""
+        return int(exact.deals_in(worlds).sum()) >= ALONGSIDE_WORLDS
+
+    def result(self) -> DealProbability:
+        return _assembled(self.search, self.worlds, self.parties, self.exact, self.with_deal, self.job.result())
+
+    def close(self) -> None:
+        self.job.close()
 
 
 def _checked(deal: DealProbability) -> DealProbability:

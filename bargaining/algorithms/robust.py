@@ -21,7 +21,7 @@ from ..engine.robust import RobustBlock, build_robust, most_robust_choices
 from ..engine.search import Search
 from ..errors import AnswersDisagree, TimeLimitReached
 from ..progress import Progress
-from ..results import DealProbability, Package, RobustPackage, wilson
+from ..results import Package, RobustPackage, wilson
 from ..results.ties import ranked_questions
 from ..scenario import Worlds
 from ..scenario.acceptance import verdicts
@@ -61,15 +61,15 @@ def most_robust(study: Study, parties: Sequence[str], among: np.ndarray | None =
     """The package acceptable in the most worlds (of ``among``, a boolean mask; default all), ties to
     the largest smallest stated gain of ``parties``; None if no package is acceptable in any of them.
 
-    When the chance of a deal has been computed on these worlds, the search counts only the worlds with a deal:
+    When the worlds with a deal are known (the chance of a deal, or the red lines exact in each draw), the search counts
+    only those:
     no package wins the others, so the optimum is the same, and the solver proves it sooner (the value of
     information's 28 searches on the bundled case: 52 -> 36 s, benchmarks/README.md)."""
     search, worlds = study.search, study.worlds
     chosen = np.arange(len(worlds)) if among is None else np.flatnonzero(among)
     if not len(chosen):
         return None
-    deal: DealProbability | None = study.cache.get("deal")
-    with_deal = None if deal is None else np.array([w.deal for w in deal.worlds], dtype=bool)
+    with_deal: np.ndarray | None = study.cache.get("with deal")  # which worlds have a deal, once known
     counted = chosen if with_deal is None else chosen[with_deal[chosen]]
     if not len(counted):
         return None
@@ -139,7 +139,7 @@ VOI_COLUMNS = ["question", "kind", "label", "yes means", "p yes", "deal if yes",
                "robust if yes", "robust if no", "rise"]
 
 
-def value_of_information(study: Study, deal: DealProbability, now: RobustPackage | None,
+def value_of_information(study: Study, deals: np.ndarray, now: RobustPackage | None,
                          progress: bool | None = None) -> pd.DataFrame:
     """For each uncertain red line (yes: it is real) and each reservation range (yes: the reservation is
     at or above the stated one): the chance of a deal either way, the share of worlds the most robust
@@ -147,7 +147,6 @@ def value_of_information(study: Study, deal: DealProbability, now: RobustPackage
     whose rises are within :data:`~bargaining.results.ties.PROBABILITY_TOLERANCE` share a ``rank`` (``tied with``)."""
     scenario, worlds = study.search.scenario, study.worlds
     n = len(worlds)
-    deals = np.array([w.deal for w in deal.worlds], dtype=bool)
     questions: list[tuple[str, str, str, str, np.ndarray]] = []
     for j, k in enumerate(worlds.lines):
         questions.append((worlds.line_ids[j], "red line", scenario.describe_red_line(k), "it is real", worlds.real[:, j]))

@@ -71,7 +71,8 @@ def write_report(space: BargainingSpace, path: str | os.PathLike[str], *, time_l
     ctx = ReportContext(space, time_limit=time_limit, acceptable_limit=acceptable_limit, samples=samples, seed=seed)
     builders = list(SECTIONS if sections is None else sections)
     built = []
-    with Progress("report", enabled=progress, total=len(builders), unit=" sections") as bar, space.deadline(time_limit):
+    with Progress("report", enabled=progress, total=len(builders), unit=" sections") as bar, space.deadline(time_limit), \
+            space.deal_alongside(samples=samples, seed=seed):  # (where it pays: on a worker while the sections run here)
         for builder in builders:  # one deadline for the whole report: a section it stops says so, the rest go on
             bar.update(0, section=getattr(builder, "__name__", "section").removesuffix("_section"))
             built.append(_cut_short(ctx, builder))

@@ -15,14 +15,18 @@ answer is sampled as before.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
+
+import numpy as np
 
 from .. import arguments as check
 from ..algorithms import hinges
 from ..algorithms.break_even import break_even
-from ..algorithms.deal import deal_probability
+from ..algorithms.deal import DealAlongside, deal_probability
 from ..algorithms.drawn import drawn_deal
 from ..algorithms.robust import default_packages, most_robust, robustness, value_of_information
+from ..errors import TimeLimitReached
 from ..results import (
     BreakEvenTable,
     DealProbability,
@@ -80,6 +84,10 @@ class UncertaintyQuestions(SpaceBase):
         study = self._sample(samples, seed)
 
         def run() -> DealProbability:
+            alongside: DealAlongside | None = study.cache.get("deal alongside")
+            if "deal" not in study.cache and alongside is not None:
+                deal = study.cache["deal"] = alongside.result()
+                study.cache["with deal"] = np.array([w.deal for w in deal.worlds], dtype=bool)
             if "deal" not in study.cache:
                 # the red lines exact within each draw; not when they are the only uncertainty (their exact analysis
                 # has just stopped, so the worlds are sampled whole)
@@ -91,9 +99,33 @@ class UncertaintyQuestions(SpaceBase):
                     why = f"the red lines exact within each draw stopped ({drawn.reason}), so the worlds were sampled whole"
                     deal = deal.stamped(reason=f"{deal.reason}; {why}" if deal.reason else why, sampled_whole=why)
                 study.cache["deal"] = deal
+                study.cache["with deal"] = np.array([w.deal for w in deal.worlds], dtype=bool)
             found: DealProbability = study.cache["deal"]
             return found
         return self._answer(run, None, method="mip", **self._sampled(study))
+
+    @contextmanager
+    def deal_alongside(self, *, samples: int = SAMPLES, seed: int = 0) -> Iterator[None]:
+        """Within the block, the chance of a deal on these worlds is computed on a local Dask worker (one per core but
+        one) while this process answers the other questions (the most robust package, each package's acceptance, the
+        value of information, anything else); :meth:`deal_probability` collects it.  It starts only where that pays:
+        the red lines exact within each draw (reservation ranges or points spreads beside red lines with ``real``),
+        at least :data:`~bargaining.algorithms.cluster.ALONGSIDE_WORLDS` worlds with a deal to search, and the
+        chance not computed yet; otherwise nothing starts.  The worker is stopped when the block ends, however."""
+        study, started = self._sample(samples, seed), None
+        if "deal" not in study.cache and not hinges.applies(self.scenario):
+            try:
+                drawn = self._drawn(samples, seed)
+            except TimeLimitReached:  # the deadline first: the questions inside say what it cut
+                drawn = None
+            if drawn is not None and drawn.complete and DealAlongside.worth_it(study.worlds, drawn):
+                started = study.cache["deal alongside"] = DealAlongside(self._search, study.worlds, self.criteria_parties, drawn)
+        try:
+            yield
+        finally:
+            if started is not None:
+                study.cache.pop("deal alongside", None)
+                started.close()
 
     @check.keyword_options("samples", "seed", "time_limit", first=0)
     def most_robust(self, *, samples: int = SAMPLES, seed: int = 0, time_limit: float | None = None
@@ -163,8 +195,13 @@ class UncertaintyQuestions(SpaceBase):
         study = self._sample(samples, seed)
 
         def run() -> ValueOfInformation:
-            deal = self._sampled_deal(samples, seed, scheduler, progress)
-            table = value_of_information(study, deal, self.most_robust(samples=samples, seed=seed),
+            # which worlds have a deal: read off the red lines exact in each draw where they apply (the chance of a
+            # deal's searches may still be running alongside), else from the chance of a deal
+            if "with deal" not in study.cache and not hinges.applies(self.scenario):
+                self._drawn(samples, seed)  # (complete: it says which)
+            if "with deal" not in study.cache:
+                self._sampled_deal(samples, seed, scheduler, progress)
+            table = value_of_information(study, study.cache["with deal"], self.most_robust(samples=samples, seed=seed),
                                          self.progress if progress is None else progress)
             return ValueOfInformation(scenario=self.scenario, table=table, samples=samples, seed=seed)
         return self._answer(run, None, method="mip", **self._sampled(study))
@@ -219,7 +256,9 @@ class UncertaintyQuestions(SpaceBase):
             return None
         study = self._sample(samples, seed)
         if "drawn" not in study.cache:
-            study.cache["drawn"] = drawn_deal(self._search, samples, seed)
+            drawn = study.cache["drawn"] = drawn_deal(self._search, samples, seed)
+            if drawn.complete and "with deal" not in study.cache:  # which worlds have a deal, exactly
+                study.cache["with deal"] = drawn.deals_in(study.worlds)
         found: DrawnDeal = study.cache["drawn"]
         return found
 
