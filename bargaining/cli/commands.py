@@ -302,7 +302,7 @@ def _worlds(args: argparse.Namespace) -> Scenario:
 
 def robustness(args: argparse.Namespace) -> int:
     from ..present.text import render_robustness
-    from ..results import ExactDeal
+    from ..results import DealProbability, ExactDeal
 
     scenario = _worlds(args)
     space = open_space(scenario)
@@ -316,16 +316,20 @@ def robustness(args: argparse.Namespace) -> int:
     worlds = dict(samples=args.samples, seed=args.seed)
     parts = Parts(args.time_limit)
     # without --scheduler, the chance of a deal's searches run on a local worker alongside the other parts (where
-    # that pays: BargainingSpace.deal_alongside), and are collected last
-    alongside = space.deal_alongside(**worlds) if args.scheduler is None else nullcontext()
+    # that pays: BargainingSpace.deal_alongside), and are collected last; with one, they run first, there
+    alongside = args.scheduler is None
+
+    def chance() -> DealProbability | ExactDeal | None:
+        return parts.run("the chance of a deal", lambda: space.deal_probability(**worlds, scheduler=args.scheduler))
     with announced(f"bargaining robustness ({plural(args.samples, 'world')})", args.time_limit), space.deadline(args.time_limit), \
-            alongside:
+            space.deal_alongside(**worlds) if alongside else nullcontext():
         # the structure first, the real lines exact in each draw; then the sampled worlds (one deadline for all)
         structure = parts.run("the structure of the uncertain red lines", lambda: drawn(space, args.samples, args.seed))
+        deal = None if alongside else chance()
         robust = parts.run("the most robust package", lambda: space.most_robust(**worlds))
         table = parts.run("each package's acceptance", lambda: space.robustness(**worlds))
         voi = parts.run("the value of information", lambda: space.value_of_information(**worlds))
-        deal = parts.run("the chance of a deal", lambda: space.deal_probability(**worlds, scheduler=args.scheduler))
+        deal = chance() if alongside else deal
     parts.cut.sort(key=["the structure of the uncertain red lines", "the chance of a deal", "the most robust package",
                         "each package's acceptance", "the value of information"].index)  # in the order they are shown
     if isinstance(deal, ExactDeal):  # only real lines, and their exact analysis (stopped above) finished this time
