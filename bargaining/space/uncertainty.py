@@ -112,8 +112,10 @@ class UncertaintyQuestions(SpaceBase):
         the red lines exact within each draw (reservation ranges or points spreads beside red lines with ``real``),
         at least :data:`~bargaining.algorithms.cluster.ALONGSIDE_WORLDS` worlds with a deal to search, and the
         chance not computed yet; otherwise nothing starts.  The worker is stopped when the block ends, however."""
-        study, started = self._sample(samples, seed), None
-        if "deal" not in study.cache and not hinges.applies(self.scenario):
+        samples, seed, started = check.whole(samples, "samples"), check.whole(seed, "seed", minimum=0), None
+        drawn_per_world = any(r.real is not None for r in self.scenario.red_lines) and not hinges.applies(self.scenario)
+        study = self._sample(samples, seed) if drawn_per_world else None
+        if study is not None and "deal" not in study.cache:
             try:
                 drawn = self._drawn(samples, seed)
             except TimeLimitReached:  # the deadline first: the questions inside say what it cut
@@ -123,7 +125,7 @@ class UncertaintyQuestions(SpaceBase):
         try:
             yield
         finally:
-            if started is not None:
+            if started is not None and study is not None:
                 study.cache.pop("deal alongside", None)
                 started.close()
 
