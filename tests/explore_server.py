@@ -18,6 +18,15 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: The servers running (for a failure message: :func:`where_all`).
+LIVE: list[Server] = []
+
+
+def where_all() -> str:
+    """Where each running server's threads stand."""
+    return "\n".join(f"server {server.url}:\n{server.where()}" for server in LIVE)
+
+
 class Server:
     """``bargaining explore FILE --port N`` in a subprocess; ``url`` once it listens."""
 
@@ -28,7 +37,11 @@ class Server:
                                         encoding="utf-8", errors="replace")
         self.lines: queue.Queue[str] = queue.Queue()
         self.out: list[str] = []
+        self.err: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
+        self._err_reader = threading.Thread(target=self._read_err, daemon=True)
+        self._err_reader.start()
+        LIVE.append(self)
         self.url = self._address(timeout=90)
 
     def _read(self) -> None:
@@ -37,6 +50,20 @@ class Server:
             self.out.append(line)
             self.lines.put(line)
 
+    def _read_err(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.err.append(line)
+
+    def where(self) -> str:
+        """Where each of the server's threads stands (SIGUSR1: the server prints it on stderr), for a failure message."""
+        if self.process.poll() is not None:
+            return f"(the server has ended: {self.process.returncode})"
+        before = len(self.err)
+        self.process.send_signal(signal.SIGUSR1)
+        time.sleep(1.0)
+        return "".join(self.err[before:])[-8000:]
+
     def _address(self, timeout: float) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -44,7 +71,8 @@ class Server:
                 line = self.lines.get(timeout=0.5)
             except queue.Empty:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"the server stopped: {self.process.stderr.read() if self.process.stderr else ''}")
+                    self._err_reader.join(5)
+                    raise RuntimeError(f"the server stopped: {''.join(self.err)}")
                 continue
             found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
             if found:
@@ -69,9 +97,12 @@ class Server:
         try:
             code = self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
+            where = self.where()
             self.process.kill()
-            raise AssertionError("the server did not stop within 30 s of Ctrl-C")
-        err = self.process.stderr.read() if self.process.stderr else ""
+            raise AssertionError(f"the server did not stop within 30 s of Ctrl-C; where it stood:\n{where}") from None
+        self._err_reader.join(10)  # the rest of stderr
+        err = "".join(self.err)
+        LIVE.remove(self)
         deadline = time.monotonic() + 10
         alive = [p for p in started if _alive(p)]
         while alive and time.monotonic() < deadline:

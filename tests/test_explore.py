@@ -117,6 +117,9 @@ def test_a_second_app_on_the_same_port_is_refused_and_malformed_requests_are_sur
         assert _get(server.url) == 200  # still serving
         headers = urllib.request.urlopen(server.url, timeout=30).headers
         assert "default-src 'none'" in headers["Content-Security-Policy"]
+        where = server.where()  # SIGUSR1: where each thread stands, on stderr; the server goes on
+        assert "most recent call first" in where and "serve_forever" in where, where
+        assert _get(server.url) == 200
     finally:
         code, out, err = server.stop()
     assert code == 0 and "stopped" in out and "Traceback" not in err

@@ -23,7 +23,7 @@ CHROMIUM = Path(os.environ.get("BARGAINING_CHROMIUM", "/usr/bin/chromium"))
 if not CHROMIUM.exists():
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
-from explore_server import ROOT, Server
+from explore_server import ROOT, Server, where_all
 from test_report import INJECTED, small_scenario
 
 from bargaining import BargainingSpace, Scenario
@@ -69,8 +69,15 @@ class Page:
         self.page.goto(url)
 
     def answered(self, query: str, marker: str = "answers-for", timeout: float = 60_000) -> None:
-        self.page.wait_for_function(f"(q) => {{ const e = document.getElementById('{marker}'); return e && e.textContent === q; }}",
-                                    arg=query, timeout=timeout)
+        """Wait for the answers to ``query`` (a hang guard, not a speed check); if they never come, say what the page
+        shows and logged, and where the server's threads stand."""
+        try:
+            self.page.wait_for_function(f"(q) => {{ const e = document.getElementById('{marker}'); return e && e.textContent === q; }}",
+                                        arg=query, timeout=timeout)
+        except sync_api.TimeoutError:
+            shown = self.page.evaluate(f"() => (document.getElementById('{marker}') || {{}}).textContent")
+            raise AssertionError(f"hang guard: no answers for {query!r} within {timeout / 1000:g} s; the page shows "
+                                 f"{marker} {shown!r}; console errors: {self.errors}; {where_all()}") from None
 
     def set_line(self, key: str, state: str) -> None:
         self.page.locator(f'[id*=\'"key":"{key}"\'][id*="line-state"] input[value="{state}"]').check(force=True)

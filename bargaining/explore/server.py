@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import errno
+import faulthandler
 import logging
 import signal
 import socket
@@ -58,6 +59,8 @@ def serve(scenario: Scenario, host: str = "127.0.0.1", port: int = 8050, out: Te
         finally:
             listening.close()  # the server holds its own copy
         previous = signal.signal(signal.SIGTERM, _interrupt)
+        # `kill -USR1 PID`: where each thread stands, on stderr (for a bug report about a page that stops answering)
+        faulthandler.register(signal.SIGUSR1, file=sys.__stderr__ or sys.stderr, all_threads=True)
         if host not in LOCAL:
             print(f"warning: listening on {host}: the page has no login, so anyone who can reach this address can use it "
                   "and run analyses on this machine", file=sys.stderr, flush=True)
@@ -70,6 +73,7 @@ def serve(scenario: Scenario, host: str = "127.0.0.1", port: int = 8050, out: Te
             pass
         finally:
             signal.signal(signal.SIGTERM, previous)
+            faulthandler.unregister(signal.SIGUSR1)
             # a page's open connection read in its request thread after the socket is closed: nothing to tell anyone
             server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
             server.server_close()
