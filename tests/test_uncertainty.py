@@ -391,3 +391,33 @@ def test_the_section_escapes_scenario_text(tmp_path):
     data["red_lines"][0]["name"] = evil
     text = report(_space(Scenario.from_dict(data)), tmp_path / "evil.html", samples=40).read_text()
     assert "How sure is this deal?" in text and "<img" not in text
+
+
+def test_the_value_of_information_with_the_relaxation_bound_is_the_searches_answer(monkeypatch):
+    """A package found for an earlier question proven the best for a later one by the count's linear relaxation (an
+    upper bound) instead of a search: the same table as with a search for every question, fewer searches, and the
+    bound is never below what the search finds."""
+    from bargaining.algorithms import robust as robust_module
+
+    few = dict(samples=200, seed=1)
+    searched: list[str] = []
+    original = robust_module.most_robust
+
+    def counted(*args, **kwargs):
+        searched.append("x")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(robust_module, "most_robust", counted)
+    with monkeypatch.context() as without:
+        without.setattr(robust_module, "count_bound", lambda study, among: None)
+        plain = _space(Scenario.from_dict(CASE)).value_of_information(**few).to_frame()
+    every, searched[:] = len(searched), []
+    space = _space(Scenario.from_dict(CASE))
+    assert space.value_of_information(**few).to_frame().equals(plain)
+    assert len(searched) < every
+    study = space._sample(**few)
+    with study.switched_on():
+        for j in range(len(study.worlds.lines)):
+            for side in (study.worlds.real[:, j], ~study.worlds.real[:, j]):
+                found = original(study, (), side, tie_break=False)
+                assert robust_module.count_bound(study, side) >= (found.wins if found else 0)

@@ -51,6 +51,9 @@ def test_the_chance_of_a_deal_alongside_is_the_same_answer(monkeypatch):
     space = BargainingSpace(scenario, progress=False)
     with space.deal_alongside(**few):
         robust, voi = space.most_robust(**few), space.value_of_information(**few)
+        job = space._sample(**few).cache["deal alongside"].job
+        job.thread.join(60)  # the worker answers every world (else this process takes what is left when asked)
+        assert not job.chunks and job.error is None
         here = space._search.solver.calls
         deal = space.deal_probability(**few)
         assert space._search.solver.calls == here  # solved on the worker
@@ -60,6 +63,21 @@ def test_the_chance_of_a_deal_alongside_is_the_same_answer(monkeypatch):
     assert deal.worlds == alone.deal_probability(**few, scheduler="serial").worlds
     assert robust.exact_choices == alone.most_robust(**few).exact_choices
     assert voi.to_frame().equals(alone.value_of_information(**few).to_frame())
+
+
+def test_asked_at_once_this_process_solves_what_is_left_and_the_answer_is_the_same(monkeypatch):
+    """The chance of a deal asked for as soon as the block starts: this process solves the chunks not handed out yet
+    (from the back) while the worker starts and answers the rest; the same answer."""
+    from bargaining.algorithms import deal as deal_module
+
+    monkeypatch.setattr(deal_module, "ALONGSIDE_WORLDS", 1)
+    scenario, few = Scenario.from_dict(CASE), dict(samples=150, seed=4)
+    space = BargainingSpace(scenario, progress=False)
+    with space.deal_alongside(**few):
+        calls = space._search.solver.calls
+        deal = space.deal_probability(**few)
+        assert space._search.solver.calls > calls  # this process solved some
+    assert deal.worlds == BargainingSpace(scenario, progress=False).deal_probability(**few, scheduler="serial").worlds
 
 
 def test_nothing_starts_alongside_where_it_does_not_pay():

@@ -129,37 +129,55 @@ ALONGSIDE_WORLDS = 200
 
 class Alongside:
     """``work`` over ``worlds`` on a local cluster's workers while this process does other work: the caller goes on
-    at once, and :meth:`result` waits for the answers (in order).  A thread of this process hands the worlds to the
-    workers and gathers their answers; it talks to Dask only and never touches the model, which stays this process's
-    own.  One worker per core but one (this process keeps a core for its own work).  :meth:`close` stops the cluster
-    whatever state it is in (also on an error or Ctrl-C in this process)."""
+    at once, and :meth:`result` gives the answers (in order).  A thread of this process hands the worlds to the
+    workers, a few chunks at a time, and gathers their answers; it talks to Dask only and never touches the model.
+    When the caller asks for the result, this process solves the chunks not yet handed out itself, from the back,
+    while the workers finish theirs.  One worker per core but one.  :meth:`close` stops the cluster whatever state it
+    is in (also on an error or Ctrl-C in this process)."""
 
     def __init__(self, search: Search, worlds: Sequence[World], work: Work, args: tuple[Any, ...] = ()):
-        self.search, self.count = search, len(worlds)
+        self.search, self.work, self.args = search, work, args
         replica, seconds = search.replica(), search.remaining()
         self.executor = Executor(None, workers=max(1, (os.cpu_count() or 1) - 1)).begin()
-        self.answers: list[Any] = []
+        worlds = list(worlds)
+        size = max(1, min(25, math.ceil(len(worlds) / 16)))
+        self.chunks: deque[tuple[int, list[World]]] = deque((k, worlds[k:k + size]) for k in range(0, len(worlds), size))
+        self.done: dict[int, list[Any]] = {}
+        self.lock = threading.Lock()
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(replica, list(worlds), work, args, seconds),
-                                       name="worlds alongside", daemon=True)
+        self.thread = threading.Thread(target=self._run, args=(replica, seconds), name="worlds alongside", daemon=True)
         self.thread.start()
 
-    def _run(self, replica: Any, worlds: list[World], work: Work, args: tuple[Any, ...], seconds: float | None) -> None:
+    def _take(self, last: bool = False) -> tuple[int, list[World]] | None:
+        with self.lock:
+            return (self.chunks.pop() if last else self.chunks.popleft()) if self.chunks else None
+
+    def _run(self, replica: Any, seconds: float | None) -> None:
         try:
             executor, end = self.executor, time.perf_counter() + 60.0
             while not executor.ready:
+                if not self.chunks:  # this process has taken them all
+                    return
                 if time.perf_counter() > end:
                     raise RuntimeError("no Dask worker joined within 60 s")
                 time.sleep(0.05)
-            size = max(1, min(50, math.ceil(len(worlds) / (executor.workers * 4))))
-            futures = [executor.submit(replica, work, worlds[k:k + size], *args, seconds=seconds)
-                       for k in range(0, len(worlds), size)]
-            self.answers = [answer for chunk in executor.results(futures) for answer in chunk]
+            running: dict[Any, int] = {}
+            while True:
+                while len(running) < 2 * max(1, executor.workers) and (chunk := self._take()) is not None:
+                    running[executor.submit(replica, self.work, chunk[1], *self.args, seconds=seconds)] = chunk[0]
+                if not running:
+                    return
+                executor.wait_any(running)
+                for future in [f for f in running if f.done()]:
+                    self.done[running.pop(future)] = future.result()
         except BaseException as error:  # raised in the caller by result()
             self.error = error
 
     def result(self) -> list[Any]:
-        """The answers, once every world is done; TimeLimitReached when the caller's deadline passes first."""
+        """The answers, once every world is done (this process solving what is left to hand out);
+        TimeLimitReached when the caller's deadline passes first."""
+        while (chunk := self._take(last=True)) is not None:
+            self.done[chunk[0]] = self.work(self.search, chunk[1], *self.args)
         while self.thread.is_alive():
             left = self.search.remaining()
             if left == 0:
@@ -167,7 +185,7 @@ class Alongside:
             self.thread.join(0.1 if left is None else min(0.1, left))
         if self.error is not None:
             raise self.error
-        return self.answers
+        return [answer for k in sorted(self.done) for answer in self.done[k]]
 
     def close(self) -> None:
         self.executor.close()

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine.robust import RobustBlock, build_robust, most_robust_choices
+from ..engine.robust import count_bound as engine_count_bound
 from ..engine.search import Search
 from ..errors import AnswersDisagree, TimeLimitReached
 from ..progress import Progress
@@ -131,6 +132,15 @@ def robustness(study: Study, packages: Sequence[tuple[str, Mapping[str, Any]]]) 
     return frame
 
 
+def count_bound(study: Study, among: np.ndarray) -> int | None:
+    """An upper bound on the worlds of ``among`` (a boolean mask) any package wins (the worlds with a deal only, once
+    known, as :func:`most_robust` counts them); None when it could not be had (the time limit)."""
+    with_deal: np.ndarray | None = study.cache.get("with deal")
+    counted = np.flatnonzero(among if with_deal is None else among & with_deal)
+    block = study.block
+    return engine_count_bound(study.search, block, block.counts(counted))
+
+
 def _plain(choice: Any) -> Any:
     return choice if isinstance(choice, str) else float(choice)
 
@@ -158,13 +168,22 @@ def value_of_information(study: Study, deals: np.ndarray, now: RobustPackage | N
     base = now.wins if now is not None else 0
     accepted = verdicts(scenario, [now.exact_choices], worlds).accepted[0] if now is not None else np.zeros(n, dtype=bool)
 
+    known = accepted[np.newaxis, :]  # where each package found so far is accepted (first: the one chosen now)
+
     def best_on(side: np.ndarray) -> int:
-        """The most worlds of ``side`` any package wins.  No package wins a world without a deal, so when
-        the package chosen now wins every world of ``side`` that has one, it is the best there: no solve."""
-        if int((accepted & side).sum()) == int((deals & side).sum()):
-            return int((accepted & side).sum())
+        """The most worlds of ``side`` any package wins.  A package found so far that wins as many as an upper bound
+        allows is the best there: no package wins a world without a deal (no solve), nor more than the count's
+        linear relaxation allows (one LP instead of the search: a package found for an earlier question was the best
+        for 26 of the next 27 on the bundled case)."""
+        nonlocal known
+        best = int((known & side).sum(axis=1).max())
+        if best == int((deals & side).sum()) or best == count_bound(study, side):
+            return best
         found = most_robust(study, (), side, tie_break=False)
-        return found.wins if found is not None else 0
+        if found is None:
+            return 0
+        known = np.vstack([known, verdicts(scenario, [found.exact_choices], worlds).accepted])
+        return found.wins
 
     with study.switched_on(), Progress("value of information", enabled=progress, total=2 * len(questions), unit=" answers") as bar:
         answers = []

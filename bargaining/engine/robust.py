@@ -233,6 +233,21 @@ def stated_gain(search: Search, party: str) -> Any:
                                if r.party == party and r.price is not None and r.real is not None)
 
 
+def count_bound(search: Search, robust: RobustBlock, counts: np.ndarray) -> int | None:
+    """An upper bound on the counted worlds any package wins: the count's linear relaxation, rounded down (with a
+    margin for the solver's tolerances, so the bound is never below the relaxation's true optimum); None if the
+    relaxation was not solved (time limit)."""
+    with search.changes() as edit:
+        edit.switch_on(robust.part, idle=[robust.block.y[int(g)] for g in np.flatnonzero(counts == 0)])
+        objective = won(robust, counts)
+        if isinstance(objective, (int, float)):
+            return 0
+        if search.m.objective.expr is not objective:
+            search.m.objective.set_value(objective)
+        value = search.solver.relaxation(search.remaining())
+    return None if value is None else math.floor(value + 1e-3)
+
+
 def most_robust_choices(search: Search, robust: RobustBlock, counts: np.ndarray, parties: Sequence[str]
                         ) -> tuple[dict[str, Any] | None, Outcome]:
     """The choices winning the most of the counted worlds, ties to the largest smallest stated gain.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Literal
 
 import highspy
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.collections import ComponentMap
 from pyomo.contrib.appsi.base import TerminationCondition
@@ -297,6 +298,30 @@ class Solver:
             return Outcome("time_limit", result.best_feasible_objective, has_solution, bound)
         status = self.highs._solver_model.modelStatusToString(self.highs._solver_model.getModelStatus())
         raise SolverError(f"HiGHS ended with {condition.name} ({status}); please report the scenario")
+
+    def relaxation(self, time_limit: float | None = None) -> float | None:
+        """The optimum of the model's linear relaxation as it stands now (integrality dropped for this one run, then
+        restored): an upper bound on what the model can reach (it maximises); None if HiGHS did not solve it to
+        optimality within ``time_limit``.  One LP, a fraction of the mixed-integer solve's time on the most robust
+        package's count (benchmarks/README.md, 2026-12-04 fourth session)."""
+        core = self.highs.core
+        with _RUNNING, _CtrlC.recorded():
+            self.highs.update()  # the changes since the last solve, the objective among them
+            columns = core.getNumCol()
+            index = np.arange(columns, dtype=np.int32)
+            kinds = np.array([int(k) for k in core.getLp().integrality_] or [0] * columns, dtype=np.uint8)
+            core.setOptionValue("time_limit", float("inf") if time_limit is None else max(time_limit, 1e-3))
+            self._deadline = None if time_limit is None else time.perf_counter() + max(time_limit, 1e-3) + WATCHDOG_GRACE
+            core.changeColsIntegrality(columns, index, np.zeros(columns, dtype=np.uint8))
+            try:
+                core.run()
+                solved = core.getModelStatus() == highspy.HighsModelStatus.kOptimal  # (read before the model changes)
+                value = float(core.getInfo().objective_function_value)
+            finally:
+                core.changeColsIntegrality(columns, index, kinds)
+                core.setOptionValue("time_limit", self.highs.highs_options.get("time_limit", float("inf")))
+        self.calls += 1
+        return value if solved else None
 
     def _interrupted(self) -> bool:
         """HiGHS stopped by the watchdog (APPSI reads HiGHS's "interrupt" status as "unknown")."""
