@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import psutil
-from explore_server import Server
+from explore_server import Server, where_all
 
 from bargaining import BargainingSpace, Scenario
 from bargaining.explore.state import LineControl, file_line, states_for, to_query, variant_from_controls
@@ -206,8 +206,11 @@ def latency(url: str, scenario: Scenario, changes: int, seed: int) -> dict[str, 
                 wait(page, "frontier-final-for", query)
                 final = time.perf_counter() - began
             except Exception:  # noqa: BLE001 (counted and reported: the walk goes on from what the page shows)
-                shown = page.evaluate("[document.getElementById('answers-for').textContent, location.search]")
-                timeouts.append(f"{kind}: waited 120 s for {query!r}; the page shows answers for {shown[0]!r}")
+                shown = page.evaluate("['answers-for', 'frontier-for', 'frontier-final-for'].map(k => "
+                                      "(document.getElementById(k) || {}).textContent)")
+                timeouts.append(f"{kind}: waited 120 s for {query!r}; the page shows answers for {shown[0]!r}, the "
+                                f"frontier for {shown[1]!r}, the final frontier for {shown[2]!r}; console errors: "
+                                f"{errors}; {where_all()}")
                 break
             state = "open" if page.locator("#headline.open").count() else "closed"
             rows.append((kind, state, answered, drawn, final))

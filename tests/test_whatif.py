@@ -119,6 +119,21 @@ def test_the_variant_file_passes_check_and_lists_its_changes(case: Scenario, tmp
     assert ukraine.reservation == 40 and ukraine.reservation_range == pytest.approx((37.6, 43.2))  # moved with it
 
 
+@pytest.mark.parametrize("real, moved", [(0.9, (0.7, 1.0)), (0.1, (0.0, 0.3)), (0.7, (0.5, 0.9))])
+def test_a_real_range_moves_with_its_real(case: Scenario, tmp_path: Path, real: float, moved: tuple[float, float]) -> None:
+    """The live page's probability control can leave a line's real_range ([0.4, 0.8] around 0.6 here): the variant
+    was then no valid scenario, and every background job on it failed ("does not contain the stated real").  The range
+    moves with the probability, cut at 0 and 1, and the changes say so."""
+    variant = Variant(real={"ru_donbas_admin": real})
+    path = tmp_path / "variant.yaml"
+    path.write_text(variant.apply(case).to_yaml(), encoding="utf-8")
+    admin = next(r for r in Scenario.from_yaml(path).red_lines if r.id == "ru_donbas_admin")
+    assert admin.real == real and admin.real_range == pytest.approx(moved)
+    line = next(r for r in variant.live(case).red_lines if r.id == "ru_donbas_admin")
+    assert line.real == real and line.real_range == pytest.approx(moved)
+    assert any(f"its range [{moved[0]:g}, {moved[1]:g}] (the file: [0.4, 0.8])" in c for c in variant.changes(case))
+
+
 @pytest.mark.parametrize("variant, message", [
     (Variant(lines={"nonsense": "dropped"}), "no red line 'nonsense'"),
     (Variant(lines={"ua_no_recognition": 5}), "has no price in the file"),

@@ -17,7 +17,8 @@ Red lines are named by their ``id``, or by their position in the file ("0", "1",
 they have none.  A line's state: "hard"; "priced" (soft at its file price), or a price (soft at
 that price; ``real`` no longer applies); "dropped".  Only a line with a price in the file can be
 priced; a line that is soft in the file (a price and no ``real``) can be priced or dropped.
-A party's ``reservation_range`` moves with its reservation (same width, same offset).  See docs/what-if.md.
+A party's ``reservation_range`` moves with its reservation (same width, same offset), and a red line's
+``real_range`` with its ``real`` (the same, cut at 0 and 1).  See docs/what-if.md.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ class Variant:
             if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 < p <= 1:
                 raise ValueError(f"red line {key}: real {p!r} must be a probability in (0, 1]")
             if red_lines[k].real is not None:
-                red_lines[k] = red_lines[k].model_copy(update={"real": float(p)})
+                red_lines[k] = red_lines[k].model_copy(update={"real": float(p), "real_range": _moved(red_lines[k], float(p))})
         parties = [self._party(p) for p in scenario.parties]
         for issue_id in self.frozen:
             issue = scenario.issue.get(issue_id)
@@ -148,7 +149,10 @@ class Variant:
         for key, p in self.real.items():
             k = line_index(scenario, key)
             if p != scenario.red_lines[k].real and self.states(scenario).get(k, (HARD,))[0] == HARD:
-                said.append(f"{scenario.describe_red_line(k)}: real with probability {p:g} (the file: {scenario.red_lines[k].real:g})")
+                moved, written = _moved(scenario.red_lines[k], float(p)), scenario.red_lines[k].real_range
+                span = "" if moved is None or written is None else (
+                    f"; its range [{moved[0]:g}, {moved[1]:g}] (the file: [{written[0]:g}, {written[1]:g}])")
+                said.append(f"{scenario.describe_red_line(k)}: real with probability {p:g} (the file: {scenario.red_lines[k].real:g}){span}")
         for party, value in self.reservations.items():
             stated = scenario.party[party]
             if value != stated.reservation:
@@ -202,3 +206,12 @@ def _everything(scenario: Scenario) -> dict[str, Any]:
 
 
 __all__ = ["DROPPED", "HARD", "PRICED", "Variant", "line_index", "line_key"]
+
+
+def _moved(red_line: Any, real: float) -> tuple[float, float] | None:
+    """The line's ``real_range`` moved with its ``real`` (same offsets, cut at 0 and 1: it still holds ``real``)."""
+    if red_line.real_range is None or red_line.real is None:
+        return None
+    shift = real - red_line.real
+    low, high = red_line.real_range
+    return max(0.0, round(low + shift, 12)), min(1.0, round(high + shift, 12))  # (no 0.7000000000000001 in a saved file)
