@@ -51,6 +51,12 @@ class Study:
             edit.switch_on(self.block.part)
             yield
 
+    def counted(self, among: np.ndarray) -> np.ndarray:
+        """The worlds a package can win among ``among`` (indices): those with a deal, once known (no package wins
+        the others, so the optimum is the same and the solver proves it sooner), else all of them."""
+        with_deal: np.ndarray | None = self.cache.get("with deal")
+        return among if with_deal is None else among[with_deal[among]]
+
     def close(self) -> None:
         if self._block is not None:
             self.search.remove(self._block.part)
@@ -70,8 +76,7 @@ def most_robust(study: Study, parties: Sequence[str], among: np.ndarray | None =
     chosen = np.arange(len(worlds)) if among is None else np.flatnonzero(among)
     if not len(chosen):
         return None
-    with_deal: np.ndarray | None = study.cache.get("with deal")  # which worlds have a deal, once known
-    counted = chosen if with_deal is None else chosen[with_deal[chosen]]
+    counted = study.counted(chosen)
     if not len(counted):
         return None
     block = study.block  # built before the clock starts
@@ -82,8 +87,9 @@ def most_robust(study: Study, parties: Sequence[str], among: np.ndarray | None =
             raise TimeLimitReached("stopped at the time limit before finding a package acceptable in any world")
         return None
     accepted = verdicts(search.scenario, [choices], worlds).accepted[0][chosen]
-    if with_deal is not None and (accepted & ~with_deal[chosen]).any():
-        w = int(chosen[np.flatnonzero(accepted & ~with_deal[chosen])[0]])
+    left_out = accepted & ~np.isin(chosen, counted)  # said to have no deal
+    if left_out.any():
+        w = int(chosen[np.flatnonzero(left_out)[0]])
         raise AnswersDisagree(f"the chance of a deal found no acceptable package in sampled world {w}, and the exact check "
                               f"accepts {dict(choices)} there; please report this scenario")
     wins = int(accepted.sum())
@@ -135,10 +141,8 @@ def robustness(study: Study, packages: Sequence[tuple[str, Mapping[str, Any]]]) 
 def count_bound(study: Study, among: np.ndarray) -> int | None:
     """An upper bound on the worlds of ``among`` (a boolean mask) any package wins (the worlds with a deal only, once
     known, as :func:`most_robust` counts them); None when it could not be had (the time limit)."""
-    with_deal: np.ndarray | None = study.cache.get("with deal")
-    counted = np.flatnonzero(among if with_deal is None else among & with_deal)
     block = study.block
-    return engine_count_bound(study.search, block, block.counts(counted))
+    return engine_count_bound(study.search, block, block.counts(study.counted(np.flatnonzero(among))))
 
 
 def _plain(choice: Any) -> Any:

@@ -121,7 +121,6 @@ class _Terminated:
         else:
             raise KeyboardInterrupt
 
-
     @classmethod
     def _cut_short(cls) -> None:
         """The way out is stuck (a bug): kill the local cluster's processes, keep where each thread stood in a file

@@ -233,13 +233,19 @@ def stated_gain(search: Search, party: str) -> Any:
                                if r.party == party and r.price is not None and r.real is not None)
 
 
+def counting(edit: Any, robust: RobustBlock, counts: np.ndarray) -> Any:
+    """Switch the block on in ``edit`` to count these worlds; the count (a number when no group is counted).  A group
+    not counted wins nothing: held at 0 it only loosens rows (the value of information: about 15% of HiGHS)."""
+    edit.switch_on(robust.part, idle=[robust.block.y[int(g)] for g in np.flatnonzero(counts == 0)])
+    return won(robust, counts)
+
+
 def count_bound(search: Search, robust: RobustBlock, counts: np.ndarray) -> int | None:
     """An upper bound on the counted worlds any package wins: the count's linear relaxation, rounded down (with a
     margin for the solver's tolerances, so the bound is never below the relaxation's true optimum); None if the
     relaxation was not solved (time limit)."""
     with search.changes() as edit:
-        edit.switch_on(robust.part, idle=[robust.block.y[int(g)] for g in np.flatnonzero(counts == 0)])
-        objective = won(robust, counts)
+        objective = counting(edit, robust, counts)
         if isinstance(objective, (int, float)):
             return 0
         if search.m.objective.expr is not objective:
@@ -255,9 +261,7 @@ def most_robust_choices(search: Search, robust: RobustBlock, counts: np.ndarray,
     Returns the choices (None if no package wins a world) and the first stage's outcome
     (its objective and proven bound, in worlds)."""
     with search.changes() as edit:
-        # a group not counted wins nothing: held at 0 it only loosens rows (the value of information: about 15% of HiGHS)
-        edit.switch_on(robust.part, idle=[robust.block.y[int(g)] for g in np.flatnonzero(counts == 0)])
-        objective = won(robust, counts)
+        objective = counting(edit, robust, counts)
         if isinstance(objective, (int, float)):
             return None, Outcome("optimal", 0.0, True, 0.0)
         with search.solver.without_presolve():  # the count's relaxation is tight; presolve was 97% of its time

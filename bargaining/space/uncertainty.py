@@ -85,10 +85,11 @@ class UncertaintyQuestions(SpaceBase):
 
         def run() -> DealProbability:
             alongside: DealAlongside | None = study.cache.get("deal alongside")
-            if "deal" not in study.cache and alongside is not None:
-                deal = study.cache["deal"] = alongside.result()
-                study.cache["with deal"] = np.array([w.deal for w in deal.worlds], dtype=bool)
-            if "deal" not in study.cache:
+            if "deal" in study.cache:
+                pass
+            elif alongside is not None:
+                study.cache["deal"] = alongside.result()
+            else:
                 # the red lines exact within each draw; not when they are the only uncertainty (their exact analysis
                 # has just stopped, so the worlds are sampled whole)
                 drawn = None if hinges.applies(self.scenario) else self._drawn(samples, seed)
@@ -99,8 +100,8 @@ class UncertaintyQuestions(SpaceBase):
                     why = f"the red lines exact within each draw stopped ({drawn.reason}), so the worlds were sampled whole"
                     deal = deal.stamped(reason=f"{deal.reason}; {why}" if deal.reason else why, sampled_whole=why)
                 study.cache["deal"] = deal
-                study.cache["with deal"] = np.array([w.deal for w in deal.worlds], dtype=bool)
             found: DealProbability = study.cache["deal"]
+            study.cache.setdefault("with deal", np.array([w.deal for w in found.worlds], dtype=bool))
             return found
         return self._answer(run, None, method="mip", **self._sampled(study))
 
@@ -112,16 +113,15 @@ class UncertaintyQuestions(SpaceBase):
         the red lines exact within each draw (reservation ranges or points spreads beside red lines with ``real``),
         at least :data:`~bargaining.algorithms.cluster.ALONGSIDE_WORLDS` worlds with a deal to search, and the
         chance not computed yet; otherwise nothing starts.  The worker is stopped when the block ends, however."""
-        samples, seed, started = check.whole(samples, "samples"), check.whole(seed, "seed", minimum=0), None
-        drawn_per_world = any(r.real is not None for r in self.scenario.red_lines) and not hinges.applies(self.scenario)
-        study = self._sample(samples, seed) if drawn_per_world else None
-        if study is not None and "deal" not in study.cache:
-            try:
-                drawn = self._drawn(samples, seed)
-            except TimeLimitReached:  # the deadline first: the questions inside say what it cut
-                drawn = None
-            if drawn is not None and drawn.complete and DealAlongside.worth_it(study.worlds, drawn):
-                started = study.cache["deal alongside"] = DealAlongside(self._search, study.worlds, self.criteria_parties, drawn)
+        samples, seed = check.whole(samples, "samples"), check.whole(seed, "seed", minimum=0)
+        try:  # the red lines exact within each draw, as the chance of a deal reads them (None: it does not)
+            drawn = None if hinges.applies(self.scenario) else self._drawn(samples, seed)
+        except TimeLimitReached:  # the deadline first: the questions inside say what it cut
+            drawn = None
+        study = None if drawn is None or not drawn.complete else self._sample(samples, seed)
+        started = None
+        if study is not None and drawn is not None and "deal" not in study.cache and DealAlongside.worth_it(study.worlds, drawn):
+            started = study.cache["deal alongside"] = DealAlongside(self._search, study.worlds, self.criteria_parties, drawn)
         try:
             yield
         finally:
