@@ -61,7 +61,10 @@ class Server:
             return f"(the server has ended: {self.process.returncode})"
         before = len(self.err)
         self.process.send_signal(signal.SIGUSR1)
-        time.sleep(1.0)
+        end, seen = time.monotonic() + 10, -1
+        while time.monotonic() < end and (len(self.err) == before or len(self.err) != seen):  # until it stops coming
+            seen = len(self.err)
+            time.sleep(0.5)
         return "".join(self.err[before:])[-8000:]
 
     def _address(self, timeout: float) -> str:
