@@ -14,6 +14,7 @@ from .state import file_line, states_for
 
 STATE_LABELS = {HARD: "hard", PRICED: "priced", DROPPED: "dropped"}
 AS_WRITTEN, FIXED = "as written", "fixed"
+LOADING = "loading"  # what the markers say before the first answers (a query is empty or starts with "?")
 
 
 def page(scenario: Scenario, session_id: str) -> html.Div:
@@ -29,7 +30,7 @@ def page(scenario: Scenario, session_id: str) -> html.Div:
         html.Main([
             html.Aside(_controls(scenario), id="controls"),
             html.Section([
-                html.Div(id="answers", role="status"),
+                html.Div(html.P("Working out the answers…"), id="answers", role="status"),
                 html.Div(id="frontier-notes"),
                 html.Div(dcc.Graph(id="frontier", config={"displaylogo": False}), id="frontier-box", style={"display": "none"}),
                 html.Div([html.H3("Chance of a deal"), html.Div(id="deal-progress"), html.Div(id="deal")], id="deal-box"),
@@ -37,9 +38,11 @@ def page(scenario: Scenario, session_id: str) -> html.Div:
                           html.Button("Cancel the report", id="report-cancel", disabled=True),
                           html.Div(id="report-progress"), dcc.Download(id="download-variant"), dcc.Download(id="download-report")],
                          id="actions"),
-                html.Div(id="answers-for", className="marker"), html.Div(id="frontier-for", className="marker"),
-                html.Div(id="deal-for", className="marker"), html.Div(id="address", className="marker"),
-                html.Div(id="frontier-final-for", className="marker"),
+                # each marker holds the query whose answers are shown; LOADING (never a query) until the first come, so
+                # a page waiting for the file's own answers ("") does not take the empty page for them
+                html.Div(LOADING, id="answers-for", className="marker"), html.Div(LOADING, id="frontier-for", className="marker"),
+                html.Div(LOADING, id="deal-for", className="marker"), html.Div(id="address", className="marker"),
+                html.Div(LOADING, id="frontier-final-for", className="marker"),
             ], id="results"),
         ]),
     ])
