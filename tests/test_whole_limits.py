@@ -84,7 +84,9 @@ def test_the_time_limit_bounds_the_whole_command_and_says_what_it_cut(large, har
 def test_the_robustness_command_lists_the_parts_it_cut(large):
     done = run("robustness", str(large), "--samples", "20", "--time-limit", f"{LIMIT:g}", bound=LIMIT + HANG_GUARD)
     assert done.returncode == 3, done.stderr[-3000:]
-    assert "not computed: the chance of a deal" in done.stderr
+    said = done.stderr
+    assert "before the chance of a deal was known" in said and said.count("the chance of a deal") == 1, said[-3000:]
+    assert "not computed either: " in said and "the value of information" in said  # the other parts cut, each once
 
 
 @pytest.mark.slow  # a command run until its memory estimate stops it: the slow stage

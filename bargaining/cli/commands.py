@@ -342,8 +342,9 @@ def robustness(args: argparse.Namespace) -> int:
             from ..present.sensitivity_text import drawn_lines
 
             say("\n".join(drawn_lines(structure)))
-        raise TimeLimitReached("the time limit stopped the sampled worlds before the chance of a deal was known (not computed: "
-                               f"{'; '.join(parts.cut)})")
+        others = [name for name in parts.cut if name != "the chance of a deal"]
+        raise TimeLimitReached("the time limit stopped the sampled worlds before the chance of a deal was known"
+                               + (f" (not computed either: {'; '.join(others)})" if others else ""))
     if args.json:
         say(json.dumps(_no_nan({
             "samples": args.samples, "seed": args.seed, "exact_lines": drawn_json(structure),
