@@ -421,3 +421,26 @@ def test_the_value_of_information_with_the_relaxation_bound_is_the_searches_answ
             for side in (study.worlds.real[:, j], ~study.worlds.real[:, j]):
                 found = original(study, (), side, tie_break=False)
                 assert robust_module.count_bound(study, side) >= (found.wins if found else 0)
+
+
+@settings(max_examples=examples(120))  # (cheap: about 0.1 s an example)
+@given(uncertain_scenarios())
+def test_every_package_is_acceptable_only_where_a_dominating_row_is(scenario):
+    """The rows the value of information bounds each count with (:func:`~bargaining.algorithms.drawn.dominating`: the
+    witnesses at the low end of every reservation range): against brute force, every package of the scenario is
+    acceptable, in the sampled worlds, only where one single row is; so no package wins more worlds of any set than
+    the best row does there.  With points spreads there are no rows (None: a draw's utilities are not the stated
+    ones), and the value of information asks the count's linear relaxation instead."""
+    from bargaining.algorithms.drawn import dominating
+
+    assert dominating(_space(Scenario.from_dict(CASE))._search, Worlds.sample(Scenario.from_dict(CASE), SAMPLES, 5)) is None
+    data = scenario.to_dict()
+    for party in data["parties"]:
+        party.pop("points_spread", None)
+    scenario = answered_by_sampling(Scenario.from_dict(data))
+    oracle = enumerate_worlds(scenario, SAMPLES, seed=5)  # its own draws, by the documented rules
+    rows = dominating(_space(scenario)._search, Worlds.sample(scenario, SAMPLES, 5))
+    assert rows is not None and rows.shape[1] == SAMPLES
+    for k, x in enumerate(oracle.packages):
+        accepted = oracle.accepted[k]
+        assert not accepted.any() or (~accepted[np.newaxis, :] | rows).all(axis=1).any(), (x, accepted, rows)

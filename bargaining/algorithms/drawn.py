@@ -152,3 +152,31 @@ def _per_draw(search: Search, setting: Setting, draws: Worlds, warm: list[Mappin
         chances.append(holds(family, setting.probabilities))
         families.append(family)
     return chances, families
+
+
+def dominating(search: Search, worlds: Worlds) -> np.ndarray | None:
+    """An upper bound on where any package is acceptable: one row per witness of the exact analysis with every
+    reservation at the low end of its range, True in the sampled worlds where that witness is acceptable there.
+
+    Every package is dominated by a witness (acceptable in a subset of the worlds of the red lines where it is; see
+    :mod:`.exact_worlds`), and a reservation above the low end only removes packages, so no package wins more worlds
+    of a set than the best row does there.  None with points spreads (a draw's utilities are not the stated ones) or
+    when the enumeration of witnesses did not finish.  One enumeration (0.09 s on the bundled case); it replaces the
+    value of information's linear relaxation wherever a package already found reaches it."""
+    scenario = search.scenario
+    if any(p.points_spread for p in scenario.parties):
+        return None
+    setting = setting_of(scenario)
+    low = World(reservations={p.id: float(p.reservation_range[0]) for p in scenario.parties if p.reservation_range is not None})
+    corner = analyse(search, setting, low, certify=False)
+    if not corner.complete:
+        return None
+    column = {k: j for j, k in enumerate(worlds.lines)}
+    pattern = np.zeros(len(worlds), dtype=np.int64)  # bit j: the analysed line setting.lines[j] is real in the world
+    for j, k in enumerate(setting.lines):
+        pattern |= worlds.real[:, column[k]].astype(np.int64) << j
+    rows = np.ones((len(corner.witnesses), len(worlds)), dtype=bool)
+    for row, witness in zip(rows, corner.witnesses):
+        for blocking in witness.family:
+            row &= (pattern & blocking) != blocking
+    return rows

@@ -154,11 +154,13 @@ VOI_COLUMNS = ["question", "kind", "label", "yes means", "p yes", "deal if yes",
 
 
 def value_of_information(study: Study, deals: np.ndarray, now: RobustPackage | None,
-                         progress: bool | None = None) -> pd.DataFrame:
+                         progress: bool | None = None, dominating: np.ndarray | None = None) -> pd.DataFrame:
     """For each uncertain red line (yes: it is real) and each reservation range (yes: the reservation is
     at or above the stated one): the chance of a deal either way, the share of worlds the most robust
     package then chosen wins either way, and the rise over choosing now.  Ranked, largest rise first; questions
-    whose rises are within :data:`~bargaining.results.ties.PROBABILITY_TOLERANCE` share a ``rank`` (``tied with``)."""
+    whose rises are within :data:`~bargaining.results.ties.PROBABILITY_TOLERANCE` share a ``rank`` (``tied with``).
+    ``dominating``: rows of worlds, every package acceptable only where some row is (:func:`.drawn.dominating`): an
+    upper bound on any package's count, tried before the count's linear relaxation."""
     scenario, worlds = study.search.scenario, study.worlds
     n = len(worlds)
     questions: list[tuple[str, str, str, str, np.ndarray]] = []
@@ -176,12 +178,17 @@ def value_of_information(study: Study, deals: np.ndarray, now: RobustPackage | N
 
     def best_on(side: np.ndarray) -> int:
         """The most worlds of ``side`` any package wins.  A package found so far that wins as many as an upper bound
-        allows is the best there: no package wins a world without a deal (no solve), nor more than the count's
-        linear relaxation allows (one LP instead of the search: a package found for an earlier question was the best
-        for 26 of the next 27 on the bundled case)."""
+        allows is the best there: no package wins a world without a deal (no solve), nor more than the best row of
+        ``dominating`` (no solve), nor more than the count's linear relaxation allows (one LP instead of the search: a
+        package found for an earlier question was the best for 26 of the next 27 on the bundled case, and the rows
+        of ``dominating`` gave the relaxation's bound for all 27)."""
         nonlocal known
         best = int((known & side).sum(axis=1).max())
-        if best == int((deals & side).sum()) or best == count_bound(study, side):
+        most = None if dominating is None else int((dominating & deals & side).sum(axis=1).max(initial=0))
+        if most is not None and best > most:
+            raise AnswersDisagree(f"a package wins {best} sampled worlds of a question's side, more than the {most} any package "
+                                  "can win by the exact analysis of the red lines; please report this scenario")
+        if best == int((deals & side).sum()) or best == most or best == count_bound(study, side):
             return best
         found = most_robust(study, (), side, tie_break=False)
         if found is None:

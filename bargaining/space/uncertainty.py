@@ -24,7 +24,7 @@ from .. import arguments as check
 from ..algorithms import hinges
 from ..algorithms.break_even import break_even
 from ..algorithms.deal import DealAlongside, deal_probability
-from ..algorithms.drawn import drawn_deal
+from ..algorithms.drawn import dominating, drawn_deal
 from ..algorithms.robust import default_packages, most_robust, robustness, value_of_information
 from ..errors import TimeLimitReached
 from ..results import (
@@ -204,7 +204,7 @@ class UncertaintyQuestions(SpaceBase):
             if "with deal" not in study.cache:
                 self._sampled_deal(samples, seed, scheduler, progress)
             table = value_of_information(study, study.cache["with deal"], self.most_robust(samples=samples, seed=seed),
-                                         self.progress if progress is None else progress)
+                                         self.progress if progress is None else progress, dominating(self._search, study.worlds))
             return ValueOfInformation(scenario=self.scenario, table=table, samples=samples, seed=seed)
         return self._answer(run, None, method="mip", **self._sampled(study))
 
