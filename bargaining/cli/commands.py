@@ -326,9 +326,11 @@ def robustness(args: argparse.Namespace) -> int:
         # the structure first, the real lines exact in each draw; then the sampled worlds (one deadline for all)
         structure = parts.run("the structure of the uncertain red lines", lambda: drawn(space, args.samples, args.seed))
         deal = None if alongside else chance()
+        # the value of information first: it finds the most robust package on the way (the robust block's rows added
+        # to HiGHS once for both)
+        voi = parts.run("the value of information", lambda: space.value_of_information(**worlds))
         robust = parts.run("the most robust package", lambda: space.most_robust(**worlds))
         table = parts.run("each package's acceptance", lambda: space.robustness(**worlds))
-        voi = parts.run("the value of information", lambda: space.value_of_information(**worlds))
         deal = chance() if alongside else deal
     parts.cut.sort(key=["the structure of the uncertain red lines", "the chance of a deal", "the most robust package",
                         "each package's acceptance", "the value of information"].index)  # in the order they are shown

@@ -33,11 +33,12 @@ def uncertainty_section(ctx: ReportContext) -> Section | None:
     if not fields:
         return None
     space, samples, seed = ctx.space, ctx.samples, ctx.seed
-    # the most robust package first, within the report's time limit (the table below reuses it); the chance of a deal
-    # last: its searches may be running alongside (write_report), and none of the others waits for them
+    # the value of information first: it finds the most robust package on the way, with the robust block's rows in
+    # HiGHS once for both (the package and the table below reuse it); the chance of a deal last: its searches may be
+    # running alongside (write_report), and none of the others waits for them.  One deadline bounds them all.
+    voi = ctx._timed("uncertainty", lambda: space.value_of_information(samples=samples, seed=seed, progress=False))
     robust = ctx._timed("uncertainty", lambda: space.most_robust(samples=samples, seed=seed, time_limit=ctx.time_limit or 0))
     table = ctx._timed("uncertainty", lambda: space.robustness(_compared(ctx, robust), samples=samples, seed=seed))
-    voi = ctx._timed("uncertainty", lambda: space.value_of_information(samples=samples, seed=seed, progress=False))
     deal = ctx._timed("uncertainty", lambda: space.deal_probability(samples=samples, seed=seed, progress=False))
     exact = isinstance(deal, ExactDeal)  # only real lines are uncertain: every number exact (see "What these findings hinge on")
     if isinstance(deal, ExactDeal):
