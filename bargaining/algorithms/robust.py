@@ -41,7 +41,8 @@ class Study:
     @property
     def block(self) -> RobustBlock:
         if self._block is None:
-            self._block = build_robust(self.search, self.worlds)
+            with_deal: np.ndarray | None = self.cache.get("with deal")  # (no package wins another world)
+            self._block = build_robust(self.search, self.worlds, among=None if with_deal is None else np.flatnonzero(with_deal))
         return self._block
 
     @contextmanager
