@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import atexit
 import errno
-import faulthandler
 import logging
 import signal
 import socket
 import sys
+import threading
+import traceback
 from typing import Any, TextIO
 
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -22,6 +23,21 @@ from ..scenario import Scenario
 from ..space import stop_solving
 
 LOCAL = ("127.0.0.1", "localhost", "::1")
+
+
+def _where(signum: int, frame: Any) -> None:
+    """SIGUSR1: where each thread stands, most recent call first, on stderr; the server goes on.  In Python, between
+    two steps of the main thread (it waits in ``serve_forever``'s poll, so at once): faulthandler's own dump walks the
+    threads from inside the signal and, with request threads starting and ending, printed a garbled list in CI."""
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    parts = []
+    for ident, top in sys._current_frames().items():
+        parts.append(f"Thread {ident:#x} {names.get(ident, '')!r} (most recent call first):\n")
+        parts += reversed(traceback.format_stack(top))
+        parts.append("\n")
+    stream = sys.__stderr__ or sys.stderr
+    stream.write("".join(parts))
+    stream.flush()
 
 
 class PortInUse(Exception):
@@ -60,7 +76,7 @@ def serve(scenario: Scenario, host: str = "127.0.0.1", port: int = 8050, out: Te
             listening.close()  # the server holds its own copy
         previous = signal.signal(signal.SIGTERM, _interrupt)
         # `kill -USR1 PID`: where each thread stands, on stderr (for a bug report about a page that stops answering)
-        faulthandler.register(signal.SIGUSR1, file=sys.__stderr__ or sys.stderr, all_threads=True)
+        before_usr1 = signal.signal(signal.SIGUSR1, _where)
         if host not in LOCAL:
             print(f"warning: listening on {host}: the page has no login, so anyone who can reach this address can use it "
                   "and run analyses on this machine", file=sys.stderr, flush=True)
@@ -73,7 +89,7 @@ def serve(scenario: Scenario, host: str = "127.0.0.1", port: int = 8050, out: Te
             pass
         finally:
             signal.signal(signal.SIGTERM, previous)
-            faulthandler.unregister(signal.SIGUSR1)
+            signal.signal(signal.SIGUSR1, before_usr1)
             # a page's open connection read in its request thread after the socket is closed: nothing to tell anyone
             server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
             server.server_close()
