@@ -58,8 +58,10 @@ def case_server() -> Iterator[Server]:
 class Page:
     """A page of the app, with what it logged and what it tried to fetch."""
 
-    def __init__(self, browser: Any, url: str):
+    def __init__(self, browser: Any, url: str, route: Any = None):
         self.page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        if route is not None:  # (a handler for the page's callback requests, in place before it loads)
+            self.page.route("**/_dash-update-component*", route)
         self.errors: list[str] = []
         self.elsewhere: list[str] = []
         origin = url.split("?")[0].rstrip("/")
@@ -145,6 +147,32 @@ def test_the_walkthrough_opens_the_space_with_the_package_the_api_finds(browser:
         page.set_line("ru_donbas_admin", "hard")
         page.answered("")
         assert page.text("#headline") == "No package is acceptable"
+    finally:
+        page.close()
+
+
+def test_a_change_made_while_the_page_loads_stands(browser: Any, case_server: Server) -> None:
+    """A control changed while the page's first callback (the controls from the address) is still on its way is not
+    set back by its reply: that reply is held here until the change is made, then let through."""
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        if not held and "notice.children" in (route.request.post_data or ""):
+            held.append(route)  # the first load(): answered only after the click below
+        else:
+            route.continue_()
+
+    page = Page(browser, case_server.url, route=hold)
+    try:
+        for _ in range(200):  # (until the page has sent it)
+            if held:
+                break
+            page.page.wait_for_timeout(50)
+        assert held, "the page never asked for its controls"
+        page.set_line("ru_donbas_admin", "priced")
+        held[0].continue_()
+        page.answered(WALKTHROUGH)
+        assert page.text("#headline") == "A deal exists"
     finally:
         page.close()
 

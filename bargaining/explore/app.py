@@ -80,6 +80,10 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
         """The controls as the URL says (nothing when the URL only echoes the answers shown)."""
         if applied is not None and (search or "") == applied:
             raise PreventUpdate
+        if applied is None and not search:  # the page as first served: its controls already say what the file says,
+            # so none is set (one changed meanwhile stays changed); the notice, empty, starts the first answers
+            lines, parties = [no_update] * len(keys), [no_update] * len(scenario.parties)  # (one per control of a kind)
+            return lines, lines, lines, parties, no_update, no_update, no_update, []
         variant, ignored = from_query(search or "", scenario)
         states, prices, reals = [], [], []
         for k, key in enumerate(keys):
@@ -103,11 +107,12 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
                   Input({"type": "line-state", "key": ALL}, "value"), Input({"type": "line-price", "key": ALL}, "value"),
                   Input({"type": "line-real", "key": ALL}, "value"), Input({"type": "reservation", "party": ALL}, "value"),
                   Input("coalition-mode", "value"), Input("coalition", "value"), Input("frozen", "value"),
-                  State("session", "data"), prevent_initial_call=True)
+                  Input("notice", "children"), State("session", "data"), prevent_initial_call=True)
     def answer(states: list[Any], prices: list[Any], reals: list[Any], reservations: list[Any], mode: str, members: list[str],
-               frozen: list[str],
+               frozen: list[str], _notice: Any,
                session_id: str) -> Any:  # (the line above continues the arguments)
-        """The live answers for the controls' variant, on the session's model."""
+        """The live answers for the controls' variant, on the session's model (also when only the notice changed: the
+        page's first load, which sets no control)."""
         _t0 = time.perf_counter()
         lines: dict[str, LineControl] = {}
         for item, state, price, real in zip(ctx.inputs_list[0], states, prices, reals):
