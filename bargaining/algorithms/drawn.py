@@ -34,6 +34,7 @@ from ..results.exact_uncertainty import DrawnDeal
 from ..results.uncertainty import Z95
 from ..scenario import World, Worlds
 from ..scenario.acceptance import verdicts
+from ..scenario.worlds import unblocked
 from .blocking import Family, either, holds
 from .exact_findings import deal
 from .exact_worlds import Analysis, Setting, analyse, broken_lines, combine, deal_in, setting_of
@@ -87,13 +88,12 @@ def drawn_deal(search: Search, samples: int, seed: int, structure: Analysis | No
     structure = structure or analyse(search, setting)
     draws = Worlds.sample(scenario, samples, seed)
     calls = search.solver.calls
-    ranged = [(p.id, p.reservation_range) for p in scenario.parties if p.reservation_range is not None]
     spread = any(p.points_spread for p in scenario.parties)
     warm = [w.choices for w in structure.witnesses]
     notes = [] if structure.complete else [structure.reason]
     if not spread:
-        low = analyse(search, setting, World(reservations={p: float(span[0]) for p, span in ranged}), warm=warm)
-        high = analyse(search, setting, World(reservations={p: float(span[1]) for p, span in ranged}), warm=warm)
+        low = analyse(search, setting, _at_end(scenario, 0), warm=warm)
+        high = analyse(search, setting, _at_end(scenario, 1), warm=warm)
         if low.complete and high.complete and low.family == high.family:
             chance = holds(low.family, setting.probabilities)
             return DrawnDeal(scenario=scenario, structure=deal(structure), draws=samples, seed=seed, exact_probability=chance,
@@ -167,16 +167,13 @@ def dominating(search: Search, worlds: Worlds) -> np.ndarray | None:
     if any(p.points_spread for p in scenario.parties):
         return None
     setting = setting_of(scenario)
-    low = World(reservations={p.id: float(p.reservation_range[0]) for p in scenario.parties if p.reservation_range is not None})
-    corner = analyse(search, setting, low, certify=False)
+    corner = analyse(search, setting, _at_end(scenario, 0), certify=False)
     if not corner.complete:
         return None
-    column = {k: j for j, k in enumerate(worlds.lines)}
-    pattern = np.zeros(len(worlds), dtype=np.int64)  # bit j: the analysed line setting.lines[j] is real in the world
-    for j, k in enumerate(setting.lines):
-        pattern |= worlds.real[:, column[k]].astype(np.int64) << j
-    rows = np.ones((len(corner.witnesses), len(worlds)), dtype=bool)
-    for row, witness in zip(rows, corner.witnesses):
-        for blocking in witness.family:
-            row &= (pattern & blocking) != blocking
-    return rows
+    masks = worlds.real_masks(setting.lines)
+    return np.array([unblocked(witness.family, masks) for witness in corner.witnesses], dtype=bool).reshape(-1, len(worlds))
+
+
+def _at_end(scenario: Any, end: int) -> World:
+    """The draw with every reservation range at its low (0) or high (1) end."""
+    return World(reservations={p.id: float(p.reservation_range[end]) for p in scenario.parties if p.reservation_range is not None})

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario, Worlds
+from ..scenario.worlds import unblocked
 from .envelope import FloatOf, Result
 from .formatting import frame_html, number, percent
 from .package import Package
@@ -251,11 +252,10 @@ class DrawnDeal(Result):
         has an acceptable package: no blocking set of its draw is all real there.  Read off, nothing solved."""
         if (worlds.seed, len(worlds)) != (self.seed, self.draws) or not self.families:
             raise ValueError(f"these are not the {self.draws:,} draws of seed {self.seed} the analysis ran on")
-        columns = [worlds.lines.index(k) for k in self.lines]
-        masks = (worlds.real[:, columns].astype(np.int64) << np.arange(len(columns), dtype=np.int64)).sum(axis=1) \
-            if columns else np.zeros(len(worlds), dtype=np.int64)
-        families = self.families * len(worlds) if self.constant else self.families
-        return np.array([not any(s & ~int(mask) == 0 for s in family) for mask, family in zip(masks, families)], dtype=bool)
+        masks = worlds.real_masks(self.lines)
+        if self.constant:
+            return unblocked(self.families[0], masks)
+        return np.array([unblocked(family, masks[w:w + 1])[0] for w, family in enumerate(self.families)], dtype=bool)
 
     @property
     def interval(self) -> tuple[float, float] | None:

@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping
 from .schema import PER_UNIT, Issue, Party, RedLine
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable, Sequence
+
     import numpy as np
     import pandas as pd
 
@@ -84,6 +86,17 @@ STATED = World()
 def slots(issues: list[Issue]) -> list[Slot]:
     """Every point a party can have, in the sampling order: options issue by issue, per_unit for a range."""
     return [(i.id, PER_UNIT) if i.is_continuous else (i.id, o) for i in issues for o in ([PER_UNIT] if i.is_continuous else i.option_ids)]
+
+
+def unblocked(blocking: "Iterable[int]", masks: "np.ndarray") -> "np.ndarray":
+    """Per world (``masks``: which lines are real there, :meth:`Worlds.real_masks`), whether an event with these
+    minimal blocking sets holds: no set is all real."""
+    import numpy as np
+
+    holds = np.ones(len(masks), dtype=bool)
+    for s in blocking:
+        holds &= (masks & s) != s
+    return holds
 
 
 @dataclass(frozen=True)
@@ -141,6 +154,16 @@ class Worlds:
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return (self[w] for w in range(len(self)))
+
+    def real_masks(self, lines: "Sequence[int]") -> "np.ndarray":
+        """Per world, a bit mask of which of ``lines`` (indices of red lines with ``real``) are real there: bit j for
+        ``lines[j]`` (the bit masks of :mod:`bargaining.algorithms.blocking`)."""
+        import numpy as np
+
+        masks = np.zeros(len(self), dtype=np.int64)
+        for j, k in enumerate(lines):
+            masks |= self.real[:, self.lines.index(k)].astype(np.int64) << j
+        return masks
 
     @property
     def uncertain(self) -> bool:
