@@ -161,6 +161,33 @@ def act(page: Any, action: Any) -> None:
         field.press("Enter")
 
 
+#: Installed in the page before its own scripts: the page's clock at the last trusted click or Enter (the control change as
+#: the page receives it), and at the first frame painted after each marker took a new text (the answers shown).
+PAGE_CLOCK = """
+window.__changed = null; window.__seen = {};
+const note = (e) => { if (e.isTrusted && (e.type === 'click' || e.key === 'Enter')) window.__changed = performance.now(); };
+document.addEventListener('click', note, true);
+document.addEventListener('keydown', note, true);
+new MutationObserver(() => {
+    for (const id of ['answers-for', 'frontier-for', 'frontier-final-for']) {
+        const e = document.getElementById(id), key = e ? id + '|' + e.textContent : null;
+        if (key && !(key in window.__seen)) {
+            window.__seen[key] = null;
+            requestAnimationFrame(() => { window.__seen[key] = performance.now(); });
+        }
+    }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def page_times(page: Any, query: str) -> tuple[float, float, float]:
+    """Seconds on the page's own clock from the control change to the answers, the frontier and the final frontier."""
+    changed, *seen = page.evaluate("(q) => [window.__changed, ...['answers-for', 'frontier-for', 'frontier-final-for']"
+                                   ".map(m => window.__seen[m + '|' + q])]", query)
+    answered, drawn, final = ((t - changed) / 1000 if t is not None and changed is not None else float("nan") for t in seen)
+    return answered, drawn, final
+
+
 def wait(page: Any, marker: str, query: str, timeout: float = 120_000) -> None:
     page.wait_for_function(f"(q) => {{ const e = document.getElementById('{marker}'); return e && e.textContent === q; }}",
                            arg=query, timeout=timeout)
@@ -172,7 +199,7 @@ def latency(url: str, scenario: Scenario, changes: int, seed: int) -> dict[str, 
     rng = random.Random(seed)
     walk = Walk(scenario, rng)
     captured: dict[str, Any] = {}
-    rows: list[tuple[str, str, float, float, float]] = []
+    rows: list[tuple[Any, ...]] = []  # (kind, state, answers, frontier, final, query, the same three on the page's clock)
     timeouts: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -187,6 +214,7 @@ def latency(url: str, scenario: Scenario, changes: int, seed: int) -> dict[str, 
                     captured[name] = json.loads(body)
 
         page.on("request", keep)
+        page.add_init_script(PAGE_CLOCK)
         start = walk.query()
         page.goto(url + start)
         wait(page, "answers-for", start)
@@ -196,6 +224,7 @@ def latency(url: str, scenario: Scenario, changes: int, seed: int) -> dict[str, 
         for _ in range(changes):
             kind, action = walk.change()
             query = walk.query()
+            page.evaluate("window.__changed = null; window.__seen = {}")
             began = time.perf_counter()
             act(page, action)
             try:
@@ -213,7 +242,7 @@ def latency(url: str, scenario: Scenario, changes: int, seed: int) -> dict[str, 
                                 f"{errors}; {where_all()}")
                 break
             state = "open" if page.locator("#headline.open").count() else "closed"
-            rows.append((kind, state, answered, drawn, final))
+            rows.append((kind, state, answered, drawn, final, query, *page_times(page, query)))
         browser.close()
     return {"rows": rows, "errors": errors, "captured": captured, "timeouts": timeouts}
 
@@ -331,10 +360,13 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--server-log", metavar="FILE", help="also write each change's times in the browser and the server's "
+                        "line per request (what, seconds, variant) to FILE")
     args = parser.parse_args()
     scenario = Scenario.from_yaml(CASE)
     os.environ["BARGAINING_EXPLORE_DEBUG"] = "1"  # the server says how long each answer took it (stderr)
     server = Server(CASE)
+    first: dict[str, Any] = {"rows": []}
     try:
         print(f"# explore benchmark {time.strftime('%Y-%m-%d %H:%M')}: {CASE.name}, seed {args.seed}; at start {load()}")
         first = latency(server.url, scenario, args.changes, args.seed)
@@ -346,6 +378,13 @@ def main() -> None:
             print(f"answers shown       {name:>8}  {percentiles([r[2] for r in chosen])}")
             print(f"+ frontier drawn    {name:>8}  {percentiles([r[3] for r in chosen])}")
             print(f"+ final frontier    {name:>8}  {percentiles([r[4] for r in chosen])}")
+        print("the same, from the control change as the page received it to the first frame painted after it changed "
+              "(the page's own clock: without the driver's round trips and polling)")
+        for state in ("open", "closed", None):
+            chosen = [r for r in first["rows"] if state is None or r[1] == state]
+            name = state or "all"
+            print(f"answers shown       {name:>8}  {percentiles([r[6] for r in chosen])}")
+            print(f"+ frontier drawn    {name:>8}  {percentiles([r[7] for r in chosen])}")
         print(f"console errors: {len(first['errors'])}   target: p95 of '+ frontier drawn' (all) under 500 ms")
         for problem in first["timeouts"]:
             print("  stopped: " + problem)
@@ -360,6 +399,11 @@ def main() -> None:
             print("  " + problem)
     finally:
         code, _, err = server.stop()
+        if args.server_log:
+            browser = [f"browser: {r[0]} {r[1]} {r[2]:.3f} {r[3]:.3f} {r[4]:.3f} {r[5]} page {r[6]:.3f} {r[7]:.3f}\n"
+                       for r in first["rows"]]
+            Path(args.server_log).write_text("".join(browser) + "".join(f"{line}\n" for line in err.splitlines()
+                                                                          if line.startswith("explore: ")))
         timed: dict[str, list[float]] = {"answer": [], "frontier": [], "refined": []}
         for line in err.splitlines():
             parts = line.split()
