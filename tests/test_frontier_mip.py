@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from oracle import enumerate_packages
 from strategies import coupled_scenarios
 
-from bargaining import BargainingSpace
+from bargaining import BargainingSpace, Scenario
 from bargaining.algorithms.frontier import find_frontier
 from bargaining.algorithms.programme import frontier as dp_frontier
 from bargaining.engine import solver as solver_module
@@ -202,3 +202,74 @@ def test_dp_and_mip_agree_on_larger_cases(case):
     result, found, _ = mip_vectors(scenario)
     assert result.complete
     assert found == dp_frontier(scenario).vectors()
+
+
+def wide_range_case() -> Scenario:
+    """Two parties, one issue: two frontier points (1995, 0) and (1992, 2) closer together than 1/200 of the parties'
+    utility ranges (2,000 each), beside (0, 1000) and (2000, -1000)."""
+    return Scenario.from_dict({
+        "format": 1, "name": "Close points on a wide range",
+        "parties": [{"id": "a", "reservation": -5000}, {"id": "b", "reservation": -5000}],
+        "issues": [{"id": "x", "options": [{"id": "o1", "status_quo": True}, {"id": "o2"}, {"id": "o3"}, {"id": "o4"}]}],
+        "utilities": {"a": {"x": {"o1": 1995, "o2": 1992, "o3": 0, "o4": 2000}},
+                      "b": {"x": {"o1": 0, "o2": 2, "o3": 1000, "o4": -1000}}},
+    })
+
+
+def test_the_frontier_searches_each_party_on_its_own_lattice_not_a_grid():
+    """On a discrete case the boxes are cut on each party's lattice (its unit), not on 1/200 of its range: two points
+    closer than that are both found, and the frontier says it is exact with the units as its resolution."""
+    scenario = wide_range_case()
+    result, found, _ = mip_vectors(scenario)
+    assert found == enumerate_packages(scenario).frontier() and len(found) == 4
+    assert result.exact and result.complete
+    assert result.resolution == {"a": 1, "b": 2}  # (b's points are all even)
+
+
+def test_a_continuous_frontier_is_on_a_grid_of_one_200th_of_each_range_by_default():
+    """The documented default grid (README: 1/200 of the range), also for a utility range below 1."""
+    from bargaining.scenario.numbers import exact
+
+    scenario = Scenario.from_dict({
+        "format": 1, "name": "A small continuous range",
+        "parties": [{"id": "buyer", "reservation": -10}, {"id": "seller", "reservation": -10}],
+        "issues": [{"id": "fund", "range": [0, 10]}, {"id": "terms", "options": [{"id": "plain", "status_quo": True}, {"id": "strict"}]}],
+        "utilities": {"buyer": {"fund": {"per_unit": 0.01}, "terms": {"plain": 0, "strict": 0}},
+                      "seller": {"fund": {"per_unit": -2}, "terms": {"plain": 1, "strict": 0}}},
+    })
+    space = BargainingSpace(scenario)
+    result = find_frontier(space._search, scenario.party_ids, method="mip", workers=1)
+    ranges = {p: space._search.utility_range(p) for p in scenario.party_ids}
+    assert 0 < ranges["buyer"][1] - ranges["buyer"][0] < 1 < ranges["seller"][1] - ranges["seller"][0]
+    assert result.resolution == {p: exact((high - low) / 200) for p, (low, high) in ranges.items()}
+    assert not result.exact and result.complete
+
+
+def test_the_frontier_counts_the_solves_of_this_call_only():
+    """``solver_calls`` is what this frontier cost, not what the model solved before it."""
+    scenario = random_scenario(6, 3, 3, seed=4)
+    space = BargainingSpace(scenario)
+    first = find_frontier(space._search, scenario.party_ids, method="mip", workers=1)
+    before = space.solver_calls
+    assert before >= first.solver_calls > 0
+    again = find_frontier(space._search, scenario.party_ids, method="mip", workers=1)
+    assert again.solver_calls == space.solver_calls - before > 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.fractions(-2, 2, max_denominator=3)), max_size=12))
+def test_the_dominance_filter_keeps_one_package_per_non_dominated_vector(vectors):
+    """non_dominated against brute force: a vector is dropped exactly when another is at least as good for every party
+    and better for one (ties compared as rationals), and each vector kept is its first package's."""
+    from fractions import Fraction
+    from types import SimpleNamespace
+
+    from bargaining.algorithms.frontier_mip import non_dominated
+
+    parties = ["a", "b", "c"]
+    packages = [SimpleNamespace(exact_utilities=dict(zip(parties, map(Fraction, v))), k=k) for k, v in enumerate(vectors)]
+    kept = non_dominated(packages, parties)  # type: ignore[arg-type]
+    distinct = list(dict.fromkeys(tuple(map(Fraction, v)) for v in vectors))
+    truth = [v for v in distinct if not any(all(o >= x for o, x in zip(w, v)) and w != v for w in distinct)]
+    assert [tuple(x.exact_utilities[p] for p in parties) for x in kept] == truth
+    assert [x.k for x in kept] == [next(k for k, v in enumerate(vectors) if tuple(map(Fraction, v)) == t) for t in truth]
