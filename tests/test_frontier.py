@@ -125,6 +125,7 @@ def test_helper_processes_find_the_same_frontier():
     result = pareto_frontier(space._search, scenario.party_ids, workers=2, parallel_after=0.0)
     found = {tuple(x.exact_utilities[p] for p in scenario.party_ids) for x in result.packages}
     assert result.complete and found == enumerate_packages(scenario).frontier()
+    assert result.solver_calls >= space.solver_calls > 0  # this process's solves and the workers' (if they took any box)
 
 
 def test_a_worker_that_dies_leaves_its_boxes_to_the_search(monkeypatch):
