@@ -14,7 +14,9 @@ frontier figure (on the report's grid, from a background job); the ``answers-for
 ``frontier-final-for`` markers equal the variant's query (the expected query is computed here with the
 page's own functions).  Printed: percentiles of both, split by the
 answer (open or closed).  Target: p95 of the second (all answers, the frontier included) under 500 ms; the third
-says when the frontier on the report's grid replaced a coarse one.
+says when the frontier on the report's grid replaced a coarse one.  The first two are also printed on the page's own
+clock (from the trusted click or Enter to the first frame painted after the marker changed: without the driver's
+round trips and polling).  ``--server-log FILE`` writes each change's times beside the server's line per request.
 
 Part 2, sessions: ``--sessions`` clients on loopback for ``--seconds``, each with its own session id
 and its own random walk, sending the page's own callback requests (captured from the browser: the live
