@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import io
+import os
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -85,6 +87,48 @@ def test_sessions_are_separate_bounded_and_stale_answers_stop(case: Scenario) ->
     assert found is not None and found.feasible and set(found.solutions) == {"maxmin", "utilitarian", "nash", "kalai"}
     with space.what_if(Variant(lines={"ru_donbas_admin": "priced"})):
         assert found.solutions["nash"].exact_utilities == space.best("nash").exact_utilities
+
+
+def _plus_one(x: int) -> int:
+    return x + 1
+
+
+def _crash(x: int) -> int:
+    os._exit(1)
+
+
+def test_a_job_that_ends_between_two_looks_is_not_taken_for_cancelled() -> None:
+    """Dash's poll reads a job's result, then asks whether the job still runs; a job that writes its result and ends
+    between the two looks was taken for cancelled, and the page never got its answer (the final frontier stayed
+    'loading' in one CI run).  A job whose result waits unread counts as running."""
+    import psutil
+
+    from bargaining.explore.jobs import Jobs
+
+    jobs = Jobs()
+    try:
+        manager = jobs.manager
+        pid = manager.call_job_fn("key", manager.make_job_fn(_plus_one, False), [1], {})
+        assert manager.get_result("key", pid) is manager.UNDEFINED  # the poll's first look: nothing yet (the job starts)
+        deadline = time.monotonic() + 60  # (a hang guard)
+        while manager.handle.get("key") is None or (psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE):
+            assert time.monotonic() < deadline, "the job never ended"
+            time.sleep(0.05)
+        assert manager.job_running(pid)  # the second look: its result waits, so the poll asks again
+        assert manager.get_result("key", pid) == 2
+        assert not manager.job_running(pid)
+        # a job whose process ends without an answer (it crashed, or was killed from outside) is an error the page
+        # shows, not a cancelled job (Dash would leave the page waiting for ever)
+        pid = manager.call_job_fn("lost", manager.make_job_fn(_crash, False), [1], {})
+        psutil.Process(pid).wait(60)
+        lost = manager.get_result("lost", pid)
+        assert "stopped without an answer" in lost["background_callback_error"]["msg"]
+        # a job stopped by a newer change is cancelled, not lost
+        pid = manager.call_job_fn("stopped", manager.make_job_fn(time.sleep, False), [60], {})
+        manager.terminate_job(pid)
+        assert manager.get_result("stopped", pid) is manager.UNDEFINED and not manager.job_running(pid)
+    finally:
+        jobs.close()
 
 
 def _get(url: str) -> int:

@@ -21,9 +21,9 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update, set_props
 from dash.exceptions import PreventUpdate
 
 from .. import plots
@@ -182,7 +182,8 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
     @app.callback(Output("frontier", "figure", allow_duplicate=True), Output("frontier-box", "style", allow_duplicate=True),
                   Output("frontier-notes", "children", allow_duplicate=True),
                   Output("frontier-final-for", "children", allow_duplicate=True), Input("refine", "data"), background=True,
-                  cancel=[Input("applied", "data")], interval=250, prevent_initial_call=True)
+                  cancel=[Input("applied", "data")], interval=250, prevent_initial_call=True,
+                  on_error=_failed("The frontier on the report's grid (the coarse one stands)", 4, 2))
     def refined(refine: dict[str, Any]) -> Any:
         """The frontier on the report's grid, after the coarse one (a background job: see :func:`.jobs.frontier_job`)."""
         _t0 = time.perf_counter()
@@ -196,7 +197,7 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
     # (started once the frontier is drawn, not with the answers: its process would share the two cores with them)
     @app.callback(Output("deal", "children"), Output("deal-for", "children"), Input("frontier-for", "children"), background=True,
                   progress=[Output("deal-progress", "children")], running=[(Output("deal-box", "className"), "running", "")],
-                  interval=400, prevent_initial_call=True)
+                  interval=400, prevent_initial_call=True, on_error=_failed("The chance of a deal", 2, 0, "deal-progress"))
     def deal(set_progress: Any, query: str) -> Any:
         """The chance of a deal (a background job: see :mod:`.deal`)."""
         found = deal_job(set_progress, scenario, query)
@@ -220,7 +221,7 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
     @app.callback(Output("download-report", "data"), Input("report", "n_clicks"), State("applied", "data"), background=True,
                   progress=[Output("report-progress", "children")], cancel=[Input("report-cancel", "n_clicks")],
                   running=[(Output("report", "disabled"), True, False), (Output("report-cancel", "disabled"), False, True)],
-                  interval=500, prevent_initial_call=True)
+                  interval=500, prevent_initial_call=True, on_error=_failed("The report", 1, "report-progress"))
     def report(set_progress: Any, clicks: int, query: str | None) -> Any:
         """The full HTML report of the variant (a background job, section by section)."""
         found = report_job(set_progress, scenario, query or "", REPORT_TIME_LIMIT)
@@ -249,6 +250,25 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
         return {"error": "the request could not be answered"}, 400
 
     return app, jobs
+
+
+def _failed(what: str, outputs: int, shown_in: int | str, progress: str = "") -> Callable[[Exception], Any]:
+    """A background callback's ``on_error`` (its job failed to start, raised, or ended without an answer): says on the
+    page that ``what`` was not computed and why (the first line of the error; the whole of it in the server's log),
+    instead of leaving the page waiting.  ``shown_in``: the index of the output that shows it, or (for a callback
+    without such an output) the id of a component to set, which Dash shows only once the job has started; ``progress``:
+    the id of the job's progress line, cleared."""
+    def show(error: Exception) -> Any:
+        logging.getLogger("bargaining.explore").warning("%s: %s", what, error)
+        reason = str(error).removeprefix("An error occurred inside a background callback: ").split("\n")[0]
+        said = banners([f"{what} was not computed: {reason}."])
+        if progress:
+            set_props(progress, {"children": ""})
+        if isinstance(shown_in, str):
+            set_props(shown_in, {"children": said})
+        values: list[Any] = [said if k == shown_in else no_update for k in range(outputs)]
+        return values if outputs > 1 else values[0]
+    return show
 
 
 def _debug(what: str, query: str, started: float) -> None:

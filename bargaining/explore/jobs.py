@@ -29,6 +29,8 @@ from .deal import deal_answer
 from .state import from_query
 
 Progress = Callable[[Any], None]
+#: What the page says when a background job's process ended without an answer.
+JOB_LOST = "its background job stopped without an answer (see the server's log)"
 
 
 def _yield_to_live_answers() -> None:
@@ -105,6 +107,7 @@ class Jobs:
         forkserver.ensure_running()
         resource_tracker.ensure_running()
         self.pids: set[int] = set()
+        self.keys: dict[int, str] = {}  # each job's result key, by its process id
         # held while a job is being started; :meth:`close` takes it for good, so that no job is half-started when the
         # server ends (the fork server's child then read a closed pipe: "EOFError: Ran out of input" on stderr)
         self.starting = threading.Lock()
@@ -116,11 +119,33 @@ class Jobs:
                     pid = super().call_job_fn(key, job_fn, args, context)  # type: ignore[no-untyped-call]
                     if pid:
                         jobs.pids.add(int(pid))
+                        jobs.keys[int(pid)] = key
                 return pid
+
+            def job_running(self, job: Any) -> bool:
+                """Running, or ended with its result not yet read.  (Dash's poll reads the result, then asks whether
+                the job runs: a job that wrote its result and ended between the two was taken for cancelled, and the
+                page never got the answer.)"""
+                if super().job_running(job):  # type: ignore[no-untyped-call]
+                    return True
+                key = jobs.keys.get(int(job or 0))
+                return key is not None and self.handle.get(key) is not None
+
+            def get_result(self, key: Any, job: Any) -> Any:
+                """The job's result; for a job that ended without one and was not stopped by a newer change (it
+                crashed, or was killed from outside), an error the callback's ``on_error`` shows on the page (Dash
+                would take it for cancelled, and the page would wait for ever)."""
+                result = super().get_result(key, job)  # type: ignore[no-untyped-call]
+                if result is self.UNDEFINED and job and int(job) in jobs.keys and not self.job_running(job):
+                    jobs.keys.pop(int(job), None)
+                    jobs.pids.discard(int(job))
+                    return {"background_callback_error": {"msg": JOB_LOST, "tb": ""}}
+                return result
 
             def terminate_job(self, job: Any) -> None:
                 super().terminate_job(job)  # type: ignore[no-untyped-call]
                 jobs.pids.discard(int(job or 0))
+                jobs.keys.pop(int(job or 0), None)
 
         self.manager = Manager(diskcache.Cache(self.folder))  # type: ignore[no-untyped-call]
 
