@@ -18,6 +18,10 @@ says when the frontier on the report's grid replaced a coarse one.  The first tw
 clock (from the trusted click or Enter to the first frame painted after the marker changed: without the driver's
 round trips and polling).  ``--server-log FILE`` writes each change's times beside the server's line per request.
 
+Part 1b, changes while the background jobs run (``--quick N``): N pairs of changes (Moscow's administration demand
+priced at one price, then 0.3 s later at the next); the time from the second change to its answers and frontier,
+while the first change's background jobs would still be running (a change stops them: the ``changed`` store).
+
 Part 2, sessions: ``--sessions`` clients on loopback for ``--seconds``, each with its own session id
 and its own random walk, sending the page's own callback requests (captured from the browser: the live
 answers, then the frontier) as fast as the server answers.  Checked for every response: no error, it
@@ -249,6 +253,35 @@ def latency(url: str, scenario: Scenario, changes: int, seed: int) -> dict[str, 
     return {"rows": rows, "errors": errors, "captured": captured, "timeouts": timeouts}
 
 
+def while_jobs_run(url: str, pairs: int) -> list[float]:
+    """Seconds from a change to its answers and frontier when it comes 0.3 s after the previous one, while that one's
+    background jobs (the final frontier, the chance of a deal) still run: Moscow's administration demand priced at one
+    price, then at the next."""
+    from playwright.sync_api import sync_playwright
+
+    times: list[float] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url + "?l.ru_donbas_admin=priced")
+        wait(page, "frontier-for", "?l.ru_donbas_admin=priced")
+        price = page.locator('input[id*=\'"key":"ru_donbas_admin"\'][id*="line-price"]').first
+
+        def change(value: int) -> None:
+            price.fill(str(value))
+            price.press("Enter")
+            wait(page, "frontier-for", f"?l.ru_donbas_admin={value}")
+
+        for k in range(pairs):
+            change(10 + 2 * k)
+            time.sleep(0.3)  # its background jobs start
+            began = time.perf_counter()
+            change(11 + 2 * k)
+            times.append(time.perf_counter() - began)
+        browser.close()
+    return times
+
+
 def expected_answer(scenario: Scenario, query: str, space: BargainingSpace, lock: threading.Lock, cache: dict) -> tuple:
     """(headline, the maxmin package's choice labels) for a query, from the API on a model of our own."""
     from bargaining.explore.state import from_query
@@ -362,6 +395,8 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--quick", type=int, default=12, metavar="N", help="N changes made while the previous change's "
+                        "background jobs run (default 12; 0 to skip)")
     parser.add_argument("--server-log", metavar="FILE", help="also write each change's times in the browser and the server's "
                         "line per request (what, seconds, variant) to FILE")
     args = parser.parse_args()
@@ -390,6 +425,10 @@ def main() -> None:
         print(f"console errors: {len(first['errors'])}   target: p95 of '+ frontier drawn' (all) under 500 ms")
         for problem in first["timeouts"]:
             print("  stopped: " + problem)
+        if args.quick:
+            quick = while_jobs_run(server.url, args.quick)
+            print(f"\n## {args.quick} changes made 0.3 s after the previous one, its background jobs running ({load()})")
+            print(f"+ frontier drawn    {percentiles(quick)}")
         found = sessions(server.url, scenario, first["captured"], args.sessions, args.seconds, args.seed, server)
         memory = found["memory"]
         print(f"\n## {args.sessions} concurrent sessions for {args.seconds:g} s on loopback ({load()})")

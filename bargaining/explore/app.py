@@ -1,6 +1,7 @@
 """The Dash app of ``bargaining explore``: the page, its callbacks, its headers, and the server that runs it.
 
-Flow of one change: a control changes -> :func:`answer` (the live answers, on the session's
+Flow of one change: a control changes -> the background jobs of the variant shown stop (the ``changed`` store,
+set in the browser) and :func:`answer` (the live answers, on the session's
 model) -> the ``applied`` store takes the variant's query -> the address bar shows it (in the
 browser), :func:`frontier` draws the frontier, and then the background job for the chance of a deal
 starts (not beside the frontier: on two cores its process slowed the frontier's callback).  Opening a link (or Back) runs :func:`load` first, which sets the controls from the URL.
@@ -141,6 +142,11 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
         _debug("answer", query, _t0)
         return banners(notes) + answers_view(cached), query, query
 
+    # A control changed: the background jobs of the variant shown stop at once (cancel= below), before the new answers
+    # are computed, not after (on two cores a job still running slowed the answers' callback).
+    app.clientside_callback("function () { return Date.now(); }", Output("changed", "data"),  # type: ignore[no-untyped-call]
+                            *[Input(x.component_id, x.component_property) for x in CONTROLS], prevent_initial_call=True)
+
     # The address follows the answers shown (a new history entry, so Back returns to the previous variant); done in
     # the browser, not through the Location component, which would feed back into load() and the controls.
     app.clientside_callback(SYNC_ADDRESS, Output("address", "children"), Input("applied", "data"),  # type: ignore[no-untyped-call]
@@ -182,7 +188,7 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
     @app.callback(Output("frontier", "figure", allow_duplicate=True), Output("frontier-box", "style", allow_duplicate=True),
                   Output("frontier-notes", "children", allow_duplicate=True),
                   Output("frontier-final-for", "children", allow_duplicate=True), Input("refine", "data"), background=True,
-                  cancel=[Input("applied", "data")], interval=250, prevent_initial_call=True,
+                  cancel=[Input("applied", "data"), Input("changed", "data")], interval=250, prevent_initial_call=True,
                   on_error=_failed("The frontier on the report's grid (the coarse one stands)", 4, 2))
     def refined(refine: dict[str, Any]) -> Any:
         """The frontier on the report's grid, after the coarse one (a background job: see :func:`.jobs.frontier_job`)."""
@@ -197,7 +203,7 @@ def create_app(scenario: Scenario, *, sessions: Sessions | None = None) -> tuple
     # (started once the frontier is drawn, not with the answers: its process would share the two cores with them)
     @app.callback(Output("deal", "children"), Output("deal-for", "children"), Input("frontier-for", "children"), background=True,
                   progress=[Output("deal-progress", "children")], running=[(Output("deal-box", "className"), "running", "")],
-                  interval=400, prevent_initial_call=True, on_error=_failed("The chance of a deal", 2, 0, "deal-progress"))
+                  cancel=[Input("changed", "data")], interval=400, prevent_initial_call=True, on_error=_failed("The chance of a deal", 2, 0, "deal-progress"))
     def deal(set_progress: Any, query: str) -> Any:
         """The chance of a deal (a background job: see :mod:`.deal`)."""
         found = deal_job(set_progress, scenario, query)

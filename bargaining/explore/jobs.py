@@ -107,7 +107,8 @@ class Jobs:
         forkserver.ensure_running()
         resource_tracker.ensure_running()
         self.pids: set[int] = set()
-        self.keys: dict[int, str] = {}  # each job's result key, by its process id
+        self.keys: dict[int, str] = {}  # each job's result key, by its process id, until it is read or stopped
+        self.reading = threading.RLock()  # held while a job's result is read, and while a job is stopped
         # held while a job is being started; :meth:`close` takes it for good, so that no job is half-started when the
         # server ends (the fork server's child then read a closed pipe: "EOFError: Ran out of input" on stderr)
         self.starting = threading.Lock()
@@ -135,17 +136,20 @@ class Jobs:
                 """The job's result; for a job that ended without one and was not stopped by a newer change (it
                 crashed, or was killed from outside), an error the callback's ``on_error`` shows on the page (Dash
                 would take it for cancelled, and the page would wait for ever)."""
-                result = super().get_result(key, job)  # type: ignore[no-untyped-call]
-                if result is self.UNDEFINED and job and int(job) in jobs.keys and not self.job_running(job):
-                    jobs.keys.pop(int(job), None)
-                    jobs.pids.discard(int(job))
-                    return {"background_callback_error": {"msg": JOB_LOST, "tb": ""}}
-                return result
+                with jobs.reading:  # (one at a time, and never while a job is being stopped: a job another poll
+                    # has just read, or a newer change has just stopped, is not lost)
+                    result = super().get_result(key, job)  # type: ignore[no-untyped-call]
+                    if result is self.UNDEFINED and job and int(job) in jobs.keys and not self.job_running(job):
+                        jobs.keys.pop(int(job), None)
+                        jobs.pids.discard(int(job))
+                        return {"background_callback_error": {"msg": JOB_LOST, "tb": ""}}
+                    return result
 
             def terminate_job(self, job: Any) -> None:
-                super().terminate_job(job)  # type: ignore[no-untyped-call]
-                jobs.pids.discard(int(job or 0))
-                jobs.keys.pop(int(job or 0), None)
+                with jobs.reading:
+                    jobs.keys.pop(int(job or 0), None)
+                    super().terminate_job(job)  # type: ignore[no-untyped-call]
+                    jobs.pids.discard(int(job or 0))
 
         self.manager = Manager(diskcache.Cache(self.folder))  # type: ignore[no-untyped-call]
 

@@ -23,6 +23,7 @@ def page(scenario: Scenario, session_id: str) -> html.Div:
         dcc.Store(id="session", storage_type="memory", data=session_id),
         dcc.Store(id="applied", storage_type="memory"),
         dcc.Store(id="refine", storage_type="memory"),  # the variant whose frontier the background job redraws finer
+        dcc.Store(id="changed", storage_type="memory"),  # set in the browser when a control changes: stops the background jobs
         html.Header([html.H1(scenario.name, id="title"),
                      html.P("What if? Change a red line, a reservation, a probability, who takes part or what is frozen; "
                             "the answers follow. The page's address holds the variant: share it to share the variant.")]),
