@@ -69,11 +69,22 @@ def load() -> str:
 
 
 def percentiles(values: list[float]) -> str:
+    values = [v for v in values if v == v]  # (not NaN: a marker the page's clock did not see change)
     if not values:
         return "-"
     ordered = sorted(values)
     q = statistics.quantiles(ordered, n=20, method="inclusive") if len(ordered) > 1 else [ordered[0]] * 19
     return f"{len(ordered):>3}  p50 {1000 * statistics.median(ordered):7.0f}  p95 {1000 * q[18]:7.0f}  max {1000 * ordered[-1]:7.0f}"
+
+
+def table(rows: list[tuple[Any, ...]], first: int) -> None:
+    """Percentiles of the answers, the frontier and the final frontier (columns ``first`` to ``first + 2`` of each row),
+    over open, closed and all variants."""
+    for state in ("open", "closed", None):
+        chosen = [r for r in rows if state is None or r[1] == state]
+        name = state or "all"
+        for k, what in enumerate(("answers shown", "+ frontier drawn", "+ final frontier")):
+            print(f"{what:<20}{name:>8}  {percentiles([r[first + k] for r in chosen])}")
 
 
 class Walk:
@@ -409,19 +420,10 @@ def main() -> None:
         first = latency(server.url, scenario, args.changes, args.seed)
         print(f"\n## {args.changes} random control changes in Chromium (ms from the change; {load()})")
         print(f"{'':28}{'n':>3}")
-        for state in ("open", "closed", None):
-            chosen = [r for r in first["rows"] if state is None or r[1] == state]
-            name = state or "all"
-            print(f"answers shown       {name:>8}  {percentiles([r[2] for r in chosen])}")
-            print(f"+ frontier drawn    {name:>8}  {percentiles([r[3] for r in chosen])}")
-            print(f"+ final frontier    {name:>8}  {percentiles([r[4] for r in chosen])}")
+        table(first["rows"], 2)
         print("the same, from the control change as the page received it to the first frame painted after it changed "
               "(the page's own clock: without the driver's round trips and polling)")
-        for state in ("open", "closed", None):
-            chosen = [r for r in first["rows"] if state is None or r[1] == state]
-            name = state or "all"
-            print(f"answers shown       {name:>8}  {percentiles([r[6] for r in chosen])}")
-            print(f"+ frontier drawn    {name:>8}  {percentiles([r[7] for r in chosen])}")
+        table(first["rows"], 6)
         print(f"console errors: {len(first['errors'])}   target: p95 of '+ frontier drawn' (all) under 500 ms")
         for problem in first["timeouts"]:
             print("  stopped: " + problem)
