@@ -212,6 +212,28 @@ def test_a_background_job_killed_from_outside_is_said_on_the_page(browser: Any) 
         assert code == 0 and "Traceback" not in err, err
 
 
+def test_a_frontier_of_another_kind_shows_in_its_own_graph_and_the_3d_scene_is_kept(browser: Any, case_server: Server) -> None:
+    """The walkthrough's frontier is 3-D (three criteria parties); with the coalition fixed, the members count too and the
+    frontier is drawn flat.  Each kind has its own graph: the flat one shows and the 3-D one hides, keeping its scene, so
+    that going back redraws that scene in place (building one anew took about 0.4 s in Chromium, the benchmark's p95)."""
+    page = Page(browser, case_server.url + WALKTHROUGH)
+    try:
+        page.answered(WALKTHROUGH, "frontier-for")
+        three_d, flat = page.page.locator("#frontier-box"), page.page.locator("#frontier-flat-box")
+        assert three_d.is_visible() and not flat.is_visible()
+        page.page.evaluate("document.querySelector('#frontier canvas').dataset.kept = 'yes'")
+        page.page.locator('#coalition-mode input[value="fixed"]').check(force=True)
+        page.page.wait_for_function("() => document.getElementById('frontier-for').textContent.includes('c=')", timeout=60_000)
+        assert flat.is_visible() and not three_d.is_visible()
+        assert page.page.locator("#frontier-flat .js-plotly-plot, #frontier-flat.js-plotly-plot").count() >= 1
+        page.page.locator('#coalition-mode input[value="as written"]').check(force=True)
+        page.answered(WALKTHROUGH, "frontier-for")
+        assert three_d.is_visible() and not flat.is_visible()
+        assert page.page.evaluate("document.querySelector('#frontier canvas').dataset.kept") == "yes"
+    finally:
+        page.close()
+
+
 def test_a_change_made_while_the_page_loads_stands(browser: Any, case_server: Server) -> None:
     """A control changed while the page's first callback (the controls from the address) is still on its way is not
     set back by its reply: that reply is held here until the change is made, then let through."""

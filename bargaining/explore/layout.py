@@ -15,6 +15,10 @@ from .state import file_line, states_for
 STATE_LABELS = {HARD: "hard", PRICED: "priced", DROPPED: "dropped"}
 AS_WRITTEN, FIXED = "as written", "fixed"
 LOADING = "loading"  # what the markers say before the first answers (a query is empty or starts with "?")
+#: A frontier graph's box, shown and hidden.  Hidden keeps the graph laid out at its size (no height, clipped, invisible
+#: to readers), not ``display: none``, so that it is redrawn in place when it shows again, never resized from nothing.
+FRONTIER_SHOWN: dict[str, str] = {}
+FRONTIER_HIDDEN = {"height": "0", "overflow": "hidden", "visibility": "hidden"}
 
 
 def page(scenario: Scenario, session_id: str) -> html.Div:
@@ -33,7 +37,10 @@ def page(scenario: Scenario, session_id: str) -> html.Div:
             html.Section([
                 html.Div(html.P("Working out the answers…"), id="answers", role="status"),
                 html.Div(id="frontier-notes"),
-                html.Div(dcc.Graph(id="frontier", config={"displaylogo": False}), id="frontier-box", style={"display": "none"}),
+                # two graphs, one for the 3-D frontier (three parties) and one for every other kind: a change of kind
+                # shows the other graph (see app.drawn)
+                html.Div(dcc.Graph(id="frontier", config={"displaylogo": False}), id="frontier-box", style=FRONTIER_HIDDEN),
+                html.Div(dcc.Graph(id="frontier-flat", config={"displaylogo": False}), id="frontier-flat-box", style=FRONTIER_HIDDEN),
                 html.Div([html.H3("Chance of a deal"), html.Div(id="deal-progress"), html.Div(id="deal")], id="deal-box"),
                 html.Div([html.Button("Save this variant", id="save"), html.Button("Report", id="report"),
                           html.Button("Cancel the report", id="report-cancel", disabled=True),
