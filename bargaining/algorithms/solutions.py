@@ -35,6 +35,9 @@ __all__ = ["best_on_frontier", "best_package", "criterion_value"]
 #: Nash's outer approximation stops when its bound on log(product) is within this of the best package.
 NASH_TOLERANCE = 1e-10
 NASH_TOLERANCE_CONTINUOUS = 1e-7
+#: With amounts in play, Nash's tie-break stops at a candidate that differs from the best only in its amounts and
+#: whose product is within this (relative) of the best's: the tolerance of Nash's own search.
+NASH_TIE_TOLERANCE = NASH_TOLERANCE_CONTINUOUS
 #: At most this many rounds of tangents (then the best package found is returned, not proven optimal).
 NASH_ROUNDS = 500
 
@@ -42,8 +45,9 @@ NASH_ROUNDS = 500
 # --------------------------------------------------------------------------- search in the model
 
 #: A criterion's search: (found?, its optimal package, accept, reject) -- ``accept`` tells whether
-#: another package is optimal too (the tie-break's candidates), ``reject`` cuts one off.
-Searched = tuple[bool, Package | None, Callable[[Package], bool], Callable[[Package], None]]
+#: another package is optimal too (the tie-break's candidates), ``reject`` cuts one off (False: the
+#: candidate is the package itself within the criterion's tolerance; the tie-break stops there).
+Searched = tuple[bool, Package | None, Callable[[Package], bool], Callable[[Package], bool]]
 
 
 def best_package(search: Search, criterion: Criterion, parties: Sequence[str]) -> Package | None:
@@ -144,8 +148,8 @@ def _any(x: Package) -> bool:
     return True
 
 
-def _nothing(x: Package) -> None:
-    return None
+def _nothing(x: Package) -> bool:
+    return True
 
 
 def _maxmin(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
@@ -266,7 +270,19 @@ def _nash(search: Search, edit: Edit, parties: Sequence[str]) -> Searched:
         edit.gain_at_least(p, positive[p])
     target = product(best)
     edit.row(sum(search.log_gain(p) for p in parties) >= math.log(target) - NASH_TOLERANCE * max(1.0, abs(math.log(target))))
-    return True, best, (lambda x: product(x) >= target), (lambda x: add_cuts(x.exact_gains))
+    amounts = {i.id for i in search.scenario.continuous_issues}
+    within = target - target * Fraction(NASH_TIE_TOLERANCE)
+
+    def reject(x: Package) -> bool:
+        """Cut the candidate off; but with amounts in play, a candidate that differs from the best only in its amounts,
+        with a product within the continuous tolerance of the best's, is the best as far as the search above could tell:
+        cutting it off would only walk the amounts' last digits (ten parties: 9 solves, 145 ms, for the same answer)."""
+        if continuous and product(x) >= within and all(x.choices[i] == best.choices[i] for i in x.choices if i not in amounts):
+            return False
+        add_cuts(x.exact_gains)
+        return True
+
+    return True, best, (lambda x: product(x) >= target), reject
 
 
 _SEARCHES: dict[str, Callable[[Search, Edit, Sequence[str]], Searched]] = {
@@ -275,7 +291,7 @@ _SEARCHES: dict[str, Callable[[Search, Edit, Sequence[str]], Searched]] = {
 
 
 def _settle(search: Search, package: Package | None, accept: Callable[[Package], bool],
-            reject: Callable[[Package], None]) -> Package | None:
+            reject: Callable[[Package], bool]) -> Package | None:
     """Break ties among the criterion's optimal packages: the largest total utility of all parties.
 
     This makes the answer Pareto-optimal (every criterion here is monotone in gains, so a
@@ -296,5 +312,6 @@ def _settle(search: Search, package: Package | None, accept: Callable[[Package],
         if accept(candidate):
             return preferred(candidate, package)
         seen.add(candidate.key())
-        reject(candidate)
+        if not reject(candidate):
+            return package  # the package itself, within the criterion's tolerance (Nash with amounts)
     return None if package is None else package.with_(optimal=False)
