@@ -56,7 +56,7 @@ def safe_text(text: str) -> str:
 
 def serve(scenario: Scenario, host: str = "127.0.0.1", port: int = 8050, out: TextIO | None = None) -> None:
     """Serve the page for ``scenario`` until Ctrl-C (or SIGTERM); everything started is stopped on the way out."""
-    from .app import create_app
+    from .app import create_app, warm_figures
 
     out = out or sys.stdout
     log = logging.getLogger("bargaining.explore")
@@ -83,6 +83,7 @@ def serve(scenario: Scenario, host: str = "127.0.0.1", port: int = 8050, out: Te
         shown = f"[{host}]" if ":" in host else host
         print(f"bargaining explore: {safe_text(scenario.name)}\n  http://{shown}:{server.socket.getsockname()[1]}/  (Ctrl-C stops it)",
               file=out, flush=True)
+        threading.Thread(target=warm_figures, name="figures warm-up", daemon=True).start()
         try:
             server.serve_forever(poll_interval=0.2)
         except KeyboardInterrupt:
